@@ -1,0 +1,228 @@
+//! The anomaly ledger's records: every place where a document departs from its own regular form.
+
+/// A stable, lower_snake_case name for each kind of departure. The names are part of the output
+/// contract (`anomalies.kind`); add kinds, never rename them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AnomalyKind {
+    /// A line of spaces or no-break spaces standing where a blank line belongs.
+    WhitespaceLine,
+    /// A misspelt protocol such as `UPD`.
+    TransportTypo,
+    /// A protocol in other than upper case, such as `tcp`.
+    TransportCase,
+    /// A protocol cell left empty and the protocol taken from the application protocol (ICMP).
+    TransportInferred,
+    /// A protocol cell naming a layer on top of the transport, such as `UDP and DTLS`.
+    TransportQualifier,
+    /// One protocol cell naming several transports, such as `TCP/UDP`.
+    MultipleTransports,
+    /// A randomly allocated port (`RANDOM`, "random port number between ...").
+    DynamicPort,
+    /// A port cell holding a range instead of one port.
+    PortRange,
+    /// A transport without ports (GRE, ESP, AH, ICMP) with `n/a` or similar in the port cell.
+    NoPort,
+    /// A remark after the port, such as `3343 (This port is required ...)`.
+    PortRemark,
+    /// One port cell holding several ports or ranges.
+    MultiplePorts,
+    /// A port cell that is a sentence naming the ports.
+    PortInSentence,
+    /// A table row with fewer cells than the header.
+    MissingCell,
+    /// A footnote mark (superscript digit) removed from a name or cell.
+    FootnoteMark,
+    /// Inline markup (bold, code, tags) removed from a name or cell.
+    InlineMarkup,
+    /// `System Service Name` glued to the name, as in `System Service Namelanmanserver`.
+    GluedSystemServiceName,
+    /// A service section without a system service name.
+    MissingSystemServiceName,
+    /// A system service name containing a space, such as `one point`.
+    SystemServiceNameWithSpace,
+    /// Several system service names for one section.
+    SeveralSystemServiceNames,
+    /// The system service name given inside a description paragraph.
+    SystemServiceNameInText,
+    /// A second system service name line in one section.
+    ExtraSystemServiceName,
+    /// A caption line between a section's description and its table; not a service.
+    TableCaption,
+    /// A row repeated within its section; loaded once.
+    DuplicateRow,
+    /// A table row with every cell empty.
+    EmptyRow,
+    /// A summary table that repeats the per-service tables; not loaded.
+    SummaryTable,
+    /// A table whose header is not application protocol, protocol, port; not loaded.
+    UnrecognizedTable,
+    /// A section heading with no port table.
+    SectionWithoutTable,
+    /// A table with no section title of its own, loaded into the section before it.
+    TableWithoutTitle,
+    /// A row that cannot be read, skipped under `--lenient`.
+    SkippedRow,
+}
+
+impl AnomalyKind {
+    /// Every kind, in declaration order.
+    pub const ALL: &'static [AnomalyKind] = &[
+        AnomalyKind::WhitespaceLine,
+        AnomalyKind::TransportTypo,
+        AnomalyKind::TransportCase,
+        AnomalyKind::TransportInferred,
+        AnomalyKind::TransportQualifier,
+        AnomalyKind::MultipleTransports,
+        AnomalyKind::DynamicPort,
+        AnomalyKind::PortRange,
+        AnomalyKind::NoPort,
+        AnomalyKind::PortRemark,
+        AnomalyKind::MultiplePorts,
+        AnomalyKind::PortInSentence,
+        AnomalyKind::MissingCell,
+        AnomalyKind::FootnoteMark,
+        AnomalyKind::InlineMarkup,
+        AnomalyKind::GluedSystemServiceName,
+        AnomalyKind::MissingSystemServiceName,
+        AnomalyKind::SystemServiceNameWithSpace,
+        AnomalyKind::SeveralSystemServiceNames,
+        AnomalyKind::SystemServiceNameInText,
+        AnomalyKind::ExtraSystemServiceName,
+        AnomalyKind::TableCaption,
+        AnomalyKind::DuplicateRow,
+        AnomalyKind::EmptyRow,
+        AnomalyKind::SummaryTable,
+        AnomalyKind::UnrecognizedTable,
+        AnomalyKind::SectionWithoutTable,
+        AnomalyKind::TableWithoutTitle,
+        AnomalyKind::SkippedRow,
+    ];
+
+    /// The stable name stored in `anomalies.kind`.
+    pub fn name(self) -> &'static str {
+        use AnomalyKind::*;
+        match self {
+            WhitespaceLine => "whitespace_line",
+            TransportTypo => "transport_typo",
+            TransportCase => "transport_case",
+            TransportInferred => "transport_inferred",
+            TransportQualifier => "transport_qualifier",
+            MultipleTransports => "multiple_transports",
+            DynamicPort => "dynamic_port",
+            PortRange => "port_range",
+            NoPort => "no_port",
+            PortRemark => "port_remark",
+            MultiplePorts => "multiple_ports",
+            PortInSentence => "port_in_sentence",
+            MissingCell => "missing_cell",
+            FootnoteMark => "footnote_mark",
+            InlineMarkup => "inline_markup",
+            GluedSystemServiceName => "glued_system_service_name",
+            MissingSystemServiceName => "missing_system_service_name",
+            SystemServiceNameWithSpace => "system_service_name_with_space",
+            SeveralSystemServiceNames => "several_system_service_names",
+            SystemServiceNameInText => "system_service_name_in_text",
+            ExtraSystemServiceName => "extra_system_service_name",
+            TableCaption => "table_caption",
+            DuplicateRow => "duplicate_row",
+            EmptyRow => "empty_row",
+            SummaryTable => "summary_table",
+            UnrecognizedTable => "unrecognized_table",
+            SectionWithoutTable => "section_without_table",
+            TableWithoutTitle => "table_without_title",
+            SkippedRow => "skipped_row",
+        }
+    }
+
+    /// What the kind means and what kbingest does about it, in one sentence (stored in `anomaly_kinds`).
+    pub fn summary(self) -> &'static str {
+        use AnomalyKind::*;
+        match self {
+            WhitespaceLine => "A line of spaces or no-break spaces; treated as a blank line.",
+            TransportTypo => "A misspelt protocol (e.g. UPD); loaded as the protocol it can only mean.",
+            TransportCase => "A protocol not in upper case; loaded in upper case.",
+            TransportInferred => "An empty protocol cell; the protocol is taken from the application protocol.",
+            TransportQualifier => {
+                "A protocol cell naming a layer on a transport (e.g. UDP and DTLS); loaded as the transport."
+            }
+            MultipleTransports => "One protocol cell naming several transports (e.g. TCP/UDP); one row each.",
+            DynamicPort => "A randomly allocated port; loaded as kind dynamic with its range.",
+            PortRange => "A range of ports in one cell; loaded as kind range.",
+            NoPort => "A transport without ports (GRE, ESP, AH, ICMP); loaded with no port, kind none.",
+            PortRemark => "A remark after the port; the remark is dropped from the port.",
+            MultiplePorts => "Several ports or ranges in one cell; one row each.",
+            PortInSentence => "A port cell written as a sentence; the ports it names are loaded.",
+            MissingCell => "A table row with fewer cells than the header; the missing cell is taken as empty.",
+            FootnoteMark => "A footnote mark removed from a name or cell.",
+            InlineMarkup => "Inline markup removed from a name or cell.",
+            GluedSystemServiceName => "System Service Name glued to the name; the name is separated.",
+            MissingSystemServiceName => "A section without a system service name; loaded as NULL.",
+            SystemServiceNameWithSpace => "A system service name containing a space; loaded as written.",
+            SeveralSystemServiceNames => {
+                "Several system service names for one section; loaded as a comma-separated list."
+            }
+            SystemServiceNameInText => "The system service name given inside a description paragraph.",
+            ExtraSystemServiceName => "A second system service name line in one section; the first is loaded.",
+            TableCaption => "A caption line before a table; not a service, not loaded.",
+            DuplicateRow => "A row repeated within its section; loaded once.",
+            EmptyRow => "A table row with every cell empty; nothing to load.",
+            SummaryTable => "A summary table repeating the per-service tables; not loaded.",
+            UnrecognizedTable => "A table whose header is not application protocol, protocol, port; not loaded.",
+            SectionWithoutTable => "A section heading with no port table; nothing loaded for it.",
+            TableWithoutTitle => "A table with no title of its own; loaded into the section before it.",
+            SkippedRow => "A row that cannot be read, skipped because of --lenient.",
+        }
+    }
+}
+
+/// One entry of the anomaly ledger, as produced by the parsers and the normalizer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anomaly {
+    /// 1-based line in the source where the departure is.
+    pub line: u32,
+    /// What kind of departure.
+    pub kind: AnomalyKind,
+    /// What the document says.
+    pub raw: String,
+    /// What was loaded instead; `None` where nothing was loaded.
+    pub normalized: Option<String>,
+    /// One sentence a person understands.
+    pub message: String,
+}
+
+impl Anomaly {
+    /// A new ledger entry.
+    pub fn new(
+        line: u32,
+        kind: AnomalyKind,
+        raw: impl Into<String>,
+        normalized: Option<String>,
+        message: impl Into<String>,
+    ) -> Anomaly {
+        Anomaly { line, kind, raw: raw.into(), normalized, message: message.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn names_are_unique_lower_snake_case() {
+        let mut seen = HashSet::new();
+        for kind in AnomalyKind::ALL {
+            let name = kind.name();
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{name}");
+            assert!(seen.insert(name), "duplicate name {name}");
+            assert!(kind.summary().ends_with('.'), "{name}");
+        }
+    }
+
+    #[test]
+    fn all_lists_every_kind() {
+        // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
+        // against the highest discriminant.
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::SkippedRow as usize + 1);
+    }
+}

@@ -1,0 +1,154 @@
+//! `kbingest ingest INPUT... -o DB`: load documents into a database.
+
+use crate::error::{Error, Result};
+use crate::ingest::{IngestOptions, SourceReport, ingest};
+use crate::normalize::{LEGACY_DYNAMIC_RANGE, NormalizeOptions};
+use crate::read::{Format, ReadOptions};
+use crate::store::{Database, SourceOutcome};
+use std::time::Duration;
+
+/// Arguments of `kbingest ingest` (and of the bare form).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// Documents to load: paths, or `-` for standard input. Text, HTML and Markdown are told
+    /// apart by their content, as is the encoding.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<String>,
+
+    /// The SQLite database to load into; created if it does not exist.
+    #[arg(short, long, value_name = "DB", required = true)]
+    pub output: Option<String>,
+
+    /// Read the inputs as this format instead of detecting it.
+    #[arg(long, value_name = "FORMAT", value_parser = ["text", "html", "markdown"])]
+    pub format: Option<String>,
+
+    /// Decode the inputs from this encoding (e.g. utf-8, windows-1252, utf-16le) instead of
+    /// detecting it.
+    #[arg(long, value_name = "ENCODING", value_parser = parse_encoding)]
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+
+    /// The port range `RANDOM` stands for.
+    #[arg(long, value_name = "LOW-HIGH", value_parser = parse_range, default_value = "1025-5000")]
+    pub dynamic_range: (u16, u16),
+
+    /// Record the source under this name instead of its path (one input only).
+    #[arg(long, value_name = "NAME")]
+    pub source_name: Option<String>,
+
+    /// Load the rows that can be read and record each unreadable row in `anomalies`, instead of
+    /// refusing the document.
+    #[arg(long)]
+    pub lenient: bool,
+
+    /// Print nothing on standard error unless something goes wrong.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Seconds to wait for another kbingest writing to the same database.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub busy_timeout: u64,
+}
+
+fn parse_encoding(label: &str) -> std::result::Result<&'static encoding_rs::Encoding, String> {
+    encoding_rs::Encoding::for_label(label.as_bytes())
+        .ok_or_else(|| format!("unknown encoding `{label}`: try utf-8, windows-1252, utf-16le or utf-16be"))
+}
+
+fn parse_range(text: &str) -> std::result::Result<(u16, u16), String> {
+    let bad = || format!("`{text}` is not a port range LOW-HIGH with 0 <= LOW <= HIGH <= 65535, e.g. 49152-65535");
+    let (low, high) = text.split_once('-').ok_or_else(bad)?;
+    let low: u16 = low.trim().parse().map_err(|_| bad())?;
+    let high: u16 = high.trim().parse().map_err(|_| bad())?;
+    if low > high {
+        return Err(bad());
+    }
+    Ok((low, high))
+}
+
+/// Loads the inputs and reports what was loaded on standard error.
+pub fn run(args: Args) -> Result<()> {
+    let output = args.output.clone().ok_or_else(|| Error::Usage("name the database with -o DB".into()))?;
+    let options = IngestOptions {
+        read: ReadOptions {
+            format: args.format.as_deref().map(|f| f.parse::<Format>().map_err(Error::Usage)).transpose()?,
+            encoding: args.encoding,
+        },
+        normalize: NormalizeOptions { dynamic_range: args.dynamic_range },
+        lenient: args.lenient,
+        source_name: args.source_name.clone(),
+    };
+    let mut db = Database::open_for_write(&output, Duration::from_secs(args.busy_timeout))?;
+    let created = db.created;
+    let result = ingest(&mut db, &args.inputs, &options);
+    drop(db);
+    let reports = match result {
+        Ok(reports) => reports,
+        Err(e) => {
+            if created {
+                remove_database(&output);
+            }
+            return Err(e);
+        }
+    };
+    if !args.quiet {
+        eprint!("{}", summary(&reports, &output, LEGACY_DYNAMIC_RANGE != args.dynamic_range));
+    }
+    Ok(())
+}
+
+/// Removes a database file this run created and could not fill, with its WAL companions.
+fn remove_database(path: &str) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+}
+
+/// One line per source and a total line.
+fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String {
+    let mut text = String::new();
+    let (mut services, mut rules, mut anomalies, mut loaded) = (0, 0, 0, 0);
+    for r in reports {
+        match r.outcome {
+            SourceOutcome::Unchanged => {
+                text.push_str(&format!("kbingest: {}: unchanged (same content and options as loaded before)\n", r.name))
+            }
+            SourceOutcome::Loaded { services: s, rules: p, anomalies: a, replaced } => {
+                loaded += 1;
+                services += s;
+                rules += p;
+                anomalies += a;
+                let verb = if replaced { "replaced" } else { "loaded" };
+                text.push_str(&format!(
+                    "kbingest: {}: {verb} {s} services, {p} port rules, {a} anomalies ({}, {})\n",
+                    r.name, r.format, r.encoding
+                ));
+            }
+        }
+    }
+    let range_note = if custom_range { " (custom --dynamic-range)" } else { "" };
+    text.push_str(&format!(
+        "kbingest: {loaded} source(s), {services} services, {rules} port rules, {anomalies} anomalies -> {output}{range_note}\n"
+    ));
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_parse_and_refuse() {
+        assert_eq!(parse_range("49152-65535"), Ok((49152, 65535)));
+        assert_eq!(parse_range("1025 - 5000"), Ok((1025, 5000)));
+        for bad in ["5000-1025", "1-70000", "abc", "80"] {
+            assert!(parse_range(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn encodings_by_label() {
+        assert_eq!(parse_encoding("latin1").unwrap(), encoding_rs::WINDOWS_1252);
+        assert!(parse_encoding("klingon").is_err());
+    }
+}

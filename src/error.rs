@@ -1,0 +1,198 @@
+//! The one error type of kbingest. Library code returns `Error` values; only `main` turns one into a
+//! message on standard error and an exit status.
+//!
+//! Convention: line numbers start at 1 and count the lines of the original input file.
+
+use std::fmt;
+use std::io;
+
+/// A structural problem in one place of a document: a row that cannot be read as a port rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line where the offending row begins.
+    pub line: u32,
+    /// What the document holds there.
+    pub raw: String,
+    /// What was expected and what was found, as one sentence.
+    pub message: String,
+}
+
+/// Everything that can go wrong in kbingest.
+#[derive(Debug)]
+pub enum Error {
+    /// The command line asks for something that cannot be done (exit status 2).
+    Usage(String),
+    /// A file or stream could not be read or written.
+    Io {
+        /// What kbingest was doing, e.g. "read input".
+        action: &'static str,
+        /// The path involved (`-` for standard input/output).
+        path: String,
+        /// The operating system's error.
+        source: io::Error,
+    },
+    /// The input is not something kbingest can read.
+    Input {
+        /// The input as named on the command line.
+        path: String,
+        /// Where the problem is, when it is at a line.
+        line: Option<u32>,
+        /// What went wrong.
+        problem: String,
+        /// What the user can do about it.
+        hint: String,
+    },
+    /// The document has rows that cannot be read; every one is listed.
+    Invalid {
+        /// The input as named on the command line.
+        path: String,
+        /// Every structural problem found, in line order.
+        problems: Vec<Problem>,
+    },
+    /// The database cannot be used as asked.
+    Database {
+        /// The database path.
+        path: String,
+        /// What went wrong.
+        problem: String,
+        /// What the user can do about it.
+        hint: String,
+    },
+    /// SQLite reported an error.
+    Sqlite {
+        /// The database path.
+        path: String,
+        /// What kbingest was doing, or the SQL that failed.
+        context: String,
+        /// SQLite's error.
+        source: rusqlite::Error,
+    },
+    /// Output went to a reader that has gone away (`kbingest export db | head`): not a failure.
+    BrokenPipe,
+}
+
+/// Shorthand used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// The process exit status for this error: 2 for usage, 0 for a closed pipe, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => 2,
+            Error::BrokenPipe => 0,
+            _ => 1,
+        }
+    }
+
+    /// An input problem at a line.
+    pub fn input_at(path: &str, line: u32, problem: impl Into<String>, hint: impl Into<String>) -> Error {
+        Error::Input { path: path.to_string(), line: Some(line), problem: problem.into(), hint: hint.into() }
+    }
+
+    /// An input problem with the whole input rather than a line of it.
+    pub fn input(path: &str, problem: impl Into<String>, hint: impl Into<String>) -> Error {
+        Error::Input { path: path.to_string(), line: None, problem: problem.into(), hint: hint.into() }
+    }
+
+    /// A database problem with a hint.
+    pub fn database(path: &str, problem: impl Into<String>, hint: impl Into<String>) -> Error {
+        Error::Database { path: path.to_string(), problem: problem.into(), hint: hint.into() }
+    }
+
+    /// Wraps an SQLite error with the database path and what was being done.
+    pub fn sqlite(path: &str, context: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> Error {
+        let (path, context) = (path.to_string(), context.into());
+        move |source| Error::Sqlite { path, context, source }
+    }
+
+    /// Wraps an I/O error; a broken pipe becomes [`Error::BrokenPipe`].
+    pub fn io(action: &'static str, path: &str) -> impl FnOnce(io::Error) -> Error {
+        let path = path.to_string();
+        move |source| {
+            if source.kind() == io::ErrorKind::BrokenPipe {
+                Error::BrokenPipe
+            } else {
+                Error::Io { action, path, source }
+            }
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(message) => write!(f, "{message}\nRun `kbingest --help` for usage."),
+            Error::Io { action, path, source } => {
+                let hint = match source.kind() {
+                    io::ErrorKind::NotFound => "check the path",
+                    io::ErrorKind::PermissionDenied => "check the file's permissions",
+                    io::ErrorKind::IsADirectory => "name a file, not a directory",
+                    _ => "check the file and the disk",
+                };
+                write!(f, "{path}: cannot {action}: {source}; {hint}")
+            }
+            Error::Input { path, line: Some(line), problem, hint } => {
+                write!(f, "{path}:{line}: {problem}; {hint}")
+            }
+            Error::Input { path, line: None, problem, hint } => write!(f, "{path}: {problem}; {hint}"),
+            Error::Invalid { path, problems } => {
+                for p in problems {
+                    writeln!(f, "{path}:{}: {}", p.line, p.message)?;
+                }
+                write!(
+                    f,
+                    "{path}: refused: {} row(s) cannot be read and nothing was loaded; fix them, or pass \
+                     --lenient to load the rest and record each skipped row in `anomalies`",
+                    problems.len()
+                )
+            }
+            Error::Database { path, problem, hint } => write!(f, "{path}: {problem}; {hint}"),
+            Error::Sqlite { path, context, source } => {
+                write!(f, "{path}: database error while {context}: {source}")
+            }
+            Error::BrokenPipe => write!(f, "output closed"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Sqlite { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_lists_every_problem_with_path_and_line() {
+        let e = Error::Invalid {
+            path: "doc.txt".into(),
+            problems: vec![
+                Problem { line: 3, raw: "x".into(), message: "port `x` is not a number".into() },
+                Problem { line: 9, raw: "y".into(), message: "row cut short".into() },
+            ],
+        };
+        let text = e.to_string();
+        assert!(text.starts_with("doc.txt:3: port `x` is not a number\ndoc.txt:9: row cut short\n"));
+        assert!(text.contains("--lenient"));
+        assert_eq!(e.exit_code(), 1);
+    }
+
+    #[test]
+    fn broken_pipe_is_success() {
+        let e = Error::io("write", "-")(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert!(matches!(e, Error::BrokenPipe));
+        assert_eq!(e.exit_code(), 0);
+    }
+
+    #[test]
+    fn usage_exits_two() {
+        assert_eq!(Error::Usage("bad".into()).exit_code(), 2);
+    }
+}

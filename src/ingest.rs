@@ -1,0 +1,116 @@
+//! The ingest pipeline: read -> parse -> normalize -> store, one source after another inside one
+//! transaction. Streams: one section at a time is in memory.
+
+use crate::error::{Error, Problem, Result};
+use crate::normalize::{NormalizeOptions, normalize_section};
+use crate::parse::sections::{Event, Sections};
+use crate::parse::text::TextBlocks;
+use crate::read::{Format, Input, ReadOptions};
+use crate::store::{Database, Load, SourceMeta, SourceOutcome};
+
+/// Everything that shapes an ingest.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    /// Format and encoding overrides.
+    pub read: ReadOptions,
+    /// What `RANDOM` means.
+    pub normalize: NormalizeOptions,
+    /// Load what can be read and ledger each unreadable row, instead of refusing the document.
+    pub lenient: bool,
+    /// The name to record the (single) source under instead of its path.
+    pub source_name: Option<String>,
+}
+
+impl IngestOptions {
+    /// The options recorded with a source: those that change its rows.
+    fn recorded(&self) -> String {
+        let (low, high) = self.normalize.dynamic_range;
+        format!("dynamic-range={low}-{high} lenient={}", self.lenient)
+    }
+}
+
+/// What happened to one input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceReport {
+    /// The name the source was recorded under.
+    pub name: String,
+    /// The format it was read as.
+    pub format: Format,
+    /// The encoding it was decoded from.
+    pub encoding: &'static str,
+    /// Loaded or unchanged.
+    pub outcome: SourceOutcome,
+}
+
+/// Ingests every input into `db` in one transaction: all of them load, or none does.
+pub fn ingest(db: &mut Database, inputs: &[String], options: &IngestOptions) -> Result<Vec<SourceReport>> {
+    if options.source_name.is_some() && inputs.len() != 1 {
+        return Err(Error::Usage("--source-name names one input; give exactly one".into()));
+    }
+    let mut load = Load::begin(db)?;
+    let mut reports = Vec::new();
+    for path in inputs {
+        reports.push(ingest_one(&mut load, path, options)?);
+    }
+    load.commit()?;
+    Ok(reports)
+}
+
+fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Result<SourceReport> {
+    let input = Input::open(path, &options.read)?;
+    let name = options.source_name.clone().unwrap_or_else(|| path.to_string());
+    let (format, encoding, fingerprint) = (input.format, input.encoding.name(), input.fingerprint.clone());
+    let events: Box<dyn Iterator<Item = Result<Event>>> = match format {
+        Format::Text => Box::new(Sections::new(TextBlocks::new(input.lines()))),
+        Format::Html | Format::Markdown => {
+            return Err(Error::input(
+                path,
+                format!("{format} documents cannot be read yet"),
+                "pass the plain-text article, or --format text if this is one",
+            ));
+        }
+    };
+    let meta = SourceMeta {
+        name: name.clone(),
+        format: format.name().into(),
+        encoding: encoding.into(),
+        options: options.recorded(),
+    };
+    let mut source = load.source(&meta)?;
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut tables = 0usize;
+    for event in events {
+        match event? {
+            Event::Section(section) => {
+                tables += section.tables.len();
+                let mut normalized = normalize_section(&section, &options.normalize);
+                let found = std::mem::take(&mut normalized.problems);
+                if options.lenient {
+                    normalized.anomalies.extend(found.into_iter().map(Problem::into_skipped));
+                    normalized.anomalies.sort_by_key(|a| a.line);
+                } else {
+                    problems.extend(found);
+                }
+                source.section(&normalized)?;
+            }
+            Event::Anomaly(anomaly) => source.anomaly(None, &anomaly)?,
+            Event::Problem(problem) if options.lenient => source.anomaly(None, &problem.into_skipped())?,
+            Event::Problem(problem) => problems.push(problem),
+        }
+    }
+    if !problems.is_empty() {
+        problems.sort_by_key(|p| p.line);
+        return Err(Error::Invalid { path: path.to_string(), problems });
+    }
+    if tables == 0 {
+        return Err(Error::input(
+            path,
+            format!("holds no port table (read as {format}, {encoding})"),
+            "expected service sections with a table headed `Application protocol Protocol Port`; \
+             pass --format or --encoding if the detection was wrong",
+        ));
+    }
+    let (sha256, size) = fingerprint.finish();
+    let outcome = source.finish(&sha256, size)?;
+    Ok(SourceReport { name, format, encoding, outcome })
+}

@@ -1,0 +1,419 @@
+//! Normalization: a pure function from a parsed [`Section`] to the clean rows the database stores
+//! (a service and its port rules) plus an anomaly for every departure from the regular form and a
+//! problem for every row that cannot be read.
+
+pub mod port;
+pub mod service_name;
+pub mod text;
+pub mod transport;
+
+pub use port::{PortKind, PortSpec};
+pub use transport::Transport;
+
+use crate::anomaly::{Anomaly, AnomalyKind};
+use crate::error::Problem;
+use crate::parse::sections::Section;
+use crate::parse::{Located, Table, TableRow};
+use std::collections::HashMap;
+use text::clean;
+
+/// The dynamic port range a Windows Server 2003-era document means by `RANDOM`.
+pub const LEGACY_DYNAMIC_RANGE: (u16, u16) = (1025, 5000);
+
+/// What normalization may be told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NormalizeOptions {
+    /// What `RANDOM` means (`--dynamic-range`).
+    pub dynamic_range: (u16, u16),
+}
+
+impl Default for NormalizeOptions {
+    fn default() -> Self {
+        NormalizeOptions { dynamic_range: LEGACY_DYNAMIC_RANGE }
+    }
+}
+
+/// A service section, clean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    /// The title as the document has it.
+    pub title: String,
+    /// The logical name, e.g. `DNS`; `None` where the document gives none.
+    pub system_service_name: Option<String>,
+    /// The description paragraphs, one per line.
+    pub description: String,
+    /// Line of the title.
+    pub first_line: u32,
+    /// Last line of the section's last table.
+    pub last_line: u32,
+}
+
+/// One clean row: a service needs this transport and port (or range) for this application protocol.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortRule {
+    /// The application protocol as the document names it.
+    pub application_protocol: String,
+    /// The normalized transport.
+    pub transport: Transport,
+    /// The ports.
+    pub port: PortSpec,
+    /// The port cell's words for this rule.
+    pub port_raw: String,
+    /// The protocol cell's words.
+    pub transport_raw: String,
+    /// Line where the table row begins.
+    pub line: u32,
+}
+
+/// The result of normalizing one section.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NormalizedSection {
+    /// The service; `None` when the section holds no port table (only summary or unknown tables).
+    pub service: Option<Service>,
+    /// Its port rules, in document order, each once.
+    pub rules: Vec<PortRule>,
+    /// Every departure from the regular form, with what was done about it.
+    pub anomalies: Vec<Anomaly>,
+    /// Rows that cannot be read.
+    pub problems: Vec<Problem>,
+}
+
+/// Where the three columns of a port table are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Columns {
+    application: usize,
+    protocol: usize,
+    port: usize,
+}
+
+/// What a table is, from its header.
+enum TableKind {
+    Ports(Columns),
+    Summary,
+    Unrecognized,
+}
+
+fn classify_header(header: &[String]) -> TableKind {
+    let names: Vec<String> = header.iter().map(|h| text::collapse_whitespace(h).to_lowercase()).collect();
+    let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
+    let application = find(&["application protocol", "application"]);
+    let protocol = find(&["protocol"]);
+    let port = find(&["port", "ports"]);
+    match (application, protocol, port) {
+        _ if find(&["system service name", "system service"]).is_some() => TableKind::Summary,
+        (Some(application), Some(protocol), Some(port)) => TableKind::Ports(Columns { application, protocol, port }),
+        _ => TableKind::Unrecognized,
+    }
+}
+
+fn row_raw(row: &TableRow) -> String {
+    let cells: Vec<&str> = row.cells.iter().map(|c| c.text.trim()).collect();
+    if cells.iter().all(|c| c.is_empty()) {
+        return format!("|{}|", cells.join("|"));
+    }
+    cells.join(" / ").replace('\n', " ")
+}
+
+/// Normalizes one section.
+pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> NormalizedSection {
+    let mut out = NormalizedSection { anomalies: section.anomalies.clone(), ..Default::default() };
+    let mut port_tables = 0;
+    let mut seen: HashMap<(String, Transport, PortSpec), u32> = HashMap::new();
+    for table in &section.tables {
+        match classify_header(&table.header) {
+            TableKind::Ports(columns) => {
+                port_tables += 1;
+                for row in &table.rows {
+                    normalize_row(row, columns, options, &mut seen, &mut out);
+                }
+            }
+            TableKind::Summary => out.anomalies.push(skipped_table(
+                table,
+                AnomalyKind::SummaryTable,
+                "summary table repeats the per-service tables; not loaded",
+            )),
+            TableKind::Unrecognized => out.anomalies.push(skipped_table(
+                table,
+                AnomalyKind::UnrecognizedTable,
+                "table's header is not application protocol, protocol, port; not loaded",
+            )),
+        }
+    }
+    if port_tables > 0 {
+        let title = clean(&section.title.text, section.title.line, "title", &mut out.anomalies).replace('\n', " ");
+        let title_at = Located::new(section.title.line, title.clone());
+        let system_service_name =
+            service_name::read_system_service_name(&section.system_service_lines, &title_at, &mut out.anomalies);
+        for caption in &section.captions {
+            out.anomalies.push(Anomaly::new(
+                caption.line,
+                AnomalyKind::TableCaption,
+                caption.text.clone(),
+                None,
+                format!("A caption before the table of \"{title}\"; it is not a service and was not loaded."),
+            ));
+        }
+        let description: Vec<String> = section.description.iter().map(|p| text::collapse_whitespace(&p.text)).collect();
+        out.service = Some(Service {
+            title,
+            system_service_name,
+            description: description.join("\n"),
+            first_line: section.title.line,
+            last_line: section.last_line(),
+        });
+    }
+    out.anomalies.sort_by_key(|a| a.line);
+    out
+}
+
+fn skipped_table(table: &Table, kind: AnomalyKind, what: &str) -> Anomaly {
+    Anomaly::new(table.line, kind, table.header.join(" | "), None, format!("This {}-row {what}.", table.rows.len()))
+}
+
+/// Normalizes one table row into zero or more rules, ledgering as it goes.
+fn normalize_row(
+    row: &TableRow,
+    columns: Columns,
+    options: &NormalizeOptions,
+    seen: &mut HashMap<(String, Transport, PortSpec), u32>,
+    out: &mut NormalizedSection,
+) {
+    let line = row.line;
+    let problem = |message: String| Problem { line, raw: row_raw(row), message };
+    if row.cells.iter().all(|c| c.text.trim().is_empty()) {
+        out.anomalies.push(Anomaly::new(
+            line,
+            AnomalyKind::EmptyRow,
+            row_raw(row),
+            None,
+            "A table row with every cell empty; nothing to load.",
+        ));
+        return;
+    }
+    let width = columns.application.max(columns.protocol).max(columns.port) + 1;
+    let cell = |i: usize| row.cells.get(i).map(|c| c.text.as_str());
+    let (Some(application_cell), Some(protocol_cell)) = (cell(columns.application), cell(columns.protocol)) else {
+        out.problems.push(problem(format!(
+            "row cut short: expected {width} cells (application protocol, protocol, port), found {}",
+            row.cells.len()
+        )));
+        return;
+    };
+    // Anomalies of a row that turns out unreadable are not kept: the problem says it all.
+    let mut notes = Vec::new();
+    let application = clean(application_cell, line, "application protocol", &mut notes).replace('\n', " ");
+    if application.is_empty() {
+        out.problems.push(problem("empty application protocol; expected a name".into()));
+        return;
+    }
+    let transport_raw = clean(protocol_cell, line, "protocol cell", &mut notes).replace('\n', " ");
+    let transports = match transport::parse_transport(&transport_raw, &application, line, &mut notes) {
+        Ok(t) => t,
+        Err(message) => return out.problems.push(problem(message)),
+    };
+    let port_cell = match cell(columns.port) {
+        Some(text) => clean(text, line, "port cell", &mut notes),
+        // Only a transport without ports may go without a port cell.
+        None if !transports.is_empty() && transports.iter().all(|t| !t.has_ports()) => {
+            notes.push(Anomaly::new(
+                line,
+                AnomalyKind::MissingCell,
+                row_raw(row),
+                None,
+                "The row has no port cell; read as an empty port cell.",
+            ));
+            String::new()
+        }
+        None => {
+            return out.problems.push(problem(format!(
+                "row cut short: expected {width} cells (application protocol, protocol, port), found {}",
+                row.cells.len()
+            )));
+        }
+    };
+    let values = match port::parse_ports(&port_cell, &application, options.dynamic_range, line, &mut notes) {
+        Ok(v) => v,
+        Err(message) => return out.problems.push(problem(message)),
+    };
+    let mut rules = Vec::new();
+    for value in &values {
+        let for_value: Vec<Transport> = match value.transport {
+            Some(t) => vec![t],
+            None => transports.clone(),
+        };
+        if for_value.is_empty() {
+            return out.problems.push(problem("empty protocol cell; expected TCP, UDP, GRE, ESP, AH or ICMP".into()));
+        }
+        for t in for_value {
+            match (t.has_ports(), value.spec.kind) {
+                (true, PortKind::None) => {
+                    let found = if value.raw.is_empty() { "nothing".to_string() } else { format!("\"{}\"", value.raw) };
+                    return out.problems.push(problem(format!("{} needs a port number, found {found}", t.name())));
+                }
+                (false, kind) if kind != PortKind::None => {
+                    return out.problems.push(problem(format!(
+                        "{} has no ports, but the port cell says \"{}\"",
+                        t.name(),
+                        value.raw
+                    )));
+                }
+                (false, _) => notes.push(Anomaly::new(
+                    line,
+                    AnomalyKind::NoPort,
+                    value.raw.clone(),
+                    Some(format!("no port (IP protocol {})", t.ip_protocol())),
+                    format!("{} (IP protocol {}) has no ports; loaded with no port.", t.name(), t.ip_protocol()),
+                )),
+                _ => {}
+            }
+            rules.push(PortRule {
+                application_protocol: application.clone(),
+                transport: t,
+                port: value.spec,
+                port_raw: value.raw.clone(),
+                transport_raw: transport_raw.clone(),
+                line,
+            });
+        }
+    }
+    out.anomalies.append(&mut notes);
+    for rule in rules {
+        let key = (rule.application_protocol.clone(), rule.transport, rule.port);
+        if let Some(&first) = seen.get(&key) {
+            out.anomalies.push(Anomaly::new(
+                line,
+                AnomalyKind::DuplicateRow,
+                format!("{} / {} / {}", rule.application_protocol, rule.transport_raw, rule.port_raw),
+                None,
+                format!("This row repeats the row at line {first} of the same section; loaded once."),
+            ));
+        } else {
+            seen.insert(key, line);
+            out.rules.push(rule);
+        }
+    }
+}
+
+impl Problem {
+    /// The ledger entry for a row skipped under `--lenient`.
+    pub fn into_skipped(self) -> Anomaly {
+        Anomaly::new(self.line, AnomalyKind::SkippedRow, self.raw, None, format!("Row skipped: {}.", self.message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::sections::{Event, Sections};
+    use crate::parse::text::TextBlocks;
+    use crate::read::Line;
+
+    fn normalize(doc: &str) -> Vec<NormalizedSection> {
+        let lines = doc.split('\n').enumerate().map(|(i, t)| Ok(Line { number: i as u32 + 1, text: t.to_string() }));
+        Sections::new(TextBlocks::new(lines))
+            .filter_map(|e| match e.unwrap() {
+                Event::Section(s) => Some(normalize_section(&s, &NormalizeOptions::default())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn kinds(n: &NormalizedSection) -> Vec<AnomalyKind> {
+        n.anomalies.iter().map(|a| a.kind).collect()
+    }
+
+    #[test]
+    fn a_regular_section_has_no_anomalies() {
+        let got = normalize(
+            "DNS Server\n\nAnswers.\n\nSystem Service Name DNS\n\nApplication protocol Protocol Port\nDNS\nUDP\n53",
+        );
+        let n = &got[0];
+        assert_eq!(kinds(n), vec![]);
+        let service = n.service.as_ref().unwrap();
+        assert_eq!((service.title.as_str(), service.system_service_name.as_deref()), ("DNS Server", Some("DNS")));
+        assert_eq!((service.first_line, service.last_line), (1, 10));
+        assert_eq!(
+            n.rules,
+            vec![PortRule {
+                application_protocol: "DNS".into(),
+                transport: Transport::Udp,
+                port: PortSpec { kind: PortKind::Fixed, range: Some((53, 53)) },
+                port_raw: "53".into(),
+                transport_raw: "UDP".into(),
+                line: 8,
+            }]
+        );
+    }
+
+    #[test]
+    fn a_repeated_row_is_loaded_once_and_ledgered() {
+        let got = normalize(
+            "Dfs\n\nShares.\n\nSystem Service Name Dfs\n\nApplication protocol Protocol Port\nNetBIOS Datagram Service\nUDP\n138\nSMB\nTCP\n445\nNetBIOS Datagram Service\nUDP\n138",
+        );
+        assert_eq!(got[0].rules.len(), 2);
+        let dup = &got[0].anomalies[0];
+        assert_eq!((dup.kind, dup.line, dup.normalized.as_deref()), (AnomalyKind::DuplicateRow, 14, None));
+        assert!(dup.message.contains("line 8"), "{}", dup.message);
+    }
+
+    #[test]
+    fn gre_with_na_has_no_port() {
+        let got = normalize(
+            "RRAS\n\nRoutes.\n\nSystem Service Name RemoteAccess\n\nApplication protocol Protocol Port\nGRE (IP protocol 47)\nGRE\nn/a",
+        );
+        let rule = &got[0].rules[0];
+        assert_eq!((rule.transport, rule.port, rule.port_raw.as_str()), (Transport::Gre, PortSpec::NONE, "n/a"));
+        assert_eq!(kinds(&got[0]), vec![AnomalyKind::NoPort]);
+    }
+
+    #[test]
+    fn unreadable_rows_are_problems_and_leave_no_anomalies() {
+        let got = normalize(
+            "X\n\nDoes.\n\nSystem Service Name X\n\nApplication protocol Protocol Port\nA\nTCP\neighty\nB\nXTP\n1\nC\nTCP",
+        );
+        let lines: Vec<u32> = got[0].problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [8, 11, 14]);
+        assert!(got[0].problems[0].message.contains("not a number"));
+        assert!(got[0].problems[2].message.contains("cut short"));
+        assert!(got[0].rules.is_empty());
+        assert_eq!(kinds(&got[0]), vec![]);
+    }
+
+    #[test]
+    fn tcp_without_a_port_is_a_problem() {
+        let got = normalize("X\n\nDoes.\n\nSystem Service Name X\n\nApplication protocol Protocol Port\nA\nTCP\nn/a");
+        assert!(got[0].problems[0].message.contains("TCP needs a port number"));
+    }
+
+    #[test]
+    fn summary_and_unknown_tables_are_not_loaded() {
+        let section = Section {
+            title: Located::new(1, "Ports and protocols"),
+            heading_level: Some(2),
+            description: vec![],
+            system_service_lines: vec![],
+            captions: vec![],
+            tables: vec![Table {
+                line: 3,
+                header: vec![
+                    "Port".into(),
+                    "Protocol".into(),
+                    "Application protocol".into(),
+                    "System service name".into(),
+                ],
+                rows: vec![],
+            }],
+            anomalies: vec![],
+        };
+        let n = normalize_section(&section, &NormalizeOptions::default());
+        assert_eq!(n.service, None);
+        assert_eq!(kinds(&n), vec![AnomalyKind::SummaryTable]);
+    }
+
+    #[test]
+    fn skipped_rows_keep_line_and_raw() {
+        let a =
+            Problem { line: 4, raw: "A / TCP / x".into(), message: "port \"x\" is not a number".into() }.into_skipped();
+        assert_eq!((a.line, a.kind, a.raw.as_str()), (4, AnomalyKind::SkippedRow, "A / TCP / x"));
+    }
+}

@@ -1,0 +1,153 @@
+//! The `System Service Name X` line: the service's logical name, however the document spells the
+//! line.
+
+use super::text::collapse_whitespace;
+use crate::anomaly::{Anomaly, AnomalyKind};
+use crate::parse::Located;
+use regex::Regex;
+use std::sync::LazyLock;
+
+static LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?is)^(.*?)system\s*service\s*(?:names\s*:|name)(\s*:\s*|\s+|)(.*)$").expect("valid regex")
+});
+
+/// Reads the system service name from the line(s) that give it. Returns the name (several names
+/// joined with `, `) and ledgers every departure from `System Service Name X`.
+pub fn read_system_service_name(lines: &[Located], title: &Located, anomalies: &mut Vec<Anomaly>) -> Option<String> {
+    let Some(first) = lines.first() else {
+        anomalies.push(Anomaly::new(
+            title.line,
+            AnomalyKind::MissingSystemServiceName,
+            title.text.clone(),
+            None,
+            format!("The section \"{}\" gives no system service name; loaded as NULL.", title.text),
+        ));
+        return None;
+    };
+    for extra in &lines[1..] {
+        anomalies.push(Anomaly::new(
+            extra.line,
+            AnomalyKind::ExtraSystemServiceName,
+            extra.text.clone(),
+            None,
+            "A second system service name line in one section; the first one was loaded.",
+        ));
+    }
+    let line = first.line;
+    let raw = collapse_whitespace(&first.text);
+    let caps = LINE.captures(&raw)?;
+    let (before, separator, mut value) = (caps[1].trim().to_string(), caps[2].to_string(), caps[3].trim().to_string());
+    if !before.is_empty() {
+        // Inside a sentence: the name runs to the end of that sentence.
+        if let Some(end) = value.find(". ") {
+            value.truncate(end);
+        }
+    }
+    let value = value.trim_end_matches('.').trim().to_string();
+    let names: Vec<String> = value
+        .split(',')
+        .flat_map(|part| part.split(" and "))
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect();
+    if names.is_empty() {
+        anomalies.push(Anomaly::new(
+            line,
+            AnomalyKind::MissingSystemServiceName,
+            raw.clone(),
+            None,
+            "The system service name line names no service; loaded as NULL.",
+        ));
+        return None;
+    }
+    let name = names.join(", ");
+    if !before.is_empty() {
+        anomalies.push(Anomaly::new(
+            line,
+            AnomalyKind::SystemServiceNameInText,
+            raw.clone(),
+            Some(name.clone()),
+            format!("The system service name \"{name}\" was found inside a description paragraph."),
+        ));
+    }
+    if separator.is_empty() {
+        anomalies.push(Anomaly::new(
+            line,
+            AnomalyKind::GluedSystemServiceName,
+            raw.clone(),
+            Some(name.clone()),
+            format!("\"System Service Name\" is glued to the name; the name was read as \"{name}\"."),
+        ));
+    }
+    if names.len() > 1 {
+        anomalies.push(Anomaly::new(
+            line,
+            AnomalyKind::SeveralSystemServiceNames,
+            raw.clone(),
+            Some(name.clone()),
+            format!("The section gives {} system service names; loaded as the list \"{name}\".", names.len()),
+        ));
+    }
+    for n in names.iter().filter(|n| n.contains(' ')) {
+        anomalies.push(Anomaly::new(
+            line,
+            AnomalyKind::SystemServiceNameWithSpace,
+            raw.clone(),
+            Some(n.clone()),
+            format!("The system service name \"{n}\" contains a space, which service names do not; loaded as written."),
+        ));
+    }
+    Some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(line: &str) -> (Option<String>, Vec<AnomalyKind>) {
+        let mut anomalies = Vec::new();
+        let title = Located::new(1, "T");
+        let name = read_system_service_name(&[Located::new(3, line)], &title, &mut anomalies);
+        (name, anomalies.into_iter().map(|a| a.kind).collect())
+    }
+
+    #[test]
+    fn the_regular_form() {
+        assert_eq!(read("System Service Name DNS"), (Some("DNS".into()), vec![]));
+        assert_eq!(read("System service name: ALG"), (Some("ALG".into()), vec![]));
+    }
+
+    #[test]
+    fn glued_to_the_name() {
+        assert_eq!(
+            read("System Service Namelanmanserver"),
+            (Some("lanmanserver".into()), vec![AnomalyKind::GluedSystemServiceName])
+        );
+        assert_eq!(read("System Service NameTermServLicensing").0.as_deref(), Some("TermServLicensing"));
+        assert_eq!(read("System Service NameSMTPSVC").0.as_deref(), Some("SMTPSVC"));
+    }
+
+    #[test]
+    fn a_name_with_a_space() {
+        assert_eq!(
+            read("System Service Name one point"),
+            (Some("one point".into()), vec![AnomalyKind::SystemServiceNameWithSpace])
+        );
+    }
+
+    #[test]
+    fn several_names_and_names_in_a_sentence() {
+        assert_eq!(read("System service names: ProfSvc, CscService").0.as_deref(), Some("ProfSvc, CscService"));
+        let (name, kinds) = read("Finally, hard-code the port. System service name: LSASS.");
+        assert_eq!(name.as_deref(), Some("LSASS"));
+        assert_eq!(kinds, vec![AnomalyKind::SystemServiceNameInText]);
+    }
+
+    #[test]
+    fn missing() {
+        let mut anomalies = Vec::new();
+        assert_eq!(read_system_service_name(&[], &Located::new(9, "Exchange Server"), &mut anomalies), None);
+        assert_eq!((anomalies[0].line, anomalies[0].kind), (9, AnomalyKind::MissingSystemServiceName));
+        assert_eq!(read("System Service Name"), (None, vec![AnomalyKind::MissingSystemServiceName]));
+    }
+}

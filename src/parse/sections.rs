@@ -1,0 +1,381 @@
+//! Finds the service sections in a stream of [`Block`]s: one path for every format.
+//!
+//! A section is a title, description paragraphs, an optional system service name line, optional
+//! captions, and one or more port tables. Titles come from headings where a document has them;
+//! otherwise (the plain-text article) the title is the short, unpunctuated line that opens the
+//! description before a table. The document's own header and footer hold no table and so make no
+//! section.
+
+use super::{Block, Located, Table};
+use crate::anomaly::{Anomaly, AnomalyKind};
+use crate::error::{Problem, Result};
+use std::collections::VecDeque;
+
+/// A service section as the document lays it out, before normalization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The section's title.
+    pub title: Located,
+    /// The heading level where the title is a heading; `None` for a title line in plain text.
+    pub heading_level: Option<u8>,
+    /// Description paragraphs, in order.
+    pub description: Vec<Located>,
+    /// Paragraphs that give the system service name (normally one).
+    pub system_service_lines: Vec<Located>,
+    /// Captions between the description and a table.
+    pub captions: Vec<Located>,
+    /// The section's tables.
+    pub tables: Vec<Table>,
+    /// Irregularities noticed while finding the section.
+    pub anomalies: Vec<Anomaly>,
+}
+
+impl Section {
+    fn new(title: Located, heading_level: Option<u8>) -> Section {
+        Section {
+            title,
+            heading_level,
+            description: Vec::new(),
+            system_service_lines: Vec::new(),
+            captions: Vec::new(),
+            tables: Vec::new(),
+            anomalies: Vec::new(),
+        }
+    }
+
+    /// The last line the section occupies.
+    pub fn last_line(&self) -> u32 {
+        self.tables.iter().map(Table::last_line).max().unwrap_or(self.title.line).max(self.title.line)
+    }
+}
+
+/// What the section finder yields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A section with at least one table.
+    Section(Section),
+    /// An irregularity outside any section.
+    Anomaly(Anomaly),
+    /// A structural problem outside any section (a table with no title).
+    Problem(Problem),
+}
+
+/// Whether a paragraph gives the system service name (`System Service Name X`, `System service
+/// name: **X**`), at its start or inside it.
+pub fn mentions_system_service_name(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    let squeezed: String = lower.split_whitespace().collect::<Vec<_>>().join(" ");
+    squeezed.starts_with("system service name")
+        || squeezed.contains("system service name:")
+        || squeezed.contains("system service names:")
+}
+
+/// Whether a paragraph looks like a title or caption: short, not a sentence, not a list item.
+pub fn is_title_like(text: &str) -> bool {
+    let t = text.trim();
+    let Some(last) = t.chars().last() else { return false };
+    let first = t.chars().next().unwrap_or(' ');
+    t.chars().count() <= 120
+        && !matches!(last, '.' | ':' | ';' | ',' | '?' | '!')
+        && !matches!(first, '●' | '•' | '·' | '▪' | '-' | '*' | '–' | '—')
+        && t.chars().any(char::is_alphabetic)
+        && !mentions_system_service_name(t)
+}
+
+/// A paragraph waiting for the table it belongs to, and whether the format marked it a caption.
+#[derive(Debug)]
+struct Pending {
+    text: Located,
+    caption: bool,
+}
+
+/// The section finder: an iterator of [`Event`]s over an iterator of blocks.
+pub struct Sections<B> {
+    blocks: B,
+    current: Option<Section>,
+    pending: Vec<Pending>,
+    /// Heading level of the sections that own tables so far, to tell which table-less headings are
+    /// sections that lack a table (same level) and which are mere document structure.
+    owner_level: Option<u8>,
+    out: VecDeque<Result<Event>>,
+    finished: bool,
+}
+
+impl<B: Iterator<Item = Result<Block>>> Sections<B> {
+    /// The sections of the document whose blocks are `blocks`.
+    pub fn new(blocks: B) -> Sections<B> {
+        Sections {
+            blocks,
+            current: None,
+            pending: Vec::new(),
+            owner_level: None,
+            out: VecDeque::new(),
+            finished: false,
+        }
+    }
+
+    fn flush(&mut self) {
+        let Some(section) = self.current.take() else { return };
+        if !section.tables.is_empty() {
+            self.out.push_back(Ok(Event::Section(section)));
+        } else if section.heading_level.is_some() && section.heading_level == self.owner_level {
+            let t = &section.title;
+            self.out.push_back(Ok(Event::Anomaly(Anomaly::new(
+                t.line,
+                AnomalyKind::SectionWithoutTable,
+                t.text.clone(),
+                None,
+                format!("The section \"{}\" has no port table; nothing was loaded for it.", t.text),
+            ))));
+        }
+    }
+
+    fn on_heading(&mut self, level: u8, text: Located) {
+        self.flush();
+        self.pending.clear();
+        if self.owner_level.is_some_and(|owner| level < owner) {
+            self.owner_level = None;
+        }
+        self.current = Some(Section::new(text, Some(level)));
+    }
+
+    fn on_table(&mut self, table: Table) {
+        let pending = std::mem::take(&mut self.pending);
+        let heading_section = self.current.as_ref().and_then(|s| s.heading_level);
+        if let Some(level) = heading_section {
+            let section = self.current.as_mut().expect("checked above");
+            attach_prelude(section, pending, true);
+            section.tables.push(table);
+            self.owner_level = Some(level);
+            return;
+        }
+        let at_start = self.current.is_none();
+        match pick_title(&pending, at_start) {
+            Some(index) => {
+                self.flush();
+                let mut rest = pending;
+                let after = rest.split_off(index + 1);
+                let title = rest.pop().expect("index is in range").text;
+                let mut section = Section::new(title, None);
+                attach_prelude(&mut section, after, false);
+                section.tables.push(table);
+                self.current = Some(section);
+            }
+            None => match self.current.as_mut() {
+                Some(section) => {
+                    attach_prelude(section, pending, false);
+                    section.anomalies.push(Anomaly::new(
+                        table.line,
+                        AnomalyKind::TableWithoutTitle,
+                        format!("table of {} row(s)", table.rows.len()),
+                        Some(section.title.text.clone()),
+                        format!(
+                            "A table with no title of its own was loaded into the section before it, \"{}\".",
+                            section.title.text
+                        ),
+                    ));
+                    section.tables.push(table);
+                }
+                None => {
+                    for row in &table.rows {
+                        let raw = row.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" / ");
+                        self.out.push_back(Ok(Event::Problem(Problem {
+                            line: row.line,
+                            raw,
+                            message: "a table row with no section title anywhere before its table; expected a \
+                                      title line before the table"
+                                .into(),
+                        })));
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// Picks the title among the paragraphs before a table: a title-like paragraph that opens a
+/// description. At the start of a document the last such (what precedes it is the document's own
+/// header); later the first (what follows it belongs to the section).
+fn pick_title(pending: &[Pending], at_start: bool) -> Option<usize> {
+    let candidates: Vec<usize> = pending
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.caption && !mentions_system_service_name(&p.text.text))
+        .map(|(i, _)| i)
+        .collect();
+    let title_like = |i: usize| is_title_like(&pending[i].text.text);
+    let opening: Vec<usize> =
+        candidates.windows(2).filter(|w| title_like(w[0]) && !title_like(w[1])).map(|w| w[0]).collect();
+    let choose = |v: &[usize]| if at_start { v.last().copied() } else { v.first().copied() };
+    choose(&opening).or_else(|| {
+        let all: Vec<usize> = candidates.iter().copied().filter(|&i| title_like(i)).collect();
+        choose(&all)
+    })
+}
+
+/// Sorts the paragraphs between a title and a table into description, system service name lines
+/// and captions (title-like lines right before the table, after a description).
+fn attach_prelude(section: &mut Section, pending: Vec<Pending>, titled_by_heading: bool) {
+    let mut body: Vec<Pending> = Vec::new();
+    for p in pending {
+        if !p.caption && mentions_system_service_name(&p.text.text) {
+            let at_start = p.text.text.trim_start().to_lowercase().starts_with("system service name");
+            section.system_service_lines.push(p.text.clone());
+            if !at_start {
+                body.push(p);
+            }
+        } else {
+            body.push(p);
+        }
+    }
+    let trailing = body.iter().rev().take_while(|p| p.caption || is_title_like(&p.text.text)).count();
+    let has_description = body.len() > trailing || titled_by_heading || !section.description.is_empty();
+    let split = if has_description { body.len() - trailing } else { body.len() };
+    let captions = body.split_off(split);
+    section.description.extend(body.into_iter().map(|p| p.text));
+    section.captions.extend(captions.into_iter().map(|p| p.text));
+}
+
+impl<B: Iterator<Item = Result<Block>>> Iterator for Sections<B> {
+    type Item = Result<Event>;
+
+    fn next(&mut self) -> Option<Result<Event>> {
+        loop {
+            if let Some(event) = self.out.pop_front() {
+                return Some(event);
+            }
+            if self.finished {
+                return None;
+            }
+            match self.blocks.next() {
+                None => {
+                    self.finished = true;
+                    self.flush();
+                }
+                Some(Err(e)) => {
+                    self.finished = true;
+                    return Some(Err(e));
+                }
+                Some(Ok(block)) => match block {
+                    Block::Heading { level, text } => self.on_heading(level, text),
+                    Block::Paragraph(text) => self.pending.push(Pending { text, caption: false }),
+                    Block::Caption(text) => self.pending.push(Pending { text, caption: true }),
+                    Block::Table(table) => self.on_table(table),
+                    Block::Quirk(anomaly) => self.out.push_back(Ok(Event::Anomaly(anomaly))),
+                },
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::text::TextBlocks;
+    use crate::read::Line;
+
+    fn events(doc: &str) -> Vec<Event> {
+        let lines = doc.split('\n').enumerate().map(|(i, t)| Ok(Line { number: i as u32 + 1, text: t.to_string() }));
+        Sections::new(TextBlocks::new(lines)).collect::<Result<_>>().unwrap()
+    }
+
+    fn sections(doc: &str) -> Vec<Section> {
+        events(doc)
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Section(s) => Some(s),
+                _ => None,
+            })
+            .collect()
+    }
+
+    const TABLE: &str = "Application protocol Protocol Port\nDNS\nUDP\n53";
+
+    #[test]
+    fn the_document_header_is_not_a_section() {
+        let doc = format!(
+            "Publisher - Knowledge Base\n\nNetwork Ports\n\nProduct Ports\n\nThis section describes each service.\n\n\
+             DNS Server\n\nThe DNS Server service answers queries.\n\nSystem Service Name DNS\n\n{TABLE}\n\nFooter line\nPhone"
+        );
+        let got = sections(&doc);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].title, Located::new(9, "DNS Server"));
+        assert_eq!(got[0].description, vec![Located::new(11, "The DNS Server service answers queries.")]);
+        assert_eq!(got[0].system_service_lines, vec![Located::new(13, "System Service Name DNS")]);
+        assert!(got[0].captions.is_empty());
+        assert_eq!(got[0].last_line(), 18);
+    }
+
+    #[test]
+    fn a_caption_between_description_and_table_is_not_a_title() {
+        let doc = format!(
+            "First\n\nIt does things.\n\n{TABLE}\n\nSQL Server: Downlevel OLAP Client Support\n\n\
+             This service supports old clients.\n\nDefault Ports for OLAP Services Used by SQL Server 7.0\n\n{TABLE}"
+        );
+        let got = sections(&doc);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].title.text, "SQL Server: Downlevel OLAP Client Support");
+        assert_eq!(got[1].captions, vec![Located::new(14, "Default Ports for OLAP Services Used by SQL Server 7.0")]);
+        assert_eq!(got[1].description.len(), 1);
+    }
+
+    #[test]
+    fn a_section_without_description_takes_its_first_title_line() {
+        let doc = format!("First\n\nIt does things.\n\n{TABLE}\n\nBare Service\n\n{TABLE}");
+        let got = sections(&doc);
+        assert_eq!(got[1].title.text, "Bare Service");
+        assert!(got[1].description.is_empty() && got[1].captions.is_empty());
+    }
+
+    #[test]
+    fn a_table_right_after_a_table_joins_its_section_and_is_ledgered() {
+        let doc = format!("First\n\nIt does things.\n\n{TABLE}\n\nA sentence only.\n\n{TABLE}");
+        let got = sections(&doc);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].tables.len(), 2);
+        assert_eq!(got[0].anomalies[0].kind, AnomalyKind::TableWithoutTitle);
+    }
+
+    #[test]
+    fn a_table_before_any_title_is_a_problem_per_row() {
+        let got = events(&format!("{TABLE}\nSMB\nTCP\n445"));
+        assert!(matches!(&got[..], [Event::Problem(a), Event::Problem(b)] if a.line == 2 && b.line == 5), "{got:?}");
+    }
+
+    #[test]
+    fn headings_title_sections_and_later_tables_take_captions() {
+        let table = crate::parse::Table { line: 3, header: vec![], rows: vec![] };
+        let blocks = vec![
+            Block::Heading { level: 2, text: Located::new(1, "Part") },
+            Block::Heading { level: 3, text: Located::new(2, "Hyper-V service") },
+            Block::Paragraph(Located::new(3, "Hyper-V replica")),
+            Block::Table(table.clone()),
+            Block::Paragraph(Located::new(5, "Hyper-V live migration")),
+            Block::Table(table.clone()),
+            Block::Heading { level: 3, text: Located::new(7, "IPAM") },
+            Block::Paragraph(Located::new(8, "It listens on port 48885.")),
+            Block::Heading { level: 2, text: Located::new(9, "References") },
+            Block::Heading { level: 3, text: Located::new(10, "General") },
+        ];
+        let got: Vec<Event> = Sections::new(blocks.into_iter().map(Ok)).collect::<Result<_>>().unwrap();
+        assert_eq!(got.len(), 2, "{got:?}");
+        let Event::Section(s) = &got[0] else { panic!() };
+        assert_eq!(s.title.text, "Hyper-V service");
+        assert_eq!(s.tables.len(), 2);
+        assert_eq!(
+            s.captions.iter().map(|c| c.text.as_str()).collect::<Vec<_>>(),
+            ["Hyper-V replica", "Hyper-V live migration"]
+        );
+        let Event::Anomaly(a) = &got[1] else { panic!() };
+        assert_eq!((a.kind, a.line), (AnomalyKind::SectionWithoutTable, 7));
+    }
+
+    #[test]
+    fn system_service_name_inside_a_paragraph_is_found() {
+        assert!(mentions_system_service_name("Finally, hard-code it. System service name: LSASS."));
+        assert!(mentions_system_service_name("System Service Namelanmanserver"));
+        assert!(!is_title_like("System Service Name DNS"));
+        assert!(is_title_like("MSSQL$UDDI"));
+        assert!(!is_title_like("●   Echo, port 7, RFC 862"));
+    }
+}

@@ -1,0 +1,242 @@
+//! Decodes a byte stream chunk by chunk and splits it into lines (LF, CRLF or CR), numbered from 1.
+//! Memory stays bounded by the chunk size and the longest line.
+
+use crate::error::{Error, Result};
+use encoding_rs::{DecoderResult, Encoding};
+use std::io::Read;
+
+/// The longest line accepted; a longer one is an input error, not a reason to run out of memory.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// One decoded line of the input, without its line terminator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line number in the original input.
+    pub number: u32,
+    /// The line's text.
+    pub text: String,
+}
+
+/// An iterator over the decoded lines of a byte stream.
+pub struct Lines<R> {
+    reader: R,
+    decoder: encoding_rs::Decoder,
+    encoding: &'static Encoding,
+    path: String,
+    chunk: Vec<u8>,
+    text: String,
+    pos: usize,
+    next_number: u32,
+    eof: bool,
+    failed: bool,
+}
+
+impl<R: Read> Lines<R> {
+    /// Lines of `reader`, decoded from `encoding` (a byte-order mark of that encoding is dropped).
+    pub fn new(reader: R, encoding: &'static Encoding, path: String) -> Lines<R> {
+        Lines {
+            reader,
+            decoder: encoding.new_decoder_with_bom_removal(),
+            encoding,
+            path,
+            chunk: vec![0; CHUNK_BYTES],
+            text: String::new(),
+            pos: 0,
+            next_number: 1,
+            eof: false,
+            failed: false,
+        }
+    }
+
+    /// The line number the next unread text starts on, counting newlines before `offset`.
+    fn line_at(&self, offset: usize) -> u32 {
+        let newlines = self.text[self.pos..offset.min(self.text.len())].matches('\n').count();
+        self.next_number.saturating_add(newlines as u32)
+    }
+
+    /// Reads and decodes one more chunk into `text`.
+    fn fill(&mut self) -> Result<()> {
+        if self.pos > 0 {
+            self.text.drain(..self.pos);
+            self.pos = 0;
+        }
+        let n = loop {
+            match self.reader.read(&mut self.chunk) {
+                Ok(n) => break n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::io("read input", &self.path)(e)),
+            }
+        };
+        self.eof = n == 0;
+        let mut input = &self.chunk[..n];
+        loop {
+            let need =
+                self.decoder.max_utf8_buffer_length_without_replacement(input.len()).unwrap_or(input.len() * 3 + 16);
+            self.text.reserve(need);
+            let (result, read) = self.decoder.decode_to_string_without_replacement(input, &mut self.text, self.eof);
+            input = &input[read..];
+            match result {
+                DecoderResult::InputEmpty => return Ok(()),
+                DecoderResult::OutputFull => continue,
+                DecoderResult::Malformed(_, _) => {
+                    let line = self.line_at(self.text.len());
+                    let hint = if self.encoding == encoding_rs::UTF_8 {
+                        "if the document is in another encoding, name it with --encoding (e.g. --encoding windows-1252)"
+                    } else {
+                        "name the document's real encoding with --encoding"
+                    };
+                    return Err(Error::input_at(
+                        &self.path,
+                        line,
+                        format!("bytes that are not valid {}", self.encoding.name()),
+                        hint,
+                    ));
+                }
+            }
+        }
+    }
+
+    fn take_line(&mut self, end: usize, terminator: usize) -> Result<Line> {
+        let number = self.next_number;
+        let text = self.text[self.pos..end].to_string();
+        self.pos = end + terminator;
+        self.next_number = self.next_number.saturating_add(1);
+        if text.len() > MAX_LINE_BYTES {
+            return Err(Error::input_at(
+                &self.path,
+                number,
+                format!("line is {} bytes long, more than the {} allowed", text.len(), MAX_LINE_BYTES),
+                "this does not look like a knowledge-base document; check the file",
+            ));
+        }
+        if text.contains('\0') {
+            return Err(Error::input_at(
+                &self.path,
+                number,
+                "binary data (a NUL character) where text was expected",
+                "name a text, HTML or Markdown document; for UTF-16 without a byte-order mark pass \
+                 --encoding utf-16le or utf-16be",
+            ));
+        }
+        Ok(Line { number, text })
+    }
+
+    fn next_line(&mut self) -> Result<Option<Line>> {
+        loop {
+            let rest = &self.text.as_bytes()[self.pos..];
+            if let Some(i) = memchr_newline(rest) {
+                let end = self.pos + i;
+                if rest[i] == b'\n' {
+                    return self.take_line(end, 1).map(Some);
+                }
+                // A CR: part of CRLF, or a line ending of its own. At the end of the buffer the
+                // next chunk decides.
+                if i + 1 < rest.len() {
+                    let terminator = if rest[i + 1] == b'\n' { 2 } else { 1 };
+                    return self.take_line(end, terminator).map(Some);
+                }
+                if self.eof {
+                    return self.take_line(end, 1).map(Some);
+                }
+            } else if self.eof {
+                if self.pos < self.text.len() {
+                    let end = self.text.len();
+                    return self.take_line(end, 0).map(Some);
+                }
+                return Ok(None);
+            } else if rest.len() > MAX_LINE_BYTES {
+                let number = self.next_number;
+                return Err(Error::input_at(
+                    &self.path,
+                    number,
+                    format!("line is longer than the {MAX_LINE_BYTES} bytes allowed"),
+                    "this does not look like a knowledge-base document; check the file",
+                ));
+            }
+            self.fill()?;
+        }
+    }
+}
+
+fn memchr_newline(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'\n' || b == b'\r')
+}
+
+impl<R: Read> Iterator for Lines<R> {
+    type Item = Result<Line>;
+
+    fn next(&mut self) -> Option<Result<Line>> {
+        if self.failed {
+            return None;
+        }
+        match self.next_line() {
+            Ok(line) => line.map(Ok),
+            Err(e) => {
+                self.failed = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use encoding_rs::{UTF_8, UTF_16LE, WINDOWS_1252};
+
+    fn lines(bytes: &[u8], encoding: &'static Encoding) -> Vec<(u32, String)> {
+        Lines::new(bytes, encoding, "t".into()).map(|l| l.map(|l| (l.number, l.text))).collect::<Result<_>>().unwrap()
+    }
+
+    #[test]
+    fn splits_lf_crlf_and_cr() {
+        let got = lines(b"a\nb\r\nc\rd", UTF_8);
+        let want: Vec<_> = [(1, "a"), (2, "b"), (3, "c"), (4, "d")].iter().map(|&(n, s)| (n, s.to_string())).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn keeps_empty_lines_and_drops_the_bom() {
+        assert_eq!(lines(b"\xEF\xBB\xBFx\n\ny\n", UTF_8), vec![(1, "x".into()), (2, "".into()), (3, "y".into())]);
+    }
+
+    #[test]
+    fn decodes_utf16_and_windows_1252() {
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in "UPD\r\n2703".encode_utf16() {
+            utf16.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert_eq!(lines(&utf16, UTF_16LE), vec![(1, "UPD".into()), (2, "2703".into())]);
+        assert_eq!(lines(b"Outlook\xAE\n", WINDOWS_1252), vec![(1, "Outlook\u{ae}".into())]);
+    }
+
+    #[test]
+    fn crlf_split_across_chunks_is_one_terminator() {
+        let mut doc = "x".repeat(CHUNK_BYTES - 1);
+        doc.push_str("\r\nnext\n");
+        let got = lines(doc.as_bytes(), UTF_8);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1], (2, "next".into()));
+    }
+
+    #[test]
+    fn invalid_utf8_is_an_error_at_its_line() {
+        let err = Lines::new(&b"ok\nbad \xFF\n"[..], UTF_8, "doc.txt".into()).collect::<Result<Vec<_>>>().unwrap_err();
+        assert!(err.to_string().starts_with("doc.txt:2: bytes that are not valid UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn nul_is_binary_data() {
+        let err = Lines::new(&b"a\nb\0c\n"[..], UTF_8, "x".into()).collect::<Result<Vec<_>>>().unwrap_err();
+        assert!(err.to_string().contains("x:2: binary data"), "{err}");
+    }
+
+    #[test]
+    fn an_endless_line_is_refused() {
+        let doc = vec![b'a'; MAX_LINE_BYTES + CHUNK_BYTES * 2];
+        let err = Lines::new(&doc[..], UTF_8, "big".into()).collect::<Result<Vec<_>>>().unwrap_err();
+        assert!(err.to_string().starts_with("big:1: line is longer"), "{err}");
+    }
+}

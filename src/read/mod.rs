@@ -1,0 +1,133 @@
+//! Reading: opens an input (a file or standard input), works out its encoding and format from the
+//! content, and hands out its text line by line without holding the whole input in memory.
+
+mod encoding;
+mod format;
+mod lines;
+
+pub use encoding::detect_encoding;
+pub use format::{Format, detect_format};
+pub use lines::{Line, Lines, MAX_LINE_BYTES};
+
+use crate::error::{Error, Result};
+use encoding_rs::Encoding;
+use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{self, Cursor, Read};
+use std::rc::Rc;
+
+/// How many bytes are looked at to tell the encoding and the format.
+pub const SNIFF_BYTES: usize = 64 * 1024;
+
+/// What the user asked for on the command line about reading an input.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// `--format`: skip format detection.
+    pub format: Option<Format>,
+    /// `--encoding`: skip encoding detection (an encoding_rs label such as `windows-1252`).
+    pub encoding: Option<&'static Encoding>,
+}
+
+/// The sha256 and size of every byte read so far, shared with whoever consumes the input.
+#[derive(Clone, Default)]
+pub struct Fingerprint(Rc<RefCell<(Sha256, u64)>>);
+
+impl Fingerprint {
+    fn update(&self, bytes: &[u8]) {
+        let mut state = self.0.borrow_mut();
+        state.0.update(bytes);
+        state.1 += bytes.len() as u64;
+    }
+
+    /// The lowercase hex sha256 and the byte count of what has been read.
+    pub fn finish(&self) -> (String, u64) {
+        let state = self.0.borrow();
+        let digest = state.0.clone().finalize();
+        let hex = digest.iter().map(|b| format!("{b:02x}")).collect();
+        (hex, state.1)
+    }
+}
+
+/// A reader that feeds every byte it passes on into a [`Fingerprint`].
+struct Fingerprinted<R> {
+    inner: R,
+    fingerprint: Fingerprint,
+}
+
+impl<R: Read> Read for Fingerprinted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.fingerprint.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// The byte stream of an input, after its first bytes have been looked at.
+pub type ByteStream = Box<dyn Read>;
+
+/// An opened input whose encoding and format are known.
+pub struct Input {
+    /// The name the input is known by in messages (its path as given, `-` for standard input).
+    pub path: String,
+    /// The encoding the text is decoded from.
+    pub encoding: &'static Encoding,
+    /// The document format.
+    pub format: Format,
+    /// Whether the input is a regular file (and could be read again).
+    pub is_file: bool,
+    /// sha256 and size of the bytes read so far.
+    pub fingerprint: Fingerprint,
+    bytes: ByteStream,
+}
+
+impl Input {
+    /// Opens `path` (`-` for standard input) and detects encoding and format from its content,
+    /// unless `options` override them.
+    pub fn open(path: &str, options: &ReadOptions) -> Result<Input> {
+        let (raw, is_file): (Box<dyn Read>, bool) = if path == "-" {
+            (Box::new(io::stdin()), false)
+        } else {
+            let meta = std::fs::metadata(path).map_err(Error::io("open input", path))?;
+            if meta.is_dir() {
+                return Err(Error::input(path, "is a directory", "name a document file"));
+            }
+            let file = File::open(path).map_err(Error::io("open input", path))?;
+            (Box::new(file), meta.is_file())
+        };
+        let fingerprint = Fingerprint::default();
+        let mut reader = Fingerprinted { inner: raw, fingerprint: fingerprint.clone() };
+        let mut sniff = Vec::with_capacity(SNIFF_BYTES);
+        (&mut reader).take(SNIFF_BYTES as u64).read_to_end(&mut sniff).map_err(Error::io("read input", path))?;
+        if sniff.is_empty() {
+            return Err(Error::input(path, "the input is empty", "name a document with port tables"));
+        }
+        let complete = sniff.len() < SNIFF_BYTES;
+        let encoding = options.encoding.unwrap_or_else(|| detect_encoding(&sniff, complete));
+        let (sniff_text, _, _) = encoding.decode(&sniff);
+        let format = options.format.unwrap_or_else(|| detect_format(&sniff_text));
+        let bytes: ByteStream = Box::new(Cursor::new(sniff).chain(reader));
+        Ok(Input { path: path.to_string(), encoding, format, is_file, fingerprint, bytes })
+    }
+
+    /// The decoded lines of the input, numbered from 1.
+    pub fn lines(self) -> Lines<ByteStream> {
+        Lines::new(self.bytes, self.encoding, self.path)
+    }
+
+    /// The whole decoded text, for formats that are parsed as a whole (HTML, Markdown).
+    /// Line breaks are kept as they are, so the parser can count lines itself.
+    pub fn into_text(self) -> Result<String> {
+        let path = self.path.clone();
+        let mut text = String::new();
+        for line in self.lines() {
+            let line = line?;
+            text.push_str(&line.text);
+            text.push('\n');
+        }
+        if text.is_empty() {
+            return Err(Error::input(&path, "the input is empty", "name a document with port tables"));
+        }
+        Ok(text)
+    }
+}

@@ -1,0 +1,259 @@
+//! Loading clean rows: one write transaction for a whole ingest, one source at a time inside it.
+
+use super::Database;
+use crate::anomaly::{Anomaly, AnomalyKind};
+use crate::error::{Error, Result};
+use crate::normalize::NormalizedSection;
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use std::collections::HashMap;
+
+/// What is recorded about a source besides its rows.
+#[derive(Debug, Clone)]
+pub struct SourceMeta {
+    /// The name the source is ingested under (its path as given, or `--source-name`).
+    pub name: String,
+    /// `text`, `html` or `markdown`.
+    pub format: String,
+    /// The encoding it was decoded from.
+    pub encoding: String,
+    /// The options that shape its rows, e.g. `dynamic-range=1025-5000`.
+    pub options: String,
+}
+
+/// One ingest: a write transaction that commits only if every source loads.
+pub struct Load<'db> {
+    tx: Transaction<'db>,
+    path: String,
+    application_protocols: HashMap<String, i64>,
+}
+
+/// The loading of one source within a [`Load`].
+pub struct SourceLoad<'l, 'db> {
+    load: &'l mut Load<'db>,
+    source_id: i64,
+    previous: Option<(String, String)>,
+    /// Services loaded so far.
+    pub services: u64,
+    /// Port rules loaded so far.
+    pub rules: u64,
+    /// Anomalies recorded so far.
+    pub anomalies: u64,
+}
+
+/// How loading one source ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceOutcome {
+    /// The source was loaded (new, or replacing a different earlier version).
+    Loaded {
+        /// Services loaded.
+        services: u64,
+        /// Port rules loaded.
+        rules: u64,
+        /// Anomalies recorded.
+        anomalies: u64,
+        /// Whether an earlier version under the same name was replaced.
+        replaced: bool,
+    },
+    /// The same content with the same options was loaded before; nothing changed.
+    Unchanged,
+}
+
+impl<'db> Load<'db> {
+    /// Starts the ingest's write transaction (waiting for another writer up to the busy timeout).
+    pub fn begin(db: &'db mut Database) -> Result<Load<'db>> {
+        let path = db.path.clone();
+        let tx = db
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(Error::sqlite(&path, "starting the ingest transaction (is another kbingest writing?)"))?;
+        {
+            let mut upsert = tx
+                .prepare("INSERT INTO anomaly_kinds (kind, summary) VALUES (?1, ?2) ON CONFLICT (kind) DO UPDATE SET summary = excluded.summary")
+                .map_err(Error::sqlite(&path, "recording anomaly kinds"))?;
+            for kind in AnomalyKind::ALL {
+                upsert
+                    .execute(params![kind.name(), kind.summary()])
+                    .map_err(Error::sqlite(&path, "recording anomaly kinds"))?;
+            }
+        }
+        Ok(Load { tx, path, application_protocols: HashMap::new() })
+    }
+
+    /// Starts loading a source: an earlier source of the same name is removed (inside this
+    /// transaction) and the new one recorded.
+    pub fn source<'l>(&'l mut self, meta: &SourceMeta) -> Result<SourceLoad<'l, 'db>> {
+        let path = self.path.clone();
+        // A savepoint per source, so that an unchanged source can be put back as it was while the
+        // other sources of the same ingest go ahead.
+        self.tx.execute_batch("SAVEPOINT source_load").map_err(Error::sqlite(&path, "starting the source"))?;
+        let previous: Option<(i64, String, String)> = self
+            .tx
+            .query_row("SELECT id, sha256, options FROM sources WHERE name = ?1", [&meta.name], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()
+            .map_err(Error::sqlite(&path, "looking up the source"))?;
+        if let Some((id, _, _)) = &previous {
+            self.tx
+                .execute("DELETE FROM sources WHERE id = ?1", [id])
+                .map_err(Error::sqlite(&path, "removing the earlier version of the source"))?;
+        }
+        self.tx
+            .execute(
+                "INSERT INTO sources (name, sha256, size_bytes, format, encoding, options, ingested_at, tool_version)
+                 VALUES (?1, printf('%064d', 0), 0, ?2, ?3, ?4, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?5)",
+                params![meta.name, meta.format, meta.encoding, meta.options, env!("CARGO_PKG_VERSION")],
+            )
+            .map_err(Error::sqlite(&path, "recording the source"))?;
+        let source_id = self.tx.last_insert_rowid();
+        let previous = previous.map(|(_, sha, options)| (sha, options));
+        Ok(SourceLoad { load: self, source_id, previous, services: 0, rules: 0, anomalies: 0 })
+    }
+
+    /// Commits the whole ingest.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path.clone();
+        self.tx.commit().map_err(Error::sqlite(&path, "committing the ingest"))
+    }
+}
+
+impl SourceLoad<'_, '_> {
+    fn application_protocol_id(&mut self, name: &str) -> Result<i64> {
+        if let Some(&id) = self.load.application_protocols.get(name) {
+            return Ok(id);
+        }
+        let path = &self.load.path;
+        let tx = &self.load.tx;
+        tx.prepare_cached("INSERT INTO application_protocols (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")
+            .and_then(|mut s| s.execute([name]))
+            .map_err(Error::sqlite(path, "recording an application protocol"))?;
+        let id: i64 = tx
+            .prepare_cached("SELECT id FROM application_protocols WHERE name = ?1")
+            .and_then(|mut s| s.query_row([name], |r| r.get(0)))
+            .map_err(Error::sqlite(path, "looking up an application protocol"))?;
+        self.load.application_protocols.insert(name.to_string(), id);
+        Ok(id)
+    }
+
+    /// Records an anomaly, of a service or of the source as a whole.
+    pub fn anomaly(&mut self, service_id: Option<i64>, anomaly: &Anomaly) -> Result<()> {
+        self.load
+            .tx
+            .prepare_cached(
+                "INSERT INTO anomaly_log (source_id, service_id, source_line, kind, raw, normalized, message)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    self.source_id,
+                    service_id,
+                    anomaly.line,
+                    anomaly.kind.name(),
+                    anomaly.raw,
+                    anomaly.normalized,
+                    anomaly.message
+                ])
+            })
+            .map_err(Error::sqlite(&self.load.path, "recording an anomaly"))?;
+        self.anomalies += 1;
+        Ok(())
+    }
+
+    /// Records a normalized section: its service, rules and anomalies.
+    pub fn section(&mut self, section: &NormalizedSection) -> Result<()> {
+        let mut service_id = None;
+        if let Some(service) = &section.service {
+            self.load
+                .tx
+                .prepare_cached(
+                    "INSERT INTO services (source_id, title, system_service_name, description, first_line, last_line)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .and_then(|mut s| {
+                    s.execute(params![
+                        self.source_id,
+                        service.title,
+                        service.system_service_name,
+                        service.description,
+                        service.first_line,
+                        service.last_line
+                    ])
+                })
+                .map_err(Error::sqlite(&self.load.path, "recording a service"))?;
+            let id = self.load.tx.last_insert_rowid();
+            service_id = Some(id);
+            self.services += 1;
+            for rule in &section.rules {
+                let application_protocol_id = self.application_protocol_id(&rule.application_protocol)?;
+                let (low, high) = match rule.port.range {
+                    Some((low, high)) => (Some(low), Some(high)),
+                    None => (None, None),
+                };
+                self.load
+                    .tx
+                    .prepare_cached(
+                        "INSERT INTO service_ports (service_id, application_protocol_id, ip_protocol, port_low, port_high,
+                                                    port_kind, port_raw, transport_raw, source_line)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    )
+                    .and_then(|mut s| {
+                        s.execute(params![
+                            id,
+                            application_protocol_id,
+                            rule.transport.ip_protocol(),
+                            low,
+                            high,
+                            rule.port.kind.name(),
+                            rule.port_raw,
+                            rule.transport_raw,
+                            rule.line
+                        ])
+                    })
+                    .map_err(Error::sqlite(&self.load.path, format!("recording the port rule of line {}", rule.line)))?;
+                self.rules += 1;
+            }
+        }
+        for anomaly in &section.anomalies {
+            self.anomaly(service_id, anomaly)?;
+        }
+        Ok(())
+    }
+
+    /// Finishes the source with its fingerprint. If an earlier version had the same content and
+    /// options, the source is put back exactly as it was and [`SourceOutcome::Unchanged`] returned.
+    pub fn finish(self, sha256: &str, size: u64) -> Result<SourceOutcome> {
+        if let Some((old_sha, old_options)) = &self.previous {
+            let options: String = self
+                .load
+                .tx
+                .query_row("SELECT options FROM sources WHERE id = ?1", [self.source_id], |r| r.get(0))
+                .map_err(Error::sqlite(&self.load.path, "reading the source's options"))?;
+            if old_sha == sha256 && *old_options == options {
+                self.load
+                    .tx
+                    .execute_batch("ROLLBACK TO source_load; RELEASE source_load")
+                    .map_err(Error::sqlite(&self.load.path, "putting back the unchanged source"))?;
+                // Ids handed out inside the savepoint are gone with it.
+                self.load.application_protocols.clear();
+                return Ok(SourceOutcome::Unchanged);
+            }
+        }
+        self.load
+            .tx
+            .execute(
+                "UPDATE sources SET sha256 = ?1, size_bytes = ?2 WHERE id = ?3",
+                params![sha256, size as i64, self.source_id],
+            )
+            .map_err(Error::sqlite(&self.load.path, "recording the source's fingerprint"))?;
+        self.load
+            .tx
+            .execute_batch("RELEASE source_load")
+            .map_err(Error::sqlite(&self.load.path, "finishing the source"))?;
+        Ok(SourceOutcome::Loaded {
+            services: self.services,
+            rules: self.rules,
+            anomalies: self.anomalies,
+            replaced: self.previous.is_some(),
+        })
+    }
+}
