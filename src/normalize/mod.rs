@@ -179,7 +179,10 @@ fn normalize_row(
     out: &mut NormalizedSection,
 ) {
     let line = row.line;
-    let problem = |message: String| Problem { line, raw: row_raw(row), message };
+    // A problem points at the cell it is about, so an editor can jump to it.
+    let cell_line = |i: usize| row.cells.get(i).map_or(line, |c| c.line);
+    let problem_at = |at: u32, message: String| Problem { line: at, raw: row_raw(row), message };
+    let problem = |message: String| problem_at(line, message);
     if row.cells.iter().all(|c| c.text.trim().is_empty()) {
         out.anomalies.push(Anomaly::new(
             line,
@@ -209,7 +212,7 @@ fn normalize_row(
     let transport_raw = clean(protocol_cell, line, "protocol cell", &mut notes).replace('\n', " ");
     let transports = match transport::parse_transport(&transport_raw, &application, line, &mut notes) {
         Ok(t) => t,
-        Err(message) => return out.problems.push(problem(message)),
+        Err(message) => return out.problems.push(problem_at(cell_line(columns.protocol), message)),
     };
     let port_cell = match cell(columns.port) {
         Some(text) => clean(text, line, "port cell", &mut notes),
@@ -233,7 +236,7 @@ fn normalize_row(
     };
     let values = match port::parse_ports(&port_cell, &application, options.dynamic_range, line, &mut notes) {
         Ok(v) => v,
-        Err(message) => return out.problems.push(problem(message)),
+        Err(message) => return out.problems.push(problem_at(cell_line(columns.port), message)),
     };
     let mut rules = Vec::new();
     for value in &values {
@@ -248,7 +251,8 @@ fn normalize_row(
             match (t.has_ports(), value.spec.kind) {
                 (true, PortKind::None) => {
                     let found = if value.raw.is_empty() { "nothing".to_string() } else { format!("\"{}\"", value.raw) };
-                    return out.problems.push(problem(format!("{} needs a port number, found {found}", t.name())));
+                    let message = format!("{} needs a port number, found {found}", t.name());
+                    return out.problems.push(problem_at(cell_line(columns.port), message));
                 }
                 (false, kind) if kind != PortKind::None => {
                     return out.problems.push(problem(format!(
@@ -372,7 +376,7 @@ mod tests {
             "X\n\nDoes.\n\nSystem Service Name X\n\nApplication protocol Protocol Port\nA\nTCP\neighty\nB\nXTP\n1\nC\nTCP",
         );
         let lines: Vec<u32> = got[0].problems.iter().map(|p| p.line).collect();
-        assert_eq!(lines, [8, 11, 14]);
+        assert_eq!(lines, [10, 12, 14]);
         assert!(got[0].problems[0].message.contains("not a number"));
         assert!(got[0].problems[2].message.contains("cut short"));
         assert!(got[0].rules.is_empty());

@@ -1,0 +1,28 @@
+# kbingest: `make` builds the tool and loads raw/ports.txt into ports.db; `make test` runs the tests.
+
+CARGO ?= cargo
+BIN   := target/release/kbingest
+SRC   := Cargo.toml Cargo.lock $(shell find src migrations -type f 2>/dev/null)
+
+.PHONY: all build test lint clean
+
+all: ports.db
+
+build: $(BIN)
+
+$(BIN): $(SRC)
+	$(CARGO) build --release --locked
+
+ports.db: $(BIN) raw/ports.txt
+	$(BIN) raw/ports.txt -o ports.db
+
+test:
+	$(CARGO) test --locked
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+
+clean:
+	$(CARGO) clean
+	rm -f ports.db ports.db-wal ports.db-shm

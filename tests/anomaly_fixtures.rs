@@ -1,0 +1,83 @@
+//! One fixture per anomaly kind, named after it (`tests/fixtures/anomalies/<kind>.<ext>`): loading
+//! it records that kind (and only the companions a kind brings by nature).
+
+mod common;
+use common::*;
+use kbingest::anomaly::AnomalyKind;
+use std::collections::BTreeSet;
+
+const DIR: &str = "tests/fixtures/anomalies";
+
+/// Kinds that by their nature come with another one.
+fn companions(kind: &str) -> &'static [&'static str] {
+    match kind {
+        // A GRE row without its port cell: the missing cell, and GRE's lack of ports.
+        "missing_cell" => &["no_port"],
+        _ => &[],
+    }
+}
+
+/// Kinds that only the HTML and Markdown readers can meet; their fixtures come with those readers.
+const NOT_IN_TEXT: &[&str] = &[
+    "transport_inferred",
+    "inline_markup",
+    "empty_row",
+    "summary_table",
+    "unrecognized_table",
+    "section_without_table",
+];
+
+fn fixtures() -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(repo_file(DIR)).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn each_fixture_records_its_kind() {
+    for path in fixtures() {
+        let kind = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let dir = workdir();
+        let mut args = vec![path.to_str().unwrap(), "-o", "f.db", "-q"];
+        if kind == "skipped_row" {
+            args.push("--lenient");
+        }
+        kbingest(dir.path(), &args).success();
+        let db = open(&dir.path().join("f.db"));
+        let found: BTreeSet<String> =
+            rows(&db, "SELECT DISTINCT kind FROM anomalies").into_iter().map(|r| r[0].clone()).collect();
+        let mut wanted: BTreeSet<String> = companions(&kind).iter().map(|s| s.to_string()).collect();
+        wanted.insert(kind.clone());
+        assert_eq!(found, wanted, "{}", path.display());
+        let rules: i64 = scalar(&db, "SELECT count(*) FROM port_rules");
+        assert!(rules > 0, "{}: nothing loaded", path.display());
+        let unlocated: i64 = scalar(&db, "SELECT count(*) FROM anomalies WHERE source_line < 1 OR message = ''");
+        assert_eq!(unlocated, 0);
+    }
+}
+
+#[test]
+fn every_kind_has_a_fixture() {
+    let have: BTreeSet<String> =
+        fixtures().iter().map(|p| p.file_stem().unwrap().to_str().unwrap().to_string()).collect();
+    for kind in AnomalyKind::ALL {
+        if NOT_IN_TEXT.contains(&kind.name()) {
+            continue;
+        }
+        assert!(have.contains(kind.name()), "no fixture for {} in {DIR}", kind.name());
+    }
+    for name in &have {
+        assert!(AnomalyKind::ALL.iter().any(|k| k.name() == name), "fixture {name} names no anomaly kind");
+    }
+}
+
+#[test]
+fn without_lenient_the_skipped_row_fixture_is_refused() {
+    let dir = workdir();
+    let path = repo_file(&format!("{DIR}/skipped_row.txt"));
+    kbingest(dir.path(), &[path.to_str().unwrap(), "-o", "f.db"])
+        .expect(1)
+        .stderr_has("skipped_row.txt:13: port \"eighty\" is not a number")
+        .stderr_has("--lenient");
+    assert!(!dir.path().join("f.db").exists(), "a refused ingest left a new database behind");
+}

@@ -1,0 +1,120 @@
+//! Shared helpers for the end-to-end tests: run the real binary in a fresh directory and, on
+//! failure, show the command, its status, standard output and standard error.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The repository's root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file of the repository, by its path from the root.
+pub fn repo_file(rel: &str) -> PathBuf {
+    repo().join(rel)
+}
+
+/// What one run of the binary did.
+pub struct Run {
+    pub command: String,
+    pub output: Output,
+}
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+    fn dump(&self) -> String {
+        format!(
+            "command: {}\nstatus: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.command,
+            self.output.status,
+            self.stdout(),
+            self.stderr()
+        )
+    }
+    /// Asserts the run exited with `code`; never 101 (a panic).
+    pub fn expect(&self, code: i32) -> &Run {
+        assert_ne!(self.code(), 101, "kbingest panicked\n{}", self.dump());
+        assert_eq!(self.code(), code, "unexpected exit status\n{}", self.dump());
+        self
+    }
+    pub fn success(&self) -> &Run {
+        self.expect(0)
+    }
+    /// Asserts standard error contains `text`.
+    pub fn stderr_has(&self, text: &str) -> &Run {
+        assert!(self.stderr().contains(text), "stderr lacks {text:?}\n{}", self.dump());
+        self
+    }
+}
+
+/// A fresh directory for one test.
+pub fn workdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary directory")
+}
+
+/// Runs kbingest in `dir` with `args`, feeding `stdin`.
+pub fn kbingest_with_input(dir: &Path, args: &[&str], stdin: &[u8]) -> Run {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbingest"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kbingest starts");
+    let mut pipe = child.stdin.take().expect("stdin");
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&data);
+    });
+    let output = child.wait_with_output().expect("kbingest runs");
+    writer.join().expect("stdin writer");
+    Run { command: format!("kbingest {}", args.join(" ")), output }
+}
+
+/// Runs kbingest in `dir` with `args` and empty standard input.
+pub fn kbingest(dir: &Path, args: &[&str]) -> Run {
+    kbingest_with_input(dir, args, b"")
+}
+
+/// Opens a database for checking what a run stored.
+pub fn open(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("database opens")
+}
+
+/// A single value of a query.
+pub fn scalar<T: rusqlite::types::FromSql>(conn: &rusqlite::Connection, sql: &str) -> T {
+    conn.query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// Every row of a query, each as strings (NULL as "NULL").
+pub fn rows(conn: &rusqlite::Connection, sql: &str) -> Vec<Vec<String>> {
+    let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let n = stmt.column_count();
+    stmt.query_map([], |r| {
+        (0..n)
+            .map(|i| {
+                Ok(match r.get_ref(i)? {
+                    rusqlite::types::ValueRef::Null => "NULL".to_string(),
+                    rusqlite::types::ValueRef::Integer(v) => v.to_string(),
+                    rusqlite::types::ValueRef::Real(v) => v.to_string(),
+                    rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    rusqlite::types::ValueRef::Blob(b) => format!("{b:?}"),
+                })
+            })
+            .collect()
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
