@@ -2,6 +2,8 @@
 //! failure, show the command, its status, standard output and standard error.
 #![allow(dead_code)]
 
+pub mod corpus;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

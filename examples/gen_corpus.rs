@@ -1,0 +1,54 @@
+//! Writes a deterministic synthetic corpus in the text format to standard output, for benchmarks:
+//!
+//! ```sh
+//! cargo run --release --example gen_corpus -- 200000 > corpus.txt
+//! cargo run --release --example gen_corpus -- 200000 --csv corpus.csv --source corpus.txt > corpus.txt
+//! ```
+//!
+//! `--csv FILE` also writes the `port_rules` rows kbingest should load, as a flat CSV (for
+//! `sqlite3 db ".import --csv corpus.csv rows"`); `--source NAME` is the source name in it.
+
+#[path = "../tests/common/corpus.rs"]
+mod corpus;
+
+use std::io::{BufWriter, Write};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let usage = "usage: gen_corpus SECTIONS [--csv FILE] [--source NAME]";
+    let Some(sections) = args.first().and_then(|s| s.parse::<u64>().ok()) else {
+        eprintln!("{usage}");
+        std::process::exit(2);
+    };
+    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
+    let source = value("--source").unwrap_or_else(|| "corpus.txt".to_string());
+    let mut csv = value("--csv").map(|path| {
+        let file = std::fs::File::create(&path).unwrap_or_else(|e| {
+            eprintln!("gen_corpus: cannot create {path}: {e}");
+            std::process::exit(1);
+        });
+        let mut w = BufWriter::new(file);
+        let _ = writeln!(w, "{}", corpus::CSV_HEADER);
+        w
+    });
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let (mut text_failed, mut csv_failed) = (false, false);
+    corpus::generate(
+        sections,
+        |text| text_failed |= out.write_all(text.as_bytes()).is_err(),
+        |rule| {
+            if let Some(w) = csv.as_mut() {
+                csv_failed |= writeln!(w, "{}", corpus::csv_record(&source, rule)).is_err();
+            }
+        },
+    );
+    let mut failed = text_failed || csv_failed || out.flush().is_err();
+    if let Some(mut w) = csv {
+        failed |= w.flush().is_err();
+    }
+    if failed {
+        eprintln!("gen_corpus: write failed");
+        std::process::exit(1);
+    }
+}
