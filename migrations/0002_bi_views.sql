@@ -22,11 +22,12 @@ SELECT so.name                AS source,
               FROM service_ports sp
               WHERE sp.service_id = se.id AND sp.ip_protocol = 17
               ORDER BY sp.port_low, sp.port_high)) AS udp_ports,
-       (SELECT group_concat(tr.name, ', ')
-        FROM (SELECT tr.name FROM transports tr
-              WHERE tr.has_ports = 0
-                AND EXISTS (SELECT 1 FROM service_ports sp WHERE sp.service_id = se.id AND sp.ip_protocol = tr.ip_protocol)
-              ORDER BY tr.ip_protocol) tr) AS other_transports,
+       (SELECT group_concat(name, ', ')
+        FROM (SELECT DISTINCT tr.ip_protocol, tr.name
+              FROM service_ports sp
+              JOIN transports tr ON tr.ip_protocol = sp.ip_protocol
+              WHERE sp.service_id = se.id AND tr.has_ports = 0
+              ORDER BY tr.ip_protocol)) AS other_transports,
        EXISTS (SELECT 1 FROM service_ports sp WHERE sp.service_id = se.id AND sp.port_kind = 'dynamic') AS has_dynamic_ports,
        (SELECT count(*) FROM service_ports sp WHERE sp.service_id = se.id) AS rule_count,
        se.first_line AS source_line
