@@ -99,7 +99,7 @@ pub fn run(args: Args) -> Result<()> {
         Some(path) => {
             let rows = write_file(Path::new(path), |out| export_relation(&db, &relation, out, format, options, path))?;
             if !args.quiet {
-                eprintln!("kbingest: {}: {rows} rows -> {path}", relation.name);
+                eprintln!("kbingest: {}: {} -> {path}", relation.name, rows_phrase(rows));
             }
             Ok(())
         }
@@ -116,11 +116,15 @@ fn export_all(db: &Database, dir: &Path, format: Format, options: SpreadsheetOpt
         let name = path.display().to_string();
         let rows = write_file(&path, |out| export_relation(db, relation, out, format, options, &name))?;
         if !quiet {
-            eprintln!("kbingest: {}: {rows} rows -> {name}", relation.name);
+            eprintln!("kbingest: {}: {} -> {name}", relation.name, rows_phrase(rows));
         }
     }
     if !quiet {
         eprintln!("kbingest: {} tables and views -> {shown}", all.len());
     }
     Ok(())
+}
+
+fn rows_phrase(rows: u64) -> String {
+    if rows == 1 { "1 row".into() } else { format!("{rows} rows") }
 }
