@@ -1,7 +1,8 @@
 //! Cleaning of the document's words: runs of white space collapsed, footnote marks removed (and
-//! ledgered). Names are not otherwise rewritten.
+//! ledgered), inline markup the reader removed ledgered. Names are not otherwise rewritten.
 
 use crate::anomaly::{Anomaly, AnomalyKind};
+use crate::parse::Located;
 
 /// Superscript digits used as footnote marks (¹²³ ...).
 pub fn is_footnote_mark(c: char) -> bool {
@@ -46,6 +47,19 @@ pub fn clean(text: &str, line: u32, what: &str, anomalies: &mut Vec<Anomaly>) ->
     cleaned
 }
 
+/// Ledgers the inline markup the format's reader removed from `located`, if it removed any, at
+/// `line` (a cell's row): `loaded` is what was loaded from it, `what` names it in the message.
+pub fn ledger_markup(located: &Located, line: u32, loaded: &str, what: &str, anomalies: &mut Vec<Anomaly>) {
+    let Some(source) = &located.markup else { return };
+    anomalies.push(Anomaly::new(
+        line,
+        AnomalyKind::InlineMarkup,
+        collapse_whitespace(source),
+        Some(loaded.replace('\n', " / ")),
+        format!("Inline markup removed from the {what}."),
+    ));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +85,19 @@ mod tests {
         let mut anomalies = Vec::new();
         assert_eq!(clean("MSSQL$UDDI", 1, "title", &mut anomalies), "MSSQL$UDDI");
         assert!(anomalies.is_empty());
+    }
+
+    #[test]
+    fn removed_markup_is_ledgered_with_the_source() {
+        let mut anomalies = Vec::new();
+        ledger_markup(&Located::new(3, "SMB"), 3, "SMB", "application protocol", &mut anomalies);
+        assert!(anomalies.is_empty());
+        let cell = Located::with_markup(4, "a\nb", "**a**<br/>**b**");
+        ledger_markup(&cell, 4, "a\nb", "port cell", &mut anomalies);
+        let a = &anomalies[0];
+        assert_eq!(
+            (a.line, a.kind, a.raw.as_str(), a.normalized.as_deref()),
+            (4, AnomalyKind::InlineMarkup, "**a**<br/>**b**", Some("a / b"))
+        );
     }
 }
