@@ -97,7 +97,7 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
             TableKind::Ports(columns) => {
                 port_tables += 1;
                 for row in &table.rows {
-                    normalize_row(row, columns, options, &mut seen, &mut out);
+                    normalize_row(row, columns, table.header.len(), options, &mut seen, &mut out);
                 }
             }
             TableKind::Summary | TableKind::Unrecognized => out.anomalies.extend(table.not_loaded()),
@@ -138,6 +138,7 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
 fn normalize_row(
     row: &TableRow,
     columns: Columns,
+    header_cells: usize,
     options: &NormalizeOptions,
     seen: &mut HashMap<(String, Transport, PortSpec), u32>,
     out: &mut NormalizedSection,
@@ -207,6 +208,16 @@ fn normalize_row(
             )));
         }
     };
+    let extra: Vec<&str> = row.cells.iter().skip(header_cells).map(|c| c.text.trim()).collect();
+    if extra.iter().any(|c| !c.is_empty()) {
+        notes.push(Anomaly::new(
+            line,
+            AnomalyKind::ExtraCell,
+            extra.join(" / ").replace('\n', " "),
+            None,
+            format!("The row has {} cell(s) more than its header; they were not loaded.", extra.len()),
+        ));
+    }
     let values = match port::parse_ports(&port_cell, &application, options.dynamic_range, line, &mut notes) {
         Ok(v) => v,
         Err(message) => return out.problems.push(problem_at(cell_line(columns.port), message)),
@@ -386,6 +397,26 @@ mod tests {
         let n = normalize_section(&section, &NormalizeOptions::default());
         assert_eq!(n.service, None);
         assert_eq!(kinds(&n), vec![AnomalyKind::SummaryTable]);
+    }
+
+    #[test]
+    fn cells_beyond_the_header_are_ledgered_not_loaded() {
+        let header = vec!["Application protocol".into(), "Protocol".into(), "Port".into()];
+        let cells = ["SMB", "TCP", "445", "Windows 2000 and later", ""].map(|c| Located::new(9, c)).to_vec();
+        let section = Section {
+            title: Located::new(1, "Server"),
+            heading_level: Some(3),
+            description: vec![],
+            system_service_lines: vec![Located::new(3, "System service name: lanmanserver")],
+            captions: vec![],
+            tables: vec![Table { line: 7, header, rows: vec![TableRow { line: 9, cells }] }],
+            anomalies: vec![],
+        };
+        let n = normalize_section(&section, &NormalizeOptions::default());
+        assert_eq!(n.rules.len(), 1);
+        let a = &n.anomalies[0];
+        assert_eq!((a.line, a.kind, a.raw.as_str()), (9, AnomalyKind::ExtraCell, "Windows 2000 and later / "));
+        assert!(a.message.contains("2 cell(s) more"), "{}", a.message);
     }
 
     #[test]

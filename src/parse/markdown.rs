@@ -63,6 +63,27 @@ pub fn without_alert_marker(text: &str) -> Option<&str> {
     (!rest.is_empty()).then_some(rest)
 }
 
+/// The cells of a pipe-table row as its source splits them: on pipes not escaped by `\\`, the
+/// pipes at either end being borders.
+fn source_cells(row: &str) -> Vec<&str> {
+    let row = row.lines().next().unwrap_or_default();
+    let row = row.trim_start_matches(|c: char| c == '>' || c.is_whitespace()).trim_end();
+    let row = row.strip_prefix('|').unwrap_or(row);
+    let mut cells = Vec::new();
+    let (mut start, mut escaped) = (0, false);
+    for (i, c) in row.char_indices() {
+        if c == '|' && !escaped {
+            cells.push(&row[start..i]);
+            start = i + 1;
+        }
+        escaped = c == '\\' && !escaped;
+    }
+    if !row[start..].trim().is_empty() {
+        cells.push(&row[start..]);
+    }
+    cells
+}
+
 /// A table being collected.
 #[derive(Debug, Default)]
 struct TableBuild {
@@ -230,9 +251,14 @@ impl Reader<'_> {
                 }
             }
             Event::End(TagEnd::TableRow) => {
-                if let Some(table) = self.table.as_mut()
-                    && let Some((row, _)) = table.row.take()
-                {
+                let Some((mut row, range)) = self.table.as_mut().and_then(|t| t.row.take()) else { return };
+                // pulldown-cmark drops the cells of a row beyond its header's; they are the
+                // document's, so they are kept (as written) for normalization to ledger.
+                let written = source_cells(self.source.get(range).unwrap_or_default());
+                for extra in written.iter().skip(row.cells.len()) {
+                    row.cells.push(Located::new(row.line, extra.trim()));
+                }
+                if let Some(table) = self.table.as_mut() {
                     table.rows.push(row);
                 }
             }
@@ -348,6 +374,17 @@ mod tests {
         );
         let Block::Heading { text, .. } = &blocks[1] else { panic!() };
         assert_eq!((text.text.as_str(), text.markup.as_deref()), ("Bold title", Some("**Bold** [title](#x)")));
+    }
+
+    #[test]
+    fn cells_beyond_the_header_are_kept_as_written() {
+        let blocks =
+            markdown_blocks("|Application protocol|Protocol|Ports|\n|---|---|---|\n|SMB|TCP|445|**extra** \\| cell|\n");
+        let Block::Table(table) = &blocks[0] else { panic!("{blocks:?}") };
+        let cells: Vec<&str> = table.rows[0].cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(cells, ["SMB", "TCP", "445", "**extra** \\| cell"]);
+        assert_eq!(source_cells("| a | b\\|c |"), [" a ", " b\\|c "]);
+        assert_eq!(source_cells("a|b"), ["a", "b"]);
     }
 
     #[test]
