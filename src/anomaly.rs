@@ -32,7 +32,7 @@ pub enum AnomalyKind {
     MissingCell,
     /// A table row with more cells than the header; the extra cells are not loaded.
     ExtraCell,
-    /// A footnote mark (superscript digit) removed from a name or cell.
+    /// A footnote mark (a superscript digit, or a reference such as `(note 1)`) removed from a name or cell.
     FootnoteMark,
     /// Inline markup (bold, code, tags) removed from a name or cell.
     InlineMarkup,

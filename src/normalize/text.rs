@@ -3,6 +3,8 @@
 
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::parse::Located;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Superscript digits used as footnote marks (¹²³ ...).
 pub fn is_footnote_mark(c: char) -> bool {
@@ -22,19 +24,27 @@ pub fn collapse_whitespace(text: &str) -> String {
     out
 }
 
-/// Cleans a name or cell: footnote marks removed (with a `footnote_mark` anomaly at `line` naming
-/// `what`), white space collapsed. Line breaks inside the text (several values in one cell) are
-/// kept as `\n` between cleaned parts.
+/// A footnote reference written out, as KB 832017's ISA Server table does: `(note 1)`, `(note 1, 4)`.
+static NOTE_MARK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s*\(notes?\s+\d+(?:\s*(?:,|and)\s*\d+)*\)").expect("valid regex"));
+
+/// Cleans a name or cell: footnote marks (superscript digits, `(note N)`) removed, with a
+/// `footnote_mark` anomaly at `line` naming `what`, and white space collapsed. Line breaks inside
+/// the text (several values in one cell) are kept as `\n` between cleaned parts.
 pub fn clean(text: &str, line: u32, what: &str, anomalies: &mut Vec<Anomaly>) -> String {
     let parts: Vec<String> = text.split('\n').map(collapse_whitespace).filter(|p| !p.is_empty()).collect();
     let joined = parts.join("\n");
-    if !joined.chars().any(is_footnote_mark) {
+    let mut marks: Vec<String> = NOTE_MARK.find_iter(&joined).map(|m| m.as_str().trim().to_string()).collect();
+    let superscripts: String = joined.chars().filter(|&c| is_footnote_mark(c)).collect();
+    if !superscripts.is_empty() {
+        marks.insert(0, superscripts);
+    }
+    if marks.is_empty() {
         return joined;
     }
-    let marks: String = joined.chars().filter(|&c| is_footnote_mark(c)).collect();
     let stripped: Vec<String> = joined
         .split('\n')
-        .map(|p| collapse_whitespace(&p.chars().filter(|&c| !is_footnote_mark(c)).collect::<String>()))
+        .map(|p| collapse_whitespace(&NOTE_MARK.replace_all(&p.replace(is_footnote_mark, ""), "")))
         .collect();
     let cleaned = stripped.join("\n");
     anomalies.push(Anomaly::new(
@@ -42,7 +52,7 @@ pub fn clean(text: &str, line: u32, what: &str, anomalies: &mut Vec<Anomaly>) ->
         AnomalyKind::FootnoteMark,
         joined.replace('\n', " / "),
         Some(cleaned.replace('\n', " / ")),
-        format!("Footnote mark(s) {marks} removed from the {what}."),
+        format!("Footnote mark(s) {} removed from the {what}.", marks.join(" ")),
     ));
     cleaned
 }
@@ -78,6 +88,25 @@ mod tests {
         assert_eq!(anomalies[0].kind, AnomalyKind::FootnoteMark);
         assert_eq!(anomalies[1].raw, "1024 - 5000 / 49152 - 65535²");
         assert!(anomalies[1].message.contains('²'));
+    }
+
+    #[test]
+    fn footnote_references_in_words_are_marks_too() {
+        let mut anomalies = Vec::new();
+        assert_eq!(
+            clean("Randomly allocated high TCP ports (note 6)", 3, "application protocol", &mut anomalies),
+            "Randomly allocated high TCP ports"
+        );
+        assert_eq!(clean("2175 (note 1, 4)", 3, "port cell", &mut anomalies), "2175");
+        assert_eq!(clean("445\n139 (Notes 2 and 3)¹", 3, "port cell", &mut anomalies), "445\n139");
+        assert_eq!(anomalies.len(), 3);
+        assert_eq!(anomalies[1].message, "Footnote mark(s) (note 1, 4) removed from the port cell.");
+        assert_eq!(anomalies[2].message, "Footnote mark(s) ¹ (Notes 2 and 3) removed from the port cell.");
+        assert_eq!(
+            clean("1745 (This port is required.)", 3, "port cell", &mut anomalies),
+            "1745 (This port is required.)"
+        );
+        assert_eq!(anomalies.len(), 3, "a remark is no footnote mark");
     }
 
     #[test]
