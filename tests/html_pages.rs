@@ -1,5 +1,5 @@
-//! The 2003 article saved as a web page, in a clean style (UTF-8, headings, lists, `<caption>`) and
-//! in a Word-export style (windows-1252 with a declared charset, CRLF, bold `MsoNormal` titles,
+//! The 2003 article saved as a web page, in a clean style (UTF-8, headings, lists, `<caption>`; and
+//! once more with titles in plain paragraphs, as the text has them) and in a Word-export style (windows-1252 with a declared charset, CRLF, bold `MsoNormal` titles,
 //! `&nbsp;` spacers, `MsoCaption`, cells holding `<p>`, tags broken over lines), gives the same
 //! `port_rules` as the text, `source` and `source_line` apart; `source_line` is the line of the
 //! row's `<tr`. Both pages are made here from raw/ports.txt.
@@ -76,7 +76,8 @@ impl Page {
     }
 }
 
-fn clean_page(pieces: &[Piece]) -> Page {
+/// `headings`: titles in `<h3>`; without, every title is a plain `<p>`, as in the text.
+fn clean_page(pieces: &[Piece], headings: bool) -> Page {
     let mut page = Page::default();
     page.push("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Network Ports</title>");
     page.push("<style>\ntable { border-collapse: collapse; }\n</style>\n</head>\n<body>");
@@ -88,7 +89,8 @@ fn clean_page(pieces: &[Piece]) -> Page {
             in_list = false;
         }
         match piece {
-            Piece::Title(t) => page.push(format!("<h3>{}</h3>", escape(t))),
+            Piece::Title(t) if headings => page.push(format!("<h3>{}</h3>", escape(t))),
+            Piece::Title(t) => page.push(format!("<p>{}</p>", escape(t))),
             Piece::Paragraph(t) => page.push(format!("<p>{}</p>", escape(t))),
             Piece::Spacer => {}
             Piece::Caption(t) => caption = Some(t.clone()),
@@ -222,26 +224,29 @@ fn clean_and_word_pages_give_the_texts_rules_at_their_rows_lines() {
     let text = std::fs::read_to_string(dir.path().join("ports.txt")).unwrap();
     let pieces = pieces(&text, &titles, &captions);
 
-    let clean = clean_page(&pieces);
+    let clean = clean_page(&pieces, true);
     std::fs::write(dir.path().join("clean.html"), clean.lines.join("\n")).unwrap();
+    let plain = clean_page(&pieces, false);
+    std::fs::write(dir.path().join("plain.html"), plain.lines.join("\n")).unwrap();
     let word = word_page(&pieces);
     // Word writes CRLF; encoding_rs writes anything windows-1252 lacks as a character reference.
     let word_text = word.lines.join("\r\n");
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&word_text);
     std::fs::write(dir.path().join("word.htm"), &bytes).unwrap();
-    kbingest(dir.path(), &["clean.html", "word.htm", "-o", "pages.db"])
+    kbingest(dir.path(), &["clean.html", "plain.html", "word.htm", "-o", "pages.db"])
         .success()
         .stderr_has("clean.html: loaded 62 services, 172 port rules")
+        .stderr_has("plain.html: loaded 62 services, 172 port rules")
         .stderr_has("word.htm: loaded 62 services, 172 port rules");
     let db = open(&dir.path().join("pages.db"));
     assert_eq!(
         rows(&db, "SELECT name, format, encoding FROM sources ORDER BY name"),
-        [["clean.html", "html", "UTF-8"], ["word.htm", "html", "windows-1252"]]
+        [["clean.html", "html", "UTF-8"], ["plain.html", "html", "UTF-8"], ["word.htm", "html", "windows-1252"]]
     );
 
     let original = rules(&text_db, "ports.txt");
     assert_eq!(original.len(), 172);
-    for (name, page) in [("clean.html", &clean), ("word.htm", &word)] {
+    for (name, page) in [("clean.html", &clean), ("plain.html", &plain), ("word.htm", &word)] {
         let got = rules(&db, name);
         assert_eq!(got.len(), original.len(), "{name}");
         for (from_page, from_text) in got.iter().zip(&original) {
