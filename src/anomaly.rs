@@ -30,7 +30,9 @@ pub enum AnomalyKind {
     PortInSentence,
     /// A table row with fewer cells than the header.
     MissingCell,
-    /// A footnote mark (superscript digit) removed from a name or cell.
+    /// A table row with more cells than the header; the extra cells are not loaded.
+    ExtraCell,
+    /// A footnote mark (a superscript digit, or a reference such as `(note 1)`) removed from a name or cell.
     FootnoteMark,
     /// Inline markup (bold, code, tags) removed from a name or cell.
     InlineMarkup,
@@ -80,6 +82,7 @@ impl AnomalyKind {
         AnomalyKind::MultiplePorts,
         AnomalyKind::PortInSentence,
         AnomalyKind::MissingCell,
+        AnomalyKind::ExtraCell,
         AnomalyKind::FootnoteMark,
         AnomalyKind::InlineMarkup,
         AnomalyKind::GluedSystemServiceName,
@@ -115,6 +118,7 @@ impl AnomalyKind {
             MultiplePorts => "multiple_ports",
             PortInSentence => "port_in_sentence",
             MissingCell => "missing_cell",
+            ExtraCell => "extra_cell",
             FootnoteMark => "footnote_mark",
             InlineMarkup => "inline_markup",
             GluedSystemServiceName => "glued_system_service_name",
@@ -153,6 +157,7 @@ impl AnomalyKind {
             MultiplePorts => "Several ports or ranges in one cell; one row each.",
             PortInSentence => "A port cell written as a sentence; the ports it names are loaded.",
             MissingCell => "A table row with fewer cells than the header; the missing cell is taken as empty.",
+            ExtraCell => "A table row with more cells than the header; the extra cells are not loaded.",
             FootnoteMark => "A footnote mark removed from a name or cell.",
             InlineMarkup => "Inline markup removed from a name or cell.",
             GluedSystemServiceName => "System Service Name glued to the name; the name is separated.",

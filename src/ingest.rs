@@ -3,6 +3,8 @@
 
 use crate::error::{Error, Problem, Result};
 use crate::normalize::{NormalizeOptions, normalize_section};
+use crate::parse::html::html_blocks;
+use crate::parse::markdown::markdown_blocks;
 use crate::parse::sections::{Event, Sections};
 use crate::parse::text::TextBlocks;
 use crate::read::{Format, Input, ReadOptions};
@@ -62,13 +64,8 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
     let (format, encoding, fingerprint) = (input.format, input.encoding.name(), input.fingerprint.clone());
     let events: Box<dyn Iterator<Item = Result<Event>>> = match format {
         Format::Text => Box::new(Sections::new(TextBlocks::new(input.lines()))),
-        Format::Html | Format::Markdown => {
-            return Err(Error::input(
-                path,
-                format!("{format} documents cannot be read yet"),
-                "pass the plain-text article, or --format text if this is one",
-            ));
-        }
+        Format::Markdown => Box::new(Sections::new(markdown_blocks(&input.into_text()?).into_iter().map(Ok))),
+        Format::Html => Box::new(Sections::new(html_blocks(&input.into_text()?, path)?.into_iter().map(Ok))),
     };
     let meta = SourceMeta {
         name: name.clone(),
@@ -82,7 +79,7 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
     for event in events {
         match event? {
             Event::Section(section) => {
-                tables += section.tables.len();
+                tables += section.tables.iter().filter(|t| t.is_port_table()).count();
                 let mut normalized = normalize_section(&section, &options.normalize);
                 let found = std::mem::take(&mut normalized.problems);
                 if options.lenient {
@@ -103,11 +100,17 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
         return Err(Error::Invalid { path: path.to_string(), problems });
     }
     if tables == 0 {
+        let expected = match format {
+            Format::Text => "service sections with a table headed `Application protocol Protocol Port`",
+            Format::Markdown => "service sections with a pipe table headed `|Application protocol|Protocol|Ports|`",
+            Format::Html => {
+                "service sections with a <table> whose header row names Application protocol, Protocol, Port"
+            }
+        };
         return Err(Error::input(
             path,
             format!("holds no port table (read as {format}, {encoding})"),
-            "expected service sections with a table headed `Application protocol Protocol Port`; \
-             pass --format or --encoding if the detection was wrong",
+            format!("expected {expected}; pass --format or --encoding if the detection was wrong"),
         ));
     }
     let (sha256, size) = fingerprint.finish();

@@ -1,6 +1,8 @@
 //! The command line: one module per subcommand, each with its arguments and one `run`.
 
+pub mod export;
 pub mod ingest;
+pub mod query;
 
 use crate::error::Result;
 use clap::{Parser, Subcommand};
@@ -39,12 +41,19 @@ pub struct Cli {
 pub enum Command {
     /// Load documents into a database (the same as the bare form).
     Ingest(ingest::Args),
+    /// Write a table or view (default port_rules) as CSV, TSV, JSON or JSON Lines, or every table
+    /// and view into a folder.
+    Export(export::Args),
+    /// Run one read-only SQL statement and print its rows.
+    Query(query::Args),
 }
 
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Ingest(args)) => ingest::run(args),
+        Some(Command::Export(args)) => export::run(args),
+        Some(Command::Query(args)) => query::run(args),
         None => ingest::run(cli.ingest),
     }
 }

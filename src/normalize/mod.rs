@@ -13,7 +13,8 @@ pub use transport::Transport;
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::Problem;
 use crate::parse::sections::Section;
-use crate::parse::{Located, Table, TableRow};
+use crate::parse::table::{Columns, TableKind};
+use crate::parse::{Located, TableRow};
 use std::collections::HashMap;
 use text::clean;
 
@@ -78,34 +79,6 @@ pub struct NormalizedSection {
     pub problems: Vec<Problem>,
 }
 
-/// Where the three columns of a port table are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Columns {
-    application: usize,
-    protocol: usize,
-    port: usize,
-}
-
-/// What a table is, from its header.
-enum TableKind {
-    Ports(Columns),
-    Summary,
-    Unrecognized,
-}
-
-fn classify_header(header: &[String]) -> TableKind {
-    let names: Vec<String> = header.iter().map(|h| text::collapse_whitespace(h).to_lowercase()).collect();
-    let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
-    let application = find(&["application protocol", "application"]);
-    let protocol = find(&["protocol"]);
-    let port = find(&["port", "ports"]);
-    match (application, protocol, port) {
-        _ if find(&["system service name", "system service"]).is_some() => TableKind::Summary,
-        (Some(application), Some(protocol), Some(port)) => TableKind::Ports(Columns { application, protocol, port }),
-        _ => TableKind::Unrecognized,
-    }
-}
-
 fn row_raw(row: &TableRow) -> String {
     let cells: Vec<&str> = row.cells.iter().map(|c| c.text.trim()).collect();
     if cells.iter().all(|c| c.is_empty()) {
@@ -120,27 +93,22 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
     let mut port_tables = 0;
     let mut seen: HashMap<(String, Transport, PortSpec), u32> = HashMap::new();
     for table in &section.tables {
-        match classify_header(&table.header) {
+        match table.kind() {
             TableKind::Ports(columns) => {
                 port_tables += 1;
                 for row in &table.rows {
-                    normalize_row(row, columns, options, &mut seen, &mut out);
+                    normalize_row(row, columns, table.header.len(), options, &mut seen, &mut out);
                 }
             }
-            TableKind::Summary => out.anomalies.push(skipped_table(
-                table,
-                AnomalyKind::SummaryTable,
-                "summary table repeats the per-service tables; not loaded",
-            )),
-            TableKind::Unrecognized => out.anomalies.push(skipped_table(
-                table,
-                AnomalyKind::UnrecognizedTable,
-                "table's header is not application protocol, protocol, port; not loaded",
-            )),
+            TableKind::Summary | TableKind::Unrecognized => out.anomalies.extend(table.not_loaded()),
         }
     }
     if port_tables > 0 {
-        let title = clean(&section.title.text, section.title.line, "title", &mut out.anomalies).replace('\n', " ");
+        let title_line = section.title.line;
+        let mut title_notes = Vec::new();
+        let title = clean(&section.title.text, title_line, "title", &mut title_notes).replace('\n', " ");
+        text::ledger_markup(&section.title, title_line, &title, "title", &mut out.anomalies);
+        out.anomalies.append(&mut title_notes);
         let title_at = Located::new(section.title.line, title.clone());
         let system_service_name =
             service_name::read_system_service_name(&section.system_service_lines, &title_at, &mut out.anomalies);
@@ -166,14 +134,11 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
     out
 }
 
-fn skipped_table(table: &Table, kind: AnomalyKind, what: &str) -> Anomaly {
-    Anomaly::new(table.line, kind, table.header.join(" | "), None, format!("This {}-row {what}.", table.rows.len()))
-}
-
 /// Normalizes one table row into zero or more rules, ledgering as it goes.
 fn normalize_row(
     row: &TableRow,
     columns: Columns,
+    header_cells: usize,
     options: &NormalizeOptions,
     seen: &mut HashMap<(String, Transport, PortSpec), u32>,
     out: &mut NormalizedSection,
@@ -194,7 +159,7 @@ fn normalize_row(
         return;
     }
     let width = columns.application.max(columns.protocol).max(columns.port) + 1;
-    let cell = |i: usize| row.cells.get(i).map(|c| c.text.as_str());
+    let cell = |i: usize| row.cells.get(i);
     let (Some(application_cell), Some(protocol_cell)) = (cell(columns.application), cell(columns.protocol)) else {
         out.problems.push(problem(format!(
             "row cut short: expected {width} cells (application protocol, protocol, port), found {}",
@@ -204,18 +169,27 @@ fn normalize_row(
     };
     // Anomalies of a row that turns out unreadable are not kept: the problem says it all.
     let mut notes = Vec::new();
-    let application = clean(application_cell, line, "application protocol", &mut notes).replace('\n', " ");
+    // Markup the reader removed is ledgered before what `clean` removes (footnote marks), in the
+    // order the two were removed.
+    let read_cell = |located: &Located, what: &str, notes: &mut Vec<Anomaly>| {
+        let mut marks = Vec::new();
+        let cleaned = clean(&located.text, line, what, &mut marks);
+        text::ledger_markup(located, line, &cleaned, what, notes);
+        notes.append(&mut marks);
+        cleaned
+    };
+    let application = read_cell(application_cell, "application protocol", &mut notes).replace('\n', " ");
     if application.is_empty() {
         out.problems.push(problem("empty application protocol; expected a name".into()));
         return;
     }
-    let transport_raw = clean(protocol_cell, line, "protocol cell", &mut notes).replace('\n', " ");
+    let transport_raw = read_cell(protocol_cell, "protocol cell", &mut notes).replace('\n', " ");
     let transports = match transport::parse_transport(&transport_raw, &application, line, &mut notes) {
         Ok(t) => t,
         Err(message) => return out.problems.push(problem_at(cell_line(columns.protocol), message)),
     };
     let port_cell = match cell(columns.port) {
-        Some(text) => clean(text, line, "port cell", &mut notes),
+        Some(located) => read_cell(located, "port cell", &mut notes),
         // Only a transport without ports may go without a port cell.
         None if !transports.is_empty() && transports.iter().all(|t| !t.has_ports()) => {
             notes.push(Anomaly::new(
@@ -234,6 +208,16 @@ fn normalize_row(
             )));
         }
     };
+    let extra: Vec<&str> = row.cells.iter().skip(header_cells).map(|c| c.text.trim()).collect();
+    if extra.iter().any(|c| !c.is_empty()) {
+        notes.push(Anomaly::new(
+            line,
+            AnomalyKind::ExtraCell,
+            extra.join(" / ").replace('\n', " "),
+            None,
+            format!("The row has {} cell(s) more than its header; they were not loaded.", extra.len()),
+        ));
+    }
     let values = match port::parse_ports(&port_cell, &application, options.dynamic_range, line, &mut notes) {
         Ok(v) => v,
         Err(message) => return out.problems.push(problem_at(cell_line(columns.port), message)),
@@ -308,6 +292,7 @@ impl Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::Table;
     use crate::parse::sections::{Event, Sections};
     use crate::parse::text::TextBlocks;
     use crate::read::Line;
@@ -412,6 +397,26 @@ mod tests {
         let n = normalize_section(&section, &NormalizeOptions::default());
         assert_eq!(n.service, None);
         assert_eq!(kinds(&n), vec![AnomalyKind::SummaryTable]);
+    }
+
+    #[test]
+    fn cells_beyond_the_header_are_ledgered_not_loaded() {
+        let header = vec!["Application protocol".into(), "Protocol".into(), "Port".into()];
+        let cells = ["SMB", "TCP", "445", "Windows 2000 and later", ""].map(|c| Located::new(9, c)).to_vec();
+        let section = Section {
+            title: Located::new(1, "Server"),
+            heading_level: Some(3),
+            description: vec![],
+            system_service_lines: vec![Located::new(3, "System service name: lanmanserver")],
+            captions: vec![],
+            tables: vec![Table { line: 7, header, rows: vec![TableRow { line: 9, cells }] }],
+            anomalies: vec![],
+        };
+        let n = normalize_section(&section, &NormalizeOptions::default());
+        assert_eq!(n.rules.len(), 1);
+        let a = &n.anomalies[0];
+        assert_eq!((a.line, a.kind, a.raw.as_str()), (9, AnomalyKind::ExtraCell, "Windows 2000 and later / "));
+        assert!(a.message.contains("2 cell(s) more"), "{}", a.message);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The `System Service Name X` line: the service's logical name, however the document spells the
 //! line.
 
-use super::text::collapse_whitespace;
+use super::text::{collapse_whitespace, ledger_markup};
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::parse::Located;
 use regex::Regex;
@@ -61,6 +61,7 @@ pub fn read_system_service_name(lines: &[Located], title: &Located, anomalies: &
         return None;
     }
     let name = names.join(", ");
+    ledger_markup(first, line, &name, "system service name line", anomalies);
     if !before.is_empty() {
         anomalies.push(Anomaly::new(
             line,
@@ -149,5 +150,16 @@ mod tests {
         assert_eq!(read_system_service_name(&[], &Located::new(9, "Exchange Server"), &mut anomalies), None);
         assert_eq!((anomalies[0].line, anomalies[0].kind), (9, AnomalyKind::MissingSystemServiceName));
         assert_eq!(read("System Service Name"), (None, vec![AnomalyKind::MissingSystemServiceName]));
+    }
+
+    #[test]
+    fn markup_around_the_name_is_ledgered() {
+        let mut anomalies = Vec::new();
+        let line = Located::with_markup(5, "System service name: Dfs", "System service name: `Dfs`");
+        let name = read_system_service_name(&[line], &Located::new(1, "T"), &mut anomalies);
+        assert_eq!(name.as_deref(), Some("Dfs"));
+        let a = &anomalies[0];
+        assert_eq!((a.line, a.kind, a.raw.as_str()), (5, AnomalyKind::InlineMarkup, "System service name: `Dfs`"));
+        assert_eq!(a.normalized.as_deref(), Some("Dfs"));
     }
 }

@@ -1,7 +1,10 @@
 //! Cleaning of the document's words: runs of white space collapsed, footnote marks removed (and
-//! ledgered). Names are not otherwise rewritten.
+//! ledgered), inline markup the reader removed ledgered. Names are not otherwise rewritten.
 
 use crate::anomaly::{Anomaly, AnomalyKind};
+use crate::parse::Located;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Superscript digits used as footnote marks (¹²³ ...).
 pub fn is_footnote_mark(c: char) -> bool {
@@ -21,19 +24,27 @@ pub fn collapse_whitespace(text: &str) -> String {
     out
 }
 
-/// Cleans a name or cell: footnote marks removed (with a `footnote_mark` anomaly at `line` naming
-/// `what`), white space collapsed. Line breaks inside the text (several values in one cell) are
-/// kept as `\n` between cleaned parts.
+/// A footnote reference written out, as KB 832017's ISA Server table does: `(note 1)`, `(note 1, 4)`.
+static NOTE_MARK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s*\(notes?\s+\d+(?:\s*(?:,|and)\s*\d+)*\)").expect("valid regex"));
+
+/// Cleans a name or cell: footnote marks (superscript digits, `(note N)`) removed, with a
+/// `footnote_mark` anomaly at `line` naming `what`, and white space collapsed. Line breaks inside
+/// the text (several values in one cell) are kept as `\n` between cleaned parts.
 pub fn clean(text: &str, line: u32, what: &str, anomalies: &mut Vec<Anomaly>) -> String {
     let parts: Vec<String> = text.split('\n').map(collapse_whitespace).filter(|p| !p.is_empty()).collect();
     let joined = parts.join("\n");
-    if !joined.chars().any(is_footnote_mark) {
+    let mut marks: Vec<String> = NOTE_MARK.find_iter(&joined).map(|m| m.as_str().trim().to_string()).collect();
+    let superscripts: String = joined.chars().filter(|&c| is_footnote_mark(c)).collect();
+    if !superscripts.is_empty() {
+        marks.insert(0, superscripts);
+    }
+    if marks.is_empty() {
         return joined;
     }
-    let marks: String = joined.chars().filter(|&c| is_footnote_mark(c)).collect();
     let stripped: Vec<String> = joined
         .split('\n')
-        .map(|p| collapse_whitespace(&p.chars().filter(|&c| !is_footnote_mark(c)).collect::<String>()))
+        .map(|p| collapse_whitespace(&NOTE_MARK.replace_all(&p.replace(is_footnote_mark, ""), "")))
         .collect();
     let cleaned = stripped.join("\n");
     anomalies.push(Anomaly::new(
@@ -41,9 +52,22 @@ pub fn clean(text: &str, line: u32, what: &str, anomalies: &mut Vec<Anomaly>) ->
         AnomalyKind::FootnoteMark,
         joined.replace('\n', " / "),
         Some(cleaned.replace('\n', " / ")),
-        format!("Footnote mark(s) {marks} removed from the {what}."),
+        format!("Footnote mark(s) {} removed from the {what}.", marks.join(" ")),
     ));
     cleaned
+}
+
+/// Ledgers the inline markup the format's reader removed from `located`, if it removed any, at
+/// `line` (a cell's row): `loaded` is what was loaded from it, `what` names it in the message.
+pub fn ledger_markup(located: &Located, line: u32, loaded: &str, what: &str, anomalies: &mut Vec<Anomaly>) {
+    let Some(source) = &located.markup else { return };
+    anomalies.push(Anomaly::new(
+        line,
+        AnomalyKind::InlineMarkup,
+        collapse_whitespace(source),
+        Some(loaded.replace('\n', " / ")),
+        format!("Inline markup removed from the {what}."),
+    ));
 }
 
 #[cfg(test)]
@@ -67,9 +91,42 @@ mod tests {
     }
 
     #[test]
+    fn footnote_references_in_words_are_marks_too() {
+        let mut anomalies = Vec::new();
+        assert_eq!(
+            clean("Randomly allocated high TCP ports (note 6)", 3, "application protocol", &mut anomalies),
+            "Randomly allocated high TCP ports"
+        );
+        assert_eq!(clean("2175 (note 1, 4)", 3, "port cell", &mut anomalies), "2175");
+        assert_eq!(clean("445\n139 (Notes 2 and 3)¹", 3, "port cell", &mut anomalies), "445\n139");
+        assert_eq!(anomalies.len(), 3);
+        assert_eq!(anomalies[1].message, "Footnote mark(s) (note 1, 4) removed from the port cell.");
+        assert_eq!(anomalies[2].message, "Footnote mark(s) ¹ (Notes 2 and 3) removed from the port cell.");
+        assert_eq!(
+            clean("1745 (This port is required.)", 3, "port cell", &mut anomalies),
+            "1745 (This port is required.)"
+        );
+        assert_eq!(anomalies.len(), 3, "a remark is no footnote mark");
+    }
+
+    #[test]
     fn plain_text_is_left_alone() {
         let mut anomalies = Vec::new();
         assert_eq!(clean("MSSQL$UDDI", 1, "title", &mut anomalies), "MSSQL$UDDI");
         assert!(anomalies.is_empty());
+    }
+
+    #[test]
+    fn removed_markup_is_ledgered_with_the_source() {
+        let mut anomalies = Vec::new();
+        ledger_markup(&Located::new(3, "SMB"), 3, "SMB", "application protocol", &mut anomalies);
+        assert!(anomalies.is_empty());
+        let cell = Located::with_markup(4, "a\nb", "**a**<br/>**b**");
+        ledger_markup(&cell, 4, "a\nb", "port cell", &mut anomalies);
+        let a = &anomalies[0];
+        assert_eq!(
+            (a.line, a.kind, a.raw.as_str(), a.normalized.as_deref()),
+            (4, AnomalyKind::InlineMarkup, "**a**<br/>**b**", Some("a / b"))
+        );
     }
 }

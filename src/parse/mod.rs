@@ -2,7 +2,10 @@
 //! reduces to the same [`Block`]s; [`sections`] finds the service sections in them, one path for all
 //! formats. Nothing here touches SQL.
 
+pub mod html;
+pub mod markdown;
 pub mod sections;
+pub mod table;
 pub mod text;
 
 use crate::anomaly::Anomaly;
@@ -14,12 +17,20 @@ pub struct Located {
     pub line: u32,
     /// The text, as the document has it (markup already removed by the format's reader).
     pub text: String,
+    /// The document's own words before the reader removed inline markup (bold, code, links, tags)
+    /// from them; `None` where there was none. Normalization ledgers it where the text is used.
+    pub markup: Option<String>,
 }
 
 impl Located {
-    /// A located text.
+    /// A located text without markup.
     pub fn new(line: u32, text: impl Into<String>) -> Located {
-        Located { line, text: text.into() }
+        Located { line, text: text.into(), markup: None }
+    }
+
+    /// A located text that the reader rendered from `source` by removing inline markup.
+    pub fn with_markup(line: u32, text: impl Into<String>, source: impl Into<String>) -> Located {
+        Located { line, text: text.into(), markup: Some(source.into()) }
     }
 }
 
@@ -64,8 +75,54 @@ pub enum Block {
     Paragraph(Located),
     /// A caption the format marks as one (HTML `<caption>`).
     Caption(Located),
+    /// A note set apart from the text (a block quote such as `> [!NOTE]`): description, never a
+    /// title or caption.
+    Note(Located),
     /// A table.
     Table(Table),
     /// An irregularity the reader itself noticed (e.g. a line of no-break spaces).
     Quirk(Anomaly),
+}
+
+/// The Unicode superscript form of an ASCII digit (how footnote marks are written in every format
+/// once markup such as `<sup>2</sup>` is rendered); any other character is returned as it is.
+pub fn superscript_digit(digit: char) -> char {
+    match digit {
+        '1' => '\u{b9}',
+        '2' => '\u{b2}',
+        '3' => '\u{b3}',
+        d => d.to_digit(10).and_then(|n| char::from_u32(0x2070 + n)).unwrap_or(d),
+    }
+}
+
+/// Tells the 1-based line of a byte offset in a text (whose lines end in `\n`).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// The line index of `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        LineIndex { starts }
+    }
+
+    /// The 1-based line that byte `offset` is on.
+    pub fn line(&self, offset: usize) -> u32 {
+        let line = self.starts.partition_point(|&start| start <= offset);
+        u32::try_from(line).unwrap_or(u32::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_to_lines() {
+        let index = LineIndex::new("ab\n\ncd\n");
+        let lines: Vec<u32> = (0..8).map(|i| index.line(i)).collect();
+        assert_eq!(lines, [1, 1, 1, 2, 3, 3, 3, 4]);
+    }
 }

@@ -4,7 +4,7 @@
 //! captions, and one or more port tables. Titles come from headings where a document has them;
 //! otherwise (the plain-text article) the title is the short, unpunctuated line that opens the
 //! description before a table. The document's own header and footer hold no table and so make no
-//! section.
+//! section. Tables that are not port tables (summary tables, others) are ledgered where they stand.
 
 use super::{Block, Located, Table};
 use crate::anomaly::{Anomaly, AnomalyKind};
@@ -82,11 +82,22 @@ pub fn is_title_like(text: &str) -> bool {
         && !mentions_system_service_name(t)
 }
 
-/// A paragraph waiting for the table it belongs to, and whether the format marked it a caption.
+/// What the format says a waiting paragraph is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A plain paragraph: description, title or caption, as its place and form say.
+    Paragraph,
+    /// Marked a caption by the format.
+    Caption,
+    /// A note (a block quote): description only, never a title or caption.
+    Note,
+}
+
+/// A paragraph waiting for the table it belongs to.
 #[derive(Debug)]
 struct Pending {
     text: Located,
-    caption: bool,
+    role: Role,
 }
 
 /// The section finder: an iterator of [`Event`]s over an iterator of blocks.
@@ -140,6 +151,12 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
     }
 
     fn on_table(&mut self, table: Table) {
+        if let Some(anomaly) = table.not_loaded() {
+            // A summary or unrecognized table is ledgered where it stands: it neither makes a
+            // section nor joins one, nor does it make its heading a section that owns tables.
+            self.out.push_back(Ok(Event::Anomaly(anomaly)));
+            return;
+        }
         let pending = std::mem::take(&mut self.pending);
         let heading_section = self.current.as_ref().and_then(|s| s.heading_level);
         if let Some(level) = heading_section {
@@ -200,7 +217,7 @@ fn pick_title(pending: &[Pending], at_start: bool) -> Option<usize> {
     let candidates: Vec<usize> = pending
         .iter()
         .enumerate()
-        .filter(|(_, p)| !p.caption && !mentions_system_service_name(&p.text.text))
+        .filter(|(_, p)| p.role == Role::Paragraph && !mentions_system_service_name(&p.text.text))
         .map(|(i, _)| i)
         .collect();
     let title_like = |i: usize| is_title_like(&pending[i].text.text);
@@ -218,7 +235,7 @@ fn pick_title(pending: &[Pending], at_start: bool) -> Option<usize> {
 fn attach_prelude(section: &mut Section, pending: Vec<Pending>, titled_by_heading: bool) {
     let mut body: Vec<Pending> = Vec::new();
     for p in pending {
-        if !p.caption && mentions_system_service_name(&p.text.text) {
+        if p.role != Role::Caption && mentions_system_service_name(&p.text.text) {
             let at_start = p.text.text.trim_start().to_lowercase().starts_with("system service name");
             section.system_service_lines.push(p.text.clone());
             if !at_start {
@@ -228,7 +245,11 @@ fn attach_prelude(section: &mut Section, pending: Vec<Pending>, titled_by_headin
             body.push(p);
         }
     }
-    let trailing = body.iter().rev().take_while(|p| p.caption || is_title_like(&p.text.text)).count();
+    let trailing = body
+        .iter()
+        .rev()
+        .take_while(|p| p.role == Role::Caption || (p.role == Role::Paragraph && is_title_like(&p.text.text)))
+        .count();
     let has_description = body.len() > trailing || titled_by_heading || !section.description.is_empty();
     let split = if has_description { body.len() - trailing } else { body.len() };
     let captions = body.split_off(split);
@@ -258,8 +279,9 @@ impl<B: Iterator<Item = Result<Block>>> Iterator for Sections<B> {
                 }
                 Some(Ok(block)) => match block {
                     Block::Heading { level, text } => self.on_heading(level, text),
-                    Block::Paragraph(text) => self.pending.push(Pending { text, caption: false }),
-                    Block::Caption(text) => self.pending.push(Pending { text, caption: true }),
+                    Block::Paragraph(text) => self.pending.push(Pending { text, role: Role::Paragraph }),
+                    Block::Caption(text) => self.pending.push(Pending { text, role: Role::Caption }),
+                    Block::Note(text) => self.pending.push(Pending { text, role: Role::Note }),
                     Block::Table(table) => self.on_table(table),
                     Block::Quirk(anomaly) => self.out.push_back(Ok(Event::Anomaly(anomaly))),
                 },
@@ -344,7 +366,8 @@ mod tests {
 
     #[test]
     fn headings_title_sections_and_later_tables_take_captions() {
-        let table = crate::parse::Table { line: 3, header: vec![], rows: vec![] };
+        let header = vec!["Application protocol".into(), "Protocol".into(), "Port".into()];
+        let table = crate::parse::Table { line: 3, header, rows: vec![] };
         let blocks = vec![
             Block::Heading { level: 2, text: Located::new(1, "Part") },
             Block::Heading { level: 3, text: Located::new(2, "Hyper-V service") },
@@ -377,5 +400,48 @@ mod tests {
         assert!(!is_title_like("System Service Name DNS"));
         assert!(is_title_like("MSSQL$UDDI"));
         assert!(!is_title_like("●   Echo, port 7, RFC 862"));
+    }
+
+    #[test]
+    fn other_tables_are_ledgered_and_own_no_section() {
+        let ports = |line| crate::parse::Table {
+            line,
+            header: vec!["Application protocol".into(), "Protocol".into(), "Ports".into()],
+            rows: vec![],
+        };
+        let summary = crate::parse::Table {
+            line: 6,
+            header: vec!["Port".into(), "Protocol".into(), "Application protocol".into(), "System service name".into()],
+            rows: vec![],
+        };
+        let blocks = vec![
+            Block::Heading { level: 2, text: Located::new(1, "System services ports") },
+            Block::Heading { level: 3, text: Located::new(2, "DNS Server") },
+            Block::Table(ports(3)),
+            Block::Heading { level: 2, text: Located::new(5, "Ports and protocols") },
+            Block::Table(summary),
+            Block::Heading { level: 2, text: Located::new(8, "References") },
+            Block::Paragraph(Located::new(9, "See the help.")),
+        ];
+        let got: Vec<Event> = Sections::new(blocks.into_iter().map(Ok)).collect::<Result<_>>().unwrap();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(matches!(&got[0], Event::Section(s) if s.title.text == "DNS Server"));
+        let Event::Anomaly(a) = &got[1] else { panic!("{got:?}") };
+        assert_eq!((a.kind, a.line), (AnomalyKind::SummaryTable, 6));
+    }
+
+    #[test]
+    fn a_note_before_a_table_is_description_not_a_caption() {
+        let header = vec!["Application protocol".into(), "Protocol".into(), "Port".into()];
+        let blocks = vec![
+            Block::Heading { level: 3, text: Located::new(1, "Server") },
+            Block::Paragraph(Located::new(2, "Shares files.")),
+            Block::Note(Located::new(3, "Port 445 only")),
+            Block::Table(crate::parse::Table { line: 4, header, rows: vec![] }),
+        ];
+        let got: Vec<Event> = Sections::new(blocks.into_iter().map(Ok)).collect::<Result<_>>().unwrap();
+        let Event::Section(s) = &got[0] else { panic!("{got:?}") };
+        assert!(s.captions.is_empty(), "{s:?}");
+        assert_eq!(s.description, [Located::new(2, "Shares files."), Located::new(3, "Port 445 only")]);
     }
 }

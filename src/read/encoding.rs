@@ -1,7 +1,13 @@
-//! Encoding detection: a byte-order mark wins; otherwise UTF-8 if the bytes are valid UTF-8,
-//! windows-1252 if they are not.
+//! Encoding detection: a byte-order mark wins; then an HTML page's declared charset; otherwise
+//! UTF-8 if the bytes are valid UTF-8, windows-1252 if they are not.
 
-use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252, X_USER_DEFINED};
+use regex::bytes::Regex;
+use std::sync::LazyLock;
+
+/// `<meta charset="x">` or `<meta http-equiv="Content-Type" content="text/html; charset=x">`.
+static META_CHARSET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i-u)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9_.:-]+)"#).expect("valid regex"));
 
 /// Picks the encoding of a document from its first bytes. `complete` says whether `sniff` is the
 /// whole input (so a UTF-8 sequence cut at its end is a real error, not a chunk boundary).
@@ -16,10 +22,27 @@ pub fn detect_encoding(sniff: &[u8], complete: bool) -> &'static Encoding {
     }
 }
 
+/// Whether the bytes open with a byte-order mark.
+pub fn has_bom(sniff: &[u8]) -> bool {
+    Encoding::for_bom(sniff).is_some()
+}
+
+/// The charset an HTML page declares in a `<meta>` tag among its first bytes, if encoding_rs knows
+/// it. As the HTML standard says, a page that can be read this far in ASCII is not UTF-16 (read
+/// such a declaration as UTF-8), and `x-user-defined` means windows-1252.
+pub fn declared_charset(sniff: &[u8]) -> Option<&'static Encoding> {
+    let label = META_CHARSET.captures(sniff)?.get(1)?.as_bytes();
+    let encoding = Encoding::for_label(label)?;
+    Some(match encoding {
+        e if e == UTF_16LE || e == UTF_16BE => UTF_8,
+        e if e == X_USER_DEFINED => WINDOWS_1252,
+        e => e,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use encoding_rs::{UTF_16BE, UTF_16LE};
 
     #[test]
     fn bom_decides() {
@@ -40,5 +63,18 @@ mod tests {
         let cut = &bytes[..bytes.len() - 1];
         assert_eq!(detect_encoding(cut, false), UTF_8);
         assert_eq!(detect_encoding(cut, true), WINDOWS_1252);
+    }
+
+    #[test]
+    fn an_html_page_declares_its_charset() {
+        let word = b"<html><head>\n<meta http-equiv=Content-Type content=\"text/html; charset=windows-1252\">";
+        assert_eq!(declared_charset(word), Some(WINDOWS_1252));
+        assert_eq!(declared_charset(b"<meta charset='ISO-8859-1'>"), Some(WINDOWS_1252));
+        assert_eq!(declared_charset(b"<META CHARSET=utf-8>"), Some(UTF_8));
+        assert_eq!(declared_charset(b"<meta charset=\"utf-16\">"), Some(UTF_8));
+        assert_eq!(declared_charset(b"<meta charset=\"koi8-r\">"), Some(encoding_rs::KOI8_R));
+        assert_eq!(declared_charset(b"<meta charset=\"no-such\">"), None);
+        assert_eq!(declared_charset(b"<p>charset=windows-1252</p>"), None);
+        assert!(has_bom(b"\xEF\xBB\xBF<html>") && !has_bom(b"<html>"));
     }
 }

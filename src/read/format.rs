@@ -47,10 +47,12 @@ impl FromStr for Format {
 pub fn detect_format(head: &str) -> Format {
     let start = head.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     let lower: String = start.chars().take(4096).collect::<String>().to_ascii_lowercase();
+    // Saved pages may open with a comment (`<!-- saved from url=... -->`) or an XML declaration;
+    // Word's exports open with `<html xmlns:...>` and a long head.
+    const TAGS: &[&str] = &["<html", "<head", "<meta", "<body", "<table", "<p", "<h1", "<h2", "<h3", "<div"];
     if lower.starts_with("<!doctype html")
         || lower.starts_with("<html")
-        || (lower.starts_with('<')
-            && ["<table", "<body", "<p", "<h1", "<h2", "<h3", "<div"].iter().any(|t| lower.contains(t)))
+        || (lower.starts_with('<') && TAGS.iter().any(|t| lower.contains(t)))
     {
         return Format::Html;
     }
@@ -76,6 +78,8 @@ mod tests {
     fn detects_each_format() {
         assert_eq!(detect_format("<!DOCTYPE html><html>"), Format::Html);
         assert_eq!(detect_format("\n  <html><body><table>"), Format::Html);
+        assert_eq!(detect_format("<!-- saved from url=(0040)http://x/ -->\n<html>"), Format::Html);
+        assert_eq!(detect_format("<?xml version=\"1.0\"?>\n<html xmlns:o=\"urn:x\">"), Format::Html);
         assert_eq!(detect_format("# Title\n\n|a|b|c|\n|---|---|---|\n"), Format::Markdown);
         assert_eq!(detect_format("---\ntitle: x\n---\n"), Format::Markdown);
         assert_eq!(detect_format("DNS Server\n\nApplication protocol Protocol Port\nDNS\nUDP\n53\n"), Format::Text);

@@ -5,7 +5,7 @@ mod encoding;
 mod format;
 mod lines;
 
-pub use encoding::detect_encoding;
+pub use encoding::{declared_charset, detect_encoding, has_bom};
 pub use format::{Format, detect_format};
 pub use lines::{Line, Lines, MAX_LINE_BYTES};
 
@@ -103,9 +103,13 @@ impl Input {
             return Err(Error::input(path, "the input is empty", "name a document with port tables"));
         }
         let complete = sniff.len() < SNIFF_BYTES;
-        let encoding = options.encoding.unwrap_or_else(|| detect_encoding(&sniff, complete));
+        let mut encoding = options.encoding.unwrap_or_else(|| detect_encoding(&sniff, complete));
         let (sniff_text, _, _) = encoding.decode(&sniff);
         let format = options.format.unwrap_or_else(|| detect_format(&sniff_text));
+        // Without a byte-order mark or --encoding, a web page's own declaration wins.
+        if format == Format::Html && options.encoding.is_none() && !has_bom(&sniff) {
+            encoding = declared_charset(&sniff).unwrap_or(encoding);
+        }
         let bytes: ByteStream = Box::new(Cursor::new(sniff).chain(reader));
         Ok(Input { path: path.to_string(), encoding, format, is_file, fingerprint, bytes })
     }

@@ -5,7 +5,10 @@ use crate::error::{Error, Result};
 use rusqlite::{Connection, TransactionBehavior};
 
 /// Every migration, in order: (file name, SQL). Version N is the N-th entry.
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init.sql", include_str!("../../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init.sql", include_str!("../../migrations/0001_init.sql")),
+    ("0002_bi_views.sql", include_str!("../../migrations/0002_bi_views.sql")),
+];
 
 /// The schema version this kbingest creates.
 pub fn latest_version() -> i64 {

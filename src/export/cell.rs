@@ -1,0 +1,111 @@
+//! One cell of output: how an SQLite value is written as text or as JSON, and how `--excel-safe`
+//! neutralizes text a spreadsheet would execute.
+
+use rusqlite::types::ValueRef;
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// The first characters that make a spreadsheet treat a cell as a formula (or, for tab and
+/// carriage return, that some spreadsheets strip before doing so).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A value as text: NULL is empty, numbers in their usual decimal form, blobs as an SQL literal
+/// `X'0A1B'` (kbingest's own tables hold no blobs; an ad-hoc query can).
+pub fn text(value: ValueRef<'_>) -> Cow<'_, str> {
+    match value {
+        ValueRef::Null => Cow::Borrowed(""),
+        ValueRef::Integer(v) => Cow::Owned(v.to_string()),
+        ValueRef::Real(v) => Cow::Owned(real(v)),
+        ValueRef::Text(t) => String::from_utf8_lossy(t),
+        ValueRef::Blob(b) => Cow::Owned(blob(b)),
+    }
+}
+
+/// A cell as text for a spreadsheet: with `excel_safe`, text that would run as a formula gets a
+/// leading `'`. Numbers are never changed: a spreadsheet reads `-1` as a number, not a formula.
+pub fn spreadsheet_text(value: ValueRef<'_>, excel_safe: bool) -> Cow<'_, str> {
+    let text = text(value);
+    if excel_safe && matches!(value, ValueRef::Text(_)) { neutralize(text) } else { text }
+}
+
+/// Prefixes `'` to text that starts like a formula; other text is returned as it is.
+pub fn neutralize(text: Cow<'_, str>) -> Cow<'_, str> {
+    if text.starts_with(FORMULA_STARTS) { Cow::Owned(format!("'{text}")) } else { text }
+}
+
+/// Writes a value as JSON: NULL as `null`, numbers as numbers (a non-finite real as `null`, which
+/// JSON cannot express otherwise), text and blobs as strings.
+pub fn write_json(out: &mut impl Write, value: ValueRef<'_>) -> io::Result<()> {
+    match value {
+        ValueRef::Null => out.write_all(b"null"),
+        ValueRef::Integer(v) => write!(out, "{v}"),
+        ValueRef::Real(v) if v.is_finite() => out.write_all(real(v).as_bytes()),
+        ValueRef::Real(_) => out.write_all(b"null"),
+        ValueRef::Text(t) => json_string(out, &String::from_utf8_lossy(t)),
+        ValueRef::Blob(b) => json_string(out, &blob(b)),
+    }
+}
+
+/// Writes a string as a JSON string, escaped.
+pub fn json_string(out: &mut impl Write, text: &str) -> io::Result<()> {
+    serde_json::to_writer(out, text).map_err(io::Error::from)
+}
+
+/// A real in the shortest form that reads back the same, always with a decimal point or exponent
+/// so that it stays a real (`1.0`, not `1`).
+fn real(v: f64) -> String {
+    format!("{v:?}")
+}
+
+fn blob(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() * 2 + 3);
+    text.push_str("X'");
+    for b in bytes {
+        let _ = write!(text, "{b:02X}");
+    }
+    text.push('\'');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(value: ValueRef<'_>) -> String {
+        let mut out = Vec::new();
+        write_json(&mut out, value).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn values_as_text() {
+        assert_eq!(text(ValueRef::Null), "");
+        assert_eq!(text(ValueRef::Integer(-42)), "-42");
+        assert_eq!(text(ValueRef::Real(1.0)), "1.0");
+        assert_eq!(text(ValueRef::Real(0.25)), "0.25");
+        assert_eq!(text(ValueRef::Text("DNS Server".as_bytes())), "DNS Server");
+        assert_eq!(text(ValueRef::Blob(&[0x0a, 0xff])), "X'0AFF'");
+    }
+
+    #[test]
+    fn values_as_json() {
+        assert_eq!(json(ValueRef::Null), "null");
+        assert_eq!(json(ValueRef::Integer(65535)), "65535");
+        assert_eq!(json(ValueRef::Real(2.5)), "2.5");
+        assert_eq!(json(ValueRef::Real(f64::INFINITY)), "null");
+        assert_eq!(json(ValueRef::Text("say \"hi\"\n".as_bytes())), r#""say \"hi\"\n""#);
+    }
+
+    #[test]
+    fn excel_safe_prefixes_formula_text_only() {
+        for formula in ["=HYPERLINK(\"http://x\",\"y\")", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"] {
+            let cell = spreadsheet_text(ValueRef::Text(formula.as_bytes()), true);
+            assert_eq!(cell, format!("'{formula}"));
+            assert_eq!(spreadsheet_text(ValueRef::Text(formula.as_bytes()), false), formula);
+        }
+        assert_eq!(spreadsheet_text(ValueRef::Text(b"DNS = 53"), true), "DNS = 53");
+        assert_eq!(spreadsheet_text(ValueRef::Integer(-1), true), "-1");
+        assert_eq!(spreadsheet_text(ValueRef::Real(-0.5), true), "-0.5");
+    }
+}

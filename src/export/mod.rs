@@ -1,0 +1,99 @@
+//! The way out of a database: `export` (a table or view) and `query` (one read-only statement)
+//! share one [`RowWriter`]. Every format but `table` streams, so memory does not grow with the rows.
+
+mod cell;
+mod file;
+mod query;
+mod table;
+mod writer;
+
+pub use file::write_file;
+pub use query::prepare_read_only;
+pub use writer::{BOM, Format, RowWriter, SpreadsheetOptions};
+
+use crate::error::{Error, Result};
+use crate::store::Database;
+use rusqlite::Statement;
+use rusqlite::types::ValueRef;
+use std::io::Write;
+
+/// A table or view of a database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Relation {
+    /// Its name as the schema spells it.
+    pub name: String,
+    /// Whether it is a view (else a table).
+    pub is_view: bool,
+}
+
+/// The tables and views of a database, views first, each group by name; SQLite's own tables
+/// (`sqlite_...`) are left out.
+pub fn relations(db: &Database) -> Result<Vec<Relation>> {
+    let sql = "SELECT name, type = 'view' FROM sqlite_schema
+               WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+               ORDER BY type = 'view' DESC, name";
+    let mut stmt = db.conn.prepare(sql).map_err(Error::sqlite(&db.path, "listing the tables and views"))?;
+    let rows = stmt
+        .query_map([], |r| Ok(Relation { name: r.get(0)?, is_view: r.get(1)? }))
+        .map_err(Error::sqlite(&db.path, "listing the tables and views"))?;
+    rows.collect::<rusqlite::Result<_>>().map_err(Error::sqlite(&db.path, "listing the tables and views"))
+}
+
+/// The table or view called `name` (SQLite names ignore ASCII case). An unknown name is an error
+/// that lists the names there are.
+pub fn find_relation(db: &Database, name: &str) -> Result<Relation> {
+    let all = relations(db)?;
+    if let Some(found) = all.iter().find(|r| r.name.eq_ignore_ascii_case(name)) {
+        return Ok(found.clone());
+    }
+    let list = |views: bool| {
+        let names: Vec<&str> = all.iter().filter(|r| r.is_view == views).map(|r| r.name.as_str()).collect();
+        if names.is_empty() { "none".to_string() } else { names.join(", ") }
+    };
+    Err(Error::database(
+        &db.path,
+        format!("has no table or view named `{name}`; views: {}; tables: {}", list(true), list(false)),
+        "name one of them, e.g. `kbingest export DB port_rules`",
+    ))
+}
+
+/// Writes every row of a table or view; returns how many rows were written.
+pub fn export_relation(
+    db: &Database,
+    relation: &Relation,
+    out: impl Write,
+    format: Format,
+    options: SpreadsheetOptions,
+    output: &str,
+) -> Result<u64> {
+    let sql = format!("SELECT * FROM \"{}\"", relation.name.replace('"', "\"\""));
+    let context = format!("reading {}", relation.name);
+    let mut stmt = db.conn.prepare(&sql).map_err(Error::sqlite(&db.path, context))?;
+    write_rows(&mut stmt, &db.path, out, format, options, output)
+}
+
+/// Runs a prepared statement and writes its rows; returns how many rows were written. `database`
+/// and `output` name the two ends in error messages; a closed output becomes [`Error::BrokenPipe`].
+pub fn write_rows(
+    stmt: &mut Statement<'_>,
+    database: &str,
+    out: impl Write,
+    format: Format,
+    options: SpreadsheetOptions,
+    output: &str,
+) -> Result<u64> {
+    let columns: Vec<String> = stmt.column_names().map(String::from).collect();
+    let mut writer = RowWriter::new(out, format, options, &columns).map_err(Error::io("write output", output))?;
+    let mut rows = stmt.query([]).map_err(Error::sqlite(database, "running the query"))?;
+    let mut count = 0;
+    while let Some(row) = rows.next().map_err(Error::sqlite(database, "reading a row"))? {
+        let cells: Vec<ValueRef<'_>> = (0..columns.len())
+            .map(|i| row.get_ref(i))
+            .collect::<rusqlite::Result<_>>()
+            .map_err(Error::sqlite(database, "reading a row"))?;
+        writer.write_row(&cells).map_err(Error::io("write output", output))?;
+        count += 1;
+    }
+    writer.finish().map_err(Error::io("write output", output))?;
+    Ok(count)
+}

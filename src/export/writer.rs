@@ -1,0 +1,228 @@
+//! The one output writer of `export` and `query`: rows of SQLite values out as CSV, TSV, JSON,
+//! JSON Lines or an aligned table.
+
+use super::cell;
+use super::table::Table;
+use rusqlite::types::ValueRef;
+use std::io::{self, Write};
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for a terminal.
+    Table,
+    /// Comma-separated values with a header row (RFC 4180).
+    Csv,
+    /// Tab-separated values with a header row, quoted like CSV where a cell needs it.
+    Tsv,
+    /// One JSON array of objects, one object per row.
+    Json,
+    /// JSON Lines: one JSON object per line.
+    Jsonl,
+}
+
+impl Format {
+    /// The file name extension for files in this format.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Table => "txt",
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+        }
+    }
+
+    /// Whether a spreadsheet opens this format (the formats `--bom` and `--excel-safe` are for).
+    pub fn is_delimited(self) -> bool {
+        matches!(self, Format::Csv | Format::Tsv)
+    }
+}
+
+/// What `--bom` and `--excel-safe` ask for; both off by default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SpreadsheetOptions {
+    /// Start the output with the UTF-8 byte-order mark, which Excel needs to read UTF-8.
+    pub bom: bool,
+    /// Prefix `'` to text cells a spreadsheet would run as a formula.
+    pub excel_safe: bool,
+}
+
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8; 3] = b"\xEF\xBB\xBF";
+
+enum Sink<W: Write> {
+    Delimited(Box<csv::Writer<W>>),
+    Json { out: W, rows: u64 },
+    Jsonl(W),
+    Table { out: W, table: Table },
+}
+
+/// Writes a header and rows in one format. Every format but `table` streams: each row goes out
+/// as it comes. `table` holds the rows until [`RowWriter::finish`] to align the columns.
+pub struct RowWriter<W: Write> {
+    sink: Sink<W>,
+    /// Column names, pre-encoded as JSON strings for the JSON formats.
+    keys: Vec<String>,
+    excel_safe: bool,
+}
+
+impl<W: Write> RowWriter<W> {
+    /// Starts the output: the byte-order mark if asked for, then the header row (CSV, TSV) or the
+    /// opening bracket (JSON).
+    pub fn new(mut out: W, format: Format, options: SpreadsheetOptions, columns: &[String]) -> io::Result<Self> {
+        if options.bom {
+            out.write_all(BOM)?;
+        }
+        let keys = match format {
+            Format::Json | Format::Jsonl => columns.iter().map(|c| json_key(c)).collect::<io::Result<_>>()?,
+            _ => Vec::new(),
+        };
+        let sink = match format {
+            Format::Csv | Format::Tsv => {
+                let delimiter = if format == Format::Tsv { b'\t' } else { b',' };
+                let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(out);
+                // Column names are cells too, and a query can name a column `=1+1`.
+                let header: Vec<_> = columns
+                    .iter()
+                    .map(|c| if options.excel_safe { cell::neutralize(c.into()) } else { c.into() })
+                    .collect();
+                writer.write_record(header.iter().map(|c: &std::borrow::Cow<str>| c.as_bytes())).map_err(csv_io)?;
+                Sink::Delimited(Box::new(writer))
+            }
+            Format::Json => {
+                out.write_all(b"[")?;
+                Sink::Json { out, rows: 0 }
+            }
+            Format::Jsonl => Sink::Jsonl(out),
+            Format::Table => Sink::Table { out, table: Table::new(columns) },
+        };
+        Ok(RowWriter { sink, keys, excel_safe: options.excel_safe })
+    }
+
+    /// Writes one row; `cells` has one value per column.
+    pub fn write_row(&mut self, cells: &[ValueRef<'_>]) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Delimited(writer) => {
+                let record: Vec<_> = cells.iter().map(|&v| cell::spreadsheet_text(v, self.excel_safe)).collect();
+                writer.write_record(record.iter().map(|c| c.as_bytes())).map_err(csv_io)
+            }
+            Sink::Json { out, rows } => {
+                out.write_all(if *rows == 0 { b"\n" } else { b",\n" })?;
+                *rows += 1;
+                write_object(out, &self.keys, cells)
+            }
+            Sink::Jsonl(out) => {
+                write_object(out, &self.keys, cells)?;
+                out.write_all(b"\n")
+            }
+            Sink::Table { table, .. } => {
+                table.push(cells);
+                Ok(())
+            }
+        }
+    }
+
+    /// Ends the output (closing bracket for JSON, the whole table for `table`), flushes it and
+    /// gives back the underlying writer.
+    pub fn finish(self) -> io::Result<W> {
+        let mut out = match self.sink {
+            Sink::Delimited(writer) => writer.into_inner().map_err(|e| e.into_error())?,
+            Sink::Json { mut out, rows } => {
+                out.write_all(if rows == 0 { b"]\n" } else { b"\n]\n" })?;
+                out
+            }
+            Sink::Jsonl(out) => out,
+            Sink::Table { mut out, table } => {
+                table.render(&mut out)?;
+                out
+            }
+        };
+        out.flush()?;
+        Ok(out)
+    }
+}
+
+fn json_key(column: &str) -> io::Result<String> {
+    let mut key = Vec::new();
+    cell::json_string(&mut key, column)?;
+    Ok(String::from_utf8_lossy(&key).into_owned())
+}
+
+fn write_object(out: &mut impl Write, keys: &[String], cells: &[ValueRef<'_>]) -> io::Result<()> {
+    out.write_all(b"{")?;
+    for (i, (key, &value)) in keys.iter().zip(cells).enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(key.as_bytes())?;
+        out.write_all(b":")?;
+        cell::write_json(out, value)?;
+    }
+    out.write_all(b"}")
+}
+
+/// The csv crate wraps I/O errors; unwrap them so that a closed pipe stays recognizable.
+fn csv_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(format: Format, options: SpreadsheetOptions, rows: &[Vec<ValueRef<'_>>]) -> String {
+        let columns = vec!["port".to_string(), "name".to_string()];
+        let mut writer = RowWriter::new(Vec::new(), format, options, &columns).unwrap();
+        for row in rows {
+            writer.write_row(row).unwrap();
+        }
+        String::from_utf8(writer.finish().unwrap()).unwrap()
+    }
+
+    fn sample() -> Vec<Vec<ValueRef<'static>>> {
+        vec![
+            vec![ValueRef::Integer(53), ValueRef::Text(b"DNS, \"the\" server")],
+            vec![ValueRef::Null, ValueRef::Text(b"=1+1")],
+        ]
+    }
+
+    #[test]
+    fn csv_and_tsv_have_a_header_and_quote_where_needed() {
+        let csv = write(Format::Csv, SpreadsheetOptions::default(), &sample());
+        assert_eq!(csv, "port,name\n53,\"DNS, \"\"the\"\" server\"\n,=1+1\n");
+        let tsv = write(Format::Tsv, SpreadsheetOptions::default(), &sample());
+        assert_eq!(tsv, "port\tname\n53\t\"DNS, \"\"the\"\" server\"\n\t=1+1\n");
+    }
+
+    #[test]
+    fn bom_and_excel_safe() {
+        let options = SpreadsheetOptions { bom: true, excel_safe: true };
+        let csv = write(Format::Csv, options, &sample());
+        assert_eq!(csv.as_bytes()[..3], *BOM);
+        assert!(csv.ends_with("\n,'=1+1\n"), "{csv}");
+    }
+
+    #[test]
+    fn json_and_jsonl_keep_numbers_and_nulls() {
+        let json = write(Format::Json, SpreadsheetOptions::default(), &sample());
+        assert_eq!(
+            json,
+            "[\n{\"port\":53,\"name\":\"DNS, \\\"the\\\" server\"},\n{\"port\":null,\"name\":\"=1+1\"}\n]\n"
+        );
+        assert_eq!(write(Format::Json, SpreadsheetOptions::default(), &[]), "[]\n");
+        let jsonl = write(Format::Jsonl, SpreadsheetOptions::default(), &sample());
+        let lines: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines[0]["port"], 53);
+        assert!(lines[1]["port"].is_null());
+    }
+
+    #[test]
+    fn table_aligns_columns() {
+        let table = write(Format::Table, SpreadsheetOptions::default(), &sample());
+        assert_eq!(table, "port  name\n----  -----------------\n  53  DNS, \"the\" server\n      =1+1\n");
+    }
+}

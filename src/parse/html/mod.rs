@@ -1,0 +1,277 @@
+//! The reader for saved web pages, clean or exported from Word or FrontPage, by scraper (html5ever).
+//!
+//! A page reduces to the same [`Block`]s as the text article: headings (`h1`-`h6`, and paragraphs
+//! whose words are all bold), paragraphs and list items, captions (`<caption>`, Word's
+//! `MsoCaption` paragraphs, a one-cell first row), notes (block quotes that open with `[!NOTE]` or
+//! are classed as notes) and tables. A table holding other tables is layout: its cells are read as
+//! page text. Any other table's first row is its header; whether it is a port table is decided
+//! later, from that header, as for every format. Lines are the source lines where elements start.
+
+mod positions;
+pub mod render;
+
+use super::markdown::without_alert_marker;
+use super::{Block, Located, Table, TableRow};
+use crate::error::{Error, Result};
+use ego_tree::NodeId;
+use render::{BLOCKS, MAX_DEPTH, Rendered, SKIPPED, TooDeep, lines, render};
+use scraper::{ElementRef, Node};
+use std::collections::HashMap;
+
+/// The level given to a title that is a bold paragraph: below the `h1`-`h4` document structure.
+const BOLD_TITLE_LEVEL: u8 = 5;
+
+/// Reads a page into blocks. `path` names the page in an error.
+pub fn html_blocks(source: &str, path: &str) -> Result<Vec<Block>> {
+    let page = positions::parse(source);
+    let mut reader = Reader { lines: &page.lines, blocks: Vec::new(), items: 0, notes: 0 };
+    let root = page.html.root_element();
+    reader.container(root, 0).map_err(|TooDeep| {
+        Error::input(
+            path,
+            format!("elements are nested more than {MAX_DEPTH} deep"),
+            "this does not look like a knowledge-base page; check the file",
+        )
+    })?;
+    Ok(reader.blocks)
+}
+
+/// Inline content gathered between blocks: bare text in a `div` or `td`, runs of `span`s.
+#[derive(Default)]
+struct Run {
+    rendered: Rendered,
+    source: String,
+    line: Option<u32>,
+}
+
+struct Reader<'a> {
+    lines: &'a HashMap<NodeId, u32>,
+    blocks: Vec<Block>,
+    /// Depth of list items: their text reads as bullet lines, never as titles.
+    items: usize,
+    /// Depth of notes: their text is [`Block::Note`]s.
+    notes: usize,
+}
+
+impl Reader<'_> {
+    fn line(&self, element: ElementRef<'_>) -> u32 {
+        self.lines.get(&element.id()).copied().unwrap_or(1)
+    }
+
+    /// Emits the lines of a paragraph-like element (split where it has `<br>`s).
+    fn paragraph(&mut self, line: u32, rendered: &Rendered, source: impl Fn() -> String) {
+        for mut text in lines(&rendered.text) {
+            if self.items > 0 {
+                text.insert_str(0, "\u{2022} ");
+            }
+            let located =
+                if rendered.markup { Located::with_markup(line, text, source()) } else { Located::new(line, text) };
+            if self.notes == 0 {
+                self.blocks.push(Block::Paragraph(located));
+            } else if let Some(note) = without_alert_marker(&located.text) {
+                self.blocks.push(Block::Note(Located { text: note.to_string(), ..located }));
+            }
+        }
+    }
+
+    fn flush(&mut self, run: &mut Run, fallback: u32) {
+        let run = std::mem::take(run);
+        let line = run.line.unwrap_or(fallback);
+        self.paragraph(line, &run.rendered, || run.source.trim().to_string());
+    }
+
+    /// Reads the children of a container element: inline runs become paragraphs, block children
+    /// are read in turn.
+    fn container(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), TooDeep> {
+        if depth > MAX_DEPTH {
+            return Err(TooDeep);
+        }
+        let own_line = self.line(element);
+        let mut run = Run::default();
+        for child in element.children() {
+            let Some(child_element) = ElementRef::wrap(child) else {
+                if let Node::Text(text) = child.value() {
+                    render::node(child, false, false, depth + 1, &mut run.rendered)?;
+                    run.source.push_str(text);
+                }
+                continue;
+            };
+            let name = child_element.value().name();
+            if SKIPPED.contains(&name) {
+                continue;
+            }
+            if name == "br" {
+                self.flush(&mut run, own_line);
+            } else if BLOCKS.contains(&name) {
+                self.flush(&mut run, own_line);
+                self.block(child_element, depth + 1)?;
+            } else {
+                run.line.get_or_insert(self.line(child_element));
+                render::node(child, false, false, depth + 1, &mut run.rendered)?;
+                run.source.push_str(&child_element.html());
+            }
+        }
+        self.flush(&mut run, own_line);
+        Ok(())
+    }
+
+    fn block(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), TooDeep> {
+        let name = element.value().name();
+        let line = self.line(element);
+        match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" if self.notes == 0 && self.items == 0 => {
+                let rendered = render(element, false, depth)?;
+                let text = lines(&rendered.text).join(" ");
+                if !text.is_empty() {
+                    let level = name[1..].parse().unwrap_or(BOLD_TITLE_LEVEL);
+                    let text = located(line, text, &rendered, element);
+                    self.blocks.push(Block::Heading { level, text });
+                }
+            }
+            "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "dt" | "dd" | "pre" | "address" | "figcaption"
+                if !has_block_child(element) =>
+            {
+                self.text_block(element, depth)?;
+            }
+            "caption" => {
+                let rendered = render(element, false, depth)?;
+                let text = lines(&rendered.text).join(" ");
+                if !text.is_empty() {
+                    self.blocks.push(Block::Caption(located(line, text, &rendered, element)));
+                }
+            }
+            "table" if !element.descendants().skip(1).any(|n| is_named(n, "table")) => self.table(element, depth)?,
+            "li" => {
+                self.items += 1;
+                let read = self.container(element, depth);
+                self.items -= 1;
+                read?;
+            }
+            "blockquote" if is_note(element) => {
+                self.notes += 1;
+                let read = self.container(element, depth);
+                self.notes -= 1;
+                read?;
+            }
+            "hr" => {}
+            _ => self.container(element, depth)?,
+        }
+        Ok(())
+    }
+
+    /// A paragraph: a caption, a title in bold, or text.
+    fn text_block(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), TooDeep> {
+        let line = self.line(element);
+        let caption = element.value().classes().any(|c| c.eq_ignore_ascii_case("MsoCaption"));
+        if caption || (all_bold(element) && self.items == 0 && self.notes == 0) {
+            let rendered = render(element, !caption, depth)?;
+            let text = lines(&rendered.text).join(" ");
+            if text.is_empty() {
+                return Ok(());
+            }
+            let text_at = located(line, text.clone(), &rendered, element);
+            if caption {
+                self.blocks.push(Block::Caption(text_at));
+                return Ok(());
+            }
+            if super::sections::is_title_like(&text) {
+                self.blocks.push(Block::Heading { level: BOLD_TITLE_LEVEL, text: text_at });
+                return Ok(());
+            }
+        }
+        let rendered = render(element, false, depth)?;
+        self.paragraph(line, &rendered, || element.inner_html().trim().to_string());
+        Ok(())
+    }
+
+    /// A table without tables inside: its first row is the header; one-cell rows before it are
+    /// captions (a title row spanning the table).
+    fn table(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), TooDeep> {
+        let mut rows: Vec<TableRow> = Vec::new();
+        for child in element.descendants() {
+            let Some(child) = ElementRef::wrap(child) else { continue };
+            match child.value().name() {
+                "caption" => self.block(child, depth + 1)?,
+                "tr" => rows.push(TableRow { line: self.line(child), cells: self.cells(child, depth + 1)? }),
+                _ => {}
+            }
+        }
+        while rows.len() > 1 && rows[0].cells.len() == 1 {
+            let title = rows.remove(0);
+            let text = title.cells.into_iter().next().map(|c| Located { text: c.text.replace('\n', " "), ..c });
+            self.blocks.extend(text.filter(|c| !c.text.is_empty()).map(Block::Caption));
+        }
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let header = rows.remove(0);
+        self.blocks.push(Block::Table(Table {
+            line: header.line,
+            header: header.cells.into_iter().map(|c| c.text.replace('\n', " ")).collect(),
+            rows,
+        }));
+        Ok(())
+    }
+
+    fn cells(&self, row: ElementRef<'_>, depth: usize) -> Result<Vec<Located>, TooDeep> {
+        let mut cells = Vec::new();
+        for cell in row.children().filter_map(ElementRef::wrap) {
+            if !matches!(cell.value().name(), "td" | "th") {
+                continue;
+            }
+            let rendered = render(cell, false, depth)?;
+            let text = lines(&rendered.text).join("\n");
+            cells.push(located(self.line(cell), text, &rendered, cell));
+        }
+        Ok(cells)
+    }
+}
+
+fn located(line: u32, text: String, rendered: &Rendered, element: ElementRef<'_>) -> Located {
+    if rendered.markup {
+        Located::with_markup(line, text, element.inner_html().trim().to_string())
+    } else {
+        Located::new(line, text)
+    }
+}
+
+fn is_named(node: ego_tree::NodeRef<'_, Node>, name: &str) -> bool {
+    node.value().as_element().is_some_and(|e| e.name() == name)
+}
+
+/// Whether an element holds block elements (then it is read as a container).
+fn has_block_child(element: ElementRef<'_>) -> bool {
+    element.children().filter_map(ElementRef::wrap).any(|c| BLOCKS.contains(&c.value().name()))
+}
+
+/// Whether every word of an element is inside `<b>` or `<strong>`.
+fn all_bold(element: ElementRef<'_>) -> bool {
+    let mut words = false;
+    for node in element.descendants() {
+        let Node::Text(text) = node.value() else { continue };
+        if text.trim().is_empty() {
+            continue;
+        }
+        words = true;
+        let bold = node
+            .ancestors()
+            .take_while(|a| a.id() != element.id())
+            .any(|a| a.value().as_element().is_some_and(|e| matches!(e.name(), "b" | "strong")));
+        if !bold {
+            return false;
+        }
+    }
+    words
+}
+
+/// Whether a block quote is a note: classed as one, or opening with an alert marker (`[!NOTE]`).
+fn is_note(element: ElementRef<'_>) -> bool {
+    let classed = element.value().classes().any(|c| {
+        let c = c.to_ascii_lowercase();
+        c.contains("note") || c.contains("alert") || c.contains("important") || c.contains("warning")
+    });
+    classed || element.text().collect::<String>().trim_start().starts_with("[!")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,307 @@
+//! The reader for Markdown with pipe tables (KB 832017 as Microsoft publishes it), by pulldown-cmark.
+//!
+//! Headings, paragraphs, list items and tables become [`Block`]s; their lines are those of the
+//! original file (pulldown-cmark's byte offsets). Inline markup is rendered to its text: bold,
+//! italics, code and links to their words, `<sup>2</sup>` to the superscript digit (so footnote
+//! marks are handled as in every format), `<br/>` in a table cell to a line break between values.
+//! Where markup was removed the element keeps its source, for normalization to ledger. What is in
+//! block quotes (`> [!NOTE]` notes) becomes [`Block::Note`]s, never titles or captions; code
+//! blocks, HTML blocks and the front matter are not the article's text and are skipped.
+
+use super::{Block, LineIndex, Located, Table, TableRow, superscript_digit};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// Text being collected from inline events, and where its element is in the source.
+#[derive(Debug)]
+struct Inline {
+    range: Range<usize>,
+    text: String,
+    markup: bool,
+    superscript: bool,
+}
+
+impl Inline {
+    fn new(range: Range<usize>) -> Inline {
+        Inline { range, text: String::new(), markup: false, superscript: false }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if self.superscript && !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
+            self.text.extend(text.chars().map(superscript_digit));
+        } else {
+            self.text.push_str(text);
+        }
+    }
+
+    /// An inline HTML tag: `<br>` is a line break, `<sup>` marks footnote digits; every other tag
+    /// is dropped. All but `<br>` count as markup.
+    fn push_tag(&mut self, tag: &str) {
+        let inner = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
+        let closing = inner.starts_with('/');
+        let name: String =
+            inner.trim_start_matches('/').chars().take_while(char::is_ascii_alphanumeric).collect::<String>();
+        match name.to_ascii_lowercase().as_str() {
+            "br" => self.text.push('\n'),
+            "sup" => {
+                self.superscript = !closing;
+                self.markup = true;
+            }
+            _ => self.markup = true,
+        }
+    }
+}
+
+/// A note's text without the alert marker that opens it (`[!NOTE]`, `[!IMPORTANT]`, ...); `None`
+/// when nothing else is left.
+pub fn without_alert_marker(text: &str) -> Option<&str> {
+    let rest = text.trim_start();
+    let rest = match rest.strip_prefix("[!").and_then(|r| r.split_once(']')) {
+        Some((kind, after)) if !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphabetic()) => after.trim(),
+        _ => rest,
+    };
+    (!rest.is_empty()).then_some(rest)
+}
+
+/// The cells of a pipe-table row as its source splits them: on pipes not escaped by `\\`, the
+/// pipes at either end being borders.
+fn source_cells(row: &str) -> Vec<&str> {
+    let row = row.lines().next().unwrap_or_default();
+    let row = row.trim_start_matches(|c: char| c == '>' || c.is_whitespace()).trim_end();
+    let row = row.strip_prefix('|').unwrap_or(row);
+    let mut cells = Vec::new();
+    let (mut start, mut escaped) = (0, false);
+    for (i, c) in row.char_indices() {
+        if c == '|' && !escaped {
+            cells.push(&row[start..i]);
+            start = i + 1;
+        }
+        escaped = c == '\\' && !escaped;
+    }
+    if !row[start..].trim().is_empty() {
+        cells.push(&row[start..]);
+    }
+    cells
+}
+
+/// A table being collected.
+#[derive(Debug, Default)]
+struct TableBuild {
+    header: Option<TableRow>,
+    rows: Vec<TableRow>,
+    row: Option<(TableRow, Range<usize>)>,
+}
+
+/// The state of one pass over the document's events.
+struct Reader<'a> {
+    source: &'a str,
+    lines: LineIndex,
+    blocks: Vec<Block>,
+    /// Depth of code blocks, HTML blocks and front matter: everything in them is skipped.
+    skipped: usize,
+    /// Depth of block quotes: their text is notes.
+    quotes: usize,
+    /// The heading, paragraph or cell being collected.
+    inline: Option<Inline>,
+    /// List items being collected, innermost last.
+    items: Vec<Inline>,
+    table: Option<TableBuild>,
+}
+
+/// Reads a Markdown document into blocks.
+pub fn markdown_blocks(source: &str) -> Vec<Block> {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    let mut reader = Reader {
+        source,
+        lines: LineIndex::new(source),
+        blocks: Vec::new(),
+        skipped: 0,
+        quotes: 0,
+        inline: None,
+        items: Vec::new(),
+        table: None,
+    };
+    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        reader.event(event, range);
+    }
+    reader.blocks
+}
+
+impl Reader<'_> {
+    fn line(&self, offset: usize) -> u32 {
+        self.lines.line(offset)
+    }
+
+    /// The text collected last: a cell, heading or paragraph, else the innermost list item.
+    fn current(&mut self) -> Option<&mut Inline> {
+        match self.inline.as_mut() {
+            Some(inline) => Some(inline),
+            None => self.items.last_mut(),
+        }
+    }
+
+    /// The located text of a finished element; `keep_breaks` keeps `<br/>` line breaks (cells).
+    fn located(&self, inline: Inline, keep_breaks: bool) -> Located {
+        let line = self.line(inline.range.start);
+        let text = if keep_breaks {
+            inline.text.trim().to_string()
+        } else {
+            inline.text.replace('\n', " ").trim().to_string()
+        };
+        if inline.markup {
+            let source = self.source.get(inline.range.clone()).unwrap_or_default();
+            Located::with_markup(line, text, source.trim().trim_start_matches('#').trim())
+        } else {
+            Located::new(line, text)
+        }
+    }
+
+    fn paragraph(&mut self, inline: Inline, bullet: bool) {
+        let mut located = self.located(inline, false);
+        if located.text.is_empty() {
+            return;
+        }
+        if bullet {
+            // A list item reads like the text article's bullet lines: never a title or caption.
+            located.text.insert_str(0, "\u{2022} ");
+        }
+        if self.quotes == 0 {
+            self.blocks.push(Block::Paragraph(located));
+        } else if let Some(note) = without_alert_marker(&located.text) {
+            located.text = note.to_string();
+            self.blocks.push(Block::Note(located));
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        if self.skipped > 0 {
+            match event {
+                Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => self.skipped += 1,
+                Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => self.skipped -= 1,
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => self.skipped += 1,
+            Event::Start(Tag::BlockQuote(_)) => self.quotes += 1,
+            Event::End(TagEnd::BlockQuote(_)) => self.quotes = self.quotes.saturating_sub(1),
+            Event::Start(Tag::Heading { .. }) => self.inline = Some(Inline::new(range)),
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(inline) = self.inline.take() {
+                    if self.quotes > 0 {
+                        self.paragraph(inline, false);
+                        return;
+                    }
+                    let text = self.located(inline, false);
+                    if !text.text.is_empty() {
+                        self.blocks.push(Block::Heading { level: level as u8, text });
+                    }
+                }
+            }
+            Event::Start(Tag::Paragraph) => match self.items.last_mut() {
+                // A paragraph of a loose list item continues the item's text.
+                Some(item) if self.table.is_none() => item.text.push(' '),
+                _ => self.inline = Some(Inline::new(range)),
+            },
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(inline) = self.inline.take() {
+                    self.paragraph(inline, false);
+                }
+            }
+            Event::Start(Tag::Item) => self.items.push(Inline::new(range)),
+            Event::End(TagEnd::Item) => {
+                if let Some(item) = self.items.pop() {
+                    self.paragraph(item, true);
+                }
+            }
+            Event::Start(Tag::List(_)) => {
+                // The text of the item that holds this list comes before the list's items.
+                if let Some(item) = self.items.last_mut() {
+                    let done = std::mem::replace(item, Inline::new(range.clone()));
+                    self.paragraph(done, true);
+                }
+            }
+            Event::Start(Tag::Table(_)) => self.table = Some(TableBuild::default()),
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                let line = self.line(range.start);
+                if let Some(table) = self.table.as_mut() {
+                    table.row = Some((TableRow { line, cells: Vec::new() }, range));
+                }
+            }
+            Event::Start(Tag::TableCell) => self.inline = Some(Inline::new(range)),
+            Event::End(TagEnd::TableCell) => {
+                let Some(inline) = self.inline.take() else { return };
+                // pulldown-cmark pads a row cut short with empty cells of no width at the row's
+                // end; they are not the document's, so the row keeps only the cells it has.
+                let padded = inline.range.is_empty()
+                    && self.table.as_ref().and_then(|t| t.row.as_ref()).is_some_and(|(_, row)| {
+                        inline.range.start >= self.source.get(..row.end).unwrap_or_default().trim_end().len()
+                    });
+                let cell = self.located(inline, true);
+                if let Some((row, _)) = self.table.as_mut().and_then(|t| t.row.as_mut())
+                    && !padded
+                {
+                    row.cells.push(cell);
+                }
+            }
+            Event::End(TagEnd::TableHead) => {
+                if let Some(table) = self.table.as_mut() {
+                    table.header = table.row.take().map(|(row, _)| row);
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                let Some((mut row, range)) = self.table.as_mut().and_then(|t| t.row.take()) else { return };
+                // pulldown-cmark drops the cells of a row beyond its header's; they are the
+                // document's, so they are kept (as written) for normalization to ledger.
+                let written = source_cells(self.source.get(range).unwrap_or_default());
+                for extra in written.iter().skip(row.cells.len()) {
+                    row.cells.push(Located::new(row.line, extra.trim()));
+                }
+                if let Some(table) = self.table.as_mut() {
+                    table.rows.push(row);
+                }
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some(table) = self.table.take() {
+                    let header = table.header.unwrap_or(TableRow { line: 0, cells: Vec::new() });
+                    self.blocks.push(Block::Table(Table {
+                        line: header.line,
+                        header: header.cells.into_iter().map(|c| c.text).collect(),
+                        rows: table.rows,
+                    }));
+                }
+            }
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }) => {
+                if let Some(inline) = self.current() {
+                    inline.markup = true;
+                }
+            }
+            Event::Text(text) => {
+                if let Some(inline) = self.current() {
+                    inline.push_text(&text);
+                }
+            }
+            Event::Code(text) => {
+                if let Some(inline) = self.current() {
+                    inline.markup = true;
+                    inline.text.push_str(&text);
+                }
+            }
+            Event::InlineHtml(tag) | Event::Html(tag) => {
+                if let Some(inline) = self.current() {
+                    inline.push_tag(&tag);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(inline) = self.current() {
+                    inline.text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
