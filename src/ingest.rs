@@ -2,10 +2,11 @@
 //! transaction. Streams: one section at a time is in memory.
 
 use crate::error::{Error, Problem, Result};
+use crate::interrupt;
 use crate::normalize::{NormalizeOptions, normalize_section};
 use crate::parse::sections::{Event, Sections};
 use crate::parse::text::TextBlocks;
-use crate::read::{Format, Input, ReadOptions};
+use crate::read::{Format, Input, ReadOptions, fingerprint_file};
 use crate::store::{Database, Load, SourceMeta, SourceOutcome};
 
 /// Everything that shapes an ingest.
@@ -52,6 +53,8 @@ pub fn ingest(db: &mut Database, inputs: &[String], options: &IngestOptions) -> 
     for path in inputs {
         reports.push(ingest_one(&mut load, path, options)?);
     }
+    // A stop asked for during the last source still stops: nothing is committed.
+    interrupt::check()?;
     load.commit()?;
     Ok(reports)
 }
@@ -60,8 +63,19 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
     let input = Input::open(path, &options.read)?;
     let name = options.source_name.clone().unwrap_or_else(|| path.to_string());
     let (format, encoding, fingerprint) = (input.format, input.encoding.name(), input.fingerprint.clone());
+    let meta = SourceMeta {
+        name: name.clone(),
+        format: format.name().into(),
+        encoding: encoding.into(),
+        options: options.recorded(),
+    };
+    if input.is_file && unchanged_file(load, path, &meta)? {
+        return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged });
+    }
+    // Ctrl-C and SIGTERM are noticed between lines.
+    let lines = input.lines().map(|line| interrupt::check().and(line));
     let events: Box<dyn Iterator<Item = Result<Event>>> = match format {
-        Format::Text => Box::new(Sections::new(TextBlocks::new(input.lines()))),
+        Format::Text => Box::new(Sections::new(TextBlocks::new(lines))),
         Format::Html | Format::Markdown => {
             return Err(Error::input(
                 path,
@@ -69,12 +83,6 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
                 "pass the plain-text article, or --format text if this is one",
             ));
         }
-    };
-    let meta = SourceMeta {
-        name: name.clone(),
-        format: format.name().into(),
-        encoding: encoding.into(),
-        options: options.recorded(),
     };
     let mut source = load.source(&meta)?;
     let mut problems: Vec<Problem> = Vec::new();
@@ -113,4 +121,15 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
     let (sha256, size) = fingerprint.finish();
     let outcome = source.finish(&sha256, size)?;
     Ok(SourceReport { name, format, encoding, outcome })
+}
+
+/// Whether a regular file holds exactly what was loaded under its name before, with the same
+/// options: then it need not be parsed at all. Hashing is cheap next to parsing and loading.
+fn unchanged_file(load: &Load<'_>, path: &str, meta: &SourceMeta) -> Result<bool> {
+    let Some(stored) = load.stored(&meta.name)? else { return Ok(false) };
+    if !stored.same(meta, &stored.sha256) {
+        return Ok(false);
+    }
+    let (sha256, _) = fingerprint_file(path)?;
+    Ok(stored.same(meta, &sha256))
 }

@@ -8,6 +8,7 @@ pub mod anomaly;
 pub mod cmd;
 pub mod error;
 pub mod ingest;
+pub mod interrupt;
 pub mod normalize;
 pub mod parse;
 pub mod read;

@@ -49,6 +49,16 @@ impl Fingerprint {
     }
 }
 
+/// The sha256 and size of a whole file, read apart from any parsing: lets an ingest see that a
+/// source is unchanged without parsing it.
+pub fn fingerprint_file(path: &str) -> Result<(String, u64)> {
+    let fingerprint = Fingerprint::default();
+    let file = File::open(path).map_err(Error::io("read input", path))?;
+    let mut reader = Fingerprinted { inner: file, fingerprint: fingerprint.clone() };
+    io::copy(&mut reader, &mut io::sink()).map_err(Error::io("read input", path))?;
+    Ok(fingerprint.finish())
+}
+
 /// A reader that feeds every byte it passes on into a [`Fingerprint`].
 struct Fingerprinted<R> {
     inner: R,

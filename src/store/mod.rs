@@ -1,16 +1,19 @@
 //! Storage: opens kbingest databases (creating and migrating them as needed) and loads clean rows
 //! into them. The schema is plain SQL in `migrations/`; only this module speaks SQL to write.
 
+mod claim;
 mod load;
 mod migrate;
 
-pub use load::{Load, SourceLoad, SourceMeta, SourceOutcome};
+pub use load::{Load, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
 pub use migrate::{MIGRATIONS, latest_version};
 
 use crate::error::{Error, Result};
+use claim::Claim;
 use rusqlite::{Connection, OpenFlags};
 use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// The `application_id` stamped into every kbingest database ('KBIN').
@@ -21,29 +24,92 @@ pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// An open kbingest database.
 pub struct Database {
-    /// The connection.
+    /// The connection. Declared before `claim`, so that it closes first.
     pub conn: Connection,
     /// The path as given.
     pub path: String,
     /// Whether this open created the file.
     pub created: bool,
+    /// A writer's claim on the file (see `claim.rs`); `None` when read-only.
+    claim: Option<Claim>,
 }
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+/// The fixed-size header at the start of every SQLite database file.
+const HEADER_BYTES: usize = 100;
 
-/// Refuses a file that exists but is not an SQLite database, without touching it.
-fn check_sqlite_header(path: &str) -> Result<()> {
-    let mut header = [0u8; 16];
-    let mut file = std::fs::File::open(path).map_err(Error::io("open database", path))?;
-    let n = file.read(&mut header).map_err(Error::io("read database", path))?;
-    if n == 0 || &header[..n] == SQLITE_MAGIC.as_slice() {
+fn header_u32(header: &[u8; HEADER_BYTES], at: usize) -> u32 {
+    u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+}
+
+/// Refuses, from the file's first bytes and without letting SQLite open it (which could write
+/// to it), a file that is not an SQLite database, another application's database, or a
+/// kbingest database newer than this binary. An empty file passes: it is a new database.
+fn check_header(path: &str) -> Result<()> {
+    let mut bytes = Vec::with_capacity(HEADER_BYTES);
+    let file = std::fs::File::open(path).map_err(Error::io("open the database", path))?;
+    file.take(HEADER_BYTES as u64).read_to_end(&mut bytes).map_err(Error::io("read the database", path))?;
+    let untouched = "name a new file or a kbingest database with -o; the file was left untouched";
+    if bytes.is_empty() {
         return Ok(());
     }
-    Err(Error::database(
+    let Ok(header) = <[u8; HEADER_BYTES]>::try_from(bytes.as_slice()) else {
+        return Err(Error::database(path, "is not an SQLite database", untouched));
+    };
+    if !header.starts_with(SQLITE_MAGIC) {
+        return Err(Error::database(path, "is not an SQLite database", untouched));
+    }
+    // Offsets from SQLite's file format: schema cookie 40, user_version 60, application_id 68.
+    let (schema_cookie, version, app_id) = (header_u32(&header, 40), header_u32(&header, 60), header_u32(&header, 68));
+    // kbingest sets its application_id in the transaction that creates its first table, so a
+    // file with tables and no application_id is someone else's.
+    if (app_id != 0 && app_id != APPLICATION_ID as u32) || (app_id == 0 && schema_cookie != 0) {
+        return Err(Error::database(path, "is an SQLite database, but not a kbingest database", untouched));
+    }
+    if app_id == APPLICATION_ID as u32 && i64::from(version) > latest_version() {
+        return Err(newer(path, i64::from(version)));
+    }
+    Ok(())
+}
+
+fn newer(path: &str, version: i64) -> Error {
+    Error::database(
         path,
-        "is not an SQLite database",
-        "name a new file or a kbingest database with -o; the file was left untouched",
-    ))
+        format!("has schema version {version}, newer than the {} this kbingest knows", latest_version()),
+        "use a newer kbingest with this database; it was left untouched",
+    )
+}
+
+/// How long a writer waits for another writer, in milliseconds. One per process, because
+/// SQLite's busy handler is a plain function; a process opens one database for writing.
+static BUSY_TIMEOUT_MS: AtomicU64 = AtomicU64::new(60_000);
+const BUSY_SLEEP: Duration = Duration::from_millis(10);
+
+/// SQLite's busy handler: waits for another process's lock in short sleeps, and gives up at the
+/// busy timeout or as soon as Ctrl-C or SIGTERM asks kbingest to stop.
+fn wait_for_lock(tries: i32) -> bool {
+    if crate::interrupt::requested().is_some() {
+        return false;
+    }
+    let waited = u64::try_from(tries).unwrap_or(u64::MAX).saturating_mul(BUSY_SLEEP.as_millis() as u64);
+    if waited >= BUSY_TIMEOUT_MS.load(Ordering::Relaxed) {
+        return false;
+    }
+    std::thread::sleep(BUSY_SLEEP);
+    true
+}
+
+/// Whether no source has ever been committed into the database (so removing it loses nothing).
+fn holds_no_source(conn: &Connection) -> bool {
+    let tables: rusqlite::Result<i64> =
+        conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sources'", [], |r| {
+            r.get(0)
+        });
+    match tables {
+        Ok(0) => true,
+        Ok(_) => conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM sources)", [], |r| r.get(0)).unwrap_or(false),
+        Err(_) => false,
+    }
 }
 
 /// Refuses a database that is another application's, or newer than this kbingest knows.
@@ -61,11 +127,7 @@ fn check_identity(conn: &Connection, path: &str) -> Result<i64> {
         ));
     }
     if version > latest_version() {
-        return Err(Error::database(
-            path,
-            format!("has schema version {version}, newer than the {} this kbingest knows", latest_version()),
-            "use a newer kbingest with this database; it was left untouched",
-        ));
+        return Err(newer(path, version));
     }
     Ok(version)
 }
@@ -87,33 +149,68 @@ fn not_a_database(path: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
 
 impl Database {
     /// Opens `path` for loading, creating it if it does not exist and applying any migrations it
-    /// lacks. A file that is not a kbingest database is refused and left untouched.
+    /// lacks. A file that is not a kbingest database is refused and left untouched. If opening a
+    /// file this call created fails, the file is removed again.
     pub fn open_for_write(path: &str, busy_timeout: Duration) -> Result<Database> {
-        let existed = Path::new(path).exists();
-        if existed {
-            if Path::new(path).is_dir() {
-                return Err(Error::database(path, "is a directory", "name a database file with -o"));
-            }
-            check_sqlite_header(path)?;
+        if Path::new(path).is_dir() {
+            return Err(Error::database(path, "is a directory", "name a database file with -o"));
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::CannotOpen => {
-                Error::database(path, "cannot be created or opened", "check that its directory exists and is writable")
+        let claim = Claim::take(path)?;
+        if !claim.created {
+            check_header(path)?;
+        }
+        // No CREATE flag: the claim made the file, and SQLite must not make another one.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let created = claim.created;
+        let conn = match Connection::open_with_flags(path, flags) {
+            Ok(conn) => conn,
+            Err(e) => {
+                if created {
+                    remove_files(path);
+                }
+                return Err(Error::sqlite(path, "opening the database")(e));
             }
-            e => Error::sqlite(path, "opening the database")(e),
-        })?;
-        conn.busy_timeout(busy_timeout).map_err(Error::sqlite(path, "setting the busy timeout"))?;
-        let db = Database { conn, path: path.to_string(), created: !existed };
-        let version = check_identity(&db.conn, path)?;
-        db.conn.pragma_update(None, "foreign_keys", true).map_err(Error::sqlite(path, "turning on foreign keys"))?;
-        if version < latest_version() || db.journal_mode()? != "wal" {
-            db.conn
+        };
+        let mut db = Database { conn, path: path.to_string(), created, claim: Some(claim) };
+        match db.prepare_for_write(busy_timeout) {
+            Ok(()) => Ok(db),
+            Err(e) => {
+                db.discard();
+                Err(e)
+            }
+        }
+    }
+
+    /// Settings of a writing connection, identity checks, WAL mode and migrations.
+    fn prepare_for_write(&mut self, busy_timeout: Duration) -> Result<()> {
+        let path = self.path.clone();
+        let path = path.as_str();
+        BUSY_TIMEOUT_MS.store(u64::try_from(busy_timeout.as_millis()).unwrap_or(u64::MAX), Ordering::Relaxed);
+        self.conn.busy_handler(Some(wait_for_lock)).map_err(Error::sqlite(path, "setting the busy handler"))?;
+        let version = check_identity(&self.conn, path)?;
+        self.conn.pragma_update(None, "foreign_keys", true).map_err(Error::sqlite(path, "turning on foreign keys"))?;
+        if version < latest_version() || self.journal_mode()? != "wal" {
+            self.conn
                 .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
                 .map_err(Error::sqlite(path, "switching to WAL mode"))?;
         }
-        migrate::migrate(&db.conn, path)?;
-        Ok(db)
+        migrate::migrate(&self.conn, path)
+    }
+
+    /// Closes the database and, if this run created the file, removes it, so that a failed
+    /// first ingest leaves no file behind. A file that another kbingest has opened meanwhile,
+    /// or has loaded a source into, is theirs now and stays. Returns whether it was removed.
+    pub fn discard(self) -> bool {
+        let Database { conn, path, created, claim } = self;
+        let alone = created && claim.as_ref().is_some_and(Claim::try_exclusive);
+        let remove = alone && holds_no_source(&conn);
+        // SQLite closes first (removing its WAL), then the file goes, then the claim.
+        drop(conn);
+        if remove {
+            remove_files(&path);
+        }
+        drop(claim);
+        remove
     }
 
     /// Opens an existing kbingest database read-only; nothing is created and nothing can change.
@@ -121,7 +218,7 @@ impl Database {
         if !Path::new(path).is_file() {
             return Err(Error::database(path, "does not exist", "name a database made by `kbingest ... -o DB`"));
         }
-        check_sqlite_header(path)?;
+        check_header(path)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(Error::sqlite(path, "opening the database"))?;
         conn.busy_timeout(DEFAULT_BUSY_TIMEOUT).map_err(Error::sqlite(path, "setting the busy timeout"))?;
@@ -133,13 +230,20 @@ impl Database {
                 "ingest into it once with this kbingest to upgrade it",
             ));
         }
-        Ok(Database { conn, path: path.to_string(), created: false })
+        Ok(Database { conn, path: path.to_string(), created: false, claim: None })
     }
 
     fn journal_mode(&self) -> Result<String> {
         self.conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))
             .map_err(Error::sqlite(&self.path, "reading the journal mode"))
+    }
+}
+
+/// Removes a database file and its companions.
+fn remove_files(path: &str) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
     }
 }
 
