@@ -148,11 +148,14 @@ impl fmt::Display for Error {
                 for p in problems {
                     writeln!(f, "{path}:{}: {}", p.line, p.message)?;
                 }
+                let rows = match problems.len() {
+                    1 => "1 row cannot be read".to_string(),
+                    n => format!("{n} rows cannot be read"),
+                };
                 write!(
                     f,
-                    "{path}: refused: {} row(s) cannot be read and nothing was loaded; fix them, or pass \
-                     --lenient to load the rest and record each skipped row in `anomalies`",
-                    problems.len()
+                    "{path}: refused: {rows}, so nothing was loaded and the database is as it was; fix the \
+                     document, or pass --lenient to load the rest and record each skipped row in `anomalies`"
                 )
             }
             Error::Database { path, problem, hint } => write!(f, "{path}: {problem}; {hint}"),
@@ -204,7 +207,7 @@ mod tests {
         };
         let text = e.to_string();
         assert!(text.starts_with("doc.txt:3: port `x` is not a number\ndoc.txt:9: row cut short\n"));
-        assert!(text.contains("--lenient"));
+        assert!(text.ends_with("doc.txt: refused: 2 rows cannot be read, so nothing was loaded and the database is as it was; fix the document, or pass --lenient to load the rest and record each skipped row in `anomalies`"), "{text}");
         assert_eq!(e.exit_code(), 1);
     }
 

@@ -166,6 +166,16 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
     out
 }
 
+/// The problem of a row with fewer cells than its table has columns.
+fn cut_short(row: &TableRow, width: usize) -> String {
+    let found: Vec<String> = row.cells.iter().map(|c| format!("\"{}\"", c.text.trim())).collect();
+    format!(
+        "table row cut short: expected {width} cells (application protocol, protocol, port), found {}{}",
+        row.cells.len(),
+        if found.is_empty() { String::new() } else { format!(": {}", found.join(", ")) }
+    )
+}
+
 fn skipped_table(table: &Table, kind: AnomalyKind, what: &str) -> Anomaly {
     Anomaly::new(table.line, kind, table.header.join(" | "), None, format!("This {}-row {what}.", table.rows.len()))
 }
@@ -196,17 +206,15 @@ fn normalize_row(
     let width = columns.application.max(columns.protocol).max(columns.port) + 1;
     let cell = |i: usize| row.cells.get(i).map(|c| c.text.as_str());
     let (Some(application_cell), Some(protocol_cell)) = (cell(columns.application), cell(columns.protocol)) else {
-        out.problems.push(problem(format!(
-            "row cut short: expected {width} cells (application protocol, protocol, port), found {}",
-            row.cells.len()
-        )));
+        out.problems.push(problem(cut_short(row, width)));
         return;
     };
     // Anomalies of a row that turns out unreadable are not kept: the problem says it all.
     let mut notes = Vec::new();
     let application = clean(application_cell, line, "application protocol", &mut notes).replace('\n', " ");
     if application.is_empty() {
-        out.problems.push(problem("empty application protocol; expected a name".into()));
+        out.problems
+            .push(problem("empty application protocol cell: expected the name of an application protocol".into()));
         return;
     }
     let transport_raw = clean(protocol_cell, line, "protocol cell", &mut notes).replace('\n', " ");
@@ -228,10 +236,7 @@ fn normalize_row(
             String::new()
         }
         None => {
-            return out.problems.push(problem(format!(
-                "row cut short: expected {width} cells (application protocol, protocol, port), found {}",
-                row.cells.len()
-            )));
+            return out.problems.push(problem(cut_short(row, width)));
         }
     };
     let values = match port::parse_ports(&port_cell, &application, options.dynamic_range, line, &mut notes) {
@@ -245,7 +250,7 @@ fn normalize_row(
             None => transports.clone(),
         };
         if for_value.is_empty() {
-            return out.problems.push(problem("empty protocol cell; expected TCP, UDP, GRE, ESP, AH or ICMP".into()));
+            return out.problems.push(problem("empty protocol cell: expected TCP, UDP, GRE, ESP, AH or ICMP".into()));
         }
         for t in for_value {
             match (t.has_ports(), value.spec.kind) {
@@ -256,7 +261,7 @@ fn normalize_row(
                 }
                 (false, kind) if kind != PortKind::None => {
                     return out.problems.push(problem(format!(
-                        "{} has no ports, but the port cell says \"{}\"",
+                        "{} has no ports, but the port cell says \"{}\": expected n/a or an empty cell",
                         t.name(),
                         value.raw
                     )));
@@ -377,8 +382,12 @@ mod tests {
         );
         let lines: Vec<u32> = got[0].problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [10, 12, 14]);
-        assert!(got[0].problems[0].message.contains("not a number"));
-        assert!(got[0].problems[2].message.contains("cut short"));
+        assert!(got[0].problems[0].message.starts_with("unreadable port \"eighty\": expected a port number"));
+        assert!(got[0].problems[1].message.starts_with("unknown protocol \"XTP\": expected TCP"));
+        assert_eq!(
+            got[0].problems[2].message,
+            "table row cut short: expected 3 cells (application protocol, protocol, port), found 2: \"C\", \"TCP\""
+        );
         assert!(got[0].rules.is_empty());
         assert_eq!(kinds(&got[0]), vec![]);
     }

@@ -168,9 +168,8 @@ pub fn parse_transport(
         match read_token(token, line, anomalies) {
             Some(t) => found.push(t),
             None => {
-                return Err(format!(
-                    "protocol \"{cell}\" is not one of TCP, UDP, GRE, ESP, AH, ICMP (found \"{token}\")"
-                ));
+                let within = if *token == cell { String::new() } else { format!(" in \"{cell}\"") };
+                return Err(format!("unknown protocol \"{token}\"{within}: expected TCP, UDP, GRE, ESP, AH or ICMP"));
             }
         }
     }
@@ -227,7 +226,11 @@ mod tests {
     fn typos_are_corrected_only_when_unambiguous() {
         assert_eq!(parse("UPD", "SMS Remote Chat"), (Ok(vec![Transport::Udp]), vec![AnomalyKind::TransportTypo]));
         assert_eq!(parse("TP", "WinRM 2.0"), (Ok(vec![Transport::Tcp]), vec![AnomalyKind::TransportTypo]));
-        assert!(parse("XYZ", "x").0.is_err());
+        assert_eq!(
+            parse("XYZ", "x").0,
+            Err("unknown protocol \"XYZ\": expected TCP, UDP, GRE, ESP, AH or ICMP".into())
+        );
+        assert!(parse("TCP/XYZ", "x").0.unwrap_err().starts_with("unknown protocol \"XYZ\" in \"TCP/XYZ\": expected"));
         assert!(parse("SCTP", "x").0.is_err());
     }
 
