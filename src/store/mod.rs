@@ -10,6 +10,7 @@ pub use migrate::{MIGRATIONS, latest_version};
 
 use crate::error::{Error, Result};
 use claim::Claim;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::io::Read;
 use std::path::Path;
@@ -187,7 +188,16 @@ impl Database {
         let path = path.as_str();
         BUSY_TIMEOUT_MS.store(u64::try_from(busy_timeout.as_millis()).unwrap_or(u64::MAX), Ordering::Relaxed);
         self.conn.busy_handler(Some(wait_for_lock)).map_err(Error::sqlite(path, "setting the busy handler"))?;
+        // Until the file is known to be ours, closing must not checkpoint a WAL left by another
+        // application into its database.
+        let no_checkpoint = |on: bool| {
+            self.conn
+                .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, on)
+                .map_err(Error::sqlite(path, "setting checkpoint on close"))
+        };
+        no_checkpoint(true)?;
         let version = check_identity(&self.conn, path)?;
+        no_checkpoint(false)?;
         self.conn.pragma_update(None, "foreign_keys", true).map_err(Error::sqlite(path, "turning on foreign keys"))?;
         if version < latest_version() || self.journal_mode()? != "wal" {
             self.conn
