@@ -94,6 +94,13 @@ pub fn open(path: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("database opens")
 }
 
+/// Opens a database read-write for checking it. Unlike [`open`], closing it removes the WAL
+/// files that a reader creates, so that the file can be compared byte for byte afterwards
+/// ([`db_bytes`] asserts there are none). The tests only read through it.
+pub fn inspect(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE).expect("database opens")
+}
+
 /// A single value of a query.
 pub fn scalar<T: rusqlite::types::FromSql>(conn: &rusqlite::Connection, sql: &str) -> T {
     conn.query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
