@@ -309,6 +309,44 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), before);
     }
 
+    /// Loads an empty source named `name` through `db` and closes it.
+    fn load_a_source(mut db: Database, name: &str) {
+        let mut load = Load::begin(&mut db).unwrap();
+        let meta =
+            SourceMeta { name: name.into(), format: "text".into(), encoding: "UTF-8".into(), options: "".into() };
+        load.source(&meta).unwrap().finish(&"0".repeat(64), 0).unwrap();
+        load.commit().unwrap();
+    }
+
+    #[test]
+    fn a_created_file_is_discarded_only_if_nobody_else_has_it_or_loaded_into_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let p = path.to_str().unwrap();
+        // Alone: the file and its companions go.
+        let alone = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap();
+        assert!(alone.created && alone.discard());
+        assert!(!path.exists() && !dir.path().join("new.db-wal").exists());
+        // Another writer has it open: it stays.
+        let creator = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap();
+        let other = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap();
+        assert!(creator.created && !other.created);
+        assert!(!creator.discard());
+        load_a_source(other, "theirs");
+        assert!(path.exists());
+        std::fs::remove_file(&path).unwrap();
+        // Another writer came, loaded a source and went: the file is theirs and stays.
+        let creator = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap();
+        load_a_source(Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap(), "theirs");
+        assert!(!creator.discard());
+        let kept = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap();
+        let names: i64 = kept.conn.query_row("SELECT count(*) FROM sources", [], |r| r.get(0)).unwrap();
+        assert_eq!(names, 1);
+        // Not created by this run: never removed.
+        assert!(!kept.discard());
+        assert!(path.exists());
+    }
+
     #[test]
     fn read_only_open_of_a_missing_file_creates_nothing() {
         let dir = tempfile::tempdir().unwrap();
