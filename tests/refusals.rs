@@ -250,3 +250,16 @@ fn a_database_from_a_newer_kbingest_is_left_untouched() {
         .stderr_has(&format!("future.db: has schema version {}, newer than the {version}", version + 1));
     assert_eq!(db_bytes(&path), before);
 }
+
+#[test]
+fn a_closed_standard_error_is_not_a_panic() {
+    let dir = workdir();
+    write(dir.path(), "good.txt", service_doc("Good", &[("A", "TCP", "80")]));
+    write(dir.path(), "bad.txt", service_doc("Bad", &[("A", "TCP", "x")]));
+    for (input, code) in [("bad.txt", 1), ("good.txt", 0)] {
+        let mut child = spawn(dir.path(), &[input, "-o", "x.db"]);
+        // Whoever read standard error has gone before kbingest writes its message.
+        drop(child.stderr.take());
+        assert_eq!(child.wait().unwrap().code(), Some(code), "{input}");
+    }
+}

@@ -92,7 +92,9 @@ pub fn run(args: Args) -> Result<()> {
     // another writer, say): report the stop.
     let reports = loaded.map_err(|e| interrupt::requested().map_or(e, |signal| Error::Interrupted { signal }))?;
     if !args.quiet {
-        eprint!("{}", summary(&reports, &output, LEGACY_DYNAMIC_RANGE != args.dynamic_range));
+        // Not eprint!: it panics when standard error is a closed pipe, and the load is done.
+        let text = summary(&reports, &output, LEGACY_DYNAMIC_RANGE != args.dynamic_range);
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
     }
     Ok(())
 }

@@ -93,7 +93,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// The one transport a misspelt token can only mean (one edit away from exactly one name).
 fn correct_typo(token: &str) -> Option<Transport> {
     let upper = token.to_ascii_uppercase();
-    if upper.len() < 2 || !upper.chars().all(|c| c.is_ascii_alphabetic()) {
+    // One edit from a name of at most four letters: longer words need no distance table (and a
+    // megabyte-long cell must not build one).
+    if !(2..=5).contains(&upper.len()) || !upper.chars().all(|c| c.is_ascii_alphabetic()) {
         return None;
     }
     let mut near = Transport::ALL.into_iter().filter(|t| edit_distance(&upper, t.name()) == 1);
@@ -232,6 +234,7 @@ mod tests {
         );
         assert!(parse("TCP/XYZ", "x").0.unwrap_err().starts_with("unknown protocol \"XYZ\" in \"TCP/XYZ\": expected"));
         assert!(parse("SCTP", "x").0.is_err());
+        assert!(parse(&"TCP".repeat(100_000), "x").0.is_err());
     }
 
     #[test]
