@@ -263,3 +263,15 @@ fn a_closed_standard_error_is_not_a_panic() {
         assert_eq!(child.wait().unwrap().code(), Some(code), "{input}");
     }
 }
+
+#[test]
+fn an_empty_file_named_with_o_stays_empty_when_the_ingest_is_refused() {
+    let dir = workdir();
+    write(dir.path(), "bad.txt", service_doc("Bad", &[("A", "TCP", "x")]));
+    write(dir.path(), "good.txt", service_doc("Good", &[("A", "TCP", "80")]));
+    write(dir.path(), "empty.db", "");
+    kbingest(dir.path(), &["bad.txt", "-o", "empty.db"]).expect(1);
+    assert_eq!(db_bytes(&dir.path().join("empty.db")), b"");
+    kbingest(dir.path(), &["good.txt", "-o", "empty.db", "-q"]).success();
+    assert_eq!(scalar::<i64>(&open(&dir.path().join("empty.db")), "SELECT count(*) FROM port_rules"), 1);
+}

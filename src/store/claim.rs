@@ -21,6 +21,8 @@ pub struct Claim {
     file: File,
     /// Whether this claim created the file (empty).
     pub created: bool,
+    /// Whether the file was empty when claimed (created, or an empty file named with `-o`).
+    pub was_empty: bool,
 }
 
 impl Claim {
@@ -32,6 +34,13 @@ impl Claim {
                 Ok(file) => (file, true),
                 Err(e) if e.kind() == ErrorKind::AlreadyExists => match File::open(path) {
                     Ok(file) => (file, false),
+                    Err(e) if e.kind() == ErrorKind::NotFound && std::fs::read_link(path).is_ok() => {
+                        return Err(Error::database(
+                            path,
+                            "is a symbolic link to a file that does not exist",
+                            "name the database itself with -o",
+                        ));
+                    }
                     Err(e) if e.kind() == ErrorKind::NotFound => continue,
                     Err(e) => return Err(Error::io("open the database", path)(e)),
                 },
@@ -48,7 +57,8 @@ impl Claim {
             file.lock_shared().map_err(Error::io("lock the database", path))?;
             // That creator may have removed the file while we waited: then start over.
             if names_this_file(path, &file) {
-                return Ok(Claim { file, created });
+                let was_empty = created || file.metadata().is_ok_and(|m| m.len() == 0);
+                return Ok(Claim { file, created, was_empty });
             }
         }
         Err(Error::database(
@@ -95,6 +105,15 @@ mod tests {
         assert!(!first.try_exclusive(), "another claim is held");
         drop(second);
         assert!(first.try_exclusive());
+    }
+
+    #[test]
+    fn a_broken_symbolic_link_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("link.db");
+        std::os::unix::fs::symlink(dir.path().join("gone.db"), &link).unwrap();
+        let err = Claim::take(link.to_str().unwrap()).unwrap_err();
+        assert!(err.to_string().contains("is a symbolic link to a file that does not exist"), "{err}");
     }
 
     #[test]

@@ -207,20 +207,28 @@ impl Database {
         migrate::migrate(&self.conn, path)
     }
 
-    /// Closes the database and, if this run created the file, removes it, so that a failed
-    /// first ingest leaves no file behind. A file that another kbingest has opened meanwhile,
-    /// or has loaded a source into, is theirs now and stays. Returns whether it was removed.
+    /// Closes the database after a failure and puts the file back as it was before this run:
+    /// a file the run created is removed, and an empty file it was given is emptied again (its
+    /// schema goes), so that a failed first ingest leaves nothing behind. A file that another
+    /// kbingest has opened meanwhile, or has loaded a source into, is theirs now and stays.
+    /// Returns whether the file was put back.
     pub fn discard(self) -> bool {
         let Database { conn, path, created, claim } = self;
-        let alone = created && claim.as_ref().is_some_and(Claim::try_exclusive);
-        let remove = alone && holds_no_source(&conn);
+        let was_empty = claim.as_ref().is_some_and(|c| c.was_empty);
+        let alone = was_empty && claim.as_ref().is_some_and(Claim::try_exclusive);
+        let put_back = alone && holds_no_source(&conn);
         // SQLite closes first (removing its WAL), then the file goes, then the claim.
         drop(conn);
-        if remove {
-            remove_files(&path);
+        if put_back {
+            if created {
+                remove_files(&path);
+            } else {
+                let _ = std::fs::OpenOptions::new().write(true).open(&path).and_then(|f| f.set_len(0));
+                remove_companions(&path);
+            }
         }
         drop(claim);
-        remove
+        put_back
     }
 
     /// Opens an existing kbingest database read-only; nothing is created and nothing can change.
@@ -252,7 +260,13 @@ impl Database {
 
 /// Removes a database file and its companions.
 fn remove_files(path: &str) {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
+    let _ = std::fs::remove_file(path);
+    remove_companions(path);
+}
+
+/// Removes the WAL, shared-memory and journal files beside a database.
+fn remove_companions(path: &str) {
+    for suffix in ["-wal", "-shm", "-journal"] {
         let _ = std::fs::remove_file(format!("{path}{suffix}"));
     }
 }
