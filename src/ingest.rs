@@ -6,7 +6,7 @@ use crate::interrupt;
 use crate::normalize::{NormalizeOptions, normalize_section};
 use crate::parse::sections::{Event, Sections};
 use crate::parse::text::TextBlocks;
-use crate::read::{Format, Input, ReadOptions, fingerprint_file};
+use crate::read::{Format, Input, Line, ReadOptions, fingerprint_file};
 use crate::store::{Database, Load, SourceMeta, SourceOutcome};
 
 /// Everything that shapes an ingest.
@@ -72,10 +72,8 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
     if input.is_file && unchanged_file(load, path, &meta)? {
         return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged });
     }
-    // Ctrl-C and SIGTERM are noticed between lines.
-    let lines = input.lines().map(|line| interrupt::check().and(line));
     let events: Box<dyn Iterator<Item = Result<Event>>> = match format {
-        Format::Text => Box::new(Sections::new(TextBlocks::new(lines))),
+        Format::Text => Box::new(Sections::new(TextBlocks::new(stoppable(input.lines())))),
         Format::Html | Format::Markdown => {
             return Err(Error::input(
                 path,
@@ -88,6 +86,7 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
     let mut problems: Vec<Problem> = Vec::new();
     let mut tables = 0usize;
     for event in events {
+        interrupt::check()?;
         match event? {
             Event::Section(section) => {
                 tables += section.tables.len();
@@ -121,6 +120,12 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
     let (sha256, size) = fingerprint.finish();
     let outcome = source.finish(&sha256, size)?;
     Ok(SourceReport { name, format, encoding, outcome })
+}
+
+/// Lines that end in [`Error::Interrupted`] once Ctrl-C or SIGTERM asks to stop: a long stretch
+/// of a document without a table yields no event, but it yields lines.
+fn stoppable<L: Iterator<Item = Result<Line>>>(lines: L) -> impl Iterator<Item = Result<Line>> {
+    lines.map(|line| interrupt::check().and(line))
 }
 
 /// Whether a regular file holds exactly what was loaded under its name before, with the same

@@ -2,6 +2,7 @@
 //! into them. The schema is plain SQL in `migrations/`; only this module speaks SQL to write.
 
 mod claim;
+mod header;
 mod load;
 mod migrate;
 
@@ -10,9 +11,9 @@ pub use migrate::{MIGRATIONS, latest_version};
 
 use crate::error::{Error, Result};
 use claim::Claim;
+use header::{check_header, newer};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
-use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -35,52 +36,6 @@ pub struct Database {
     claim: Option<Claim>,
 }
 
-const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
-/// The fixed-size header at the start of every SQLite database file.
-const HEADER_BYTES: usize = 100;
-
-fn header_u32(header: &[u8; HEADER_BYTES], at: usize) -> u32 {
-    u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
-}
-
-/// Refuses, from the file's first bytes and without letting SQLite open it (which could write
-/// to it), a file that is not an SQLite database, another application's database, or a
-/// kbingest database newer than this binary. An empty file passes: it is a new database.
-fn check_header(path: &str) -> Result<()> {
-    let mut bytes = Vec::with_capacity(HEADER_BYTES);
-    let file = std::fs::File::open(path).map_err(Error::io("open the database", path))?;
-    file.take(HEADER_BYTES as u64).read_to_end(&mut bytes).map_err(Error::io("read the database", path))?;
-    let untouched = "name a new file or a kbingest database with -o; the file was left untouched";
-    if bytes.is_empty() {
-        return Ok(());
-    }
-    let Ok(header) = <[u8; HEADER_BYTES]>::try_from(bytes.as_slice()) else {
-        return Err(Error::database(path, "is not an SQLite database", untouched));
-    };
-    if !header.starts_with(SQLITE_MAGIC) {
-        return Err(Error::database(path, "is not an SQLite database", untouched));
-    }
-    // Offsets from SQLite's file format: schema cookie 40, user_version 60, application_id 68.
-    let (schema_cookie, version, app_id) = (header_u32(&header, 40), header_u32(&header, 60), header_u32(&header, 68));
-    // kbingest sets its application_id in the transaction that creates its first table, so a
-    // file with tables and no application_id is someone else's.
-    if (app_id != 0 && app_id != APPLICATION_ID as u32) || (app_id == 0 && schema_cookie != 0) {
-        return Err(Error::database(path, "is an SQLite database, but not a kbingest database", untouched));
-    }
-    if app_id == APPLICATION_ID as u32 && i64::from(version) > latest_version() {
-        return Err(newer(path, i64::from(version)));
-    }
-    Ok(())
-}
-
-fn newer(path: &str, version: i64) -> Error {
-    Error::database(
-        path,
-        format!("has schema version {version}, newer than the {} this kbingest knows", latest_version()),
-        "use a newer kbingest with this database; it was left untouched",
-    )
-}
-
 /// How long a writer waits for another writer, in milliseconds. One per process, because
 /// SQLite's busy handler is a plain function; a process opens one database for writing.
 static BUSY_TIMEOUT_MS: AtomicU64 = AtomicU64::new(60_000);
@@ -100,6 +55,11 @@ fn wait_for_lock(tries: i32) -> bool {
     true
 }
 
+/// Whether an error is SQLite's "database is locked".
+fn is_busy(e: &Error) -> bool {
+    matches!(e, Error::Sqlite { source: rusqlite::Error::SqliteFailure(f, _), .. } if f.code == rusqlite::ErrorCode::DatabaseBusy)
+}
+
 /// Whether no source has ever been committed into the database (so removing it loses nothing).
 fn holds_no_source(conn: &Connection) -> bool {
     let tables: rusqlite::Result<i64> =
@@ -115,10 +75,15 @@ fn holds_no_source(conn: &Connection) -> bool {
 
 /// Refuses a database that is another application's, or newer than this kbingest knows.
 fn check_identity(conn: &Connection, path: &str) -> Result<i64> {
-    let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(not_a_database(path))?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(not_a_database(path))?;
-    let objects: i64 =
-        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0)).map_err(not_a_database(path))?;
+    // One statement, so one snapshot: another process may be committing the first migration.
+    let (app_id, version, objects): (i32, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version),
+                    (SELECT count(*) FROM sqlite_schema)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .map_err(not_a_database(path))?;
     let fresh = app_id == 0 && version == 0 && objects == 0;
     if app_id != APPLICATION_ID && !fresh {
         return Err(Error::database(
@@ -184,10 +149,22 @@ impl Database {
 
     /// Settings of a writing connection, identity checks, WAL mode and migrations.
     fn prepare_for_write(&mut self, busy_timeout: Duration) -> Result<()> {
-        let path = self.path.clone();
-        let path = path.as_str();
         BUSY_TIMEOUT_MS.store(u64::try_from(busy_timeout.as_millis()).unwrap_or(u64::MAX), Ordering::Relaxed);
-        self.conn.busy_handler(Some(wait_for_lock)).map_err(Error::sqlite(path, "setting the busy handler"))?;
+        self.conn.busy_handler(Some(wait_for_lock)).map_err(Error::sqlite(&self.path, "setting the busy handler"))?;
+        // Where waiting could deadlock (two connections switching a new file to WAL mode at
+        // once, say) SQLite reports "busy" without calling the busy handler; every step here can
+        // be run again, so wait and run them again, under the busy handler's policy.
+        let mut tries = 0;
+        loop {
+            match self.identify_and_migrate() {
+                Err(e) if is_busy(&e) && wait_for_lock(tries) => tries += 1,
+                done => return done,
+            }
+        }
+    }
+
+    fn identify_and_migrate(&self) -> Result<()> {
+        let path = self.path.as_str();
         // Until the file is known to be ours, closing must not checkpoint a WAL left by another
         // application into its database.
         let no_checkpoint = |on: bool| {
