@@ -69,17 +69,24 @@ pub enum Error {
     },
     /// Output went to a reader that has gone away (`kbingest export db | head`): not a failure.
     BrokenPipe,
+    /// SIGINT or SIGTERM asked kbingest to stop before the ingest finished.
+    Interrupted {
+        /// The signal's number (2 for SIGINT, 15 for SIGTERM).
+        signal: i32,
+    },
 }
 
 /// Shorthand used throughout the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// The process exit status for this error: 2 for usage, 0 for a closed pipe, 1 otherwise.
+    /// The process exit status for this error: 2 for usage, 0 for a closed pipe, 128 + the
+    /// signal's number for a stop by signal (as a shell reports it: 130 for Ctrl-C), 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,
             Error::BrokenPipe => 0,
+            Error::Interrupted { signal } => 128 + signal,
             _ => 1,
         }
     }
@@ -123,13 +130,15 @@ impl fmt::Display for Error {
         match self {
             Error::Usage(message) => write!(f, "{message}\nRun `kbingest --help` for usage."),
             Error::Io { action, path, source } => {
-                let hint = match source.kind() {
-                    io::ErrorKind::NotFound => "check the path",
-                    io::ErrorKind::PermissionDenied => "check the file's permissions",
-                    io::ErrorKind::IsADirectory => "name a file, not a directory",
-                    _ => "check the file and the disk",
+                let (what, hint) = match source.kind() {
+                    io::ErrorKind::NotFound => ("no such file or directory".to_string(), "check the path"),
+                    io::ErrorKind::PermissionDenied => {
+                        ("permission denied".to_string(), "check the file's permissions")
+                    }
+                    io::ErrorKind::IsADirectory => ("it is a directory".to_string(), "name a file, not a directory"),
+                    _ => (os_message(source), "check the file and the disk"),
                 };
-                write!(f, "{path}: cannot {action}: {source}; {hint}")
+                write!(f, "{path}: cannot {action}: {what}; {hint}")
             }
             Error::Input { path, line: Some(line), problem, hint } => {
                 write!(f, "{path}:{line}: {problem}; {hint}")
@@ -139,11 +148,14 @@ impl fmt::Display for Error {
                 for p in problems {
                     writeln!(f, "{path}:{}: {}", p.line, p.message)?;
                 }
+                let rows = match problems.len() {
+                    1 => "1 row cannot be read".to_string(),
+                    n => format!("{n} rows cannot be read"),
+                };
                 write!(
                     f,
-                    "{path}: refused: {} row(s) cannot be read and nothing was loaded; fix them, or pass \
-                     --lenient to load the rest and record each skipped row in `anomalies`",
-                    problems.len()
+                    "{path}: refused: {rows}, so nothing was loaded and the database is as it was; fix the \
+                     document, or pass --lenient to load the rest and record each skipped row in `anomalies`"
                 )
             }
             Error::Database { path, problem, hint } => write!(f, "{path}: {problem}; {hint}"),
@@ -151,7 +163,22 @@ impl fmt::Display for Error {
                 write!(f, "{path}: database error while {context}: {source}")
             }
             Error::BrokenPipe => write!(f, "output closed"),
+            Error::Interrupted { signal } => write!(
+                f,
+                "stopped by {} before the ingest finished: nothing was loaded and the database is as it was before",
+                crate::interrupt::signal_name(*signal)
+            ),
         }
+    }
+}
+
+/// The operating system's message without Rust's ` (os error N)` suffix, which tells a reader
+/// nothing.
+fn os_message(e: &io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
     }
 }
 
@@ -180,7 +207,7 @@ mod tests {
         };
         let text = e.to_string();
         assert!(text.starts_with("doc.txt:3: port `x` is not a number\ndoc.txt:9: row cut short\n"));
-        assert!(text.contains("--lenient"));
+        assert!(text.ends_with("doc.txt: refused: 2 rows cannot be read, so nothing was loaded and the database is as it was; fix the document, or pass --lenient to load the rest and record each skipped row in `anomalies`"), "{text}");
         assert_eq!(e.exit_code(), 1);
     }
 
@@ -189,6 +216,14 @@ mod tests {
         let e = Error::io("write", "-")(io::Error::from(io::ErrorKind::BrokenPipe));
         assert!(matches!(e, Error::BrokenPipe));
         assert_eq!(e.exit_code(), 0);
+    }
+
+    #[test]
+    fn io_errors_read_without_os_error_numbers() {
+        let e = Error::io("open input", "gone.txt")(io::Error::from(io::ErrorKind::NotFound));
+        assert_eq!(e.to_string(), "gone.txt: cannot open input: no such file or directory; check the path");
+        let e = Error::io("read input", "x")(io::Error::from_raw_os_error(5));
+        assert_eq!(e.to_string(), "x: cannot read input: Input/output error; check the file and the disk");
     }
 
     #[test]

@@ -2,12 +2,13 @@
 //! transaction. Streams: one section at a time is in memory.
 
 use crate::error::{Error, Problem, Result};
+use crate::interrupt;
 use crate::normalize::{NormalizeOptions, normalize_section};
 use crate::parse::html::html_blocks;
 use crate::parse::markdown::markdown_blocks;
 use crate::parse::sections::{Event, Sections};
 use crate::parse::text::TextBlocks;
-use crate::read::{Format, Input, ReadOptions};
+use crate::read::{Format, Input, Line, ReadOptions, fingerprint_file};
 use crate::store::{Database, Load, SourceMeta, SourceOutcome};
 
 /// Everything that shapes an ingest.
@@ -54,6 +55,8 @@ pub fn ingest(db: &mut Database, inputs: &[String], options: &IngestOptions) -> 
     for path in inputs {
         reports.push(ingest_one(&mut load, path, options)?);
     }
+    // A stop asked for during the last source still stops: nothing is committed.
+    interrupt::check()?;
     load.commit()?;
     Ok(reports)
 }
@@ -62,21 +65,25 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
     let input = Input::open(path, &options.read)?;
     let name = options.source_name.clone().unwrap_or_else(|| path.to_string());
     let (format, encoding, fingerprint) = (input.format, input.encoding.name(), input.fingerprint.clone());
-    let events: Box<dyn Iterator<Item = Result<Event>>> = match format {
-        Format::Text => Box::new(Sections::new(TextBlocks::new(input.lines()))),
-        Format::Markdown => Box::new(Sections::new(markdown_blocks(&input.into_text()?).into_iter().map(Ok))),
-        Format::Html => Box::new(Sections::new(html_blocks(&input.into_text()?, path)?.into_iter().map(Ok))),
-    };
     let meta = SourceMeta {
         name: name.clone(),
         format: format.name().into(),
         encoding: encoding.into(),
         options: options.recorded(),
     };
+    if input.is_file && unchanged_file(load, path, &meta)? {
+        return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged });
+    }
+    let events: Box<dyn Iterator<Item = Result<Event>>> = match format {
+        Format::Text => Box::new(Sections::new(TextBlocks::new(stoppable(input.lines())))),
+        Format::Markdown => Box::new(Sections::new(markdown_blocks(&input.into_text()?).into_iter().map(Ok))),
+        Format::Html => Box::new(Sections::new(html_blocks(&input.into_text()?, path)?.into_iter().map(Ok))),
+    };
     let mut source = load.source(&meta)?;
     let mut problems: Vec<Problem> = Vec::new();
     let mut tables = 0usize;
     for event in events {
+        interrupt::check()?;
         match event? {
             Event::Section(section) => {
                 tables += section.tables.iter().filter(|t| t.is_port_table()).count();
@@ -116,4 +123,21 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
     let (sha256, size) = fingerprint.finish();
     let outcome = source.finish(&sha256, size)?;
     Ok(SourceReport { name, format, encoding, outcome })
+}
+
+/// Lines that end in [`Error::Interrupted`] once Ctrl-C or SIGTERM asks to stop: a long stretch
+/// of a document without a table yields no event, but it yields lines.
+fn stoppable<L: Iterator<Item = Result<Line>>>(lines: L) -> impl Iterator<Item = Result<Line>> {
+    lines.map(|line| interrupt::check().and(line))
+}
+
+/// Whether a regular file holds exactly what was loaded under its name before, with the same
+/// options: then it need not be parsed at all. Hashing is cheap next to parsing and loading.
+fn unchanged_file(load: &Load<'_>, path: &str, meta: &SourceMeta) -> Result<bool> {
+    let Some(stored) = load.stored(&meta.name)? else { return Ok(false) };
+    if !stored.same(meta, &stored.sha256) {
+        return Ok(false);
+    }
+    let (sha256, _) = fingerprint_file(path)?;
+    Ok(stored.same(meta, &sha256))
 }

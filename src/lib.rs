@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod error;
 pub mod export;
 pub mod ingest;
+pub mod interrupt;
 pub mod normalize;
 pub mod parse;
 pub mod read;

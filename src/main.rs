@@ -4,6 +4,7 @@
 use clap::Parser;
 use kbingest::cmd::{Cli, run};
 use kbingest::error::Error;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -18,10 +19,12 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
+            // Not eprintln!: it panics when standard error is a closed pipe.
+            let mut stderr = std::io::stderr().lock();
             for line in e.to_string().lines() {
-                eprintln!("kbingest: {line}");
+                let _ = writeln!(stderr, "kbingest: {line}");
             }
-            ExitCode::from(e.exit_code() as u8)
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }
     }
 }

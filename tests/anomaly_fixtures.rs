@@ -66,7 +66,7 @@ fn without_lenient_the_skipped_row_fixture_is_refused() {
     let path = repo_file(&format!("{DIR}/skipped_row.txt"));
     kbingest(dir.path(), &[path.to_str().unwrap(), "-o", "f.db"])
         .expect(1)
-        .stderr_has("skipped_row.txt:13: port \"eighty\" is not a number")
+        .stderr_has("skipped_row.txt:13: unreadable port \"eighty\": expected a port number")
         .stderr_has("--lenient");
     assert!(!dir.path().join("f.db").exists(), "a refused ingest left a new database behind");
 }

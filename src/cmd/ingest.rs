@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::ingest::{IngestOptions, SourceReport, ingest};
+use crate::interrupt;
 use crate::normalize::{LEGACY_DYNAMIC_RANGE, NormalizeOptions};
 use crate::read::{Format, ReadOptions};
 use crate::store::{Database, SourceOutcome};
@@ -78,30 +79,24 @@ pub fn run(args: Args) -> Result<()> {
         lenient: args.lenient,
         source_name: args.source_name.clone(),
     };
-    let mut db = Database::open_for_write(&output, Duration::from_secs(args.busy_timeout))?;
-    let created = db.created;
-    let result = ingest(&mut db, &args.inputs, &options);
-    drop(db);
-    let reports = match result {
-        Ok(reports) => reports,
-        Err(e) => {
-            if created {
-                remove_database(&output);
-            }
-            return Err(e);
+    interrupt::install()?;
+    let loaded = Database::open_for_write(&output, Duration::from_secs(args.busy_timeout)).and_then(|mut db| {
+        let result = ingest(&mut db, &args.inputs, &options);
+        if result.is_err() {
+            // The transaction is already rolled back; a file this run created goes too.
+            db.discard();
         }
-    };
+        result
+    });
+    // Whatever failed after a stop was asked for failed because of it (an abandoned wait for
+    // another writer, say): report the stop.
+    let reports = loaded.map_err(|e| interrupt::requested().map_or(e, |signal| Error::Interrupted { signal }))?;
     if !args.quiet {
-        eprint!("{}", summary(&reports, &output, LEGACY_DYNAMIC_RANGE != args.dynamic_range));
+        // Not eprint!: it panics when standard error is a closed pipe, and the load is done.
+        let text = summary(&reports, &output, LEGACY_DYNAMIC_RANGE != args.dynamic_range);
+        let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
     }
     Ok(())
-}
-
-/// Removes a database file this run created and could not fill, with its WAL companions.
-fn remove_database(path: &str) {
-    for suffix in ["", "-wal", "-shm", "-journal"] {
-        let _ = std::fs::remove_file(format!("{path}{suffix}"));
-    }
 }
 
 /// One line per source and a total line.
@@ -125,6 +120,10 @@ fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String
                 ));
             }
         }
+    }
+    if loaded == 0 {
+        text.push_str(&format!("kbingest: nothing to load; {output} was left as it was\n"));
+        return text;
     }
     let range_note = if custom_range { " (custom --dynamic-range)" } else { "" };
     text.push_str(&format!(

@@ -134,6 +134,16 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
     out
 }
 
+/// The problem of a row with fewer cells than its table has columns.
+fn cut_short(row: &TableRow, width: usize) -> String {
+    let found: Vec<String> = row.cells.iter().map(|c| format!("\"{}\"", c.text.trim())).collect();
+    format!(
+        "table row cut short: expected {width} cells (application protocol, protocol, port), found {}{}",
+        row.cells.len(),
+        if found.is_empty() { String::new() } else { format!(": {}", found.join(", ")) }
+    )
+}
+
 /// Normalizes one table row into zero or more rules, ledgering as it goes.
 fn normalize_row(
     row: &TableRow,
@@ -161,10 +171,7 @@ fn normalize_row(
     let width = columns.application.max(columns.protocol).max(columns.port) + 1;
     let cell = |i: usize| row.cells.get(i);
     let (Some(application_cell), Some(protocol_cell)) = (cell(columns.application), cell(columns.protocol)) else {
-        out.problems.push(problem(format!(
-            "row cut short: expected {width} cells (application protocol, protocol, port), found {}",
-            row.cells.len()
-        )));
+        out.problems.push(problem(cut_short(row, width)));
         return;
     };
     // Anomalies of a row that turns out unreadable are not kept: the problem says it all.
@@ -180,7 +187,8 @@ fn normalize_row(
     };
     let application = read_cell(application_cell, "application protocol", &mut notes).replace('\n', " ");
     if application.is_empty() {
-        out.problems.push(problem("empty application protocol; expected a name".into()));
+        out.problems
+            .push(problem("empty application protocol cell: expected the name of an application protocol".into()));
         return;
     }
     let transport_raw = read_cell(protocol_cell, "protocol cell", &mut notes).replace('\n', " ");
@@ -202,10 +210,7 @@ fn normalize_row(
             String::new()
         }
         None => {
-            return out.problems.push(problem(format!(
-                "row cut short: expected {width} cells (application protocol, protocol, port), found {}",
-                row.cells.len()
-            )));
+            return out.problems.push(problem(cut_short(row, width)));
         }
     };
     let extra: Vec<&str> = row.cells.iter().skip(header_cells).map(|c| c.text.trim()).collect();
@@ -229,7 +234,7 @@ fn normalize_row(
             None => transports.clone(),
         };
         if for_value.is_empty() {
-            return out.problems.push(problem("empty protocol cell; expected TCP, UDP, GRE, ESP, AH or ICMP".into()));
+            return out.problems.push(problem("empty protocol cell: expected TCP, UDP, GRE, ESP, AH or ICMP".into()));
         }
         for t in for_value {
             match (t.has_ports(), value.spec.kind) {
@@ -240,7 +245,7 @@ fn normalize_row(
                 }
                 (false, kind) if kind != PortKind::None => {
                     return out.problems.push(problem(format!(
-                        "{} has no ports, but the port cell says \"{}\"",
+                        "{} has no ports, but the port cell says \"{}\": expected n/a or an empty cell",
                         t.name(),
                         value.raw
                     )));
@@ -362,8 +367,12 @@ mod tests {
         );
         let lines: Vec<u32> = got[0].problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [10, 12, 14]);
-        assert!(got[0].problems[0].message.contains("not a number"));
-        assert!(got[0].problems[2].message.contains("cut short"));
+        assert!(got[0].problems[0].message.starts_with("unreadable port \"eighty\": expected a port number"));
+        assert!(got[0].problems[1].message.starts_with("unknown protocol \"XTP\": expected TCP"));
+        assert_eq!(
+            got[0].problems[2].message,
+            "table row cut short: expected 3 cells (application protocol, protocol, port), found 2: \"C\", \"TCP\""
+        );
         assert!(got[0].rules.is_empty());
         assert_eq!(kinds(&got[0]), vec![]);
     }

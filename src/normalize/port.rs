@@ -88,7 +88,7 @@ fn port_number(digits: &str) -> Result<u16, String> {
         .ok()
         .filter(|&n| n <= 65535)
         .map(|n| n as u16)
-        .ok_or_else(|| format!("port {digits} is outside 0-65535"))
+        .ok_or_else(|| format!("port {digits} is out of range: expected a number from 0 to 65535"))
 }
 
 /// Reads one value (no commas or line breaks in it) of a port cell.
@@ -123,7 +123,7 @@ fn read_value(
     if let Some(caps) = RANGE.captures(text) {
         let (low, high) = (port_number(&caps[1])?, port_number(&caps[2])?);
         if low > high {
-            return Err(format!("port range {low}-{high} runs backwards"));
+            return Err(format!("port range {low}-{high} runs backwards: expected the lower port first"));
         }
         let random =
             text.to_ascii_lowercase().contains("random") || application.to_ascii_lowercase().contains("random");
@@ -221,7 +221,10 @@ pub fn parse_ports(
         ));
         return Ok(values);
     }
-    Err(format!("port \"{}\" is not a number, a range, RANDOM or n/a", cell.replace('\n', " / ")))
+    Err(format!(
+        "unreadable port \"{}\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a",
+        cell.replace('\n', " / ")
+    ))
 }
 
 #[cfg(test)]
@@ -314,9 +317,11 @@ mod tests {
 
     #[test]
     fn unreadable_and_out_of_range_ports_are_errors() {
-        assert!(parse("80a", "x").0.unwrap_err().contains("not a number"));
-        assert!(parse("65536", "x").0.unwrap_err().contains("outside 0-65535"));
-        assert!(parse("99999999999999999999", "x").0.unwrap_err().contains("outside"));
+        assert!(parse("80a", "x").0.unwrap_err().starts_with("unreadable port \"80a\": expected a port number"));
+        assert!(
+            parse("65536", "x").0.unwrap_err().contains("65536 is out of range: expected a number from 0 to 65535")
+        );
+        assert!(parse("99999999999999999999", "x").0.unwrap_err().contains("out of range"));
         assert!(parse("5000-1025", "x").0.unwrap_err().contains("backwards"));
     }
 }

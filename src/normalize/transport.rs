@@ -93,7 +93,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// The one transport a misspelt token can only mean (one edit away from exactly one name).
 fn correct_typo(token: &str) -> Option<Transport> {
     let upper = token.to_ascii_uppercase();
-    if upper.len() < 2 || !upper.chars().all(|c| c.is_ascii_alphabetic()) {
+    // One edit from a name of at most four letters: longer words need no distance table (and a
+    // megabyte-long cell must not build one).
+    if !(2..=5).contains(&upper.len()) || !upper.chars().all(|c| c.is_ascii_alphabetic()) {
         return None;
     }
     let mut near = Transport::ALL.into_iter().filter(|t| edit_distance(&upper, t.name()) == 1);
@@ -168,9 +170,8 @@ pub fn parse_transport(
         match read_token(token, line, anomalies) {
             Some(t) => found.push(t),
             None => {
-                return Err(format!(
-                    "protocol \"{cell}\" is not one of TCP, UDP, GRE, ESP, AH, ICMP (found \"{token}\")"
-                ));
+                let within = if *token == cell { String::new() } else { format!(" in \"{cell}\"") };
+                return Err(format!("unknown protocol \"{token}\"{within}: expected TCP, UDP, GRE, ESP, AH or ICMP"));
             }
         }
     }
@@ -227,8 +228,13 @@ mod tests {
     fn typos_are_corrected_only_when_unambiguous() {
         assert_eq!(parse("UPD", "SMS Remote Chat"), (Ok(vec![Transport::Udp]), vec![AnomalyKind::TransportTypo]));
         assert_eq!(parse("TP", "WinRM 2.0"), (Ok(vec![Transport::Tcp]), vec![AnomalyKind::TransportTypo]));
-        assert!(parse("XYZ", "x").0.is_err());
+        assert_eq!(
+            parse("XYZ", "x").0,
+            Err("unknown protocol \"XYZ\": expected TCP, UDP, GRE, ESP, AH or ICMP".into())
+        );
+        assert!(parse("TCP/XYZ", "x").0.unwrap_err().starts_with("unknown protocol \"XYZ\" in \"TCP/XYZ\": expected"));
         assert!(parse("SCTP", "x").0.is_err());
+        assert!(parse(&"TCP".repeat(100_000), "x").0.is_err());
     }
 
     #[test]

@@ -104,18 +104,13 @@ impl<R: Read> Lines<R> {
         self.pos = end + terminator;
         self.next_number = self.next_number.saturating_add(1);
         if text.len() > MAX_LINE_BYTES {
-            return Err(Error::input_at(
-                &self.path,
-                number,
-                format!("line is {} bytes long, more than the {} allowed", text.len(), MAX_LINE_BYTES),
-                "this does not look like a knowledge-base document; check the file",
-            ));
+            return Err(too_long(&self.path, number, &format!("{} bytes", text.len())));
         }
         if text.contains('\0') {
             return Err(Error::input_at(
                 &self.path,
                 number,
-                "binary data (a NUL character) where text was expected",
+                "binary data: expected text, found a NUL byte",
                 "name a text, HTML or Markdown document; for UTF-16 without a byte-order mark pass \
                  --encoding utf-16le or utf-16be",
             ));
@@ -148,16 +143,21 @@ impl<R: Read> Lines<R> {
                 return Ok(None);
             } else if rest.len() > MAX_LINE_BYTES {
                 let number = self.next_number;
-                return Err(Error::input_at(
-                    &self.path,
-                    number,
-                    format!("line is longer than the {MAX_LINE_BYTES} bytes allowed"),
-                    "this does not look like a knowledge-base document; check the file",
-                ));
+                return Err(too_long(&self.path, number, &format!("more than {MAX_LINE_BYTES} bytes")));
             }
             self.fill()?;
         }
     }
+}
+
+/// The error for a line longer than [`MAX_LINE_BYTES`]; `found` says how long it is.
+fn too_long(path: &str, line: u32, found: &str) -> Error {
+    Error::input_at(
+        path,
+        line,
+        format!("line too long: expected at most {MAX_LINE_BYTES} bytes (1 MiB) to a line, found {found}"),
+        "check that this is the right file (knowledge-base documents have short lines)",
+    )
 }
 
 fn memchr_newline(bytes: &[u8]) -> Option<usize> {
@@ -230,13 +230,13 @@ mod tests {
     #[test]
     fn nul_is_binary_data() {
         let err = Lines::new(&b"a\nb\0c\n"[..], UTF_8, "x".into()).collect::<Result<Vec<_>>>().unwrap_err();
-        assert!(err.to_string().contains("x:2: binary data"), "{err}");
+        assert!(err.to_string().contains("x:2: binary data: expected text, found a NUL byte"), "{err}");
     }
 
     #[test]
     fn an_endless_line_is_refused() {
         let doc = vec![b'a'; MAX_LINE_BYTES + CHUNK_BYTES * 2];
         let err = Lines::new(&doc[..], UTF_8, "big".into()).collect::<Result<Vec<_>>>().unwrap_err();
-        assert!(err.to_string().starts_with("big:1: line is longer"), "{err}");
+        assert!(err.to_string().starts_with("big:1: line too long: expected at most 1048576 bytes"), "{err}");
     }
 }

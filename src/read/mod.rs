@@ -49,6 +49,16 @@ impl Fingerprint {
     }
 }
 
+/// The sha256 and size of a whole file, read apart from any parsing: lets an ingest see that a
+/// source is unchanged without parsing it.
+pub fn fingerprint_file(path: &str) -> Result<(String, u64)> {
+    let fingerprint = Fingerprint::default();
+    let file = File::open(path).map_err(Error::io("read input", path))?;
+    let mut reader = Fingerprinted { inner: file, fingerprint: fingerprint.clone() };
+    io::copy(&mut reader, &mut io::sink()).map_err(Error::io("read input", path))?;
+    Ok(fingerprint.finish())
+}
+
 /// A reader that feeds every byte it passes on into a [`Fingerprint`].
 struct Fingerprinted<R> {
     inner: R,
@@ -90,7 +100,7 @@ impl Input {
         } else {
             let meta = std::fs::metadata(path).map_err(Error::io("open input", path))?;
             if meta.is_dir() {
-                return Err(Error::input(path, "is a directory", "name a document file"));
+                return Err(Error::input(path, "is a directory, not a document", "name a document file"));
             }
             let file = File::open(path).map_err(Error::io("open input", path))?;
             (Box::new(file), meta.is_file())
@@ -100,7 +110,11 @@ impl Input {
         let mut sniff = Vec::with_capacity(SNIFF_BYTES);
         (&mut reader).take(SNIFF_BYTES as u64).read_to_end(&mut sniff).map_err(Error::io("read input", path))?;
         if sniff.is_empty() {
-            return Err(Error::input(path, "the input is empty", "name a document with port tables"));
+            return Err(Error::input(
+                path,
+                "is empty: expected a document with port tables, found 0 bytes",
+                "check that this is the right file",
+            ));
         }
         let complete = sniff.len() < SNIFF_BYTES;
         let mut encoding = options.encoding.unwrap_or_else(|| detect_encoding(&sniff, complete));

@@ -20,18 +20,44 @@ pub struct SourceMeta {
     pub options: String,
 }
 
+/// What the database holds about a source loaded earlier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSource {
+    /// The sha256 of the content loaded.
+    pub sha256: String,
+    /// The format it was read as.
+    pub format: String,
+    /// The encoding it was decoded from.
+    pub encoding: String,
+    /// The options that shaped its rows.
+    pub options: String,
+}
+
+impl StoredSource {
+    /// Whether loading content with this fingerprint under `meta` would give the same rows.
+    pub fn same(&self, meta: &SourceMeta, sha256: &str) -> bool {
+        self.sha256 == sha256
+            && self.format == meta.format
+            && self.encoding == meta.encoding
+            && self.options == meta.options
+    }
+}
+
 /// One ingest: a write transaction that commits only if every source loads.
 pub struct Load<'db> {
     tx: Transaction<'db>,
     path: String,
     application_protocols: HashMap<String, i64>,
+    /// Whether any source was loaded (rather than found unchanged).
+    changed: bool,
 }
 
 /// The loading of one source within a [`Load`].
 pub struct SourceLoad<'l, 'db> {
     load: &'l mut Load<'db>,
     source_id: i64,
-    previous: Option<(String, String)>,
+    meta: SourceMeta,
+    previous: Option<StoredSource>,
     /// Services loaded so far.
     pub services: u64,
     /// Port rules loaded so far.
@@ -68,7 +94,10 @@ impl<'db> Load<'db> {
             .map_err(Error::sqlite(&path, "starting the ingest transaction (is another kbingest writing?)"))?;
         {
             let mut upsert = tx
-                .prepare("INSERT INTO anomaly_kinds (kind, summary) VALUES (?1, ?2) ON CONFLICT (kind) DO UPDATE SET summary = excluded.summary")
+                .prepare(
+                    "INSERT INTO anomaly_kinds (kind, summary) VALUES (?1, ?2)
+                     ON CONFLICT (kind) DO UPDATE SET summary = excluded.summary WHERE summary IS NOT excluded.summary",
+                )
                 .map_err(Error::sqlite(&path, "recording anomaly kinds"))?;
             for kind in AnomalyKind::ALL {
                 upsert
@@ -76,7 +105,17 @@ impl<'db> Load<'db> {
                     .map_err(Error::sqlite(&path, "recording anomaly kinds"))?;
             }
         }
-        Ok(Load { tx, path, application_protocols: HashMap::new() })
+        Ok(Load { tx, path, application_protocols: HashMap::new(), changed: false })
+    }
+
+    /// What is stored about the source of this name, if one was loaded before.
+    pub fn stored(&self, name: &str) -> Result<Option<StoredSource>> {
+        self.tx
+            .query_row("SELECT sha256, format, encoding, options FROM sources WHERE name = ?1", [name], |r| {
+                Ok(StoredSource { sha256: r.get(0)?, format: r.get(1)?, encoding: r.get(2)?, options: r.get(3)? })
+            })
+            .optional()
+            .map_err(Error::sqlite(&self.path, "looking up the source"))
     }
 
     /// Starts loading a source: an earlier source of the same name is removed (inside this
@@ -86,16 +125,10 @@ impl<'db> Load<'db> {
         // A savepoint per source, so that an unchanged source can be put back as it was while the
         // other sources of the same ingest go ahead.
         self.tx.execute_batch("SAVEPOINT source_load").map_err(Error::sqlite(&path, "starting the source"))?;
-        let previous: Option<(i64, String, String)> = self
-            .tx
-            .query_row("SELECT id, sha256, options FROM sources WHERE name = ?1", [&meta.name], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()
-            .map_err(Error::sqlite(&path, "looking up the source"))?;
-        if let Some((id, _, _)) = &previous {
+        let previous = self.stored(&meta.name)?;
+        if previous.is_some() {
             self.tx
-                .execute("DELETE FROM sources WHERE id = ?1", [id])
+                .execute("DELETE FROM sources WHERE name = ?1", [&meta.name])
                 .map_err(Error::sqlite(&path, "removing the earlier version of the source"))?;
         }
         self.tx
@@ -106,13 +139,16 @@ impl<'db> Load<'db> {
             )
             .map_err(Error::sqlite(&path, "recording the source"))?;
         let source_id = self.tx.last_insert_rowid();
-        let previous = previous.map(|(_, sha, options)| (sha, options));
-        Ok(SourceLoad { load: self, source_id, previous, services: 0, rules: 0, anomalies: 0 })
+        Ok(SourceLoad { load: self, source_id, meta: meta.clone(), previous, services: 0, rules: 0, anomalies: 0 })
     }
 
-    /// Commits the whole ingest.
+    /// Commits the whole ingest. When no source changed, nothing is written at all: the
+    /// transaction is rolled back, so the database file stays as it was, byte for byte.
     pub fn commit(self) -> Result<()> {
         let path = self.path.clone();
+        if !self.changed {
+            return self.tx.rollback().map_err(Error::sqlite(&path, "ending the ingest"));
+        }
         self.tx.commit().map_err(Error::sqlite(&path, "committing the ingest"))
     }
 }
@@ -222,21 +258,14 @@ impl SourceLoad<'_, '_> {
     /// Finishes the source with its fingerprint. If an earlier version had the same content and
     /// options, the source is put back exactly as it was and [`SourceOutcome::Unchanged`] returned.
     pub fn finish(self, sha256: &str, size: u64) -> Result<SourceOutcome> {
-        if let Some((old_sha, old_options)) = &self.previous {
-            let options: String = self
-                .load
+        if self.previous.as_ref().is_some_and(|stored| stored.same(&self.meta, sha256)) {
+            self.load
                 .tx
-                .query_row("SELECT options FROM sources WHERE id = ?1", [self.source_id], |r| r.get(0))
-                .map_err(Error::sqlite(&self.load.path, "reading the source's options"))?;
-            if old_sha == sha256 && *old_options == options {
-                self.load
-                    .tx
-                    .execute_batch("ROLLBACK TO source_load; RELEASE source_load")
-                    .map_err(Error::sqlite(&self.load.path, "putting back the unchanged source"))?;
-                // Ids handed out inside the savepoint are gone with it.
-                self.load.application_protocols.clear();
-                return Ok(SourceOutcome::Unchanged);
-            }
+                .execute_batch("ROLLBACK TO source_load; RELEASE source_load")
+                .map_err(Error::sqlite(&self.load.path, "putting back the unchanged source"))?;
+            // Ids handed out inside the savepoint are gone with it.
+            self.load.application_protocols.clear();
+            return Ok(SourceOutcome::Unchanged);
         }
         self.load
             .tx
@@ -249,6 +278,7 @@ impl SourceLoad<'_, '_> {
             .tx
             .execute_batch("RELEASE source_load")
             .map_err(Error::sqlite(&self.load.path, "finishing the source"))?;
+        self.load.changed = true;
         Ok(SourceOutcome::Loaded {
             services: self.services,
             rules: self.rules,

@@ -94,6 +94,13 @@ pub fn open(path: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).expect("database opens")
 }
 
+/// Opens a database read-write for checking it. Unlike [`open`], closing it removes the WAL
+/// files that a reader creates, so that the file can be compared byte for byte afterwards
+/// ([`db_bytes`] asserts there are none). The tests only read through it.
+pub fn inspect(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE).expect("database opens")
+}
+
 /// A single value of a query.
 pub fn scalar<T: rusqlite::types::FromSql>(conn: &rusqlite::Connection, sql: &str) -> T {
     conn.query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
@@ -119,4 +126,56 @@ pub fn rows(conn: &rusqlite::Connection, sql: &str) -> Vec<Vec<String>> {
     .unwrap()
     .collect::<rusqlite::Result<_>>()
     .unwrap()
+}
+
+/// Starts kbingest in `dir` with `args` without waiting for it; standard error is captured.
+pub fn spawn(dir: &Path, args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_kbingest"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kbingest starts")
+}
+
+/// Waits for a spawned kbingest and returns what it did.
+pub fn finish(child: std::process::Child, args: &[&str]) -> Run {
+    let output = child.wait_with_output().expect("kbingest runs");
+    Run { command: format!("kbingest {}", args.join(" ")), output }
+}
+
+/// The bytes of a database file, asserting that no WAL or shared-memory companion is left
+/// beside it (a cleanly closed database has none).
+pub fn db_bytes(path: &Path) -> Vec<u8> {
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let companion = PathBuf::from(format!("{}{suffix}", path.display()));
+        assert!(!companion.exists(), "{} was left behind", companion.display());
+    }
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Asserts that neither a database file nor any of its companions exists.
+pub fn assert_no_database(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        assert!(!file.exists(), "{} was left behind", file.display());
+    }
+}
+
+/// Copies raw/ports.txt into `dir` as `ports.txt`, so that tests can name it by a short path.
+pub fn copy_ports(dir: &Path) {
+    std::fs::copy(repo_file("raw/ports.txt"), dir.join("ports.txt")).expect("copy raw/ports.txt");
+}
+
+/// A small valid document of one service with the given table rows (application protocol,
+/// protocol, port); the first row is on line 8.
+pub fn service_doc(title: &str, rows: &[(&str, &str, &str)]) -> String {
+    let mut doc = format!("{title}\n\nThe {title} service does things.\n\nSystem Service Name Svc\n\n");
+    doc.push_str("Application protocol Protocol Port\n");
+    for (application, protocol, port) in rows {
+        doc.push_str(&format!("{application}\n{protocol}\n{port}\n"));
+    }
+    doc
 }

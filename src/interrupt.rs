@@ -1,0 +1,75 @@
+//! Stopping cleanly on Ctrl-C (SIGINT) and SIGTERM. The signal handler only raises a flag; the
+//! ingest checks it between lines and while waiting for another writer, and turns it into
+//! [`Error::Interrupted`], so a stop rolls back like any other error. A second signal ends the
+//! process at once (for a read that is stuck waiting on a terminal); SQLite still rolls back the
+//! unfinished transaction the next time the database is opened.
+
+use crate::error::{Error, Result};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// The signal that asked us to stop; 0 while none has.
+static RECEIVED: AtomicUsize = AtomicUsize::new(0);
+/// Arms the immediate exit on a second signal.
+static ARMED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the handlers for SIGINT and SIGTERM. Until this is called the signals have their
+/// default effect (the process ends at once).
+pub fn install() -> Result<()> {
+    for signal in [SIGINT, SIGTERM] {
+        let failed = |e| Error::Io { action: "install the signal handler", path: "-".into(), source: e };
+        // Order matters: the shutdown must see the flag still lowered on the first signal.
+        signal_hook::flag::register_conditional_shutdown(signal, 128 + signal, &ARMED).map_err(failed)?;
+        signal_hook::flag::register(signal, &ARMED).map_err(failed)?;
+        signal_hook::flag::register_usize(signal, &RECEIVED, signal as usize).map_err(failed)?;
+    }
+    Ok(())
+}
+
+/// The signal received so far, if any.
+pub fn requested() -> Option<i32> {
+    signal_of(RECEIVED.load(Ordering::Relaxed))
+}
+
+fn signal_of(received: usize) -> Option<i32> {
+    match received {
+        0 => None,
+        signal => i32::try_from(signal).ok(),
+    }
+}
+
+/// `Err(Error::Interrupted)` once a stop has been asked for.
+pub fn check() -> Result<()> {
+    stopped(requested())
+}
+
+fn stopped(signal: Option<i32>) -> Result<()> {
+    match signal {
+        Some(signal) => Err(Error::Interrupted { signal }),
+        None => Ok(()),
+    }
+}
+
+/// The conventional name of a stop signal, for messages.
+pub fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        SIGINT => "SIGINT (Ctrl-C)",
+        SIGTERM => "SIGTERM",
+        _ => "a signal",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_raised_flag_is_an_interruption_with_the_shells_exit_status() {
+        // The global flag is left alone: other tests of this binary run alongside.
+        assert!(stopped(signal_of(0)).is_ok());
+        let err = stopped(signal_of(SIGTERM as usize)).unwrap_err();
+        assert_eq!(err.exit_code(), 143);
+        assert!(err.to_string().contains("SIGTERM"), "{err}");
+        assert_eq!(Error::Interrupted { signal: SIGINT }.exit_code(), 130);
+    }
+}

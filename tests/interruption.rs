@@ -1,0 +1,185 @@
+//! End to end: a load stopped in the middle, by kill -9, Ctrl-C (SIGINT) or SIGTERM, leaves the
+//! database whole: it passes `PRAGMA integrity_check` and holds every earlier source in full. A
+//! clean stop (SIGINT, SIGTERM) also leaves the file byte for byte as it was, exits 130 or 143
+//! with a message, and leaves no new database file behind.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Sections of the large generated input: several seconds of loading in a debug build.
+const LARGE: u64 = 20_000;
+
+/// A database holding two earlier sources, and the large input beside it.
+struct Setup {
+    dir: tempfile::TempDir,
+    earlier: Vec<Vec<String>>,
+    bytes: Vec<u8>,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let dir = workdir();
+        copy_ports(dir.path());
+        std::fs::write(dir.path().join("small.txt"), service_doc("Small", &[("HTTP", "TCP", "80")])).unwrap();
+        let mut text = String::new();
+        corpus::generate(LARGE, |t| text.push_str(t), |_| {});
+        std::fs::write(dir.path().join("large.txt"), text).unwrap();
+        kbingest(dir.path(), &["ports.txt", "-o", "k.db", "-q"]).success();
+        kbingest(dir.path(), &["small.txt", "-o", "k.db", "-q"]).success();
+        let db = dir.path().join("k.db");
+        let earlier = everything(&db);
+        assert_eq!(earlier.len(), 172 + 34 + 1 + 2, "rules, anomalies and sources");
+        let bytes = db_bytes(&db);
+        Setup { dir, earlier, bytes }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The database is whole and holds exactly the earlier sources.
+    fn assert_whole(&self) {
+        let db = self.path("k.db");
+        assert_eq!(scalar::<String>(&inspect(&db), "PRAGMA integrity_check"), "ok");
+        assert_eq!(everything(&db), self.earlier);
+        // And it takes the next load.
+        kbingest(self.dir.path(), &["small.txt", "-o", "k.db"]).success().stderr_has("unchanged");
+    }
+}
+
+/// Every row of both views and every source, in a stable order.
+fn everything(db: &Path) -> Vec<Vec<String>> {
+    let conn = inspect(db);
+    let mut all = rows(&conn, "SELECT * FROM port_rules ORDER BY source, source_line, transport");
+    all.extend(rows(&conn, "SELECT * FROM anomalies ORDER BY source, source_line, kind"));
+    all.extend(rows(&conn, "SELECT name, sha256, size_bytes, options FROM sources ORDER BY name"));
+    all
+}
+
+/// Waits until `ready` holds, failing if the child exits first.
+fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("kbingest ended ({status}) before {what}");
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(matches!(child.try_wait(), Ok(None)), "kbingest ended before {what}");
+}
+
+/// Waits until the load has written a good part of its transaction to the WAL.
+fn wait_mid_load(child: &mut Child, db: &Path) {
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    wait_until(child, "the middle of the load", || std::fs::metadata(&wal).is_ok_and(|m| m.len() > 2 << 20));
+}
+
+/// Waits until kbingest has the database file open (by then its signal handlers are in place).
+fn wait_open(child: &mut Child, db: &Path) {
+    let fds = PathBuf::from(format!("/proc/{}/fd", child.id()));
+    let target = db.canonicalize().unwrap();
+    wait_until(child, "kbingest opened the database", || {
+        std::fs::read_dir(&fds)
+            .map(|entries| entries.flatten().any(|e| std::fs::read_link(e.path()).is_ok_and(|l| l == target)))
+            .unwrap_or(false)
+    });
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill").arg(format!("-{name}")).arg(child.id().to_string()).status().unwrap();
+    assert!(status.success(), "kill -{name} failed");
+}
+
+#[test]
+fn kill_9_in_the_middle_of_a_large_load_leaves_every_earlier_source_in_full() {
+    let setup = Setup::new();
+    let args = ["large.txt", "-o", "k.db"];
+    let mut child = spawn(setup.dir.path(), &args);
+    wait_mid_load(&mut child, &setup.path("k.db"));
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), None, "kbingest was not killed: {status}");
+    // The uncommitted pages are only in the WAL: the database file itself was not written.
+    assert_eq!(std::fs::read(setup.path("k.db")).unwrap(), setup.bytes);
+    setup.assert_whole();
+}
+
+#[test]
+fn ctrl_c_in_the_middle_of_a_large_load_stops_cleanly() {
+    let setup = Setup::new();
+    let args = ["large.txt", "-o", "k.db"];
+    let mut child = spawn(setup.dir.path(), &args);
+    wait_mid_load(&mut child, &setup.path("k.db"));
+    signal(&child, "INT");
+    finish(child, &args).expect(130).stderr_has(
+        "kbingest: stopped by SIGINT (Ctrl-C) before the ingest finished: nothing was loaded and the database is as it was before",
+    );
+    assert_eq!(db_bytes(&setup.path("k.db")), setup.bytes);
+    setup.assert_whole();
+}
+
+#[test]
+fn sigterm_in_the_middle_of_a_load_into_a_new_database_leaves_no_file() {
+    let setup = Setup::new();
+    let args = ["large.txt", "-o", "new.db"];
+    let mut child = spawn(setup.dir.path(), &args);
+    wait_mid_load(&mut child, &setup.path("new.db"));
+    signal(&child, "TERM");
+    finish(child, &args).expect(143).stderr_has("stopped by SIGTERM");
+    assert_no_database(&setup.path("new.db"));
+}
+
+#[test]
+fn ctrl_c_while_waiting_for_another_writer_stops_at_once() {
+    let setup = Setup::new();
+    let db = setup.path("k.db");
+    // Another writer holds the write lock (for as long as the test likes).
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let args = ["ports.txt", "-o", "k.db", "--busy-timeout", "3600", "--dynamic-range", "1-2"];
+    let mut child = spawn(setup.dir.path(), &args);
+    wait_open(&mut child, &db);
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "INT");
+    // Not after the hour of --busy-timeout: the wait itself notices the stop.
+    let asked = Instant::now();
+    while matches!(child.try_wait(), Ok(None)) {
+        if asked.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("the wait for the lock ignored Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    finish(child, &args).expect(130).stderr_has("stopped by SIGINT (Ctrl-C)");
+    other.execute_batch("ROLLBACK").unwrap();
+    drop(other);
+    setup.assert_whole();
+}
+
+#[test]
+fn a_second_ctrl_c_stops_a_read_that_waits_for_input_at_once() {
+    let setup = Setup::new();
+    let args = ["-", "-o", "k.db", "--source-name", "typed"];
+    // Standard input stays open and silent, as a terminal nobody types into.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbingest"))
+        .args(args)
+        .current_dir(setup.dir.path())
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_open(&mut child, &setup.path("k.db"));
+    std::thread::sleep(Duration::from_millis(300));
+    signal(&child, "INT");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(matches!(child.try_wait(), Ok(None)), "the read should still be waiting");
+    signal(&child, "INT");
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert_eq!(std::fs::read(setup.path("k.db")).unwrap(), setup.bytes);
+    setup.assert_whole();
+}
