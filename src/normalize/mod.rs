@@ -392,7 +392,9 @@ mod tests {
     #[test]
     fn a_repeat_in_a_long_section_is_found_by_the_index() {
         let rows: String = (1..=40).map(|p| format!("\nSMB\nTCP\n{p}")).collect();
-        let doc = format!("Big\n\nMany ports.\n\nSystem Service Name Big\n\nApplication protocol Protocol Port{rows}\nSMB\nTCP\n3\nSMB\nTCP\n41");
+        let doc = format!(
+            "Big\n\nMany ports.\n\nSystem Service Name Big\n\nApplication protocol Protocol Port{rows}\nSMB\nTCP\n3\nSMB\nTCP\n41"
+        );
         let got = normalize(&doc);
         assert_eq!(got[0].rules.len(), 41);
         let dup = &got[0].anomalies[0];

@@ -89,12 +89,11 @@ pub fn starts_with_system_service_name(text: &str) -> bool {
 fn find_words(text: &str, from: usize, words: &[&str]) -> Option<(usize, usize)> {
     let (first, rest) = words.split_first()?;
     let bytes = text.as_bytes();
-    let starts_with_at = |at: usize, word: &str| {
-        bytes.get(at..at + word.len()).is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()))
-    };
+    let starts_with_at =
+        |at: usize, word: &str| bytes.get(at..at + word.len()).is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()));
     let lead = first.as_bytes().first()?.to_ascii_lowercase();
-    'start: for start in from..bytes.len() {
-        if bytes[start].to_ascii_lowercase() != lead || !starts_with_at(start, first) {
+    'start: for (start, &byte) in bytes.iter().enumerate().skip(from) {
+        if byte.to_ascii_lowercase() != lead || !starts_with_at(start, first) {
             continue;
         }
         let mut at = start + first.len();
