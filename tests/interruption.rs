@@ -72,10 +72,13 @@ fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) {
     assert!(matches!(child.try_wait(), Ok(None)), "kbingest ended before {what}");
 }
 
-/// Waits until the load has written a good part of its transaction to the WAL.
+/// Waits until the load has written a good part of its transaction: into the WAL when loading
+/// into a database with sources, into the file itself on a first load (rollback-journal mode).
 fn wait_mid_load(child: &mut Child, db: &Path) {
     let wal = PathBuf::from(format!("{}-wal", db.display()));
-    wait_until(child, "the middle of the load", || std::fs::metadata(&wal).is_ok_and(|m| m.len() > 2 << 20));
+    let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
+    let start = size(db);
+    wait_until(child, "the middle of the load", || size(&wal) > 2 << 20 || size(db) > start + (2 << 20));
 }
 
 /// Waits until kbingest has the database file open (by then its signal handlers are in place).
@@ -92,6 +95,22 @@ fn wait_open(child: &mut Child, db: &Path) {
 fn signal(child: &Child, name: &str) {
     let status = Command::new("kill").arg(format!("-{name}")).arg(child.id().to_string()).status().unwrap();
     assert!(status.success(), "kill -{name} failed");
+}
+
+#[test]
+fn kill_9_in_the_middle_of_a_first_load_leaves_a_whole_empty_database() {
+    let setup = Setup::new();
+    let args = ["large.txt", "-o", "first.db"];
+    let mut child = spawn(setup.dir.path(), &args);
+    wait_mid_load(&mut child, &setup.path("first.db"));
+    child.kill().unwrap();
+    assert_eq!(child.wait().unwrap().code(), None, "kbingest was not killed");
+    // The first load writes into the file under a rollback journal; the next open rolls it back.
+    let db = setup.path("first.db");
+    assert_eq!(scalar::<String>(&inspect(&db), "PRAGMA integrity_check"), "ok");
+    assert_eq!(scalar::<i64>(&inspect(&db), "SELECT count(*) FROM sources"), 0);
+    kbingest(setup.dir.path(), &["small.txt", "-o", "first.db", "-q"]).success();
+    assert_eq!(scalar::<i64>(&inspect(&db), "SELECT count(*) FROM port_rules"), 1);
 }
 
 #[test]

@@ -91,7 +91,7 @@ fn row_raw(row: &TableRow) -> String {
 pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> NormalizedSection {
     let mut out = NormalizedSection { anomalies: section.anomalies.clone(), ..Default::default() };
     let mut port_tables = 0;
-    let mut seen: HashMap<(String, Transport, PortSpec), u32> = HashMap::new();
+    let mut seen = SeenRules::default();
     for table in &section.tables {
         match table.kind() {
             TableKind::Ports(columns) => {
@@ -106,7 +106,7 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
     if port_tables > 0 {
         let title_line = section.title.line;
         let mut title_notes = Vec::new();
-        let title = clean(&section.title.text, title_line, "title", &mut title_notes).replace('\n', " ");
+        let title = text::one_line(clean(&section.title.text, title_line, "title", &mut title_notes));
         text::ledger_markup(&section.title, title_line, &title, "title", &mut out.anomalies);
         out.anomalies.append(&mut title_notes);
         let title_at = Located::new(section.title.line, title.clone());
@@ -150,7 +150,7 @@ fn normalize_row(
     columns: Columns,
     header_cells: usize,
     options: &NormalizeOptions,
-    seen: &mut HashMap<(String, Transport, PortSpec), u32>,
+    seen: &mut SeenRules,
     out: &mut NormalizedSection,
 ) {
     let line = row.line;
@@ -185,13 +185,13 @@ fn normalize_row(
         notes.append(&mut marks);
         cleaned
     };
-    let application = read_cell(application_cell, "application protocol", &mut notes).replace('\n', " ");
+    let application = text::one_line(read_cell(application_cell, "application protocol", &mut notes));
     if application.is_empty() {
         out.problems
             .push(problem("empty application protocol cell: expected the name of an application protocol".into()));
         return;
     }
-    let transport_raw = read_cell(protocol_cell, "protocol cell", &mut notes).replace('\n', " ");
+    let transport_raw = text::one_line(read_cell(protocol_cell, "protocol cell", &mut notes));
     let transports = match transport::parse_transport(&transport_raw, &application, line, &mut notes) {
         Ok(t) => t,
         Err(message) => return out.problems.push(problem_at(cell_line(columns.protocol), message)),
@@ -229,14 +229,18 @@ fn normalize_row(
     };
     let mut rules = Vec::new();
     for value in &values {
-        let for_value: Vec<Transport> = match value.transport {
-            Some(t) => vec![t],
-            None => transports.clone(),
+        let named;
+        let for_value: &[Transport] = match value.transport {
+            Some(t) => {
+                named = [t];
+                &named
+            }
+            None => &transports,
         };
         if for_value.is_empty() {
             return out.problems.push(problem("empty protocol cell: expected TCP, UDP, GRE, ESP, AH or ICMP".into()));
         }
-        for t in for_value {
+        for &t in for_value {
             match (t.has_ports(), value.spec.kind) {
                 (true, PortKind::None) => {
                     let found = if value.raw.is_empty() { "nothing".to_string() } else { format!("\"{}\"", value.raw) };
@@ -271,8 +275,7 @@ fn normalize_row(
     }
     out.anomalies.append(&mut notes);
     for rule in rules {
-        let key = (rule.application_protocol.clone(), rule.transport, rule.port);
-        if let Some(&first) = seen.get(&key) {
+        if let Some(first) = seen.first_line(&out.rules, &rule) {
             out.anomalies.push(Anomaly::new(
                 line,
                 AnomalyKind::DuplicateRow,
@@ -281,8 +284,44 @@ fn normalize_row(
                 format!("This row repeats the row at line {first} of the same section; loaded once."),
             ));
         } else {
-            seen.insert(key, line);
+            seen.record(&rule, out.rules.len());
             out.rules.push(rule);
+        }
+    }
+}
+
+/// The rules of a section loaded so far, to tell a repeated row. Sections are small, so a scan of
+/// the section's rules does until one grows large; then an index takes over.
+#[derive(Default)]
+struct SeenRules {
+    index: Option<HashMap<(String, Transport, PortSpec), usize>>,
+}
+
+impl SeenRules {
+    const SCAN_LIMIT: usize = 32;
+
+    fn key(rule: &PortRule) -> (String, Transport, PortSpec) {
+        (rule.application_protocol.clone(), rule.transport, rule.port)
+    }
+
+    /// The line of the earlier rule that `rule` repeats, if any.
+    fn first_line(&mut self, rules: &[PortRule], rule: &PortRule) -> Option<u32> {
+        if rules.len() >= Self::SCAN_LIMIT && self.index.is_none() {
+            self.index = Some(rules.iter().enumerate().map(|(i, r)| (Self::key(r), i)).collect());
+        }
+        let same = |r: &&PortRule| {
+            r.transport == rule.transport && r.port == rule.port && r.application_protocol == rule.application_protocol
+        };
+        match &self.index {
+            Some(index) => index.get(&Self::key(rule)).map(|&i| rules[i].line),
+            None => rules.iter().find(same).map(|r| r.line),
+        }
+    }
+
+    /// Notes that `rule` is loaded as the section's rule number `position`.
+    fn record(&mut self, rule: &PortRule, position: usize) {
+        if let Some(index) = &mut self.index {
+            index.insert(Self::key(rule), position);
         }
     }
 }
@@ -348,6 +387,19 @@ mod tests {
         let dup = &got[0].anomalies[0];
         assert_eq!((dup.kind, dup.line, dup.normalized.as_deref()), (AnomalyKind::DuplicateRow, 14, None));
         assert!(dup.message.contains("line 8"), "{}", dup.message);
+    }
+
+    #[test]
+    fn a_repeat_in_a_long_section_is_found_by_the_index() {
+        let rows: String = (1..=40).map(|p| format!("\nSMB\nTCP\n{p}")).collect();
+        let doc = format!(
+            "Big\n\nMany ports.\n\nSystem Service Name Big\n\nApplication protocol Protocol Port{rows}\nSMB\nTCP\n3\nSMB\nTCP\n41"
+        );
+        let got = normalize(&doc);
+        assert_eq!(got[0].rules.len(), 41);
+        let dup = &got[0].anomalies[0];
+        assert_eq!((dup.kind, dup.line), (AnomalyKind::DuplicateRow, 128));
+        assert!(dup.message.contains("line 14"), "{}", dup.message);
     }
 
     #[test]

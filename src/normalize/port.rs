@@ -65,7 +65,6 @@ pub struct PortValue {
     pub transport: Option<Transport>,
 }
 
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d+$").expect("valid regex"));
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:(?:a\s+)?random(?:ly allocated)?\s+(?:high\s+)?port(?:\s+number)?s?\s+(?:between|from|in)\s+)?(\d+)\s*(?:-|–|—|to|through|and)\s*(\d+)$")
         .expect("valid regex")
@@ -100,7 +99,7 @@ fn read_value(
     anomalies: &mut Vec<Anomaly>,
 ) -> Result<Option<PortValue>, String> {
     let value = |spec| Ok(Some(PortValue { raw: text.to_string(), spec, transport: None }));
-    if NUMBER.is_match(text) {
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         let port = port_number(text)?;
         return value(PortSpec { kind: PortKind::Fixed, range: Some((port, port)) });
     }

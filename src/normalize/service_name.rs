@@ -35,8 +35,14 @@ pub fn read_system_service_name(lines: &[Located], title: &Located, anomalies: &
     }
     let line = first.line;
     let raw = collapse_whitespace(&first.text);
-    let caps = LINE.captures(&raw)?;
-    let (before, separator, mut value) = (caps[1].trim().to_string(), caps[2].to_string(), caps[3].trim().to_string());
+    // The regular form needs no regular expression (one line per section of a long document).
+    let (before, separator, mut value) = match raw.strip_prefix("System Service Name ") {
+        Some(rest) => (String::new(), " ".to_string(), rest.trim().to_string()),
+        None => {
+            let caps = LINE.captures(&raw)?;
+            (caps[1].trim().to_string(), caps[2].to_string(), caps[3].trim().to_string())
+        }
+    };
     if !before.is_empty() {
         // Inside a sentence: the name runs to the end of that sentence.
         if let Some(end) = value.find(". ") {

@@ -14,6 +14,9 @@ pub fn is_footnote_mark(c: char) -> bool {
 /// Collapses every run of white space (no-break spaces and line breaks included) to one space and
 /// trims the ends.
 pub fn collapse_whitespace(text: &str) -> String {
+    if is_single_spaced_ascii(text) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !out.is_empty() {
@@ -24,6 +27,21 @@ pub fn collapse_whitespace(text: &str) -> String {
     out
 }
 
+/// Whether `text` is ASCII with single spaces between words and none at the ends: the usual cell,
+/// which cleaning leaves as it is (checked first because every cell of a document is cleaned).
+fn is_single_spaced_ascii(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.first() != Some(&b' ')
+        && bytes.last() != Some(&b' ')
+        && bytes.iter().all(|&b| b.is_ascii() && (b >= b' ' && b != 0x7f))
+        && !bytes.windows(2).any(|w| w == b"  ")
+}
+
+/// `text` with its line breaks (between several values of a cell) turned into spaces.
+pub fn one_line(text: String) -> String {
+    if text.contains('\n') { text.replace('\n', " ") } else { text }
+}
+
 /// A footnote reference written out, as KB 832017's ISA Server table does: `(note 1)`, `(note 1, 4)`.
 static NOTE_MARK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\s*\(notes?\s+\d+(?:\s*(?:,|and)\s*\d+)*\)").expect("valid regex"));
@@ -32,6 +50,10 @@ static NOTE_MARK: LazyLock<Regex> =
 /// `footnote_mark` anomaly at `line` naming `what`, and white space collapsed. Line breaks inside
 /// the text (several values in one cell) are kept as `\n` between cleaned parts.
 pub fn clean(text: &str, line: u32, what: &str, anomalies: &mut Vec<Anomaly>) -> String {
+    // No footnote marks are possible without `(` or a non-ASCII character.
+    if is_single_spaced_ascii(text) && !text.contains('(') {
+        return text.to_string();
+    }
     let parts: Vec<String> = text.split('\n').map(collapse_whitespace).filter(|p| !p.is_empty()).collect();
     let joined = parts.join("\n");
     let mut marks: Vec<String> = NOTE_MARK.find_iter(&joined).map(|m| m.as_str().trim().to_string()).collect();
@@ -77,6 +99,11 @@ mod tests {
     #[test]
     fn collapses_white_space_of_every_kind() {
         assert_eq!(collapse_whitespace("  Legacy\u{a0}\u{a0}RADIUS \t x "), "Legacy RADIUS x");
+        assert_eq!(collapse_whitespace("Legacy  RADIUS"), "Legacy RADIUS");
+        assert_eq!(collapse_whitespace("Legacy RADIUS "), "Legacy RADIUS");
+        assert_eq!(collapse_whitespace("a\tb\nc"), "a b c");
+        assert_eq!(collapse_whitespace("already clean"), "already clean");
+        assert_eq!(one_line("a\nb".into()), "a b");
     }
 
     #[test]

@@ -159,6 +159,10 @@ pub fn parse_transport(
         }
         return Ok(Vec::new());
     }
+    // The regular form, first: one transport by its name.
+    if let Some(t) = Transport::ALL.into_iter().find(|t| t.name() == cell) {
+        return Ok(vec![t]);
+    }
     let tokens: Vec<&str> = cell
         .split(['/', '+', ',', '&'])
         .flat_map(|part| part.split(" and "))

@@ -63,11 +63,50 @@ pub enum Event {
 /// Whether a paragraph gives the system service name (`System Service Name X`, `System service
 /// name: **X**`), at its start or inside it.
 pub fn mentions_system_service_name(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    let squeezed: String = lower.split_whitespace().collect::<Vec<_>>().join(" ");
-    squeezed.starts_with("system service name")
-        || squeezed.contains("system service name:")
-        || squeezed.contains("system service names:")
+    let text = text.trim_start();
+    let mut from = 0;
+    while let Some((start, end)) = find_words(text, from, &["system", "service", "name"]) {
+        if start == 0 {
+            return true;
+        }
+        // Inside a paragraph only as a label: "name:" or "names:".
+        let rest = text[end..].strip_prefix(['s', 'S']).unwrap_or(&text[end..]);
+        if rest.trim_start().starts_with(':') {
+            return true;
+        }
+        from = start + 1;
+    }
+    false
+}
+
+/// Whether a paragraph starts with `System Service Name` (any case and spacing).
+pub fn starts_with_system_service_name(text: &str) -> bool {
+    find_words(text.trim_start(), 0, &["system", "service", "name"]).is_some_and(|(start, _)| start == 0)
+}
+
+/// Finds `words` in `text` at or after byte `from`, in any ASCII case, separated by white space;
+/// returns the byte range of the match. Allocates nothing: every paragraph of a document is asked.
+fn find_words(text: &str, from: usize, words: &[&str]) -> Option<(usize, usize)> {
+    let (first, rest) = words.split_first()?;
+    let bytes = text.as_bytes();
+    let starts_with_at =
+        |at: usize, word: &str| bytes.get(at..at + word.len()).is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()));
+    let lead = first.as_bytes().first()?.to_ascii_lowercase();
+    'start: for (start, &byte) in bytes.iter().enumerate().skip(from) {
+        if byte.to_ascii_lowercase() != lead || !starts_with_at(start, first) {
+            continue;
+        }
+        let mut at = start + first.len();
+        for word in rest {
+            let gap = text.get(at..).map_or(0, |t| t.len() - t.trim_start().len());
+            if gap == 0 || !starts_with_at(at + gap, word) {
+                continue 'start;
+            }
+            at += gap + word.len();
+        }
+        return Some((start, at));
+    }
+    None
 }
 
 /// Whether a paragraph looks like a title or caption: short, not a sentence, not a list item.
@@ -93,11 +132,22 @@ enum Role {
     Note,
 }
 
-/// A paragraph waiting for the table it belongs to.
+/// A paragraph waiting for the table it belongs to, with what its form says about it (worked out
+/// once: every paragraph of a long document passes through here).
 #[derive(Debug)]
 struct Pending {
     text: Located,
     role: Role,
+    title_like: bool,
+    names_system_service: bool,
+}
+
+impl Pending {
+    fn new(text: Located, role: Role) -> Pending {
+        let names_system_service = mentions_system_service_name(&text.text);
+        let title_like = !names_system_service && is_title_like(&text.text);
+        Pending { text, role, title_like, names_system_service }
+    }
 }
 
 /// The section finder: an iterator of [`Event`]s over an iterator of blocks.
@@ -217,10 +267,10 @@ fn pick_title(pending: &[Pending], at_start: bool) -> Option<usize> {
     let candidates: Vec<usize> = pending
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.role == Role::Paragraph && !mentions_system_service_name(&p.text.text))
+        .filter(|(_, p)| p.role == Role::Paragraph && !p.names_system_service)
         .map(|(i, _)| i)
         .collect();
-    let title_like = |i: usize| is_title_like(&pending[i].text.text);
+    let title_like = |i: usize| pending[i].title_like;
     let opening: Vec<usize> =
         candidates.windows(2).filter(|w| title_like(w[0]) && !title_like(w[1])).map(|w| w[0]).collect();
     let choose = |v: &[usize]| if at_start { v.last().copied() } else { v.first().copied() };
@@ -235,8 +285,8 @@ fn pick_title(pending: &[Pending], at_start: bool) -> Option<usize> {
 fn attach_prelude(section: &mut Section, pending: Vec<Pending>, titled_by_heading: bool) {
     let mut body: Vec<Pending> = Vec::new();
     for p in pending {
-        if p.role != Role::Caption && mentions_system_service_name(&p.text.text) {
-            let at_start = p.text.text.trim_start().to_lowercase().starts_with("system service name");
+        if p.role != Role::Caption && p.names_system_service {
+            let at_start = starts_with_system_service_name(&p.text.text);
             section.system_service_lines.push(p.text.clone());
             if !at_start {
                 body.push(p);
@@ -248,7 +298,7 @@ fn attach_prelude(section: &mut Section, pending: Vec<Pending>, titled_by_headin
     let trailing = body
         .iter()
         .rev()
-        .take_while(|p| p.role == Role::Caption || (p.role == Role::Paragraph && is_title_like(&p.text.text)))
+        .take_while(|p| p.role == Role::Caption || (p.role == Role::Paragraph && p.title_like))
         .count();
     let has_description = body.len() > trailing || titled_by_heading || !section.description.is_empty();
     let split = if has_description { body.len() - trailing } else { body.len() };
@@ -279,9 +329,9 @@ impl<B: Iterator<Item = Result<Block>>> Iterator for Sections<B> {
                 }
                 Some(Ok(block)) => match block {
                     Block::Heading { level, text } => self.on_heading(level, text),
-                    Block::Paragraph(text) => self.pending.push(Pending { text, role: Role::Paragraph }),
-                    Block::Caption(text) => self.pending.push(Pending { text, role: Role::Caption }),
-                    Block::Note(text) => self.pending.push(Pending { text, role: Role::Note }),
+                    Block::Paragraph(text) => self.pending.push(Pending::new(text, Role::Paragraph)),
+                    Block::Caption(text) => self.pending.push(Pending::new(text, Role::Caption)),
+                    Block::Note(text) => self.pending.push(Pending::new(text, Role::Note)),
                     Block::Table(table) => self.on_table(table),
                     Block::Quirk(anomaly) => self.out.push_back(Ok(Event::Anomaly(anomaly))),
                 },
@@ -443,5 +493,22 @@ mod tests {
         let Event::Section(s) = &got[0] else { panic!("{got:?}") };
         assert!(s.captions.is_empty(), "{s:?}");
         assert_eq!(s.description, [Located::new(2, "Shares files."), Located::new(3, "Port 445 only")]);
+    }
+}
+
+#[cfg(test)]
+mod phrase_tests {
+    use super::*;
+
+    #[test]
+    fn the_label_is_found_in_any_case_and_spacing() {
+        assert!(mentions_system_service_name("SYSTEM  SERVICE\u{a0}NAME DNS"));
+        assert!(mentions_system_service_name("  System Service Namelanmanserver"));
+        assert!(mentions_system_service_name("The names. System service names : ProfSvc, CscService"));
+        assert!(!mentions_system_service_name("The system service name is not given here."));
+        assert!(!mentions_system_service_name("Systemservice name: x"));
+        assert!(!mentions_system_service_name("ecosystem é service"));
+        assert!(starts_with_system_service_name(" system service name: X"));
+        assert!(!starts_with_system_service_name("A system service name: X"));
     }
 }

@@ -27,16 +27,17 @@ pub enum TableKind {
     Unrecognized,
 }
 
-/// Header cell names, lower case with white space collapsed.
-fn names(header: &[String]) -> Vec<String> {
-    header.iter().map(|h| h.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()).collect()
+/// Whether a header cell says `name`, in any case and spacing (allocating nothing: every table
+/// of a long document is asked, more than once).
+fn says(cell: &str, name: &str) -> bool {
+    let mut words = cell.split_whitespace();
+    name.split(' ').all(|w| words.next().is_some_and(|c| c.eq_ignore_ascii_case(w))) && words.next().is_none()
 }
 
 impl Table {
     /// What the table is, from its header.
     pub fn kind(&self) -> TableKind {
-        let names = names(&self.header);
-        let find = |wanted: &[&str]| names.iter().position(|n| wanted.contains(&n.as_str()));
+        let find = |wanted: &[&str]| self.header.iter().position(|h| wanted.iter().any(|name| says(h, name)));
         if find(&["system service name", "system service"]).is_some() {
             return TableKind::Summary;
         }

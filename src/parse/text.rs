@@ -13,11 +13,14 @@ pub const CELLS_PER_ROW: usize = 3;
 
 /// Whether a line is the header that opens a port table.
 pub fn is_table_header(line: &str) -> bool {
-    let words: Vec<String> = line.split_whitespace().map(|w| w.to_lowercase()).collect();
-    matches!(
-        words.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
-        ["application", "protocol", "protocol", "port" | "ports"]
-    )
+    // Every line of a document is asked: compare word by word, allocating nothing.
+    let mut words = line.split_whitespace();
+    let mut next_is = |wanted: &[&str]| words.next().is_some_and(|w| wanted.iter().any(|x| w.eq_ignore_ascii_case(x)));
+    next_is(&["application"])
+        && next_is(&["protocol"])
+        && next_is(&["protocol"])
+        && next_is(&["port", "ports"])
+        && words.next().is_none()
 }
 
 /// What a line is, for the purpose of finding paragraphs and tables.
@@ -96,8 +99,11 @@ impl<L: Iterator<Item = Result<Line>>> TextBlocks<L> {
                 },
             }
         }
-        let rows =
-            cells.chunks(CELLS_PER_ROW).map(|chunk| TableRow { line: chunk[0].line, cells: chunk.to_vec() }).collect();
+        let mut rows = Vec::with_capacity(cells.len().div_ceil(CELLS_PER_ROW));
+        let mut cells = cells.into_iter().peekable();
+        while let Some(line) = cells.peek().map(|c| c.line) {
+            rows.push(TableRow { line, cells: cells.by_ref().take(CELLS_PER_ROW).collect() });
+        }
         let header_cells = vec!["Application protocol".to_string(), "Protocol".to_string(), "Port".to_string()];
         self.out.push_back(Ok(Block::Table(Table { line: header.number, header: header_cells, rows })));
         self.out.extend(after);

@@ -12,10 +12,9 @@ pub use lines::{Line, Lines, MAX_LINE_BYTES};
 use crate::error::{Error, Result};
 use encoding_rs::Encoding;
 use sha2::{Digest, Sha256};
-use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, Cursor, Read};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// How many bytes are looked at to tell the encoding and the format.
 pub const SNIFF_BYTES: usize = 64 * 1024;
@@ -29,20 +28,31 @@ pub struct ReadOptions {
     pub encoding: Option<&'static Encoding>,
 }
 
-/// The sha256 and size of every byte read so far, shared with whoever consumes the input.
+/// The sha256 and size of every byte read so far, shared with whoever consumes the input (on
+/// another thread, as the ingest does).
 #[derive(Clone, Default)]
-pub struct Fingerprint(Rc<RefCell<(Sha256, u64)>>);
+pub struct Fingerprint(Arc<Mutex<(Sha256, u64)>>);
 
 impl Fingerprint {
+    fn state(&self) -> std::sync::MutexGuard<'_, (Sha256, u64)> {
+        // The state stays whole whatever panicked while holding it: a hash update cannot half-apply.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn update(&self, bytes: &[u8]) {
-        let mut state = self.0.borrow_mut();
+        let mut state = self.state();
         state.0.update(bytes);
         state.1 += bytes.len() as u64;
     }
 
+    /// How many bytes have been read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.state().1
+    }
+
     /// The lowercase hex sha256 and the byte count of what has been read.
     pub fn finish(&self) -> (String, u64) {
-        let state = self.0.borrow();
+        let state = self.state();
         let digest = state.0.clone().finalize();
         let hex = digest.iter().map(|b| format!("{b:02x}")).collect();
         (hex, state.1)
@@ -74,7 +84,7 @@ impl<R: Read> Read for Fingerprinted<R> {
 }
 
 /// The byte stream of an input, after its first bytes have been looked at.
-pub type ByteStream = Box<dyn Read>;
+pub type ByteStream = Box<dyn Read + Send>;
 
 /// An opened input whose encoding and format are known.
 pub struct Input {
@@ -95,7 +105,7 @@ impl Input {
     /// Opens `path` (`-` for standard input) and detects encoding and format from its content,
     /// unless `options` override them.
     pub fn open(path: &str, options: &ReadOptions) -> Result<Input> {
-        let (raw, is_file): (Box<dyn Read>, bool) = if path == "-" {
+        let (raw, is_file): (Box<dyn Read + Send>, bool) = if path == "-" {
             (Box::new(io::stdin()), false)
         } else {
             let meta = std::fs::metadata(path).map_err(Error::io("open input", path))?;

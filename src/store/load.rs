@@ -4,7 +4,8 @@ use super::Database;
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::{Error, Result};
 use crate::normalize::NormalizedSection;
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 /// What is recorded about a source besides its rows.
@@ -47,14 +48,17 @@ impl StoredSource {
 pub struct Load<'db> {
     tx: Transaction<'db>,
     path: String,
-    application_protocols: HashMap<String, i64>,
+    application_protocols: RefCell<HashMap<String, i64>>,
     /// Whether any source was loaded (rather than found unchanged).
-    changed: bool,
+    changed: Cell<bool>,
+    /// Indexes dropped for the load, with the SQL that builds them again before the commit.
+    deferred_indexes: Vec<String>,
 }
 
 /// The loading of one source within a [`Load`].
 pub struct SourceLoad<'l, 'db> {
-    load: &'l mut Load<'db>,
+    load: &'l Load<'db>,
+    statements: Statements<'l>,
     source_id: i64,
     meta: SourceMeta,
     previous: Option<StoredSource>,
@@ -105,7 +109,14 @@ impl<'db> Load<'db> {
                     .map_err(Error::sqlite(&path, "recording anomaly kinds"))?;
             }
         }
-        Ok(Load { tx, path, application_protocols: HashMap::new(), changed: false })
+        let deferred_indexes = defer_indexes(&tx, &path)?;
+        Ok(Load {
+            tx,
+            path,
+            application_protocols: RefCell::new(HashMap::new()),
+            changed: Cell::new(false),
+            deferred_indexes,
+        })
     }
 
     /// What is stored about the source of this name, if one was loaded before.
@@ -121,6 +132,7 @@ impl<'db> Load<'db> {
     /// Starts loading a source: an earlier source of the same name is removed (inside this
     /// transaction) and the new one recorded.
     pub fn source<'l>(&'l mut self, meta: &SourceMeta) -> Result<SourceLoad<'l, 'db>> {
+        let this: &'l Load<'db> = self;
         let path = self.path.clone();
         // A savepoint per source, so that an unchanged source can be put back as it was while the
         // other sources of the same ingest go ahead.
@@ -139,57 +151,95 @@ impl<'db> Load<'db> {
             )
             .map_err(Error::sqlite(&path, "recording the source"))?;
         let source_id = self.tx.last_insert_rowid();
-        Ok(SourceLoad { load: self, source_id, meta: meta.clone(), previous, services: 0, rules: 0, anomalies: 0 })
+        let statements = Statements::prepare(&this.tx, &path)?;
+        Ok(SourceLoad {
+            load: this,
+            statements,
+            source_id,
+            meta: meta.clone(),
+            previous,
+            services: 0,
+            rules: 0,
+            anomalies: 0,
+        })
     }
 
     /// Commits the whole ingest. When no source changed, nothing is written at all: the
     /// transaction is rolled back, so the database file stays as it was, byte for byte.
     pub fn commit(self) -> Result<()> {
         let path = self.path.clone();
-        if !self.changed {
+        if !self.changed.get() {
             return self.tx.rollback().map_err(Error::sqlite(&path, "ending the ingest"));
+        }
+        for sql in &self.deferred_indexes {
+            self.tx.execute_batch(sql).map_err(Error::sqlite(&path, format!("building an index: {sql}")))?;
         }
         self.tx.commit().map_err(Error::sqlite(&path, "committing the ingest"))
     }
 }
 
+/// The tables whose indexes a first load builds at its end.
+const LOADED_TABLES: &str = "'services', 'service_ports', 'anomaly_log'";
+
+/// In a first load (a database without sources), drops the indexes of the loaded tables and
+/// returns the SQL that builds them again before the commit: built once from all the rows, sorted,
+/// they cost a fraction of keeping them up to date row by row. Nothing is deleted during a first
+/// load (an ingest names each source once), so no deletion needs them. Inside the transaction: a
+/// failed load rolls the drop back with everything else.
+fn defer_indexes(tx: &Transaction<'_>, path: &str) -> Result<Vec<String>> {
+    let first_load: bool = tx
+        .query_row("SELECT NOT EXISTS (SELECT 1 FROM sources)", [], |r| r.get(0))
+        .map_err(Error::sqlite(path, "counting sources"))?;
+    if !first_load {
+        return Ok(Vec::new());
+    }
+    let indexes: Vec<(String, String)> = tx
+        .prepare(&format!(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({LOADED_TABLES})"
+        ))
+        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .map_err(Error::sqlite(path, "reading the schema"))?;
+    let mut deferred = Vec::new();
+    for (name, sql) in indexes {
+        tx.execute_batch(&format!("DROP INDEX \"{name}\""))
+            .map_err(Error::sqlite(path, format!("deferring the index {name}")))?;
+        deferred.push(sql);
+    }
+    Ok(deferred)
+}
+
 impl SourceLoad<'_, '_> {
     fn application_protocol_id(&mut self, name: &str) -> Result<i64> {
-        if let Some(&id) = self.load.application_protocols.get(name) {
+        if let Some(&id) = self.load.application_protocols.borrow().get(name) {
             return Ok(id);
         }
         let path = &self.load.path;
-        let tx = &self.load.tx;
-        tx.prepare_cached("INSERT INTO application_protocols (name) VALUES (?1) ON CONFLICT (name) DO NOTHING")
-            .and_then(|mut s| s.execute([name]))
+        self.statements
+            .add_protocol
+            .execute([name])
             .map_err(Error::sqlite(path, "recording an application protocol"))?;
-        let id: i64 = tx
-            .prepare_cached("SELECT id FROM application_protocols WHERE name = ?1")
-            .and_then(|mut s| s.query_row([name], |r| r.get(0)))
+        let id: i64 = self
+            .statements
+            .find_protocol
+            .query_row([name], |r| r.get(0))
             .map_err(Error::sqlite(path, "looking up an application protocol"))?;
-        self.load.application_protocols.insert(name.to_string(), id);
+        self.load.application_protocols.borrow_mut().insert(name.to_string(), id);
         Ok(id)
     }
 
     /// Records an anomaly, of a service or of the source as a whole.
     pub fn anomaly(&mut self, service_id: Option<i64>, anomaly: &Anomaly) -> Result<()> {
-        self.load
-            .tx
-            .prepare_cached(
-                "INSERT INTO anomaly_log (source_id, service_id, source_line, kind, raw, normalized, message)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .and_then(|mut s| {
-                s.execute(params![
-                    self.source_id,
-                    service_id,
-                    anomaly.line,
-                    anomaly.kind.name(),
-                    anomaly.raw,
-                    anomaly.normalized,
-                    anomaly.message
-                ])
-            })
+        self.statements
+            .add_anomaly
+            .execute(params![
+                self.source_id,
+                service_id,
+                anomaly.line,
+                anomaly.kind.name(),
+                anomaly.raw,
+                anomaly.normalized,
+                anomaly.message
+            ])
             .map_err(Error::sqlite(&self.load.path, "recording an anomaly"))?;
         self.anomalies += 1;
         Ok(())
@@ -199,22 +249,16 @@ impl SourceLoad<'_, '_> {
     pub fn section(&mut self, section: &NormalizedSection) -> Result<()> {
         let mut service_id = None;
         if let Some(service) = &section.service {
-            self.load
-                .tx
-                .prepare_cached(
-                    "INSERT INTO services (source_id, title, system_service_name, description, first_line, last_line)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .and_then(|mut s| {
-                    s.execute(params![
-                        self.source_id,
-                        service.title,
-                        service.system_service_name,
-                        service.description,
-                        service.first_line,
-                        service.last_line
-                    ])
-                })
+            self.statements
+                .add_service
+                .execute(params![
+                    self.source_id,
+                    service.title,
+                    service.system_service_name,
+                    service.description,
+                    service.first_line,
+                    service.last_line
+                ])
                 .map_err(Error::sqlite(&self.load.path, "recording a service"))?;
             let id = self.load.tx.last_insert_rowid();
             service_id = Some(id);
@@ -225,27 +269,23 @@ impl SourceLoad<'_, '_> {
                     Some((low, high)) => (Some(low), Some(high)),
                     None => (None, None),
                 };
-                self.load
-                    .tx
-                    .prepare_cached(
-                        "INSERT INTO service_ports (service_id, application_protocol_id, ip_protocol, port_low, port_high,
-                                                    port_kind, port_raw, transport_raw, source_line)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    )
-                    .and_then(|mut s| {
-                        s.execute(params![
-                            id,
-                            application_protocol_id,
-                            rule.transport.ip_protocol(),
-                            low,
-                            high,
-                            rule.port.kind.name(),
-                            rule.port_raw,
-                            rule.transport_raw,
-                            rule.line
-                        ])
-                    })
-                    .map_err(Error::sqlite(&self.load.path, format!("recording the port rule of line {}", rule.line)))?;
+                self.statements
+                    .add_rule
+                    .execute(params![
+                        id,
+                        application_protocol_id,
+                        rule.transport.ip_protocol(),
+                        low,
+                        high,
+                        rule.port.kind.name(),
+                        rule.port_raw,
+                        rule.transport_raw,
+                        rule.line
+                    ])
+                    .map_err(Error::sqlite(
+                        &self.load.path,
+                        format!("recording the port rule of line {}", rule.line),
+                    ))?;
                 self.rules += 1;
             }
         }
@@ -264,7 +304,7 @@ impl SourceLoad<'_, '_> {
                 .execute_batch("ROLLBACK TO source_load; RELEASE source_load")
                 .map_err(Error::sqlite(&self.load.path, "putting back the unchanged source"))?;
             // Ids handed out inside the savepoint are gone with it.
-            self.load.application_protocols.clear();
+            self.load.application_protocols.borrow_mut().clear();
             return Ok(SourceOutcome::Unchanged);
         }
         self.load
@@ -278,12 +318,46 @@ impl SourceLoad<'_, '_> {
             .tx
             .execute_batch("RELEASE source_load")
             .map_err(Error::sqlite(&self.load.path, "finishing the source"))?;
-        self.load.changed = true;
+        self.load.changed.set(true);
         Ok(SourceOutcome::Loaded {
             services: self.services,
             rules: self.rules,
             anomalies: self.anomalies,
             replaced: self.previous.is_some(),
+        })
+    }
+}
+
+/// The statements a source's load runs for every row, prepared once.
+struct Statements<'t> {
+    add_service: Statement<'t>,
+    add_rule: Statement<'t>,
+    add_anomaly: Statement<'t>,
+    add_protocol: Statement<'t>,
+    find_protocol: Statement<'t>,
+}
+
+impl<'t> Statements<'t> {
+    fn prepare(tx: &'t Transaction<'_>, path: &str) -> Result<Statements<'t>> {
+        let prepare = |sql: &str| tx.prepare(sql).map_err(Error::sqlite(path, format!("preparing {sql}")));
+        Ok(Statements {
+            add_service: prepare(
+                "INSERT INTO services (source_id, title, system_service_name, description, first_line, last_line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?,
+            add_rule: prepare(
+                "INSERT INTO service_ports (service_id, application_protocol_id, ip_protocol, port_low, port_high,
+                                            port_kind, port_raw, transport_raw, source_line)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?,
+            add_anomaly: prepare(
+                "INSERT INTO anomaly_log (source_id, service_id, source_line, kind, raw, normalized, message)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
+            add_protocol: prepare(
+                "INSERT INTO application_protocols (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+            )?,
+            find_protocol: prepare("SELECT id FROM application_protocols WHERE name = ?1")?,
         })
     }
 }

@@ -228,6 +228,29 @@ impl Database {
         Ok(Database { conn, path: path.to_string(), created: false, claim: None })
     }
 
+    /// Prepares a first load (into a database without sources) by leaving WAL mode for the
+    /// rollback journal: a transaction that only adds pages to a database journals next to
+    /// nothing, where WAL would write every page twice (into the WAL, then back). Returns whether
+    /// it did; best effort, since another connection's WAL keeps the mode as it is, which is as
+    /// safe. [`Database::end_first_load`] goes back to WAL.
+    pub fn begin_first_load(&self) -> Result<bool> {
+        let first: bool = self
+            .conn
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM sources)", [], |r| r.get(0))
+            .map_err(Error::sqlite(&self.path, "counting sources"))?;
+        if !first {
+            return Ok(false);
+        }
+        let mode: rusqlite::Result<String> = self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0));
+        Ok(mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete")))
+    }
+
+    /// Goes back to WAL mode after a first load, committed or not. Best effort: a database left in
+    /// rollback-journal mode is still whole, and the next writer switches it back.
+    pub fn end_first_load(&self) {
+        let _ = self.conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()));
+    }
+
     fn journal_mode(&self) -> Result<String> {
         self.conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))

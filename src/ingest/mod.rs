@@ -1,15 +1,15 @@
-//! The ingest pipeline: read -> parse -> normalize -> store, one source after another inside one
-//! transaction. Streams: one section at a time is in memory.
+//! The ingest pipeline: read -> parse -> normalize (on a thread of its own, see [`pipeline`]) ->
+//! store, one source after another inside one transaction. Streams: a few batches of sections are
+//! in memory at a time.
 
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
-use crate::normalize::{NormalizeOptions, normalize_section};
-use crate::parse::html::html_blocks;
-use crate::parse::markdown::markdown_blocks;
-use crate::parse::sections::{Event, Sections};
-use crate::parse::text::TextBlocks;
-use crate::read::{Format, Input, Line, ReadOptions, fingerprint_file};
+use crate::normalize::NormalizeOptions;
+use crate::read::{Format, Input, ReadOptions, fingerprint_file};
 use crate::store::{Database, Load, SourceMeta, SourceOutcome};
+use pipeline::{Item, Pipeline};
+
+mod pipeline;
 
 /// Everything that shapes an ingest.
 #[derive(Debug, Clone, Default)]
@@ -50,6 +50,22 @@ pub fn ingest(db: &mut Database, inputs: &[String], options: &IngestOptions) -> 
     if options.source_name.is_some() && inputs.len() != 1 {
         return Err(Error::Usage("--source-name names one input; give exactly one".into()));
     }
+    let mut names = std::collections::HashSet::new();
+    for path in inputs {
+        let name = options.source_name.as_deref().unwrap_or(path);
+        if !names.insert(name) {
+            return Err(Error::Usage(format!("`{name}` is given twice; name each source once")));
+        }
+    }
+    let first_load = db.begin_first_load()?;
+    let loaded = load_all(db, inputs, options);
+    if first_load {
+        db.end_first_load();
+    }
+    loaded
+}
+
+fn load_all(db: &mut Database, inputs: &[String], options: &IngestOptions) -> Result<Vec<SourceReport>> {
     let mut load = Load::begin(db)?;
     let mut reports = Vec::new();
     for path in inputs {
@@ -74,34 +90,34 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
     if input.is_file && unchanged_file(load, path, &meta)? {
         return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged });
     }
-    let events: Box<dyn Iterator<Item = Result<Event>>> = match format {
-        Format::Text => Box::new(Sections::new(TextBlocks::new(stoppable(input.lines())))),
-        Format::Markdown => Box::new(Sections::new(markdown_blocks(&input.into_text()?).into_iter().map(Ok))),
-        Format::Html => Box::new(Sections::new(html_blocks(&input.into_text()?, path)?.into_iter().map(Ok))),
-    };
     let mut source = load.source(&meta)?;
     let mut problems: Vec<Problem> = Vec::new();
     let mut tables = 0usize;
-    for event in events {
-        interrupt::check()?;
-        match event? {
-            Event::Section(section) => {
-                tables += section.tables.iter().filter(|t| t.is_port_table()).count();
-                let mut normalized = normalize_section(&section, &options.normalize);
-                let found = std::mem::take(&mut normalized.problems);
-                if options.lenient {
-                    normalized.anomalies.extend(found.into_iter().map(Problem::into_skipped));
-                    normalized.anomalies.sort_by_key(|a| a.line);
-                } else {
-                    problems.extend(found);
+    let pipeline = Pipeline::start(input, options.normalize)?;
+    for batch in &pipeline.items {
+        let mut batch = batch?;
+        for item in batch.iter_mut() {
+            interrupt::check()?;
+            match item {
+                Item::Section(normalized, port_tables) => {
+                    tables += *port_tables;
+                    let found = std::mem::take(&mut normalized.problems);
+                    if options.lenient {
+                        normalized.anomalies.extend(found.into_iter().map(Problem::into_skipped));
+                        normalized.anomalies.sort_by_key(|a| a.line);
+                    } else {
+                        problems.extend(found);
+                    }
+                    source.section(normalized)?;
                 }
-                source.section(&normalized)?;
+                Item::Anomaly(anomaly) => source.anomaly(None, anomaly)?,
+                Item::Problem(problem) if options.lenient => source.anomaly(None, &problem.clone().into_skipped())?,
+                Item::Problem(problem) => problems.push(problem.clone()),
             }
-            Event::Anomaly(anomaly) => source.anomaly(None, &anomaly)?,
-            Event::Problem(problem) if options.lenient => source.anomaly(None, &problem.into_skipped())?,
-            Event::Problem(problem) => problems.push(problem),
         }
+        pipeline.recycle(batch);
     }
+    pipeline.finish();
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.line);
         return Err(Error::Invalid { path: path.to_string(), problems });
@@ -123,12 +139,6 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
     let (sha256, size) = fingerprint.finish();
     let outcome = source.finish(&sha256, size)?;
     Ok(SourceReport { name, format, encoding, outcome })
-}
-
-/// Lines that end in [`Error::Interrupted`] once Ctrl-C or SIGTERM asks to stop: a long stretch
-/// of a document without a table yields no event, but it yields lines.
-fn stoppable<L: Iterator<Item = Result<Line>>>(lines: L) -> impl Iterator<Item = Result<Line>> {
-    lines.map(|line| interrupt::check().and(line))
 }
 
 /// Whether a regular file holds exactly what was loaded under its name before, with the same

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# make bench: kbingest's ingest against the sqlite3 shell's `.import --csv` of the same rows, side by
+# side in one run. Each case runs RUNS times, alternating the two commands; the medians and the
+# median of the pairwise ratios are reported, with peak memory from /usr/bin/time.
+#
+#   RUNS=5 SECTIONS=200000 bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-5}
+SECTIONS=${SECTIONS:-200000}
+OUT=bench/out
+KB=target/release/kbingest
+GEN=target/release/examples/gen_corpus
+
+need() {
+    if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            echo "bench: installing $2" >&2
+            apt-get install -y -qq "$2" >/dev/null
+        else
+            echo "bench: $1 is missing; install the package $2" >&2
+            exit 1
+        fi
+    fi
+}
+need sqlite3 sqlite3
+need /usr/bin/time time
+
+cargo build --release --locked --bin kbingest --example gen_corpus >&2
+mkdir -p "$OUT"
+
+# Inputs: the corpus (text and the same rows as CSV), one twice as large, and raw/ports.txt's rows.
+"$GEN" "$SECTIONS" --csv "$OUT/corpus.csv" --source "$OUT/corpus.txt" >"$OUT/corpus.txt"
+"$GEN" $((SECTIONS * 2)) >"$OUT/corpus2x.txt"
+rm -f "$OUT/ports.db"*
+"$KB" raw/ports.txt -o "$OUT/ports.db" -q
+sqlite3 -csv -header "$OUT/ports.db" "SELECT * FROM port_rules" >"$OUT/ports.csv"
+
+# run_once NAME COMMAND...: one timed run; appends "seconds peak_kib" to $OUT/NAME.times.
+run_once() {
+    local name=$1
+    shift
+    rm -f "$OUT/run.db" "$OUT/run.db-wal" "$OUT/run.db-shm"
+    local start end
+    start=$EPOCHREALTIME
+    /usr/bin/time -f "%M" -o "$OUT/time.tmp" "$@" >/dev/null 2>"$OUT/$name.err" || {
+        echo "bench: $name failed:" >&2
+        cat "$OUT/$name.err" >&2
+        exit 1
+    }
+    end=$EPOCHREALTIME
+    echo "$start $end $(cat "$OUT/time.tmp")" | awk '{ printf "%.6f %s\n", $2 - $1, $3 }' >>"$OUT/$name.times"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# compare CASE RUNS ROWS BYTES A_COMMAND -- B_COMMAND
+compare() {
+    local case=$1 runs=$2 rows=$3 bytes=$4
+    shift 4
+    local a=() b=()
+    while [ "$1" != "--" ]; do a+=("$1"); shift; done
+    shift
+    b=("$@")
+    rm -f "$OUT/$case.kbingest.times" "$OUT/$case.sqlite3.times"
+    run_once "$case.kbingest" "${a[@]}" # warm-up, not counted
+    rm -f "$OUT/$case.kbingest.times"
+    for _ in $(seq "$runs"); do
+        run_once "$case.kbingest" "${a[@]}"
+        run_once "$case.sqlite3" "${b[@]}"
+    done
+    local ka kb ma mb ratio
+    ka=$(cut -d' ' -f1 "$OUT/$case.kbingest.times" | median)
+    kb=$(cut -d' ' -f1 "$OUT/$case.sqlite3.times" | median)
+    ma=$(cut -d' ' -f2 "$OUT/$case.kbingest.times" | median)
+    mb=$(cut -d' ' -f2 "$OUT/$case.sqlite3.times" | median)
+    ratio=$(paste -d' ' "$OUT/$case.kbingest.times" "$OUT/$case.sqlite3.times" |
+        awk '{ if ($3 > 0) print $1 / $3 }' | median)
+    awk -v c="$case" -v r="$rows" -v by="$bytes" -v ka="$ka" -v kb="$kb" -v ma="$ma" -v mb="$mb" -v q="$ratio" 'BEGIN {
+        printf "| %s | kbingest | %.4f | %.0f | %.1f | %.1f |\n", c, ka, (ka > 0 ? r / ka : 0), (ka > 0 ? by / 1048576 / ka : 0), ma / 1024
+        printf "| %s | sqlite3 .import | %.4f | %.0f | %.1f | %.1f |\n", c, kb, (kb > 0 ? r / kb : 0), (kb > 0 ? by / 1048576 / kb : 0), mb / 1024
+        printf "| %s | ratio kbingest/sqlite3 (median of pairs) | %.2f | | | |\n", c, q
+    }'
+}
+
+rows_corpus=$(($(wc -l <"$OUT/corpus.csv") - 1))
+rows_ports=$(($(wc -l <"$OUT/ports.csv") - 1))
+bytes_corpus=$(wc -c <"$OUT/corpus.txt")
+bytes_ports=$(wc -c <raw/ports.txt)
+
+echo "kbingest benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(uname -m), $(sqlite3 --version | cut -d' ' -f1-2 | sed 's/ / sqlite3 /;s/^/SQLite /')"
+echo "runs per command: $RUNS on the corpus, $((RUNS * 6)) on raw/ports.txt (medians), corpus: $SECTIONS sections, $rows_corpus rows, $bytes_corpus bytes"
+echo
+echo "| case | command | median wall s | rows/s | MB/s | peak MiB |"
+echo "|---|---|---|---|---|---|"
+compare corpus "$RUNS" "$rows_corpus" "$bytes_corpus" \
+    "$KB" "$OUT/corpus.txt" -o "$OUT/run.db" -q -- sqlite3 "$OUT/run.db" ".import --csv $OUT/corpus.csv rows"
+# The small case takes milliseconds: more runs, so the medians settle.
+compare ports $((RUNS * 6)) "$rows_ports" "$bytes_ports" \
+    "$KB" raw/ports.txt -o "$OUT/run.db" -q -- sqlite3 "$OUT/run.db" ".import --csv $OUT/ports.csv rows"
+
+# Memory stays flat as the input grows: the corpus twice as large.
+rm -f "$OUT/corpus2x.kbingest.times"
+run_once corpus2x.kbingest "$KB" "$OUT/corpus2x.txt" -o "$OUT/run.db" -q
+awk '{ printf "\ncorpus twice as large (%s): %.3f s, peak %.1f MiB\n", "'"$(wc -c <"$OUT/corpus2x.txt")"' bytes", $1, $2 / 1024 }' "$OUT/corpus2x.kbingest.times"
+rm -f "$OUT/run.db" "$OUT/run.db-wal" "$OUT/run.db-shm" "$OUT/time.tmp"

@@ -1,0 +1,125 @@
+//! The reading half of an ingest, on a thread of its own: read -> parse -> normalize, handing
+//! normalized sections over in batches while the other thread stores the previous ones. The two
+//! halves overlap, so an ingest takes about as long as the slower of them.
+
+use crate::anomaly::Anomaly;
+use crate::error::{Error, Problem, Result};
+use crate::interrupt;
+use crate::normalize::{NormalizeOptions, NormalizedSection, normalize_section};
+use crate::parse::html::html_blocks;
+use crate::parse::markdown::markdown_blocks;
+use crate::parse::sections::{Event, Sections};
+use crate::parse::text::TextBlocks;
+use crate::read::{Format, Input, Line};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
+use std::thread::JoinHandle;
+
+/// What the reading half hands over.
+pub enum Item {
+    /// A normalized section, and how many port tables it had.
+    Section(NormalizedSection, usize),
+    /// An anomaly outside any section.
+    Anomaly(Anomaly),
+    /// A row that cannot be read, outside any section.
+    Problem(Problem),
+}
+
+/// Items per batch: enough to make handing over cheap, few enough to keep memory flat.
+const BATCH: usize = 256;
+/// Batches in flight between the halves.
+const QUEUE: usize = 4;
+
+/// The running reading half of one input.
+pub struct Pipeline {
+    /// Batches of items in document order; an error ends the stream.
+    pub items: Receiver<Result<Vec<Item>>>,
+    /// Where stored batches go back, to be freed by the thread that allocated them: freeing across
+    /// threads made the storing thread contend for the allocator's locks.
+    used: Sender<Vec<Item>>,
+    worker: JoinHandle<()>,
+}
+
+impl Pipeline {
+    /// Starts reading `input` on its own thread.
+    pub fn start(input: Input, options: NormalizeOptions) -> Result<Pipeline> {
+        let (sender, items) = sync_channel(QUEUE);
+        let (used, returned) = channel();
+        let path = input.path.clone();
+        let worker = std::thread::Builder::new()
+            .name("kbingest-read".into())
+            .spawn(move || {
+                run(input, options, &sender, &returned);
+                drop(sender);
+                // Free what the storing thread hands back until it is done.
+                returned.iter().for_each(drop);
+            })
+            .map_err(Error::io("start the reading thread for", &path))?;
+        Ok(Pipeline { items, used, worker })
+    }
+
+    /// Hands a stored batch back to the reading thread, which frees it.
+    pub fn recycle(&self, batch: Vec<Item>) {
+        // If the reading thread is gone, the batch is freed here instead.
+        let _ = self.used.send(batch);
+    }
+
+    /// Waits for the reading thread to end (after its last batch was received).
+    pub fn finish(self) {
+        drop(self.items);
+        drop(self.used);
+        // The thread only ends by returning; a panic there is a bug and shows as one.
+        if let Err(panic) = self.worker.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
+}
+
+fn run(
+    input: Input,
+    options: NormalizeOptions,
+    sender: &SyncSender<Result<Vec<Item>>>,
+    returned: &Receiver<Vec<Item>>,
+) {
+    let path = input.path.clone();
+    let events: Box<dyn Iterator<Item = Result<Event>>> = match input.format {
+        Format::Text => Box::new(Sections::new(TextBlocks::new(stoppable(input.lines())))),
+        Format::Markdown => match input.into_text() {
+            Ok(text) => Box::new(Sections::new(markdown_blocks(&text).into_iter().map(Ok))),
+            Err(e) => return drop(sender.send(Err(e))),
+        },
+        Format::Html => match input.into_text().and_then(|text| html_blocks(&text, &path)) {
+            Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
+            Err(e) => return drop(sender.send(Err(e))),
+        },
+    };
+    let mut batch = Vec::with_capacity(BATCH);
+    for event in events {
+        let item = match event {
+            Ok(Event::Section(section)) => {
+                let tables = section.tables.iter().filter(|t| t.is_port_table()).count();
+                Item::Section(normalize_section(&section, &options), tables)
+            }
+            Ok(Event::Anomaly(anomaly)) => Item::Anomaly(anomaly),
+            Ok(Event::Problem(problem)) => Item::Problem(problem),
+            Err(e) => {
+                let _ = sender.send(Ok(std::mem::take(&mut batch)));
+                return drop(sender.send(Err(e)));
+            }
+        };
+        batch.push(item);
+        if batch.len() == BATCH {
+            returned.try_iter().for_each(drop);
+        }
+        if batch.len() == BATCH && sender.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err() {
+            // The storing half has stopped (an error, or a stop asked for): nothing more to do.
+            return;
+        }
+    }
+    let _ = sender.send(Ok(batch));
+}
+
+/// Lines that end in [`Error::Interrupted`] once Ctrl-C or SIGTERM asks to stop: a long stretch
+/// of a document without a table yields no event, but it yields lines.
+fn stoppable<L: Iterator<Item = Result<Line>>>(lines: L) -> impl Iterator<Item = Result<Line>> {
+    lines.map(|line| interrupt::check().and(line))
+}
