@@ -5,7 +5,7 @@
 //! words tables are made of, and arbitrary bytes. A smaller set goes on through the store.
 
 use kbingest::error::{Error, Result};
-use kbingest::ingest::{IngestOptions, ingest};
+use kbingest::ingest::{IngestOptions, Silent, ingest};
 use kbingest::normalize::{NormalizeOptions, NormalizedSection, normalize_section};
 use kbingest::parse::sections::{Event, Sections};
 use kbingest::parse::text::TextBlocks;
@@ -237,7 +237,7 @@ proptest! {
         let mut db = Database::open_for_write(db_path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT).unwrap();
         db.conn.pragma_update(None, "synchronous", "OFF").unwrap();
         let options = IngestOptions { lenient, ..Default::default() };
-        match ingest(&mut db, &[doc.to_str().unwrap().to_string()], &options) {
+        match ingest(&mut db, &[doc.to_str().unwrap().to_string()], &options, &Silent) {
             Ok(_) => {}
             Err(e @ (Error::Input { .. } | Error::Invalid { .. })) => prop_assert!(!lenient || matches!(e, Error::Input { .. }), "{e}"),
             Err(e) => prop_assert!(false, "not an input error: {e}"),

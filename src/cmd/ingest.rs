@@ -1,7 +1,8 @@
 //! `kbingest ingest INPUT... -o DB`: load documents into a database.
 
+use crate::cmd::progress_bar;
 use crate::error::{Error, Result};
-use crate::ingest::{IngestOptions, SourceReport, ingest};
+use crate::ingest::{IngestOptions, Progress, Silent, SourceReport, ingest};
 use crate::interrupt;
 use crate::normalize::{LEGACY_DYNAMIC_RANGE, NormalizeOptions};
 use crate::read::{Format, ReadOptions};
@@ -81,7 +82,13 @@ pub fn run(args: Args) -> Result<()> {
     };
     interrupt::install()?;
     let loaded = Database::open_for_write(&output, Duration::from_secs(args.busy_timeout)).and_then(|mut db| {
-        let result = ingest(&mut db, &args.inputs, &options);
+        let bar = progress_bar::Bar::on_stderr(args.quiet);
+        let progress: &dyn Progress = match &bar {
+            Some(bar) => bar,
+            None => &Silent,
+        };
+        let result = ingest(&mut db, &args.inputs, &options, progress);
+        drop(bar);
         if result.is_err() {
             // The transaction is already rolled back; a file this run created goes too.
             db.discard();

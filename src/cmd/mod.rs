@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod ingest;
+mod progress_bar;
 pub mod query;
 
 use crate::error::Result;

@@ -10,6 +10,9 @@ use crate::store::{Database, Load, SourceMeta, SourceOutcome};
 use pipeline::{Item, Pipeline};
 
 mod pipeline;
+mod progress;
+
+pub use progress::{Progress, Silent};
 
 /// Everything that shapes an ingest.
 #[derive(Debug, Clone, Default)]
@@ -46,7 +49,12 @@ pub struct SourceReport {
 }
 
 /// Ingests every input into `db` in one transaction: all of them load, or none does.
-pub fn ingest(db: &mut Database, inputs: &[String], options: &IngestOptions) -> Result<Vec<SourceReport>> {
+pub fn ingest(
+    db: &mut Database,
+    inputs: &[String],
+    options: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<Vec<SourceReport>> {
     if options.source_name.is_some() && inputs.len() != 1 {
         return Err(Error::Usage("--source-name names one input; give exactly one".into()));
     }
@@ -58,27 +66,40 @@ pub fn ingest(db: &mut Database, inputs: &[String], options: &IngestOptions) -> 
         }
     }
     let first_load = db.begin_first_load()?;
-    let loaded = load_all(db, inputs, options);
+    let loaded = load_all(db, inputs, options, progress);
     if first_load {
         db.end_first_load();
     }
     loaded
 }
 
-fn load_all(db: &mut Database, inputs: &[String], options: &IngestOptions) -> Result<Vec<SourceReport>> {
+fn load_all(
+    db: &mut Database,
+    inputs: &[String],
+    options: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<Vec<SourceReport>> {
     let mut load = Load::begin(db)?;
     let mut reports = Vec::new();
     for path in inputs {
-        reports.push(ingest_one(&mut load, path, options)?);
+        reports.push(ingest_one(&mut load, path, options, progress)?);
     }
     // A stop asked for during the last source still stops: nothing is committed.
     interrupt::check()?;
+    progress.finishing();
     load.commit()?;
+    progress.done();
     Ok(reports)
 }
 
-fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Result<SourceReport> {
+fn ingest_one(
+    load: &mut Load<'_>,
+    path: &str,
+    options: &IngestOptions,
+    progress: &dyn Progress,
+) -> Result<SourceReport> {
     let input = Input::open(path, &options.read)?;
+    progress.reading(path, input.size);
     let name = options.source_name.clone().unwrap_or_else(|| path.to_string());
     let (format, encoding, fingerprint) = (input.format, input.encoding.name(), input.fingerprint.clone());
     let meta = SourceMeta {
@@ -116,6 +137,7 @@ fn ingest_one(load: &mut Load<'_>, path: &str, options: &IngestOptions) -> Resul
             }
         }
         pipeline.recycle(batch);
+        progress.read(fingerprint.bytes_read());
     }
     pipeline.finish();
     if !problems.is_empty() {

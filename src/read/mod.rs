@@ -96,6 +96,8 @@ pub struct Input {
     pub format: Format,
     /// Whether the input is a regular file (and could be read again).
     pub is_file: bool,
+    /// The input's size in bytes, where known (a regular file).
+    pub size: Option<u64>,
     /// sha256 and size of the bytes read so far.
     pub fingerprint: Fingerprint,
     bytes: ByteStream,
@@ -105,15 +107,15 @@ impl Input {
     /// Opens `path` (`-` for standard input) and detects encoding and format from its content,
     /// unless `options` override them.
     pub fn open(path: &str, options: &ReadOptions) -> Result<Input> {
-        let (raw, is_file): (Box<dyn Read + Send>, bool) = if path == "-" {
-            (Box::new(io::stdin()), false)
+        let (raw, is_file, size): (Box<dyn Read + Send>, bool, Option<u64>) = if path == "-" {
+            (Box::new(io::stdin()), false, None)
         } else {
             let meta = std::fs::metadata(path).map_err(Error::io("open input", path))?;
             if meta.is_dir() {
                 return Err(Error::input(path, "is a directory, not a document", "name a document file"));
             }
             let file = File::open(path).map_err(Error::io("open input", path))?;
-            (Box::new(file), meta.is_file())
+            (Box::new(file), meta.is_file(), meta.is_file().then_some(meta.len()))
         };
         let fingerprint = Fingerprint::default();
         let mut reader = Fingerprinted { inner: raw, fingerprint: fingerprint.clone() };
@@ -135,7 +137,7 @@ impl Input {
             encoding = declared_charset(&sniff).unwrap_or(encoding);
         }
         let bytes: ByteStream = Box::new(Cursor::new(sniff).chain(reader));
-        Ok(Input { path: path.to_string(), encoding, format, is_file, fingerprint, bytes })
+        Ok(Input { path: path.to_string(), encoding, format, is_file, size, fingerprint, bytes })
     }
 
     /// The decoded lines of the input, numbered from 1.
