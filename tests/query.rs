@@ -48,6 +48,7 @@ fn every_refused_query_leaves_the_database_byte_identical() {
         ("BEGIN IMMEDIATE", "refused: the query would begin or end a transaction"),
         ("SELECT 1; DELETE FROM sources", "refused: the query would delete rows from `sources`"),
         ("SELECT 1; SELECT 2", "refused: the query holds more than one SQL statement"),
+        ("SELECT load_extension('/tmp/x.so')", "refused: the query calls something SQLite is not allowed to run"),
     ];
     for (sql, message) in refused {
         kbingest(dir.path(), &["query", "ports.db", sql]).expect(1).stderr_has(message);

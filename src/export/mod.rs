@@ -86,7 +86,18 @@ pub fn write_rows(
     let mut writer = RowWriter::new(out, format, options, &columns).map_err(Error::io("write output", output))?;
     let mut rows = stmt.query([]).map_err(Error::sqlite(database, "running the query"))?;
     let mut count = 0;
-    while let Some(row) = rows.next().map_err(Error::sqlite(database, "reading a row"))? {
+    let refused_or = |e: rusqlite::Error| {
+        // SQLite itself refuses what it is not allowed to do at run time (load_extension).
+        if e.to_string().contains("not authorized") {
+            return Error::database(
+                database,
+                "refused: the query calls something SQLite is not allowed to run here (such as load_extension)",
+                "`kbingest query` only reads; the database was left unchanged",
+            );
+        }
+        Error::sqlite(database, "reading a row")(e)
+    };
+    while let Some(row) = rows.next().map_err(refused_or)? {
         let cells: Vec<ValueRef<'_>> = (0..columns.len())
             .map(|i| row.get_ref(i))
             .collect::<rusqlite::Result<_>>()

@@ -208,23 +208,25 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
             return;
         }
         let pending = std::mem::take(&mut self.pending);
-        let heading_section = self.current.as_ref().and_then(|s| s.heading_level);
-        if let Some(level) = heading_section {
-            let section = self.current.as_mut().expect("checked above");
+        if let Some(section) = self.current.as_mut().filter(|s| s.heading_level.is_some()) {
             attach_prelude(section, pending, true);
             section.tables.push(table);
-            self.owner_level = Some(level);
+            self.owner_level = section.heading_level;
             return;
         }
         let at_start = self.current.is_none();
         match pick_title(&pending, at_start) {
             Some(index) => {
                 self.flush();
-                let mut rest = pending;
-                let after = rest.split_off(index + 1);
-                let title = rest.pop().expect("index is in range").text;
-                let mut section = Section::new(title, None);
-                attach_prelude(&mut section, after, false);
+                let mut before = pending;
+                let after = before.split_off(index);
+                let mut after = after.into_iter();
+                let Some(title) = after.next() else { return };
+                for anomaly in sections_without_table(&before) {
+                    self.out.push_back(Ok(Event::Anomaly(anomaly)));
+                }
+                let mut section = Section::new(title.text, None);
+                attach_prelude(&mut section, after.collect(), false);
                 section.tables.push(table);
                 self.current = Some(section);
             }
@@ -262,7 +264,8 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
 
 /// Picks the title among the paragraphs before a table: a title-like paragraph that opens a
 /// description. At the start of a document the last such (what precedes it is the document's own
-/// header); later the first (what follows it belongs to the section).
+/// header); later the first after any complete section without a table (what follows it belongs
+/// to the section).
 fn pick_title(pending: &[Pending], at_start: bool) -> Option<usize> {
     let candidates: Vec<usize> = pending
         .iter()
@@ -273,11 +276,44 @@ fn pick_title(pending: &[Pending], at_start: bool) -> Option<usize> {
     let title_like = |i: usize| pending[i].title_like;
     let opening: Vec<usize> =
         candidates.windows(2).filter(|w| title_like(w[0]) && !title_like(w[1])).map(|w| w[0]).collect();
+    // A section that has given its system service name is complete: a title that follows it starts
+    // the table's own section (the earlier one has no table).
+    let after_complete = pending
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.names_system_service)
+        .map(|(i, _)| i + 1)
+        .filter(|&k| opening.iter().any(|&c| c >= k))
+        .last()
+        .unwrap_or(0);
+    let opening: Vec<usize> = opening.into_iter().filter(|&c| c >= after_complete).collect();
     let choose = |v: &[usize]| if at_start { v.last().copied() } else { v.first().copied() };
     choose(&opening).or_else(|| {
         let all: Vec<usize> = candidates.iter().copied().filter(|&i| title_like(i)).collect();
         choose(&all)
     })
+}
+
+/// The sections among the paragraphs before a table's title that have no table of their own: a
+/// title-like paragraph followed, before the next one, by its own system service name line. (The
+/// document's header has no such line, so it is never taken for one.)
+fn sections_without_table(before: &[Pending]) -> Vec<Anomaly> {
+    let mut found = Vec::new();
+    for (i, p) in before.iter().enumerate() {
+        if p.role != Role::Paragraph || !p.title_like {
+            continue;
+        }
+        if before[i + 1..].iter().take_while(|q| !q.title_like).any(|q| q.names_system_service) {
+            found.push(Anomaly::new(
+                p.text.line,
+                AnomalyKind::SectionWithoutTable,
+                p.text.text.clone(),
+                None,
+                format!("The section \"{}\" has no port table; nothing was loaded for it.", p.text.text),
+            ));
+        }
+    }
+    found
 }
 
 /// Sorts the paragraphs between a title and a table into description, system service name lines
@@ -406,6 +442,26 @@ mod tests {
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].tables.len(), 2);
         assert_eq!(got[0].anomalies[0].kind, AnomalyKind::TableWithoutTitle);
+    }
+
+    #[test]
+    fn a_titled_section_with_a_name_but_no_table_is_ledgered() {
+        let doc = format!(
+            "First\n\nIt does things.\n\n{TABLE}\n\nLonely Service\n\nIt has no ports.\n\n\
+             System Service Name Lonely\n\nNext Service\n\nIt does more.\n\nSystem Service Name Next\n\n{TABLE}"
+        );
+        let got = events(&doc);
+        let lonely: Vec<&Anomaly> = got
+            .iter()
+            .filter_map(|e| match e {
+                Event::Anomaly(a) if a.kind == AnomalyKind::SectionWithoutTable => Some(a),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(lonely.len(), 1, "{got:?}");
+        assert_eq!((lonely[0].line, lonely[0].raw.as_str()), (10, "Lonely Service"));
+        let titles: Vec<String> = sections(&doc).into_iter().map(|s| s.title.text).collect();
+        assert_eq!(titles, ["First", "Next Service"]);
     }
 
     #[test]
