@@ -283,8 +283,7 @@ fn pick_title(pending: &[Pending], at_start: bool) -> Option<usize> {
         .enumerate()
         .filter(|(_, p)| p.names_system_service)
         .map(|(i, _)| i + 1)
-        .filter(|&k| opening.iter().any(|&c| c >= k))
-        .last()
+        .rfind(|&k| opening.iter().any(|&c| c >= k))
         .unwrap_or(0);
     let opening: Vec<usize> = opening.into_iter().filter(|&c| c >= after_complete).collect();
     let choose = |v: &[usize]| if at_start { v.last().copied() } else { v.first().copied() };
