@@ -4,13 +4,6 @@
 mod common;
 use common::*;
 
-fn ports_db() -> tempfile::TempDir {
-    let dir = workdir();
-    let input = repo_file("raw/ports.txt");
-    kbingest(dir.path(), &[input.to_str().unwrap(), "-o", "ports.db", "-q"]).success();
-    dir
-}
-
 #[test]
 fn the_bi_views_list_ports_per_service_and_services_per_port() {
     let dir = ports_db();

@@ -7,14 +7,6 @@ use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// `raw/ports.txt` loaded into `ports.db` in a fresh directory.
-fn ports_db() -> tempfile::TempDir {
-    let dir = workdir();
-    let input = repo_file("raw/ports.txt");
-    kbingest(dir.path(), &[input.to_str().unwrap(), "-o", "ports.db", "-q"]).success();
-    dir
-}
-
 /// Every row of `SELECT * FROM port_rules`, typed, with the column names.
 fn port_rules(dir: &Path) -> (Vec<String>, Vec<Vec<Value>>) {
     let db = open(&dir.join("ports.db"));

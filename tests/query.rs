@@ -4,13 +4,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-fn ports_db() -> tempfile::TempDir {
-    let dir = workdir();
-    let input = repo_file("raw/ports.txt");
-    kbingest(dir.path(), &[input.to_str().unwrap(), "-o", "ports.db", "-q"]).success();
-    dir
-}
-
 /// The bytes of `ports.db` and of its write-ahead log (None when there is none).
 fn snapshot(dir: &Path) -> (Vec<u8>, Option<Vec<u8>>) {
     (std::fs::read(dir.join("ports.db")).unwrap(), std::fs::read(dir.join("ports.db-wal")).ok())

@@ -115,6 +115,32 @@ impl LineIndex {
     }
 }
 
+/// One line per block, with its line numbers: what the readers' tests compare.
+#[cfg(test)]
+pub(crate) fn outline(blocks: &[Block]) -> Vec<String> {
+    blocks
+        .iter()
+        .map(|b| match b {
+            Block::Heading { level, text } => format!("h{level}@{}: {}", text.line, text.text),
+            Block::Paragraph(t) => format!("p@{}: {}", t.line, t.text),
+            Block::Note(t) => format!("note@{}: {}", t.line, t.text),
+            Block::Caption(t) => format!("caption@{}: {}", t.line, t.text),
+            Block::Table(t) => {
+                let rows: Vec<String> = t
+                    .rows
+                    .iter()
+                    .map(|r| {
+                        let cells: Vec<String> = r.cells.iter().map(|c| c.text.replace('\n', "+")).collect();
+                        format!("{}:{}", r.line, cells.join("/"))
+                    })
+                    .collect();
+                format!("table@{} [{}] {}", t.line, t.header.join("|"), rows.join(" "))
+            }
+            Block::Quirk(a) => format!("quirk@{}", a.line),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

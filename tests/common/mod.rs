@@ -179,3 +179,11 @@ pub fn service_doc(title: &str, rows: &[(&str, &str, &str)]) -> String {
     }
     doc
 }
+
+/// `raw/ports.txt` loaded into `ports.db` in a fresh directory.
+pub fn ports_db() -> tempfile::TempDir {
+    let dir = workdir();
+    let input = repo_file("raw/ports.txt");
+    kbingest(dir.path(), &[input.to_str().unwrap(), "-o", "ports.db", "-q"]).success();
+    dir
+}

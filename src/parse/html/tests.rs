@@ -1,31 +1,8 @@
 use super::*;
+use crate::parse::outline;
 
 fn blocks(page: &str) -> Vec<Block> {
     html_blocks(page, "page.html").unwrap()
-}
-
-fn texts(blocks: &[Block]) -> Vec<String> {
-    blocks
-        .iter()
-        .map(|b| match b {
-            Block::Heading { level, text } => format!("h{level}@{}: {}", text.line, text.text),
-            Block::Paragraph(t) => format!("p@{}: {}", t.line, t.text),
-            Block::Note(t) => format!("note@{}: {}", t.line, t.text),
-            Block::Caption(t) => format!("caption@{}: {}", t.line, t.text),
-            Block::Table(t) => {
-                let rows: Vec<String> = t
-                    .rows
-                    .iter()
-                    .map(|r| {
-                        let cells: Vec<String> = r.cells.iter().map(|c| c.text.replace('\n', "+")).collect();
-                        format!("{}:{}", r.line, cells.join("/"))
-                    })
-                    .collect();
-                format!("table@{} [{}] {}", t.line, t.header.join("|"), rows.join(" "))
-            }
-            Block::Quirk(a) => format!("quirk@{}", a.line),
-        })
-        .collect()
 }
 
 #[test]
@@ -36,7 +13,7 @@ fn a_clean_page() {
                 <tr><th>Application protocol</th><th>Protocol</th><th>Port</th></tr>\n\
                 <tr><td>DNS</td><td>UDP</td><td>53</td></tr>\n</table>\n</body></html>";
     assert_eq!(
-        texts(&blocks(page)),
+        outline(&blocks(page)),
         [
             "h3@4: DNS Server",
             "p@5: The DNS Server service answers queries.",
@@ -62,7 +39,7 @@ fn a_word_export() {
                 <td><p class=MsoNormal>UDP</p></td><td><p class=MsoNormal>1024 -<o:p></o:p></p><p class=MsoNormal>5000</p></td>\n </tr>\n</table>\n</div>\n</body>\n</html>";
     let got = blocks(page);
     assert_eq!(
-        texts(&got),
+        outline(&got),
         [
             "h5@8: DNS Server",
             "p@11: System Service Name DNS",
@@ -82,7 +59,7 @@ fn layout_tables_are_page_text_and_title_rows_are_captions() {
                 </table></td></tr></table>";
     let got = blocks(page);
     assert_eq!(
-        texts(&got),
+        outline(&got),
         ["h5@2: DNS Server", "caption@4: DNS ports", "table@5 [Application protocol|Protocol|Port] 6:DNS/UDP/53"]
     );
     let Block::Table(table) = &got[2] else { panic!() };
@@ -94,7 +71,7 @@ fn notes_bold_sentences_and_breaks() {
     let page = "<blockquote>\n<p>[!NOTE]\nPort 445 only</p>\n</blockquote>\n<blockquote><p>Indented Title</p></blockquote>\n\
                 <p><b>This whole paragraph is bold.</b></p>\n<div>Server<br>\nSystem Service Name<span> lanmanserver</span></div>";
     assert_eq!(
-        texts(&blocks(page)),
+        outline(&blocks(page)),
         [
             "note@2: Port 445 only",
             "p@5: Indented Title",

@@ -1,24 +1,11 @@
 use super::*;
-
-fn texts(blocks: &[Block]) -> Vec<String> {
-    blocks
-        .iter()
-        .map(|b| match b {
-            Block::Heading { level, text } => format!("h{level}@{}: {}", text.line, text.text),
-            Block::Paragraph(t) => format!("p@{}: {}", t.line, t.text),
-            Block::Note(t) => format!("note@{}: {}", t.line, t.text),
-            Block::Caption(t) => format!("caption@{}: {}", t.line, t.text),
-            Block::Table(t) => format!("table@{}: {} rows", t.line, t.rows.len()),
-            Block::Quirk(a) => format!("quirk@{}", a.line),
-        })
-        .collect()
-}
+use crate::parse::outline;
 
 #[test]
 fn front_matter_headings_paragraphs_and_lists() {
     let doc = "---\ntitle: x\nms.date: 09/08/2020\n---\n# Top\n\nSome *text*\nwrapped.\n\n- Echo, port 7\n- Discard\n\n  - nested\n";
     assert_eq!(
-        texts(&markdown_blocks(doc)),
+        outline(&markdown_blocks(doc)),
         ["h1@5: Top", "p@7: Some text wrapped.", "p@10: • Echo, port 7", "p@11: • Discard", "p@13: • nested"]
     );
 }
@@ -27,7 +14,7 @@ fn front_matter_headings_paragraphs_and_lists() {
 fn notes_are_notes_without_their_marker() {
     let doc = "### DNS\n\n> [!NOTE]\n> Packet filters are not required\n\n> [!IMPORTANT]\n>\n> - Start port\n";
     assert_eq!(
-        texts(&markdown_blocks(doc)),
+        outline(&markdown_blocks(doc)),
         ["h3@1: DNS", "note@3: Packet filters are not required", "note@8: • Start port"]
     );
 }
