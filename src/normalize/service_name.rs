@@ -4,12 +4,7 @@
 use super::text::{collapse_whitespace, ledger_markup};
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::parse::Located;
-use regex::Regex;
-use std::sync::LazyLock;
-
-static LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?is)^(.*?)system\s*service\s*(?:names\s*:|name)(\s*:\s*|\s+|)(.*)$").expect("valid regex")
-});
+use crate::parse::label::system_service_label;
 
 /// Reads the system service name from the line(s) that give it. Returns the name (several names
 /// joined with `, `) and ledgers every departure from `System Service Name X`.
@@ -35,14 +30,9 @@ pub fn read_system_service_name(lines: &[Located], title: &Located, anomalies: &
     }
     let line = first.line;
     let raw = collapse_whitespace(&first.text);
-    // The regular form needs no regular expression (one line per section of a long document).
-    let (before, separator, mut value) = match raw.strip_prefix("System Service Name ") {
-        Some(rest) => (String::new(), " ".to_string(), rest.trim().to_string()),
-        None => {
-            let caps = LINE.captures(&raw)?;
-            (caps[1].trim().to_string(), caps[2].to_string(), caps[3].trim().to_string())
-        }
-    };
+    let label = system_service_label(&raw)?;
+    let before = raw[..label.start].trim();
+    let mut value = raw[label.value..].trim().to_string();
     if !before.is_empty() {
         // Inside a sentence: the name runs to the end of that sentence.
         if let Some(end) = value.find(". ") {
@@ -77,7 +67,7 @@ pub fn read_system_service_name(lines: &[Located], title: &Located, anomalies: &
             format!("The system service name \"{name}\" was found inside a description paragraph."),
         ));
     }
-    if separator.is_empty() {
+    if label.glued {
         anomalies.push(Anomaly::new(
             line,
             AnomalyKind::GluedSystemServiceName,

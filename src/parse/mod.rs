@@ -3,6 +3,7 @@
 //! formats. Nothing here touches SQL.
 
 pub mod html;
+pub mod label;
 pub mod markdown;
 pub mod sections;
 pub mod table;

@@ -6,6 +6,7 @@
 //! description before a table. The document's own header and footer hold no table and so make no
 //! section. Tables that are not port tables (summary tables, others) are ledgered where they stand.
 
+use super::label::system_service_label;
 use super::{Block, Located, Table};
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::{Problem, Result};
@@ -63,50 +64,12 @@ pub enum Event {
 /// Whether a paragraph gives the system service name (`System Service Name X`, `System service
 /// name: **X**`), at its start or inside it.
 pub fn mentions_system_service_name(text: &str) -> bool {
-    let text = text.trim_start();
-    let mut from = 0;
-    while let Some((start, end)) = find_words(text, from, &["system", "service", "name"]) {
-        if start == 0 {
-            return true;
-        }
-        // Inside a paragraph only as a label: "name:" or "names:".
-        let rest = text[end..].strip_prefix(['s', 'S']).unwrap_or(&text[end..]);
-        if rest.trim_start().starts_with(':') {
-            return true;
-        }
-        from = start + 1;
-    }
-    false
+    system_service_label(text.trim_start()).is_some()
 }
 
 /// Whether a paragraph starts with `System Service Name` (any case and spacing).
 pub fn starts_with_system_service_name(text: &str) -> bool {
-    find_words(text.trim_start(), 0, &["system", "service", "name"]).is_some_and(|(start, _)| start == 0)
-}
-
-/// Finds `words` in `text` at or after byte `from`, in any ASCII case, separated by white space;
-/// returns the byte range of the match. Allocates nothing: every paragraph of a document is asked.
-fn find_words(text: &str, from: usize, words: &[&str]) -> Option<(usize, usize)> {
-    let (first, rest) = words.split_first()?;
-    let bytes = text.as_bytes();
-    let starts_with_at =
-        |at: usize, word: &str| bytes.get(at..at + word.len()).is_some_and(|b| b.eq_ignore_ascii_case(word.as_bytes()));
-    let lead = first.as_bytes().first()?.to_ascii_lowercase();
-    'start: for (start, &byte) in bytes.iter().enumerate().skip(from) {
-        if byte.to_ascii_lowercase() != lead || !starts_with_at(start, first) {
-            continue;
-        }
-        let mut at = start + first.len();
-        for word in rest {
-            let gap = text.get(at..).map_or(0, |t| t.len() - t.trim_start().len());
-            if gap == 0 || !starts_with_at(at + gap, word) {
-                continue 'start;
-            }
-            at += gap + word.len();
-        }
-        return Some((start, at));
-    }
-    None
+    system_service_label(text.trim_start()).is_some_and(|label| label.start == 0)
 }
 
 /// Whether a paragraph looks like a title or caption: short, not a sentence, not a list item.
