@@ -56,7 +56,13 @@ pub fn clean(text: &str, line: u32, what: &str, anomalies: &mut Vec<Anomaly>) ->
     }
     let parts: Vec<String> = text.split('\n').map(collapse_whitespace).filter(|p| !p.is_empty()).collect();
     let joined = parts.join("\n");
-    let mut marks: Vec<String> = NOTE_MARK.find_iter(&joined).map(|m| m.as_str().trim().to_string()).collect();
+    // The expression is only compiled (and run) when a note can be there at all.
+    let may_note = joined.to_ascii_lowercase().contains("(note");
+    let mut marks: Vec<String> = if may_note {
+        NOTE_MARK.find_iter(&joined).map(|m| m.as_str().trim().to_string()).collect()
+    } else {
+        Vec::new()
+    };
     let superscripts: String = joined.chars().filter(|&c| is_footnote_mark(c)).collect();
     if !superscripts.is_empty() {
         marks.insert(0, superscripts);
@@ -66,7 +72,10 @@ pub fn clean(text: &str, line: u32, what: &str, anomalies: &mut Vec<Anomaly>) ->
     }
     let stripped: Vec<String> = joined
         .split('\n')
-        .map(|p| collapse_whitespace(&NOTE_MARK.replace_all(&p.replace(is_footnote_mark, ""), "")))
+        .map(|p| {
+            let p = p.replace(is_footnote_mark, "");
+            collapse_whitespace(&if may_note { NOTE_MARK.replace_all(&p, "").into_owned() } else { p })
+        })
         .collect();
     let cleaned = stripped.join("\n");
     anomalies.push(Anomaly::new(

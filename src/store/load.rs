@@ -90,7 +90,9 @@ pub enum SourceOutcome {
 
 impl<'db> Load<'db> {
     /// Starts the ingest's write transaction (waiting for another writer up to the busy timeout).
-    pub fn begin(db: &'db mut Database) -> Result<Load<'db>> {
+    /// With `defer_indexes`, a first load (into a database without sources) builds the indexes of
+    /// the loaded tables at its end.
+    pub fn begin(db: &'db mut Database, defer_indexes: bool) -> Result<Load<'db>> {
         let path = db.path.clone();
         let tx = db
             .conn
@@ -109,7 +111,7 @@ impl<'db> Load<'db> {
                     .map_err(Error::sqlite(&path, "recording anomaly kinds"))?;
             }
         }
-        let deferred_indexes = defer_indexes(&tx, &path)?;
+        let deferred_indexes = if defer_indexes { drop_indexes_of_first_load(&tx, &path)? } else { Vec::new() };
         Ok(Load {
             tx,
             path,
@@ -186,7 +188,7 @@ const LOADED_TABLES: &str = "'services', 'service_ports', 'anomaly_log'";
 /// they cost a fraction of keeping them up to date row by row. Nothing is deleted during a first
 /// load (an ingest names each source once), so no deletion needs them. Inside the transaction: a
 /// failed load rolls the drop back with everything else.
-fn defer_indexes(tx: &Transaction<'_>, path: &str) -> Result<Vec<String>> {
+fn drop_indexes_of_first_load(tx: &Transaction<'_>, path: &str) -> Result<Vec<String>> {
     let first_load: bool = tx
         .query_row("SELECT NOT EXISTS (SELECT 1 FROM sources)", [], |r| r.get(0))
         .map_err(Error::sqlite(path, "counting sources"))?;

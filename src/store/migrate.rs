@@ -1,4 +1,4 @@
-//! Schema migrations: the plain `.sql` files of `migrations/`, applied in order, each in its own
+//! Schema migrations: the plain `.sql` files of `migrations/`, applied in order inside a
 //! transaction, the version kept in `PRAGMA user_version`.
 
 use crate::error::{Error, Result};
@@ -15,31 +15,29 @@ pub fn latest_version() -> i64 {
     MIGRATIONS.len() as i64
 }
 
-/// Applies the migrations `conn` lacks. Safe against a second process doing the same: the version
-/// is read again inside each write transaction.
+/// Applies the migrations `conn` lacks, all in one write transaction: a database is never left
+/// between two versions, and a new file is set up with one commit. Safe against a second process
+/// doing the same: the version is read again inside the transaction.
 pub fn migrate(conn: &Connection, path: &str) -> Result<()> {
+    let version = |conn: &Connection| -> Result<i64> {
+        conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(Error::sqlite(path, "reading the schema version"))
+    };
+    if version(conn)? >= latest_version() {
+        return Ok(());
+    }
+    let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+        .map_err(Error::sqlite(path, "starting the migrations"))?;
+    let current = version(&tx)?;
     for (index, (name, sql)) in MIGRATIONS.iter().enumerate() {
-        let version = index as i64 + 1;
-        let current: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(Error::sqlite(path, "reading the schema version"))?;
-        if current >= version {
-            continue;
-        }
-        let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
-            .map_err(Error::sqlite(path, format!("starting migration {name}")))?;
-        let current: i64 = tx
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(Error::sqlite(path, "reading the schema version"))?;
-        if current >= version {
+        if (index as i64) < current {
             continue;
         }
         tx.execute_batch(sql).map_err(Error::sqlite(path, format!("applying migration {name}")))?;
-        tx.pragma_update(None, "user_version", version)
+        tx.pragma_update(None, "user_version", index as i64 + 1)
             .map_err(Error::sqlite(path, format!("recording migration {name}")))?;
-        tx.commit().map_err(Error::sqlite(path, format!("committing migration {name}")))?;
     }
-    Ok(())
+    tx.commit().map_err(Error::sqlite(path, "committing the migrations"))
 }
 
 #[cfg(test)]

@@ -176,7 +176,10 @@ impl Database {
         let version = check_identity(&self.conn, path)?;
         no_checkpoint(false)?;
         self.conn.pragma_update(None, "foreign_keys", true).map_err(Error::sqlite(path, "turning on foreign keys"))?;
-        if version < latest_version() || self.journal_mode()? != "wal" {
+        // A file this run created stays in rollback-journal mode until its first load is done
+        // (see `begin_first_load`): switching a new file to WAL and back would cost more than
+        // loading a small document.
+        if !self.created && (version < latest_version() || self.journal_mode()? != "wal") {
             self.conn
                 .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
                 .map_err(Error::sqlite(path, "switching to WAL mode"))?;
@@ -276,17 +279,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_new_database_gets_the_schema_and_wal() {
+    fn a_new_database_gets_the_schema_and_wal_once_its_first_load_ends() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new.db");
         let db = Database::open_for_write(path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT).unwrap();
         assert!(db.created);
+        // A new file waits in rollback-journal mode for its first load.
+        assert_eq!(db.journal_mode().unwrap(), "delete");
+        assert!(db.begin_first_load().unwrap());
+        db.end_first_load();
         assert_eq!(db.journal_mode().unwrap(), "wal");
         let id: i32 = db.conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
         assert_eq!(id, APPLICATION_ID);
         drop(db);
         let again = Database::open_for_write(path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT).unwrap();
         assert!(!again.created);
+        assert_eq!(again.journal_mode().unwrap(), "wal");
     }
 
     #[test]
@@ -325,7 +333,7 @@ mod tests {
 
     /// Loads an empty source named `name` through `db` and closes it.
     fn load_a_source(mut db: Database, name: &str) {
-        let mut load = Load::begin(&mut db).unwrap();
+        let mut load = Load::begin(&mut db, false).unwrap();
         let meta =
             SourceMeta { name: name.into(), format: "text".into(), encoding: "UTF-8".into(), options: "".into() };
         load.source(&meta).unwrap().finish(&"0".repeat(64), 0).unwrap();
