@@ -74,6 +74,11 @@ pub fn starts_with_system_service_name(text: &str) -> bool {
 
 /// Whether a paragraph looks like a title or caption: short, not a sentence, not a list item.
 pub fn is_title_like(text: &str) -> bool {
+    has_title_shape(text) && !mentions_system_service_name(text)
+}
+
+/// The form of a title, whatever the words: short, not ending as a sentence, not a list item.
+fn has_title_shape(text: &str) -> bool {
     let t = text.trim();
     let Some(last) = t.chars().last() else { return false };
     let first = t.chars().next().unwrap_or(' ');
@@ -81,7 +86,6 @@ pub fn is_title_like(text: &str) -> bool {
         && !matches!(last, '.' | ':' | ';' | ',' | '?' | '!')
         && !matches!(first, '●' | '•' | '·' | '▪' | '-' | '*' | '–' | '—')
         && t.chars().any(char::is_alphabetic)
-        && !mentions_system_service_name(t)
 }
 
 /// What the format says a waiting paragraph is.
@@ -108,7 +112,8 @@ struct Pending {
 impl Pending {
     fn new(text: Located, role: Role) -> Pending {
         let names_system_service = mentions_system_service_name(&text.text);
-        let title_like = !names_system_service && is_title_like(&text.text);
+        // The label was looked for just above: only the shape is left to check.
+        let title_like = !names_system_service && has_title_shape(&text.text);
         Pending { text, role, title_like, names_system_service }
     }
 }
