@@ -8,6 +8,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init.sql", include_str!("../../migrations/0001_init.sql")),
     ("0002_bi_views.sql", include_str!("../../migrations/0002_bi_views.sql")),
+    ("0003_rule_context.sql", include_str!("../../migrations/0003_rule_context.sql")),
 ];
 
 /// The schema version this kbingest creates.
@@ -95,7 +96,15 @@ mod tests {
                 "port_kind",
                 "port_raw",
                 "transport_raw",
-                "source_line"
+                "source_line",
+                "direction",
+                "from_endpoint",
+                "to_endpoint",
+                "source_port_low",
+                "source_port_high",
+                "icmp_type",
+                "note",
+                "row_cells"
             ]
         );
         // Running again changes nothing.
@@ -113,18 +122,71 @@ mod tests {
              INSERT INTO application_protocols VALUES (1, 'A');",
         )
         .unwrap();
-        let insert = |low: &str, high: &str, kind: &str, proto: i64| {
+        let insert = |low: &str, high: &str, kind: &str, proto: &dyn std::fmt::Display| {
             conn.execute(
                 &format!("INSERT INTO service_ports (service_id, application_protocol_id, ip_protocol, port_low, port_high, port_kind, port_raw, transport_raw, source_line) VALUES (1, 1, {proto}, {low}, {high}, '{kind}', '', '', 1)"),
                 [],
             )
         };
-        assert!(insert("80", "80", "fixed", 6).is_ok());
-        assert!(insert("65536", "65536", "fixed", 6).is_err(), "port above 65535");
-        assert!(insert("90", "80", "range", 6).is_err(), "low above high");
-        assert!(insert("80", "81", "fixed", 6).is_err(), "fixed with a range");
-        assert!(insert("NULL", "NULL", "fixed", 6).is_err(), "fixed without a port");
-        assert!(insert("80", "80", "fixed", 99).is_err(), "unknown transport");
-        assert!(insert("NULL", "NULL", "none", 47).is_ok());
+        assert!(insert("80", "80", "fixed", &6).is_ok());
+        assert!(insert("65536", "65536", "fixed", &6).is_err(), "port above 65535");
+        assert!(insert("90", "80", "range", &6).is_err(), "low above high");
+        assert!(insert("80", "81", "fixed", &6).is_err(), "fixed with a range");
+        assert!(insert("NULL", "NULL", "fixed", &6).is_err(), "fixed without a port");
+        assert!(insert("80", "80", "fixed", &99).is_err(), "unknown transport");
+        assert!(insert("NULL", "NULL", "none", &47).is_ok());
+        assert!(insert("443", "443", "fixed", &-1).is_err(), "unknown transport number");
+        assert!(insert("443", "443", "fixed", &"NULL").is_ok(), "a port without a transport");
+        let context = |column: &str, value: &str| {
+            conn.execute(
+                &format!("UPDATE service_ports SET {column} = {value} WHERE id = (SELECT max(id) FROM service_ports)"),
+                [],
+            )
+        };
+        assert!(context("direction", "'inbound'").is_ok());
+        assert!(context("direction", "'sideways'").is_err(), "unknown direction");
+        assert!(context("row_cells", "'{\"Port\": \"443\"}'").is_ok());
+        assert!(context("row_cells", "'not json'").is_err(), "row_cells must be JSON");
+        assert!(context("icmp_type", "256").is_err(), "ICMP type above 255");
+        assert!(context("source_port_low", "1024").is_err(), "a client port range needs both ends");
+        let transport: Option<String> =
+            conn.query_row("SELECT transport FROM port_rules WHERE port_low = 443", [], |r| r.get(0)).unwrap();
+        assert_eq!(transport, None, "port_rules keeps a rule whose transport is not given");
+    }
+
+    #[test]
+    fn version_3_keeps_the_rules_of_a_version_2_database() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        let tx = conn.unchecked_transaction().unwrap();
+        for (index, (_, sql)) in MIGRATIONS.iter().take(2).enumerate() {
+            tx.execute_batch(sql).unwrap();
+            tx.pragma_update(None, "user_version", index as i64 + 1).unwrap();
+        }
+        tx.execute_batch(
+            "INSERT INTO sources VALUES (1, 's', printf('%064d', 0), 0, 'text', 'UTF-8', '', 'now', 'v');
+             INSERT INTO services VALUES (1, 1, 'DNS Server', 'DNS', '', 1, 1);
+             INSERT INTO application_protocols VALUES (1, 'DNS');
+             INSERT INTO service_ports (service_id, application_protocol_id, ip_protocol, port_low, port_high,
+                                        port_kind, port_raw, transport_raw, source_line)
+             VALUES (1, 1, 17, 53, 53, 'fixed', '53', 'UDP', 7), (1, 1, 6, 53, 53, 'fixed', '53', 'TCP', 8);",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        migrate(&conn, ":memory:").unwrap();
+        let rows: Vec<(String, i64, i64, Option<String>)> = conn
+            .prepare("SELECT transport, port_low, source_line, direction FROM port_rules ORDER BY source_line")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(rows, [("UDP".into(), 53, 7, None), ("TCP".into(), 53, 8, None)]);
+        let by_service: (Option<String>, Option<String>) = conn
+            .query_row("SELECT tcp_ports, udp_ports FROM ports_by_service", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        assert_eq!(by_service, (Some("53".into()), Some("53".into())));
+        let check: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(check, 0);
     }
 }
