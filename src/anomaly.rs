@@ -64,6 +64,10 @@ pub enum AnomalyKind {
     TableWithoutTitle,
     /// A row that cannot be read, skipped under `--lenient`.
     SkippedRow,
+    /// A table row that labels the rows below it (`**Internet ports**| | |`), with no port of its own.
+    LabelRow,
+    /// A table row whose empty first cell repeats the first cell of the row above.
+    ContinuationRow,
 }
 
 impl AnomalyKind {
@@ -99,6 +103,8 @@ impl AnomalyKind {
         AnomalyKind::SectionWithoutTable,
         AnomalyKind::TableWithoutTitle,
         AnomalyKind::SkippedRow,
+        AnomalyKind::LabelRow,
+        AnomalyKind::ContinuationRow,
     ];
 
     /// The stable name stored in `anomalies.kind`.
@@ -135,6 +141,8 @@ impl AnomalyKind {
             SectionWithoutTable => "section_without_table",
             TableWithoutTitle => "table_without_title",
             SkippedRow => "skipped_row",
+            LabelRow => "label_row",
+            ContinuationRow => "continuation_row",
         }
     }
 
@@ -176,6 +184,8 @@ impl AnomalyKind {
             SectionWithoutTable => "A section heading with no port table; nothing loaded for it.",
             TableWithoutTitle => "A table with no title of its own; loaded into the section before it.",
             SkippedRow => "A row that cannot be read, skipped because of --lenient.",
+            LabelRow => "A table row labelling the rows below it; no port of its own, kept as their group.",
+            ContinuationRow => "A table row with an empty first cell; read with the first cell of the row above.",
         }
     }
 }
@@ -228,6 +238,6 @@ mod tests {
     fn all_lists_every_kind() {
         // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
         // against the highest discriminant.
-        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::SkippedRow as usize + 1);
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::ContinuationRow as usize + 1);
     }
 }

@@ -13,7 +13,7 @@ pub use transport::Transport;
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::Problem;
 use crate::parse::sections::Section;
-use crate::parse::table::{Columns, TableKind};
+use crate::parse::table::{RowCells, TableKind};
 use crate::parse::{Located, TableRow};
 use std::collections::HashMap;
 use text::clean;
@@ -96,11 +96,13 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
         match table.kind() {
             TableKind::Ports(columns) => {
                 port_tables += 1;
-                for row in &table.rows {
-                    normalize_row(row, columns, table.header.len(), options, &mut seen, &mut out);
+                let rows = table.rows_by_role(&columns);
+                out.anomalies.extend(rows.anomalies);
+                for cells in &rows.rows {
+                    normalize_row(cells, options, &mut seen, &mut out);
                 }
             }
-            TableKind::Summary | TableKind::Unrecognized => out.anomalies.extend(table.not_loaded()),
+            TableKind::Summary(_) | TableKind::Unrecognized => out.anomalies.extend(table.not_loaded()),
         }
     }
     if port_tables > 0 {
@@ -146,16 +148,14 @@ fn cut_short(row: &TableRow, width: usize) -> String {
 
 /// Normalizes one table row into zero or more rules, ledgering as it goes.
 fn normalize_row(
-    row: &TableRow,
-    columns: Columns,
-    header_cells: usize,
+    cells: &RowCells<'_>,
     options: &NormalizeOptions,
     seen: &mut SeenRules,
     out: &mut NormalizedSection,
 ) {
-    let line = row.line;
+    let (row, line, header_cells) = (cells.row, cells.line, cells.header_len);
     // A problem points at the cell it is about, so an editor can jump to it.
-    let cell_line = |i: usize| row.cells.get(i).map_or(line, |c| c.line);
+    let cell_line = |cell: Option<&Located>| cell.map_or(line, |c| c.line);
     let problem_at = |at: u32, message: String| Problem { line: at, raw: row_raw(row), message };
     let problem = |message: String| problem_at(line, message);
     if row.cells.iter().all(|c| c.text.trim().is_empty()) {
@@ -168,9 +168,8 @@ fn normalize_row(
         ));
         return;
     }
-    let width = columns.application.max(columns.protocol).max(columns.port) + 1;
-    let cell = |i: usize| row.cells.get(i);
-    let (Some(application_cell), Some(protocol_cell)) = (cell(columns.application), cell(columns.protocol)) else {
+    let width = header_cells;
+    let (Some(application_cell), Some(protocol_cell)) = (cells.application, cells.transport) else {
         out.problems.push(problem(cut_short(row, width)));
         return;
     };
@@ -194,9 +193,9 @@ fn normalize_row(
     let transport_raw = text::one_line(read_cell(protocol_cell, "protocol cell", &mut notes));
     let transports = match transport::parse_transport(&transport_raw, &application, line, &mut notes) {
         Ok(t) => t,
-        Err(message) => return out.problems.push(problem_at(cell_line(columns.protocol), message)),
+        Err(message) => return out.problems.push(problem_at(cell_line(cells.transport), message)),
     };
-    let port_cell = match cell(columns.port) {
+    let port_cell = match cells.port {
         Some(located) => read_cell(located, "port cell", &mut notes),
         // Only a transport without ports may go without a port cell.
         None if !transports.is_empty() && transports.iter().all(|t| !t.has_ports()) => {
@@ -225,7 +224,7 @@ fn normalize_row(
     }
     let values = match port::parse_ports(&port_cell, &application, options.dynamic_range, line, &mut notes) {
         Ok(v) => v,
-        Err(message) => return out.problems.push(problem_at(cell_line(columns.port), message)),
+        Err(message) => return out.problems.push(problem_at(cell_line(cells.port), message)),
     };
     let mut rules = Vec::new();
     for value in &values {
@@ -245,7 +244,7 @@ fn normalize_row(
                 (true, PortKind::None) => {
                     let found = if value.raw.is_empty() { "nothing".to_string() } else { format!("\"{}\"", value.raw) };
                     let message = format!("{} needs a port number, found {found}", t.name());
-                    return out.problems.push(problem_at(cell_line(columns.port), message));
+                    return out.problems.push(problem_at(cell_line(cells.port), message));
                 }
                 (false, kind) if kind != PortKind::None => {
                     return out.problems.push(problem(format!(

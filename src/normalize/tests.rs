@@ -110,6 +110,7 @@ fn summary_and_unknown_tables_are_not_loaded() {
             line: 3,
             header: vec!["Port".into(), "Protocol".into(), "Application protocol".into(), "System service name".into()],
             rows: vec![],
+            footnotes: vec![],
         }],
         anomalies: vec![],
     };
@@ -128,7 +129,7 @@ fn cells_beyond_the_header_are_ledgered_not_loaded() {
         description: vec![],
         system_service_lines: vec![Located::new(3, "System service name: lanmanserver")],
         captions: vec![],
-        tables: vec![Table { line: 7, header, rows: vec![TableRow { line: 9, cells }] }],
+        tables: vec![Table { line: 7, header, rows: vec![TableRow { line: 9, cells }], footnotes: vec![] }],
         anomalies: vec![],
     };
     let n = normalize_section(&section, &NormalizeOptions::default());
