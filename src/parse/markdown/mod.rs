@@ -2,13 +2,14 @@
 //!
 //! Headings, paragraphs, list items and tables become [`Block`]s; their lines are those of the
 //! original file (pulldown-cmark's byte offsets). Inline markup is rendered to its text: bold,
-//! italics, code and links to their words, `<sup>2</sup>` to the superscript digit (so footnote
-//! marks are handled as in every format), `<br/>` in a table cell to a line break between values.
+//! italics, code and links to their words, `<sup>2</sup>` to the superscript digit and other
+//! superscript words to a remark in parentheses (as in every format), `<br/>` in a table cell to a line break between values.
 //! Where markup was removed the element keeps its source, for normalization to ledger. What is in
 //! block quotes (`> [!NOTE]` notes) becomes [`Block::Note`]s, never titles or captions; code
 //! blocks, HTML blocks and the front matter are not the article's text and are skipped.
 
-use super::{Block, LineIndex, Located, Table, TableRow, superscript_digit};
+use super::words::{superscript, without_alert_marker};
+use super::{Block, LineIndex, Located, Table, TableRow};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
@@ -18,20 +19,17 @@ struct Inline {
     range: Range<usize>,
     text: String,
     markup: bool,
-    superscript: bool,
+    /// Where the open `<sup>`'s words start in `text`.
+    superscript: Option<usize>,
 }
 
 impl Inline {
     fn new(range: Range<usize>) -> Inline {
-        Inline { range, text: String::new(), markup: false, superscript: false }
+        Inline { range, text: String::new(), markup: false, superscript: None }
     }
 
     fn push_text(&mut self, text: &str) {
-        if self.superscript && !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
-            self.text.extend(text.chars().map(superscript_digit));
-        } else {
-            self.text.push_str(text);
-        }
+        self.text.push_str(text);
     }
 
     /// An inline HTML tag: `<br>` is a line break, `<sup>` marks footnote digits; every other tag
@@ -44,23 +42,19 @@ impl Inline {
         match name.to_ascii_lowercase().as_str() {
             "br" => self.text.push('\n'),
             "sup" => {
-                self.superscript = !closing;
                 self.markup = true;
+                match (closing, self.superscript.take()) {
+                    (false, _) => self.superscript = Some(self.text.len()),
+                    (true, Some(start)) => {
+                        let words = self.text.split_off(start.min(self.text.len()));
+                        self.text.push_str(&superscript(&words));
+                    }
+                    (true, None) => {}
+                }
             }
             _ => self.markup = true,
         }
     }
-}
-
-/// A note's text without the alert marker that opens it (`[!NOTE]`, `[!IMPORTANT]`, ...); `None`
-/// when nothing else is left.
-pub fn without_alert_marker(text: &str) -> Option<&str> {
-    let rest = text.trim_start();
-    let rest = match rest.strip_prefix("[!").and_then(|r| r.split_once(']')) {
-        Some((kind, after)) if !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphabetic()) => after.trim(),
-        _ => rest,
-    };
-    (!rest.is_empty()).then_some(rest)
 }
 
 /// The cells of a pipe-table row as its source splits them: on pipes not escaped by `\\`, the

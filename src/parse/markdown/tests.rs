@@ -1,4 +1,5 @@
 use super::*;
+use crate::parse::words::without_alert_marker;
 use crate::parse::outline;
 
 #[test]

@@ -7,6 +7,8 @@
 //! section. Tables that are not port tables (summary tables, others) are ledgered where they stand.
 
 use super::label::system_service_label;
+use super::words::{has_title_shape, mentions_system_service_name};
+pub use super::words::is_title_like;
 use super::{Block, Located, Table};
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::{Problem, Result};
@@ -61,31 +63,9 @@ pub enum Event {
     Problem(Problem),
 }
 
-/// Whether a paragraph gives the system service name (`System Service Name X`, `System service
-/// name: **X**`), at its start or inside it.
-pub fn mentions_system_service_name(text: &str) -> bool {
-    system_service_label(text.trim_start()).is_some()
-}
-
 /// Whether a paragraph starts with `System Service Name` (any case and spacing).
 pub fn starts_with_system_service_name(text: &str) -> bool {
     system_service_label(text.trim_start()).is_some_and(|label| label.start == 0)
-}
-
-/// Whether a paragraph looks like a title or caption: short, not a sentence, not a list item.
-pub fn is_title_like(text: &str) -> bool {
-    has_title_shape(text) && !mentions_system_service_name(text)
-}
-
-/// The form of a title, whatever the words: short, not ending as a sentence, not a list item.
-fn has_title_shape(text: &str) -> bool {
-    let t = text.trim();
-    let Some(last) = t.chars().last() else { return false };
-    let first = t.chars().next().unwrap_or(' ');
-    t.chars().count() <= 120
-        && !matches!(last, '.' | ':' | ';' | ',' | '?' | '!')
-        && !matches!(first, '●' | '•' | '·' | '▪' | '-' | '*' | '–' | '—')
-        && t.chars().any(char::is_alphabetic)
 }
 
 /// What the format says a waiting paragraph is.
