@@ -68,6 +68,8 @@ pub enum AnomalyKind {
     LabelRow,
     /// A table row whose empty first cell repeats the first cell of the row above.
     ContinuationRow,
+    /// Paragraphs outside any port table's section: a preamble, a footer, remarks after a table.
+    UnattachedText,
 }
 
 impl AnomalyKind {
@@ -105,6 +107,7 @@ impl AnomalyKind {
         AnomalyKind::SkippedRow,
         AnomalyKind::LabelRow,
         AnomalyKind::ContinuationRow,
+        AnomalyKind::UnattachedText,
     ];
 
     /// The stable name stored in `anomalies.kind`.
@@ -143,6 +146,7 @@ impl AnomalyKind {
             SkippedRow => "skipped_row",
             LabelRow => "label_row",
             ContinuationRow => "continuation_row",
+            UnattachedText => "unattached_text",
         }
     }
 
@@ -186,6 +190,9 @@ impl AnomalyKind {
             SkippedRow => "A row that cannot be read, skipped because of --lenient.",
             LabelRow => "A table row labelling the rows below it; no port of its own, kept as their group.",
             ContinuationRow => "A table row with an empty first cell; read with the first cell of the row above.",
+            UnattachedText => {
+                "Text outside any port table's section (preamble, footer, remarks); recorded, not loaded."
+            }
         }
     }
 }
@@ -238,6 +245,6 @@ mod tests {
     fn all_lists_every_kind() {
         // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
         // against the highest discriminant.
-        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::ContinuationRow as usize + 1);
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::UnattachedText as usize + 1);
     }
 }

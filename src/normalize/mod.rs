@@ -147,12 +147,7 @@ fn cut_short(row: &TableRow, width: usize) -> String {
 }
 
 /// Normalizes one table row into zero or more rules, ledgering as it goes.
-fn normalize_row(
-    cells: &RowCells<'_>,
-    options: &NormalizeOptions,
-    seen: &mut SeenRules,
-    out: &mut NormalizedSection,
-) {
+fn normalize_row(cells: &RowCells<'_>, options: &NormalizeOptions, seen: &mut SeenRules, out: &mut NormalizedSection) {
     let (row, line, header_cells) = (cells.row, cells.line, cells.header_len);
     // A problem points at the cell it is about, so an editor can jump to it.
     let cell_line = |cell: Option<&Located>| cell.map_or(line, |c| c.line);

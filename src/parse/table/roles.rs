@@ -76,10 +76,18 @@ fn role_of(words: &str) -> Option<Role> {
             Role::Transport
         }
         "direction" | "traffic direction" | "inbound/outbound" => Role::Direction,
-        "from" | "source" | "source ip" | "source address" | "source computer" | "client" | "initiator"
-        | "used by" | "origin" => Role::From,
-        "to" | "destination" | "destination ip" | "destination address" | "destination computer" | "target"
-        | "server" | "server role" | "to/from" | "listener" => Role::To,
+        "from" | "source" | "source ip" | "source address" | "source computer" | "client" | "initiator" | "used by"
+        | "origin" => Role::From,
+        "to"
+        | "destination"
+        | "destination ip"
+        | "destination address"
+        | "destination computer"
+        | "target"
+        | "server"
+        | "server role"
+        | "to/from"
+        | "listener" => Role::To,
         "notes" | "note" | "comments" | "comment" | "remarks" | "remark" | "details" | "more information"
         | "considerations" => Role::Note,
         w if transport_header(w).is_some() => Role::TransportPort,
@@ -94,7 +102,9 @@ fn role_of(words: &str) -> Option<Role> {
 /// Whether a cell reads as transport words (`TCP`, `UDP and TCP`, `TCP (TLS)`), or is empty.
 fn names_transport(cell: &str) -> bool {
     let lower = cell.to_ascii_lowercase();
-    lower.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| matches!(w, "tcp" | "udp" | "icmp" | "gre" | "esp" | "ah"))
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| matches!(w, "tcp" | "udp" | "icmp" | "gre" | "esp" | "ah"))
 }
 
 /// Whether a cell holds a port as people write one with its transport: `TCP 80`, `443/TCP`, `UDP/53`.
@@ -122,7 +132,18 @@ pub(crate) fn roles(header: &[String], rows: &[TableRow]) -> Option<Vec<Role>> {
     let mut roles: Vec<Option<Role>> = words.iter().map(|w| role_of(w)).collect();
     // Only the first column of a role that can be had once keeps it.
     for i in 0..roles.len() {
-        let once = matches!(roles[i], Some(Role::Port | Role::PortEnd | Role::Transport | Role::ClientPort | Role::Direction | Role::From | Role::To));
+        let once = matches!(
+            roles[i],
+            Some(
+                Role::Port
+                    | Role::PortEnd
+                    | Role::Transport
+                    | Role::ClientPort
+                    | Role::Direction
+                    | Role::From
+                    | Role::To
+            )
+        );
         if once && roles[..i].contains(&roles[i]) {
             roles[i] = Some(Role::Other);
         }
@@ -162,8 +183,9 @@ pub(crate) fn roles(header: &[String], rows: &[TableRow]) -> Option<Vec<Role>> {
     let has_ports = roles.iter().any(|r| matches!(r, Role::Port | Role::TransportPort));
     if !has_ports {
         // A header that names no port: a column whose cells say they hold ports.
-        let column = (0..roles.len())
-            .find(|&i| matches!(roles[i], Role::Other | Role::Note | Role::Application) && mostly(rows, i, holds_port))?;
+        let column = (0..roles.len()).find(|&i| {
+            matches!(roles[i], Role::Other | Role::Note | Role::Application) && mostly(rows, i, holds_port)
+        })?;
         roles[column] = Role::Port;
     }
     Some(roles)

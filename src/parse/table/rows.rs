@@ -70,7 +70,7 @@ fn is_label(row: &TableRow, header_len: usize) -> bool {
 }
 
 /// The footnote mark a note below a table opens with (`†`, `*`, `(*)`, `¹`, `[1]`), if any.
-pub(crate) fn footnote_mark(text: &str) -> Option<&str> {
+pub fn footnote_mark(text: &str) -> Option<&str> {
     let t = text.trim_start();
     let end = t
         .char_indices()
@@ -89,8 +89,7 @@ fn is_superscript(c: char) -> bool {
 fn marks(cell: &str, mark: &str) -> bool {
     cell.match_indices(mark).any(|(i, _)| {
         let after = cell[i + mark.len()..].chars().next();
-        after.is_none_or(|c| c.is_whitespace() || c == ')' || c == ',')
-            && !cell[..i].trim_end().is_empty()
+        after.is_none_or(|c| c.is_whitespace() || c == ')' || c == ',') && !cell[..i].trim_end().is_empty()
     })
 }
 

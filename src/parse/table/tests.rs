@@ -61,7 +61,10 @@ fn real_page_headers() {
 
 #[test]
 fn protocol_is_the_application_where_its_cells_are_not_transports() {
-    let t = with_rows(&["Protocol", "Ports", "Description"], &[&["DNS", "53 (TCP/UDP)", "Name lookup"], &["Kerberos", "88", "Auth"]]);
+    let t = with_rows(
+        &["Protocol", "Ports", "Description"],
+        &[&["DNS", "53 (TCP/UDP)", "Name lookup"], &["Kerberos", "88", "Auth"]],
+    );
     assert_eq!(roles(&t), [Application, Port, Note]);
 }
 
@@ -101,13 +104,20 @@ fn label_and_continuation_rows() {
         .collect();
     assert_eq!(
         read,
-        [(10, "SSL", Some("Internet ports"), None), (11, "SSL", Some("Internet ports"), Some(10)), (12, "DNS", Some("Internet ports"), None)]
+        [
+            (10, "SSL", Some("Internet ports"), None),
+            (11, "SSL", Some("Internet ports"), Some(10)),
+            (12, "DNS", Some("Internet ports"), None)
+        ]
     );
 }
 
 #[test]
 fn footnotes_reach_the_rows_they_mark() {
-    let mut t = with_rows(&["Protocol", "Port Range", "Purpose"], &[&["TCP", "30000-32767", "NodePort Services†"], &["TCP", "10250", "Kubelet API"]]);
+    let mut t = with_rows(
+        &["Protocol", "Port Range", "Purpose"],
+        &[&["TCP", "30000-32767", "NodePort Services†"], &["TCP", "10250", "Kubelet API"]],
+    );
     t.footnotes.push(Located::new(20, "† Default port range for NodePort Services."));
     let TableKind::Ports(columns) = t.kind() else { panic!("not a port table") };
     let rows = t.rows_by_role(&columns);
