@@ -6,7 +6,8 @@
 //! superscript words to a remark in parentheses (as in every format), `<br/>` in a table cell to a line break between values.
 //! Where markup was removed the element keeps its source, for normalization to ledger. What is in
 //! block quotes (`> [!NOTE]` notes) becomes [`Block::Note`]s, never titles or captions; code
-//! blocks, HTML blocks and the front matter are not the article's text and are skipped.
+//! blocks, HTML blocks and the front matter (but for its `title:`, a level-1 heading) are not the
+//! article's text and are skipped.
 
 use super::words::{superscript, without_alert_marker};
 use super::{Block, LineIndex, Located, Table, TableRow};
@@ -100,6 +101,8 @@ struct Reader<'a> {
     /// List items being collected, innermost last.
     items: Vec<Inline>,
     table: Option<TableBuild>,
+    /// Whether the events are the front matter's.
+    in_front_matter: bool,
 }
 
 /// Reads a Markdown document into blocks.
@@ -114,6 +117,7 @@ pub fn markdown_blocks(source: &str) -> Vec<Block> {
         inline: None,
         items: Vec::new(),
         table: None,
+        in_front_matter: false,
     };
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
         reader.event(event, range);
@@ -124,6 +128,22 @@ pub fn markdown_blocks(source: &str) -> Vec<Block> {
 impl Reader<'_> {
     fn line(&self, offset: usize) -> u32 {
         self.lines.line(offset)
+    }
+
+    /// The front matter's `title:` (a page's title where its body has no `#` heading) as a level-1
+    /// heading; the rest of the front matter is not the article's text.
+    fn front_matter_title(&mut self, text: &str, start: usize) {
+        let mut offset = start;
+        for line in text.split_inclusive('\n') {
+            if let Some(title) = line.strip_prefix("title:") {
+                let title = title.trim().trim_matches(|c| c == '"' || c == '\'');
+                if !title.is_empty() {
+                    let text = Located::new(self.line(offset), title);
+                    self.blocks.push(Block::Heading { level: 1, text });
+                }
+            }
+            offset += line.len();
+        }
     }
 
     /// The text collected last: a cell, heading or paragraph, else the innermost list item.
@@ -170,14 +190,22 @@ impl Reader<'_> {
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
         if self.skipped > 0 {
             match event {
+                Event::Text(text) if self.in_front_matter => self.front_matter_title(&text, range.start),
                 Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => self.skipped += 1,
-                Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => self.skipped -= 1,
+                Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
+                    self.skipped -= 1;
+                    self.in_front_matter = false;
+                }
                 _ => {}
             }
             return;
         }
         match event {
-            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => self.skipped += 1,
+            Event::Start(Tag::MetadataBlock(_)) => {
+                self.skipped += 1;
+                self.in_front_matter = true;
+            }
+            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => self.skipped += 1,
             Event::Start(Tag::BlockQuote(_)) => self.quotes += 1,
             Event::End(TagEnd::BlockQuote(_)) => self.quotes = self.quotes.saturating_sub(1),
             Event::Start(Tag::Heading { .. }) => self.inline = Some(Inline::new(range)),
