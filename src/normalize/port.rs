@@ -1,8 +1,9 @@
 //! The port column: a number, a range, a randomly allocated port, no port at all, or several of
 //! these in one cell; every form beyond a single number is ledgered.
 
+use super::ledger::Ledger;
 use super::transport::Transport;
-use crate::anomaly::{Anomaly, AnomalyKind};
+use crate::anomaly::AnomalyKind;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -95,8 +96,7 @@ fn read_value(
     text: &str,
     application: &str,
     dynamic_range: (u16, u16),
-    line: u32,
-    anomalies: &mut Vec<Anomaly>,
+    ledger: &mut Ledger,
 ) -> Result<Option<PortValue>, String> {
     let value = |spec| Ok(Some(PortValue { raw: text.to_string(), spec, transport: None }));
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
@@ -105,15 +105,14 @@ fn read_value(
     }
     if text.eq_ignore_ascii_case("random") {
         let (low, high) = dynamic_range;
-        anomalies.push(Anomaly::new(
-            line,
+        ledger.note(
             AnomalyKind::DynamicPort,
             text,
             Some(format!("{low}-{high}")),
             format!(
                 "\"{text}\" means a port allocated at random from the dynamic range; loaded as dynamic {low}-{high}."
             ),
-        ));
+        );
         return value(PortSpec { kind: PortKind::Dynamic, range: Some(dynamic_range) });
     }
     if means_no_port(text) {
@@ -131,28 +130,21 @@ fn read_value(
         } else {
             (PortKind::Range, AnomalyKind::PortRange, "a range of ports; loaded as range")
         };
-        anomalies.push(Anomaly::new(
-            line,
-            anomaly_kind,
-            text,
-            Some(format!("{low}-{high}")),
-            format!("\"{text}\" is {what} {low}-{high}."),
-        ));
+        ledger.note(anomaly_kind, text, Some(format!("{low}-{high}")), format!("\"{text}\" is {what} {low}-{high}."));
         return value(PortSpec { kind, range: Some((low, high)) });
     }
     if let Some(caps) = REMARK.captures(text) {
         let (port, remark) = (caps[1].to_string(), caps[2].to_string());
         if !port.is_empty() {
-            let mut inner = Vec::new();
-            if let Ok(Some(found)) = read_value(&port, application, dynamic_range, line, &mut inner) {
-                anomalies.push(Anomaly::new(
-                    line,
+            let mut inner = Ledger::new(ledger.line());
+            if let Ok(Some(found)) = read_value(&port, application, dynamic_range, &mut inner) {
+                ledger.note(
                     AnomalyKind::PortRemark,
                     text,
                     Some(port.clone()),
                     format!("The remark \"({remark})\" after the port was dropped from the port."),
-                ));
-                anomalies.extend(inner);
+                );
+                ledger.append(&mut inner);
                 return Ok(Some(PortValue { raw: text.to_string(), ..found }));
             }
         }
@@ -166,13 +158,12 @@ pub fn parse_ports(
     cell: &str,
     application: &str,
     dynamic_range: (u16, u16),
-    line: u32,
-    anomalies: &mut Vec<Anomaly>,
+    ledger: &mut Ledger,
 ) -> Result<Vec<PortValue>, String> {
     let cell = cell.trim();
-    let mut notes = Vec::new();
-    if let Some(v) = read_value(cell, application, dynamic_range, line, &mut notes)? {
-        anomalies.extend(notes);
+    let mut notes = Ledger::new(ledger.line());
+    if let Some(v) = read_value(cell, application, dynamic_range, &mut notes)? {
+        ledger.append(&mut notes);
         return Ok(vec![v]);
     }
     // Several values: one per line break, then one per comma.
@@ -180,23 +171,22 @@ pub fn parse_ports(
         cell.split('\n').flat_map(|p| p.split(',')).map(str::trim).filter(|p| !p.is_empty()).collect();
     if parts.len() > 1 {
         let mut values = Vec::new();
-        let mut notes = Vec::new();
+        let mut notes = Ledger::new(ledger.line());
         let mut all_read = true;
         for part in &parts {
-            match read_value(part, application, dynamic_range, line, &mut notes)? {
+            match read_value(part, application, dynamic_range, &mut notes)? {
                 Some(v) => values.push(v),
                 None => all_read = false,
             }
         }
         if all_read {
-            anomalies.push(Anomaly::new(
-                line,
+            ledger.note(
                 AnomalyKind::MultiplePorts,
                 cell.replace('\n', " / "),
                 Some(values.iter().map(|v| v.spec.describe()).collect::<Vec<_>>().join(", ")),
                 format!("The port cell holds {} values; one row each.", values.len()),
-            ));
-            anomalies.extend(notes);
+            );
+            ledger.append(&mut notes);
             return Ok(values);
         }
     }
@@ -211,13 +201,12 @@ pub fn parse_ports(
         });
     }
     if !values.is_empty() {
-        anomalies.push(Anomaly::new(
-            line,
+        ledger.note(
             AnomalyKind::PortInSentence,
             cell.replace('\n', " / "),
             Some(values.iter().map(|v| v.raw.clone()).collect::<Vec<_>>().join(", ")),
             format!("The port cell is a sentence; the {} port(s) it names were loaded.", values.len()),
-        ));
+        );
         return Ok(values);
     }
     Err(format!(
@@ -235,10 +224,10 @@ mod tests {
     type Read = Result<Vec<(PortKind, Option<(u16, u16)>)>, String>;
 
     fn parse(cell: &str, application: &str) -> (Read, Vec<AnomalyKind>) {
-        let mut anomalies = Vec::new();
-        let got = parse_ports(cell, application, LEGACY, 1, &mut anomalies)
+        let mut ledger = Ledger::new(1);
+        let got = parse_ports(cell, application, LEGACY, &mut ledger)
             .map(|vs| vs.into_iter().map(|v| (v.spec.kind, v.spec.range)).collect());
-        (got, anomalies.into_iter().map(|a| a.kind).collect())
+        (got, ledger.into_entries().into_iter().map(|a| a.kind).collect())
     }
 
     #[test]
@@ -298,20 +287,19 @@ mod tests {
 
     #[test]
     fn a_sentence_naming_ports() {
-        let mut anomalies = Vec::new();
+        let mut ledger = Ledger::new(1);
         let got = parse_ports(
             "The default HTTP port is TCP 5985, and the default HTTPS port is TCP 5986.",
             "WinRM 2.0",
             LEGACY,
-            1,
-            &mut anomalies,
+            &mut ledger,
         )
         .unwrap();
         assert_eq!(
             got.iter().map(|v| (v.spec.range, v.transport)).collect::<Vec<_>>(),
             [(Some((5985, 5985)), Some(Transport::Tcp)), (Some((5986, 5986)), Some(Transport::Tcp))]
         );
-        assert_eq!(anomalies[0].kind, AnomalyKind::PortInSentence);
+        assert_eq!(ledger.entries()[0].kind, AnomalyKind::PortInSentence);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 use super::*;
 use crate::parse::Table;
+use crate::parse::TableRow;
 use crate::parse::sections::{Event, Sections};
 use crate::parse::text::TextBlocks;
 use crate::read::Line;

@@ -1,6 +1,7 @@
 //! The protocol column: normalized to TCP, UDP, GRE, ESP, AH or ICMP, with every departure ledgered.
 
-use crate::anomaly::{Anomaly, AnomalyKind};
+use super::ledger::Ledger;
+use crate::anomaly::AnomalyKind;
 
 /// A transport (IP-level protocol) a port rule is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,28 +69,6 @@ fn carried_by(token: &str) -> Option<Transport> {
     }
 }
 
-/// Optimal string alignment distance (edits, with adjacent transpositions), for typo matching.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 /// The one transport a misspelt token can only mean (one edit away from exactly one name).
 fn correct_typo(token: &str) -> Option<Transport> {
     let upper = token.to_ascii_uppercase();
@@ -98,7 +77,7 @@ fn correct_typo(token: &str) -> Option<Transport> {
     if !(2..=5).contains(&upper.len()) || !upper.chars().all(|c| c.is_ascii_alphabetic()) {
         return None;
     }
-    let mut near = Transport::ALL.into_iter().filter(|t| edit_distance(&upper, t.name()) == 1);
+    let mut near = Transport::ALL.into_iter().filter(|t| strsim::osa_distance(&upper, t.name()) == 1);
     match (near.next(), near.next()) {
         (Some(t), None) => Some(t),
         _ => None,
@@ -106,16 +85,15 @@ fn correct_typo(token: &str) -> Option<Transport> {
 }
 
 /// Reads one token of a protocol cell: a transport name, a typo of one, or a carried layer.
-fn read_token(token: &str, line: u32, anomalies: &mut Vec<Anomaly>) -> Option<(Transport, bool)> {
+fn read_token(token: &str, ledger: &mut Ledger) -> Option<(Transport, bool)> {
     if let Some(t) = Transport::from_name(token) {
         if token != t.name() {
-            anomalies.push(Anomaly::new(
-                line,
+            ledger.note(
                 AnomalyKind::TransportCase,
                 token,
                 Some(t.name().into()),
                 format!("The protocol \"{token}\" was loaded as {}.", t.name()),
-            ));
+            );
         }
         return Some((t, false));
     }
@@ -123,8 +101,7 @@ fn read_token(token: &str, line: u32, anomalies: &mut Vec<Anomaly>) -> Option<(T
         return Some((t, true));
     }
     let t = correct_typo(token)?;
-    anomalies.push(Anomaly::new(
-        line,
+    ledger.note(
         AnomalyKind::TransportTypo,
         token,
         Some(t.name().into()),
@@ -132,29 +109,23 @@ fn read_token(token: &str, line: u32, anomalies: &mut Vec<Anomaly>) -> Option<(T
             "The protocol \"{token}\" is not a protocol name; it was read as the typo for {} it can only be.",
             t.name()
         ),
-    ));
+    );
     Some((t, false))
 }
 
 /// Reads a protocol cell into one or more transports. `application` is the row's application
 /// protocol, used when the cell is empty. An empty result with no error means the cell was empty
 /// and nothing could be inferred; the caller may find the transport elsewhere (a port sentence).
-pub fn parse_transport(
-    cell: &str,
-    application: &str,
-    line: u32,
-    anomalies: &mut Vec<Anomaly>,
-) -> Result<Vec<Transport>, String> {
+pub fn parse_transport(cell: &str, application: &str, ledger: &mut Ledger) -> Result<Vec<Transport>, String> {
     let cell = cell.trim();
     if cell.is_empty() {
         if application.to_ascii_uppercase().contains("ICMP") {
-            anomalies.push(Anomaly::new(
-                line,
+            ledger.note(
                 AnomalyKind::TransportInferred,
                 "",
                 Some("ICMP".into()),
                 format!("The protocol cell is empty; ICMP was taken from the application protocol \"{application}\"."),
-            ));
+            );
             return Ok(vec![Transport::Icmp]);
         }
         return Ok(Vec::new());
@@ -171,7 +142,7 @@ pub fn parse_transport(
         .collect();
     let mut found: Vec<(Transport, bool)> = Vec::new();
     for token in &tokens {
-        match read_token(token, line, anomalies) {
+        match read_token(token, ledger) {
             Some(t) => found.push(t),
             None => {
                 let within = if *token == cell { String::new() } else { format!(" in \"{cell}\"") };
@@ -187,8 +158,7 @@ pub fn parse_transport(
     transports.dedup();
     if !carried.is_empty() {
         let names: Vec<&str> = transports.iter().map(|t| t.name()).collect();
-        anomalies.push(Anomaly::new(
-            line,
+        ledger.note(
             AnomalyKind::TransportQualifier,
             cell,
             Some(names.join(", ")),
@@ -196,17 +166,16 @@ pub fn parse_transport(
                 "The protocol cell \"{cell}\" names a layer carried by a transport; loaded as {}.",
                 names.join(" and ")
             ),
-        ));
+        );
     }
     if transports.len() > 1 {
         let names: Vec<&str> = transports.iter().map(|t| t.name()).collect();
-        anomalies.push(Anomaly::new(
-            line,
+        ledger.note(
             AnomalyKind::MultipleTransports,
             cell,
             Some(names.join(", ")),
             format!("The protocol cell \"{cell}\" names {} transports; one row each.", transports.len()),
-        ));
+        );
     }
     Ok(transports)
 }
@@ -216,9 +185,9 @@ mod tests {
     use super::*;
 
     fn parse(cell: &str, application: &str) -> (Result<Vec<Transport>, String>, Vec<AnomalyKind>) {
-        let mut anomalies = Vec::new();
-        let got = parse_transport(cell, application, 1, &mut anomalies);
-        (got, anomalies.into_iter().map(|a| a.kind).collect())
+        let mut ledger = Ledger::new(1);
+        let got = parse_transport(cell, application, &mut ledger);
+        (got, ledger.into_entries().into_iter().map(|a| a.kind).collect())
     }
 
     #[test]
