@@ -4,13 +4,18 @@
 
 pub mod ledger;
 pub mod port;
+mod port_forms;
 mod row;
+mod rules;
 pub mod service_name;
 pub mod text;
 pub mod transport;
+pub mod words;
 
 pub use port::{PortKind, PortSpec};
+pub use row::RuleContext;
 pub use transport::Transport;
+pub use words::Direction;
 
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::Problem;
@@ -18,7 +23,8 @@ use crate::parse::Located;
 use crate::parse::sections::Section;
 use crate::parse::table::TableKind;
 use ledger::Ledger;
-use row::{SeenRules, TableContext, normalize_row};
+use row::normalize_row;
+use rules::SeenRules;
 
 /// The dynamic port range a Windows Server 2003-era document means by `RANDOM`.
 pub const LEGACY_DYNAMIC_RANGE: (u16, u16) = (1025, 5000);
@@ -56,8 +62,8 @@ pub struct Service {
 pub struct PortRule {
     /// The application protocol as the document names it.
     pub application_protocol: String,
-    /// The normalized transport.
-    pub transport: Transport,
+    /// The normalized transport; `None` where the page gives a port but no transport.
+    pub transport: Option<Transport>,
     /// The ports.
     pub port: PortSpec,
     /// The port cell's words for this rule.
@@ -66,6 +72,13 @@ pub struct PortRule {
     pub transport_raw: String,
     /// Line where the table row begins.
     pub line: u32,
+    /// The ICMP message type, where the page names one (8: echo request).
+    pub icmp_type: Option<u8>,
+    /// The footnotes, remarks, labels and qualifiers attached to the rule, in the page's words,
+    /// joined with `; `.
+    pub note: Option<String>,
+    /// What the row says besides its ports: direction, endpoints, client ports, every cell.
+    pub context: RuleContext,
 }
 
 /// The result of normalizing one section.
@@ -90,12 +103,14 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
         match table.kind() {
             TableKind::Ports(columns) => {
                 port_tables += 1;
-                let context = TableContext { columns, header_cells: table.header.len(), options };
-                for row in &table.rows {
-                    normalize_row(row, &context, &mut seen, &mut out);
+                let rows = table.rows_by_role(&columns);
+                out.anomalies.extend(rows.anomalies);
+                let title = text::collapse_whitespace(&section.title.text);
+                for cells in &rows.rows {
+                    normalize_row(cells, options, &title, &mut seen, &mut out);
                 }
             }
-            TableKind::Summary | TableKind::Unrecognized => out.anomalies.extend(table.not_loaded()),
+            TableKind::Summary(_) | TableKind::Unrecognized => out.anomalies.extend(table.not_loaded()),
         }
     }
     if port_tables > 0 {

@@ -1,42 +1,59 @@
-//! One table row to its rules, in three steps: reading the cells, building rules per value, and
-//! removing repeats. A row that cannot be read becomes a problem and leaves no anomalies: the
-//! problem says it all.
+//! One table row to its rules, in three steps: reading the cells (here), building rules per value
+//! and removing repeats ([`super::rules`]). A row that cannot be read becomes a problem and leaves
+//! no anomalies: the problem says it all.
 
 use super::ledger::Ledger;
-use super::port::{self, PortKind, PortValue};
+use super::port::{self, PortContext};
+use super::rules::{SeenRules, add_unrepeated, build_rules};
 use super::text::{self, clean};
-use super::transport::{self, Transport};
-use super::{NormalizeOptions, NormalizedSection, PortRule};
+use super::transport::Transport;
+use super::words::{Direction, read_direction};
+use super::{NormalizeOptions, NormalizedSection};
 use crate::anomaly::AnomalyKind;
 use crate::error::Problem;
-use crate::parse::table::Columns;
+use crate::parse::table::RowCells;
 use crate::parse::{Located, TableRow};
-use std::collections::HashMap;
-
-/// What every row of one port table is read with.
-pub(super) struct TableContext<'a> {
-    /// Where the table's columns are.
-    pub columns: Columns,
-    /// How many cells the header has.
-    pub header_cells: usize,
-    /// The ingest's options.
-    pub options: &'a NormalizeOptions,
-}
 
 /// A row that cannot be read: the line of the cell at fault and what was expected.
-type Unreadable = (u32, String);
+pub(super) type Unreadable = (u32, String);
+
+/// One cell holding ports: the port column, or a column named after a transport.
+pub(super) struct PortCell {
+    /// The cell's words, cleaned.
+    pub text: String,
+    /// Its line.
+    pub line: u32,
+    /// The transport the column is named after (`Description|UDP|TCP`), if it is such a column.
+    pub transport: Option<Transport>,
+}
+
+/// What a row says besides its ports and transports, the same for each of its rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RuleContext {
+    /// Which way the traffic flows, where the row says.
+    pub direction: Option<Direction>,
+    /// The page's words for the `From` end.
+    pub from_endpoint: Option<String>,
+    /// The page's words for the `To` end.
+    pub to_endpoint: Option<String>,
+    /// Client (source) ports, first and last.
+    pub source_ports: Option<(u16, u16)>,
+    /// The row's remarks: its label row, note and comment cells, footnotes below the table.
+    pub notes: Vec<String>,
+    /// Every cell of the row as a JSON object, header -> cell text.
+    pub row_cells: Option<String>,
+}
 
 /// The cells of a row, cleaned (and ledgered where cleaning changed them).
-struct RowText {
-    line: u32,
-    application: String,
-    transport_raw: String,
-    transport_line: u32,
-    /// `None` where the row has no port cell.
-    port_cell: Option<String>,
-    port_line: u32,
+pub(super) struct RowText {
+    pub line: u32,
+    pub application: String,
+    /// The protocol cell and its line; `None` where the table has no protocol column.
+    pub protocol: Option<(String, u32)>,
+    pub ports: Vec<PortCell>,
     /// Where the row has no port cell: its words, and the problem if it turns out to need one.
-    cut_short: Option<(String, Unreadable)>,
+    pub cut_short: Option<(String, Unreadable)>,
+    pub context: RuleContext,
 }
 
 /// The words a row's problems quote: its cells, joined.
@@ -48,15 +65,24 @@ fn row_raw(row: &TableRow) -> String {
     cells.join(" / ").replace('\n', " ")
 }
 
-/// Normalizes one table row into zero or more rules, ledgering as it goes.
-pub(super) fn normalize_row(row: &TableRow, table: &TableContext, seen: &mut SeenRules, out: &mut NormalizedSection) {
-    let mut ledger = Ledger::new(row.line);
+/// Normalizes one table row into zero or more rules, ledgering as it goes. `title` is the
+/// section's, for a row that names no application protocol.
+pub(super) fn normalize_row(
+    cells: &RowCells<'_>,
+    options: &NormalizeOptions,
+    title: &str,
+    seen: &mut SeenRules,
+    out: &mut NormalizedSection,
+) {
+    let row = cells.row;
+    let mut ledger = Ledger::new(cells.line);
     if row.cells.iter().all(|c| c.text.trim().is_empty()) {
         ledger.note(AnomalyKind::EmptyRow, row_raw(row), None, "A table row with every cell empty; nothing to load.");
         out.anomalies.extend(ledger.into_entries());
         return;
     }
-    let rules = read_cells(row, table, &mut ledger).and_then(|cells| build_rules(&cells, table.options, &mut ledger));
+    let rules =
+        read_cells(cells, options, title, &mut ledger).and_then(|text| build_rules(&text, options, &mut ledger));
     match rules {
         Ok(rules) => {
             out.anomalies.extend(ledger.into_entries());
@@ -87,24 +113,45 @@ fn read_cell(located: &Located, what: &str, ledger: &mut Ledger) -> String {
     cleaned
 }
 
+/// A cell's words on one line, `None` where it is empty.
+fn words_of(cell: Option<&Located>, what: &str, ledger: &mut Ledger) -> Option<String> {
+    let words = text::one_line(read_cell(cell?, what, ledger));
+    (!words.is_empty()).then_some(words)
+}
+
 /// Step one: the row's cells, each cleaned, and cells beyond the header ledgered.
-fn read_cells(row: &TableRow, table: &TableContext, ledger: &mut Ledger) -> Result<RowText, Unreadable> {
-    let columns = table.columns;
-    let width = columns.application.max(columns.protocol).max(columns.port) + 1;
-    let cell = |i: usize| row.cells.get(i);
-    let (Some(application_cell), Some(protocol_cell)) = (cell(columns.application), cell(columns.protocol)) else {
-        return Err(cut_short(row, width));
+fn read_cells(
+    cells: &RowCells<'_>,
+    options: &NormalizeOptions,
+    title: &str,
+    ledger: &mut Ledger,
+) -> Result<RowText, Unreadable> {
+    let row = cells.row;
+    let application = match words_of(cells.application, "application protocol", ledger) {
+        Some(words) => words,
+        None => {
+            let raw = cells.application.map_or(String::new(), |c| c.text.trim().to_string());
+            let message = format!("The row names no application protocol; loaded under the section title \"{title}\".");
+            ledger.note(AnomalyKind::ApplicationFromTitle, raw, Some(title.to_string()), message);
+            title.to_string()
+        }
     };
-    let application = text::one_line(read_cell(application_cell, "application protocol", ledger));
-    if application.is_empty() {
-        return Err((row.line, "empty application protocol cell: expected the name of an application protocol".into()));
+    let protocol = cells.transport.map(|c| (text::one_line(read_cell(c, "protocol cell", ledger)), c.line));
+    let mut ports = Vec::new();
+    if let Some(start) = cells.port {
+        let mut text = read_cell(start, "port cell", ledger);
+        if let Some(end) = words_of(cells.port_end, "end port cell", ledger).filter(|end| *end != text) {
+            text = format!("{text} - {end}");
+        }
+        ports.push(PortCell { text, line: start.line, transport: None });
     }
-    let transport_raw = text::one_line(read_cell(protocol_cell, "protocol cell", ledger));
-    let (port_cell, port_line, short) = match cell(columns.port) {
-        Some(located) => (Some(read_cell(located, "port cell", ledger)), located.line, None),
-        None => (None, row.line, Some((row_raw(row), cut_short(row, width)))),
-    };
-    let extra: Vec<&str> = row.cells.iter().skip(table.header_cells).map(|c| c.text.trim()).collect();
+    for (header, cell) in &cells.transport_ports {
+        let text = read_cell(cell, "port cell", ledger);
+        ports.push(PortCell { text, line: cell.line, transport: Transport::from_name(header) });
+    }
+    let short = (cells.port.is_none() && cells.transport_ports.is_empty())
+        .then(|| (row_raw(row), cut_short(row, cells.header_len)));
+    let extra: Vec<&str> = row.cells.iter().skip(cells.header_len).map(|c| c.text.trim()).collect();
     if extra.iter().any(|c| !c.is_empty()) {
         ledger.note(
             AnomalyKind::ExtraCell,
@@ -113,141 +160,64 @@ fn read_cells(row: &TableRow, table: &TableContext, ledger: &mut Ledger) -> Resu
             format!("The row has {} cell(s) more than its header; they were not loaded.", extra.len()),
         );
     }
-    Ok(RowText {
-        line: row.line,
-        application,
-        transport_raw,
-        transport_line: protocol_cell.line,
-        port_cell,
-        port_line,
-        cut_short: short,
-    })
+    let context = rule_context(cells, options, ledger);
+    Ok(RowText { line: cells.line, application, protocol, ports, cut_short: short, context })
 }
 
-/// Step two: one rule per transport of each value of the port cell.
-fn build_rules(cells: &RowText, options: &NormalizeOptions, ledger: &mut Ledger) -> Result<Vec<PortRule>, Unreadable> {
-    let transports = transport::parse_transport(&cells.transport_raw, &cells.application, ledger)
-        .map_err(|message| (cells.transport_line, message))?;
-    let port_cell = match (&cells.port_cell, &cells.cut_short) {
-        (Some(cell), _) => cell.as_str(),
-        // Only a transport without ports may go without a port cell.
-        (None, Some((raw, _))) if !transports.is_empty() && transports.iter().all(|t| !t.has_ports()) => {
-            ledger.note(AnomalyKind::MissingCell, raw, None, "The row has no port cell; read as an empty port cell.");
-            ""
-        }
-        (None, short) => {
-            return Err(short.as_ref().map_or((cells.line, "table row cut short".into()), |s| s.1.clone()));
-        }
+/// What the row says besides its ports: direction, endpoints, client ports, notes, every cell.
+fn rule_context(cells: &RowCells<'_>, options: &NormalizeOptions, ledger: &mut Ledger) -> RuleContext {
+    let mut context = RuleContext {
+        from_endpoint: words_of(cells.from, "from cell", ledger),
+        to_endpoint: words_of(cells.to, "to cell", ledger),
+        ..RuleContext::default()
     };
-    let values = port::parse_ports(port_cell, &cells.application, options.dynamic_range, ledger)
-        .map_err(|message| (cells.port_line, message))?;
-    let mut rules = Vec::new();
-    for value in &values {
-        let named;
-        let for_value: &[Transport] = match value.transport {
-            Some(t) => {
-                named = [t];
-                &named
-            }
-            None => &transports,
-        };
-        if for_value.is_empty() {
-            return Err((cells.line, "empty protocol cell: expected TCP, UDP, GRE, ESP, AH or ICMP".into()));
-        }
-        for &t in for_value {
-            check_ports(t, value, cells, ledger)?;
-            rules.push(PortRule {
-                application_protocol: cells.application.clone(),
-                transport: t,
-                port: value.spec,
-                port_raw: value.raw.clone(),
-                transport_raw: cells.transport_raw.clone(),
-                line: cells.line,
-            });
+    if let Some(words) = words_of(cells.direction, "direction cell", ledger) {
+        context.direction = read_direction(&words);
+        if context.direction.is_none() {
+            let message = format!("The direction cell \"{words}\" names no direction; loaded as NULL.");
+            ledger.note(AnomalyKind::UnreadCell, words, None, message);
         }
     }
-    Ok(rules)
-}
-
-/// Whether the value's ports suit the transport: TCP and UDP need a port, the others have none.
-fn check_ports(t: Transport, value: &PortValue, cells: &RowText, ledger: &mut Ledger) -> Result<(), Unreadable> {
-    match (t.has_ports(), value.spec.kind) {
-        (true, PortKind::None) => {
-            let found = if value.raw.is_empty() { "nothing".to_string() } else { format!("\"{}\"", value.raw) };
-            Err((cells.port_line, format!("{} needs a port number, found {found}", t.name())))
-        }
-        (false, kind) if kind != PortKind::None => Err((
-            cells.line,
-            format!(
-                "{} has no ports, but the port cell says \"{}\": expected n/a or an empty cell",
-                t.name(),
-                value.raw
-            ),
-        )),
-        (false, _) => {
-            ledger.note(
-                AnomalyKind::NoPort,
-                value.raw.clone(),
-                Some(format!("no port (IP protocol {})", t.ip_protocol())),
-                format!("{} (IP protocol {}) has no ports; loaded with no port.", t.name(), t.ip_protocol()),
-            );
-            Ok(())
-        }
-        _ => Ok(()),
+    if let Some(words) = words_of(cells.client_port, "client port cell", ledger) {
+        context.source_ports = client_ports(&words, options, ledger);
     }
+    context.notes.extend(cells.group.map(|g| text::collapse_whitespace(&g.text)));
+    for note in &cells.notes {
+        context.notes.extend(words_of(Some(note), "note", ledger));
+    }
+    context.row_cells = Some(row_cells(&cells.all));
+    context
 }
 
-/// Step three: each rule once per section; a repeat is ledgered at its line.
-fn add_unrepeated(rules: Vec<PortRule>, seen: &mut SeenRules, out: &mut NormalizedSection) {
-    for rule in rules {
-        if let Some(first) = seen.first_line(&out.rules, &rule) {
-            let mut ledger = Ledger::new(rule.line);
-            ledger.note(
-                AnomalyKind::DuplicateRow,
-                format!("{} / {} / {}", rule.application_protocol, rule.transport_raw, rule.port_raw),
-                None,
-                format!("This row repeats the row at line {first} of the same section; loaded once."),
-            );
-            out.anomalies.extend(ledger.into_entries());
-        } else {
-            seen.record(&rule, out.rules.len());
-            out.rules.push(rule);
+/// The first and last client port a client port cell gives (`1024-65535/TCP`, `Any`: none).
+fn client_ports(words: &str, options: &NormalizeOptions, ledger: &mut Ledger) -> Option<(u16, u16)> {
+    let context = PortContext { application: "", dynamic_range: options.dynamic_range };
+    let mut inner = Ledger::new(ledger.line());
+    match port::parse_ports(words, &context, &mut inner) {
+        Ok(values) => {
+            ledger.append(&mut inner);
+            let low = values.iter().filter_map(|v| v.spec.range).map(|r| r.0).min()?;
+            let high = values.iter().filter_map(|v| v.spec.range).map(|r| r.1).max()?;
+            Some((low, high))
+        }
+        Err(_) => {
+            let message = format!("The client port cell \"{words}\" gives no port or range; loaded as NULL.");
+            ledger.note(AnomalyKind::UnreadCell, words, None, message);
+            None
         }
     }
 }
 
-/// The rules of a section loaded so far, to tell a repeated row. Sections are small, so a scan of
-/// the section's rules does until one grows large; then an index takes over.
-#[derive(Default)]
-pub(super) struct SeenRules {
-    index: Option<HashMap<(String, Transport, port::PortSpec), usize>>,
-}
-
-impl SeenRules {
-    const SCAN_LIMIT: usize = 32;
-
-    fn key(rule: &PortRule) -> (String, Transport, port::PortSpec) {
-        (rule.application_protocol.clone(), rule.transport, rule.port)
-    }
-
-    /// The line of the earlier rule that `rule` repeats, if any.
-    fn first_line(&mut self, rules: &[PortRule], rule: &PortRule) -> Option<u32> {
-        if rules.len() >= Self::SCAN_LIMIT && self.index.is_none() {
-            self.index = Some(rules.iter().enumerate().map(|(i, r)| (Self::key(r), i)).collect());
+/// Every cell as a JSON object, header -> cell text (white space collapsed); a header seen twice
+/// gets its column number, so no cell is lost.
+fn row_cells(all: &[(&str, &Located)]) -> String {
+    let mut object = serde_json::Map::new();
+    for (i, (header, cell)) in all.iter().enumerate() {
+        let mut key = text::collapse_whitespace(header);
+        if object.contains_key(&key) {
+            key = format!("{key} ({})", i + 1);
         }
-        let same = |r: &&PortRule| {
-            r.transport == rule.transport && r.port == rule.port && r.application_protocol == rule.application_protocol
-        };
-        match &self.index {
-            Some(index) => index.get(&Self::key(rule)).map(|&i| rules[i].line),
-            None => rules.iter().find(same).map(|r| r.line),
-        }
+        object.insert(key, serde_json::Value::String(text::collapse_whitespace(&cell.text)));
     }
-
-    /// Notes that `rule` is loaded as the section's rule number `position`.
-    fn record(&mut self, rule: &PortRule, position: usize) {
-        if let Some(index) = &mut self.index {
-            index.insert(Self::key(rule), position);
-        }
-    }
+    serde_json::Value::Object(object).to_string()
 }

@@ -113,10 +113,54 @@ fn read_token(token: &str, ledger: &mut Ledger) -> Option<(Transport, bool)> {
     Some((t, false))
 }
 
-/// Reads a protocol cell into one or more transports. `application` is the row's application
-/// protocol, used when the cell is empty. An empty result with no error means the cell was empty
-/// and nothing could be inferred; the caller may find the transport elsewhere (a port sentence).
-pub fn parse_transport(cell: &str, application: &str, ledger: &mut Ledger) -> Result<Vec<Transport>, String> {
+/// What a protocol cell says: its transports (none where it names none: the page leaves the
+/// transport unspecified, unless the port cell names it) and the words beside them (`TLS` in
+/// `TCP (TLS)`, an application protocol such as `HTTPS`), kept for the rule's note.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProtocolCell {
+    /// The transports, each once, in the cell's order.
+    pub transports: Vec<Transport>,
+    /// The other words of the cell.
+    pub notes: Vec<String>,
+}
+
+/// A word of a protocol cell that is not a transport.
+enum Other<'a> {
+    /// An application protocol, with the transport it implies, if one.
+    Application(&'a str, Option<Transport>),
+    /// Words that are neither.
+    Words(&'a str),
+}
+
+/// The cell with its remarks in parentheses and after ` - ` taken out (`TCP (TLS)`,
+/// `TCP - Client and device retrieval ...`).
+fn without_remarks(cell: &str) -> (String, Vec<String>) {
+    let (mut kept, mut remarks, mut depth, mut remark) = (String::new(), Vec::new(), 0usize, String::new());
+    for c in cell.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    remarks.push(std::mem::take(&mut remark).trim().to_string());
+                }
+            }
+            _ if depth > 0 => remark.push(c),
+            _ => kept.push(c),
+        }
+    }
+    if let Some((head, tail)) = kept.split_once(" - ") {
+        remarks.push(tail.trim().to_string());
+        kept = head.to_string();
+    }
+    remarks.retain(|r| !r.is_empty());
+    (kept, remarks)
+}
+
+/// Reads a protocol cell. `application` is the row's application protocol, used when the cell is
+/// empty. A cell naming no transport reads as none (with its words as notes) where its words are
+/// an application protocol or several words, and is refused where it is one unknown word (`XTP`).
+pub fn parse_transport(cell: &str, application: &str, ledger: &mut Ledger) -> Result<ProtocolCell, String> {
     let cell = cell.trim();
     if cell.is_empty() {
         if application.to_ascii_uppercase().contains("ICMP") {
@@ -126,28 +170,43 @@ pub fn parse_transport(cell: &str, application: &str, ledger: &mut Ledger) -> Re
                 Some("ICMP".into()),
                 format!("The protocol cell is empty; ICMP was taken from the application protocol \"{application}\"."),
             );
-            return Ok(vec![Transport::Icmp]);
+            return Ok(ProtocolCell { transports: vec![Transport::Icmp], notes: Vec::new() });
         }
-        return Ok(Vec::new());
+        return Ok(ProtocolCell::default());
     }
     // The regular form, first: one transport by its name.
     if let Some(t) = Transport::ALL.into_iter().find(|t| t.name() == cell) {
-        return Ok(vec![t]);
+        return Ok(ProtocolCell { transports: vec![t], notes: Vec::new() });
     }
-    let tokens: Vec<&str> = cell
-        .split(['/', '+', ',', '&'])
+    let (kept, mut notes) = without_remarks(cell);
+    let tokens: Vec<&str> = kept
+        .split(['/', '+', ',', '&', '\n'])
         .flat_map(|part| part.split(" and "))
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .collect();
     let mut found: Vec<(Transport, bool)> = Vec::new();
+    let mut others = Vec::new();
     for token in &tokens {
         match read_token(token, ledger) {
-            Some(t) => found.push(t),
-            None => {
-                let within = if *token == cell { String::new() } else { format!(" in \"{cell}\"") };
-                return Err(format!("unknown protocol \"{token}\"{within}: expected TCP, UDP, GRE, ESP, AH or ICMP"));
+            Some((t, carried)) => {
+                if carried {
+                    notes.push(token.to_string());
+                }
+                found.push((t, carried));
             }
+            None => match super::words::application_transport(token) {
+                Some(implied) => others.push(Other::Application(token, implied)),
+                // One word that is neither a transport nor an application protocol is a mistake
+                // (`XTP`); several words are a description (`remote procedure call`).
+                None if !token.contains(' ') => {
+                    let within = if *token == cell { String::new() } else { format!(" in \"{cell}\"") };
+                    return Err(format!(
+                        "unknown protocol \"{token}\"{within}: expected TCP, UDP, GRE, ESP, AH or ICMP"
+                    ));
+                }
+                None => others.push(Other::Words(token)),
+            },
         }
     }
     let mut transports: Vec<Transport> = found.iter().filter(|(_, carried)| !carried).map(|(t, _)| *t).collect();
@@ -155,29 +214,56 @@ pub fn parse_transport(cell: &str, application: &str, ledger: &mut Ledger) -> Re
     if transports.is_empty() {
         transports = carried.clone();
     }
-    transports.dedup();
-    if !carried.is_empty() {
-        let names: Vec<&str> = transports.iter().map(|t| t.name()).collect();
+    let implied: Vec<Transport> =
+        others.iter().filter_map(|o| if let Other::Application(_, t) = o { *t } else { None }).collect();
+    let from_application = transports.is_empty() && !implied.is_empty();
+    if from_application {
+        transports = implied;
+    }
+    for other in &others {
+        let (Other::Application(words, _) | Other::Words(words)) = other;
+        notes.push(words.to_string());
+    }
+    let mut unique = Vec::new();
+    for t in transports {
+        if !unique.contains(&t) {
+            unique.push(t);
+        }
+    }
+    let found = ProtocolCell { transports: unique, notes };
+    ledger_cell(cell, &found, !carried.is_empty(), from_application, ledger);
+    Ok(found)
+}
+
+/// Ledgers what reading a protocol cell did beyond naming one transport.
+fn ledger_cell(cell: &str, found: &ProtocolCell, carried: bool, from_application: bool, ledger: &mut Ledger) {
+    let names: Vec<&str> = found.transports.iter().map(|t| t.name()).collect();
+    if from_application {
+        ledger.note(
+            AnomalyKind::TransportFromApplication,
+            cell,
+            Some(names.join(", ")),
+            format!("The protocol cell \"{cell}\" names an application protocol; loaded as {}.", names.join(" and ")),
+        );
+    } else if (carried || !found.notes.is_empty()) && !names.is_empty() {
         ledger.note(
             AnomalyKind::TransportQualifier,
             cell,
             Some(names.join(", ")),
             format!(
-                "The protocol cell \"{cell}\" names a layer carried by a transport; loaded as {}.",
+                "The protocol cell \"{cell}\" names more than a transport; loaded as {}, the rest kept in the note.",
                 names.join(" and ")
             ),
         );
     }
-    if transports.len() > 1 {
-        let names: Vec<&str> = transports.iter().map(|t| t.name()).collect();
+    if found.transports.len() > 1 {
         ledger.note(
             AnomalyKind::MultipleTransports,
             cell,
             Some(names.join(", ")),
-            format!("The protocol cell \"{cell}\" names {} transports; one row each.", transports.len()),
+            format!("The protocol cell \"{cell}\" names {} transports; one row each.", found.transports.len()),
         );
     }
-    Ok(transports)
 }
 
 #[cfg(test)]
@@ -186,7 +272,7 @@ mod tests {
 
     fn parse(cell: &str, application: &str) -> (Result<Vec<Transport>, String>, Vec<AnomalyKind>) {
         let mut ledger = Ledger::new(1);
-        let got = parse_transport(cell, application, &mut ledger);
+        let got = parse_transport(cell, application, &mut ledger).map(|c| c.transports);
         (got, ledger.into_entries().into_iter().map(|a| a.kind).collect())
     }
 

@@ -53,9 +53,17 @@ pub struct Table {
     pub header: Vec<String>,
     /// The body rows.
     pub rows: Vec<TableRow>,
+    /// Footnotes below the table (paragraphs opening with a mark such as `†` or `*`), for the rows
+    /// that carry the mark; the section finder fills them in.
+    pub footnotes: Vec<Located>,
 }
 
 impl Table {
+    /// A table without footnotes.
+    pub fn new(line: u32, header: Vec<String>, rows: Vec<TableRow>) -> Table {
+        Table { line, header, rows, footnotes: Vec::new() }
+    }
+
     /// The last line the table occupies.
     pub fn last_line(&self) -> u32 {
         self.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.line).chain([r.line])).max().unwrap_or(self.line)

@@ -261,17 +261,27 @@ impl<'l> SourceLoad<'l, '_> {
                     Some((low, high)) => (Some(low), Some(high)),
                     None => (None, None),
                 };
+                let c = &rule.context;
+                let (source_low, source_high) = c.source_ports.unzip();
                 self.statement(ADD_RULE)?
                     .execute(params![
                         id,
                         application_protocol_id,
-                        rule.transport.ip_protocol(),
+                        rule.transport.map(|t| t.ip_protocol()),
                         low,
                         high,
                         rule.port.kind.name(),
                         rule.port_raw,
                         rule.transport_raw,
-                        rule.line
+                        rule.line,
+                        c.direction.map(|d| d.name()),
+                        c.from_endpoint,
+                        c.to_endpoint,
+                        source_low,
+                        source_high,
+                        rule.icmp_type,
+                        rule.note,
+                        c.row_cells
                     ])
                     .map_err(Error::sqlite(
                         &self.load.path,
@@ -326,8 +336,9 @@ const ADD_SERVICE: &str =
      VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 const ADD_RULE: &str =
     "INSERT INTO service_ports (service_id, application_protocol_id, ip_protocol, port_low, port_high,
-                                port_kind, port_raw, transport_raw, source_line)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+                                port_kind, port_raw, transport_raw, source_line, direction, from_endpoint,
+                                to_endpoint, source_port_low, source_port_high, icmp_type, note, row_cells)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 const ADD_ANOMALY: &str = "INSERT INTO anomaly_log (source_id, service_id, source_line, kind, raw, normalized, message)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 const ADD_PROTOCOL: &str = "INSERT INTO application_protocols (name) VALUES (?1) ON CONFLICT (name) DO NOTHING";

@@ -205,11 +205,9 @@ impl Reader<'_> {
             return Ok(());
         }
         let header = rows.remove(0);
-        self.blocks.push(Block::Table(Table {
-            line: header.line,
-            header: header.cells.into_iter().map(|c| c.text.replace('\n', " ")).collect(),
-            rows,
-        }));
+        let header_line = header.line;
+        let header = header.cells.into_iter().map(|c| c.text.replace('\n', " ")).collect();
+        self.blocks.push(Block::Table(Table::new(header_line, header, rows)));
         Ok(())
     }
 

@@ -265,11 +265,8 @@ impl Reader<'_> {
             Event::End(TagEnd::Table) => {
                 if let Some(table) = self.table.take() {
                     let header = table.header.unwrap_or(TableRow { line: 0, cells: Vec::new() });
-                    self.blocks.push(Block::Table(Table {
-                        line: header.line,
-                        header: header.cells.into_iter().map(|c| c.text).collect(),
-                        rows: table.rows,
-                    }));
+                    let cells = header.cells.into_iter().map(|c| c.text).collect();
+                    self.blocks.push(Block::Table(Table::new(header.line, cells, table.rows)));
                 }
             }
             Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }) => {

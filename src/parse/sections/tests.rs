@@ -93,7 +93,7 @@ fn a_table_before_any_title_is_a_problem_per_row() {
 #[test]
 fn headings_title_sections_and_later_tables_take_captions() {
     let header = vec!["Application protocol".into(), "Protocol".into(), "Port".into()];
-    let table = crate::parse::Table { line: 3, header, rows: vec![] };
+    let table = crate::parse::Table { line: 3, header, rows: vec![], footnotes: vec![] };
     let blocks = vec![
         Block::Heading { level: 2, text: Located::new(1, "Part") },
         Block::Heading { level: 3, text: Located::new(2, "Hyper-V service") },
@@ -134,11 +134,13 @@ fn other_tables_are_ledgered_and_own_no_section() {
         line,
         header: vec!["Application protocol".into(), "Protocol".into(), "Ports".into()],
         rows: vec![],
+        footnotes: vec![],
     };
     let summary = crate::parse::Table {
         line: 6,
         header: vec!["Port".into(), "Protocol".into(), "Application protocol".into(), "System service name".into()],
         rows: vec![],
+        footnotes: vec![],
     };
     let blocks = vec![
         Block::Heading { level: 2, text: Located::new(1, "System services ports") },
@@ -163,7 +165,7 @@ fn a_note_before_a_table_is_description_not_a_caption() {
         Block::Heading { level: 3, text: Located::new(1, "Server") },
         Block::Paragraph(Located::new(2, "Shares files.")),
         Block::Note(Located::new(3, "Port 445 only")),
-        Block::Table(crate::parse::Table { line: 4, header, rows: vec![] }),
+        Block::Table(crate::parse::Table { line: 4, header, rows: vec![], footnotes: vec![] }),
     ];
     let got: Vec<Event> = Sections::new(blocks.into_iter().map(Ok)).collect::<Result<_>>().unwrap();
     let Event::Section(s) = &got[0] else { panic!("{got:?}") };
