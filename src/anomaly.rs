@@ -70,6 +70,28 @@ pub enum AnomalyKind {
     ContinuationRow,
     /// Paragraphs outside any port table's section: a preamble, a footer, remarks after a table.
     UnattachedText,
+    /// A port cell naming its transport (`443/TCP`, `TCP 443`, `53 (TCP/UDP)`).
+    TransportInPortCell,
+    /// A name beside the port (`80: WinRM`, `WCF: 8100`), kept in the note.
+    PortLabel,
+    /// Words before the port number (`Port 135`), dropped from the port.
+    PortWords,
+    /// Two numbers joined by `/` (`443/8531`, `67/68`): alternatives or a pair; both loaded.
+    SlashPorts,
+    /// An ICMP message named in the port cell (`Echo`), loaded as ICMP with its type.
+    IcmpMessage,
+    /// A TCP or UDP rule whose port cell gives no port (`n/a`, `--`, `Any`, `Not applicable`).
+    PortNotGiven,
+    /// A port given without any transport; loaded with a NULL transport.
+    TransportUnspecified,
+    /// A protocol cell naming an application protocol (`HTTPS`, `DHCP`) that implies the transport.
+    TransportFromApplication,
+    /// A `--` in a column named after a transport: that transport is not used; no rule for it.
+    PortNotUsed,
+    /// A row with no application protocol cell (or an empty one); the section title is used.
+    ApplicationFromTitle,
+    /// A direction or client port cell that says neither; loaded as NULL, kept in row_cells.
+    UnreadCell,
 }
 
 impl AnomalyKind {
@@ -108,6 +130,17 @@ impl AnomalyKind {
         AnomalyKind::LabelRow,
         AnomalyKind::ContinuationRow,
         AnomalyKind::UnattachedText,
+        AnomalyKind::TransportInPortCell,
+        AnomalyKind::PortLabel,
+        AnomalyKind::PortWords,
+        AnomalyKind::SlashPorts,
+        AnomalyKind::IcmpMessage,
+        AnomalyKind::PortNotGiven,
+        AnomalyKind::TransportUnspecified,
+        AnomalyKind::TransportFromApplication,
+        AnomalyKind::PortNotUsed,
+        AnomalyKind::ApplicationFromTitle,
+        AnomalyKind::UnreadCell,
     ];
 
     /// The stable name stored in `anomalies.kind`.
@@ -147,6 +180,17 @@ impl AnomalyKind {
             LabelRow => "label_row",
             ContinuationRow => "continuation_row",
             UnattachedText => "unattached_text",
+            TransportInPortCell => "transport_in_port_cell",
+            PortLabel => "port_label",
+            PortWords => "port_words",
+            SlashPorts => "slash_ports",
+            IcmpMessage => "icmp_message",
+            PortNotGiven => "port_not_given",
+            TransportUnspecified => "transport_unspecified",
+            TransportFromApplication => "transport_from_application",
+            PortNotUsed => "port_not_used",
+            ApplicationFromTitle => "application_from_title",
+            UnreadCell => "unread_cell",
         }
     }
 
@@ -193,6 +237,25 @@ impl AnomalyKind {
             UnattachedText => {
                 "Text outside any port table's section (preamble, footer, remarks); recorded, not loaded."
             }
+            TransportInPortCell => {
+                "A port cell naming its transport (e.g. 443/TCP, TCP 443); loaded with that transport."
+            }
+            PortLabel => "A name beside the port (e.g. 80: WinRM); the port is loaded, the name kept in the note.",
+            PortWords => "Words before the port number (e.g. Port 135); the number is loaded.",
+            SlashPorts => "Two port numbers joined by / (alternatives or a pair); both are loaded, one row each.",
+            IcmpMessage => {
+                "An ICMP message named in the port cell (e.g. Echo); loaded as ICMP with its type (8 for echo request)."
+            }
+            PortNotGiven => {
+                "A TCP or UDP row whose port cell gives no port (n/a, --, Any); loaded with no port, kind none."
+            }
+            TransportUnspecified => "A port given without any transport; loaded with transport and ip_protocol NULL.",
+            TransportFromApplication => {
+                "A protocol cell naming an application protocol (e.g. HTTPS, DHCP); loaded as the transport it runs over."
+            }
+            PortNotUsed => "A no-port word (e.g. --) in a column named after a transport; no rule for that transport.",
+            ApplicationFromTitle => "A row without an application protocol; loaded under the section title.",
+            UnreadCell => "A direction or client port cell that is neither; loaded as NULL and kept in row_cells.",
         }
     }
 }
@@ -245,6 +308,6 @@ mod tests {
     fn all_lists_every_kind() {
         // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
         // against the highest discriminant.
-        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::UnattachedText as usize + 1);
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::UnreadCell as usize + 1);
     }
 }

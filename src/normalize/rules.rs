@@ -1,0 +1,217 @@
+//! Steps two and three of a row: one rule per transport of each value of its port cells, and each
+//! rule once per section.
+
+use super::ledger::Ledger;
+use super::port::{self, PortContext, PortKind, PortSpec, PortValue};
+use super::row::{PortCell, RowText, Unreadable};
+use super::transport::{self, Transport};
+use super::words::{means_any_port, means_no_port};
+use super::{NormalizeOptions, NormalizedSection, PortRule};
+use crate::anomaly::AnomalyKind;
+use std::collections::HashMap;
+
+/// Step two: one rule per transport of each value of the row's port cells.
+pub(super) fn build_rules(
+    row: &RowText,
+    options: &NormalizeOptions,
+    ledger: &mut Ledger,
+) -> Result<Vec<PortRule>, Unreadable> {
+    let (transport_raw, protocol_line) = row.protocol.clone().unwrap_or((String::new(), row.line));
+    let protocol = transport::parse_transport(&transport_raw, &row.application, ledger)
+        .map_err(|message| (protocol_line, message))?;
+    let context = PortContext { application: &row.application, dynamic_range: options.dynamic_range };
+    let mut rules = Vec::new();
+    let missing;
+    let ports: &[PortCell] = match (&row.ports[..], &row.cut_short) {
+        ([], Some((raw, short))) => {
+            // Only a transport without ports may go without a port cell.
+            if protocol.transports.is_empty() || protocol.transports.iter().any(|t| t.has_ports()) {
+                return Err(short.clone());
+            }
+            ledger.note(AnomalyKind::MissingCell, raw, None, "The row has no port cell; read as an empty port cell.");
+            missing = [PortCell { text: String::new(), line: row.line, transport: None }];
+            &missing
+        }
+        (ports, _) => ports,
+    };
+    let mut unspecified = Vec::new();
+    for cell in ports {
+        if let Some(t) = cell.transport
+            && means_no_port(&cell.text)
+        {
+            if !cell.text.trim().is_empty() {
+                let message = format!(
+                    "The {} column says \"{}\": {} is not used; no rule for it.",
+                    t.name(),
+                    cell.text,
+                    t.name()
+                );
+                ledger.note(AnomalyKind::PortNotUsed, cell.text.clone(), None, message);
+            }
+            continue;
+        }
+        let values = port::parse_ports(&cell.text, &context, ledger).map_err(|message| (cell.line, message))?;
+        for value in &values {
+            let transports: Vec<Option<Transport>> = if !value.transports.is_empty() {
+                value.transports.iter().copied().map(Some).collect()
+            } else if let Some(t) = cell.transport {
+                vec![Some(t)]
+            } else if !protocol.transports.is_empty() {
+                protocol.transports.iter().copied().map(Some).collect()
+            } else {
+                unspecified.push(value.raw.clone());
+                vec![None]
+            };
+            for t in transports {
+                check_ports(t, value, cell, row.line, ledger)?;
+                rules.push(rule(row, t, value, &transport_raw, &protocol.notes));
+            }
+        }
+    }
+    if !unspecified.is_empty() {
+        let raw = unspecified.join(" / ");
+        let message = format!("The row gives the port(s) \"{raw}\" but no transport; loaded with a NULL transport.");
+        ledger.note(AnomalyKind::TransportUnspecified, raw, None, message);
+    }
+    Ok(rules)
+}
+
+/// The rule of one transport of one value.
+fn rule(
+    row: &RowText,
+    t: Option<Transport>,
+    value: &PortValue,
+    transport_raw: &str,
+    protocol_notes: &[String],
+) -> PortRule {
+    let notes: Vec<&str> =
+        value.notes.iter().chain(protocol_notes).chain(&row.context.notes).map(String::as_str).collect();
+    PortRule {
+        application_protocol: row.application.clone(),
+        transport: t,
+        port: value.spec,
+        port_raw: value.raw.clone(),
+        transport_raw: transport_raw.to_string(),
+        line: row.line,
+        icmp_type: value.icmp_type.filter(|_| t == Some(Transport::Icmp)),
+        note: (!notes.is_empty()).then(|| notes.join("; ")),
+        context: row.context.clone(),
+    }
+}
+
+/// Whether the value's ports suit the transport: TCP and UDP need a port (or words that say none
+/// is given), the others have none.
+fn check_ports(
+    t: Option<Transport>,
+    value: &PortValue,
+    cell: &PortCell,
+    line: u32,
+    ledger: &mut Ledger,
+) -> Result<(), Unreadable> {
+    let Some(t) = t else { return Ok(()) };
+    match (t.has_ports(), value.spec.kind) {
+        (true, PortKind::None) if value.raw.trim().is_empty() => {
+            Err((cell.line, format!("{} needs a port number, found nothing", t.name())))
+        }
+        (true, PortKind::None) => {
+            let what = if means_any_port(&value.raw) { "any port" } else { "no port" };
+            ledger.note(
+                AnomalyKind::PortNotGiven,
+                value.raw.clone(),
+                Some(PortSpec::NONE.describe()),
+                format!("{} with \"{}\" ({what}) in the port cell; loaded with no port.", t.name(), value.raw),
+            );
+            Ok(())
+        }
+        (false, kind) if kind != PortKind::None => Err((
+            line,
+            format!(
+                "{} has no ports, but the port cell says \"{}\": expected n/a or an empty cell",
+                t.name(),
+                value.raw
+            ),
+        )),
+        (false, _) => {
+            ledger.note(
+                AnomalyKind::NoPort,
+                value.raw.clone(),
+                Some(format!("no port (IP protocol {})", t.ip_protocol())),
+                format!("{} (IP protocol {}) has no ports; loaded with no port.", t.name(), t.ip_protocol()),
+            );
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Step three: each rule once per section; a repeat is ledgered at its line.
+pub(super) fn add_unrepeated(rules: Vec<PortRule>, seen: &mut SeenRules, out: &mut NormalizedSection) {
+    for rule in rules {
+        if let Some(first) = seen.first_line(&out.rules, &rule) {
+            let mut ledger = Ledger::new(rule.line);
+            ledger.note(
+                AnomalyKind::DuplicateRow,
+                format!("{} / {} / {}", rule.application_protocol, rule.transport_raw, rule.port_raw),
+                None,
+                format!("This row repeats the row at line {first} of the same section; loaded once."),
+            );
+            out.anomalies.extend(ledger.into_entries());
+        } else {
+            seen.record(&rule, out.rules.len());
+            out.rules.push(rule);
+        }
+    }
+}
+
+/// What makes two rules the same: application protocol, transport, ports, client ports, ends.
+type RuleKey = (String, Option<Transport>, PortSpec, Option<(u16, u16)>, Option<String>, Option<String>);
+
+/// The rules of a section loaded so far, to tell a repeated row. Sections are small, so a scan of
+/// the section's rules does until one grows large; then an index takes over.
+#[derive(Default)]
+pub(super) struct SeenRules {
+    index: Option<HashMap<RuleKey, usize>>,
+}
+
+impl SeenRules {
+    const SCAN_LIMIT: usize = 32;
+
+    fn key(rule: &PortRule) -> RuleKey {
+        let c = &rule.context;
+        (
+            rule.application_protocol.clone(),
+            rule.transport,
+            rule.port,
+            c.source_ports,
+            c.from_endpoint.clone(),
+            c.to_endpoint.clone(),
+        )
+    }
+
+    fn same(a: &PortRule, b: &PortRule) -> bool {
+        a.transport == b.transport
+            && a.port == b.port
+            && a.application_protocol == b.application_protocol
+            && a.context.source_ports == b.context.source_ports
+            && a.context.from_endpoint == b.context.from_endpoint
+            && a.context.to_endpoint == b.context.to_endpoint
+    }
+
+    /// The line of the earlier rule that `rule` repeats, if any.
+    fn first_line(&mut self, rules: &[PortRule], rule: &PortRule) -> Option<u32> {
+        if rules.len() >= Self::SCAN_LIMIT && self.index.is_none() {
+            self.index = Some(rules.iter().enumerate().map(|(i, r)| (Self::key(r), i)).collect());
+        }
+        match &self.index {
+            Some(index) => index.get(&Self::key(rule)).map(|&i| rules[i].line),
+            None => rules.iter().find(|r| Self::same(r, rule)).map(|r| r.line),
+        }
+    }
+
+    /// Notes that `rule` is loaded as the section's rule number `position`.
+    fn record(&mut self, rule: &PortRule, position: usize) {
+        if let Some(index) = &mut self.index {
+            index.insert(Self::key(rule), position);
+        }
+    }
+}
