@@ -159,9 +159,10 @@ fn check_section(n: &NormalizedSection, last_line: u32) {
     for rule in &n.rules {
         assert!(!rule.application_protocol.is_empty());
         assert!((1..=last_line).contains(&rule.line), "rule line {} of {last_line}", rule.line);
-        match rule.port.range {
-            Some((low, high)) => assert!(rule.transport.has_ports() && low <= high, "{rule:?}"),
-            None => assert!(!rule.transport.has_ports(), "{rule:?}"),
+        // A port needs a transport with ports, or none named; a TCP or UDP rule may lack a port
+        // (`Any`, `n/a` on real pages).
+        if let Some((low, high)) = rule.port.range {
+            assert!(rule.transport.is_none_or(|t| t.has_ports()) && low <= high, "{rule:?}");
         }
     }
     for a in &n.anomalies {
@@ -187,6 +188,7 @@ fn pipeline(bytes: &[u8], lenient_range: bool) -> Result<usize> {
                 check_section(&normalize_section(&section, &options), last_line);
             }
             Event::Anomaly(a) => assert!((1..=last_line).contains(&a.line), "{a:?}"),
+            Event::Summary(t) => assert!((1..=last_line).contains(&t.line), "{t:?}"),
             Event::Problem(p) => assert!((1..=last_line).contains(&p.line), "{p:?}"),
         }
     }
