@@ -37,10 +37,13 @@ fn reference(page: &str) -> Value {
 
 /// The rules at lines `low..=high`: transport (or `NULL`), first and last port (or `NULL`).
 fn rules_at(db: &rusqlite::Connection, low: u64, high: u64) -> Vec<[String; 3]> {
-    rows(db, &format!("SELECT transport, port_low, port_high FROM port_rules WHERE source_line BETWEEN {low} AND {high}"))
-        .into_iter()
-        .map(|r| [r[0].clone(), r[1].clone(), r[2].clone()])
-        .collect()
+    rows(
+        db,
+        &format!("SELECT transport, port_low, port_high FROM port_rules WHERE source_line BETWEEN {low} AND {high}"),
+    )
+    .into_iter()
+    .map(|r| [r[0].clone(), r[1].clone(), r[2].clone()])
+    .collect()
 }
 
 /// Whether `rules` hold the reference's value: `TCP+UDP` means both, `unspecified` a NULL transport,
@@ -92,7 +95,8 @@ fn every_key_row_is_read_right() {
             }
             let last = key["cell_line"].as_u64().unwrap_or(line).max(line);
             let rules = rules_at(&db, line, last);
-            let single = [Value::Array(vec![key["transport"].clone(), key["port_low"].clone(), key["port_high"].clone()])];
+            let single =
+                [Value::Array(vec![key["transport"].clone(), key["port_low"].clone(), key["port_high"].clone()])];
             let values = key["values"].as_array().map_or(&single[..], |v| &v[..]);
             for value in values {
                 let transport = value[0].as_str().unwrap_or("unspecified");
