@@ -324,3 +324,16 @@ fn the_kb_rendered_to_html_loads_the_same_rules() {
         assert!(line.starts_with("<tr>"), "kb.html:{}: {line}", r[0]);
     }
 }
+
+#[test]
+fn the_current_revisions_cluster_icmp_row_loads() {
+    // The current revision of KB 832017 was refused for one cell: the Cluster service's
+    // `|Cluster Service|ICMP|Echo port (This port is required during a node join operation ...)|`.
+    let dir = workdir();
+    let db = ingest(dir.path(), repo_file("tests/fixtures/kb832017-cluster-icmp.md").to_str().unwrap(), "c.db");
+    assert_eq!(
+        rows(&db, "SELECT transport, port_kind, icmp_type, note FROM port_rules WHERE source_line = 11"),
+        [["ICMP", "none", "8", "This port is required during a node join operation ..."]]
+    );
+    assert_eq!(scalar::<i64>(&db, "SELECT count(*) FROM port_rules"), 4);
+}
