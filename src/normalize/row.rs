@@ -48,7 +48,8 @@ pub struct RuleContext {
 pub(super) struct RowText {
     pub line: u32,
     pub application: String,
-    /// The protocol cell and its line; `None` where the table has no protocol column.
+    /// The protocol cell (line breaks kept) and its line; `None` where the table has no protocol
+    /// column.
     pub protocol: Option<(String, u32)>,
     pub ports: Vec<PortCell>,
     /// Where the row has no port cell: its words, and the problem if it turns out to need one.
@@ -136,7 +137,8 @@ fn read_cells(
             title.to_string()
         }
     };
-    let protocol = cells.transport.map(|c| (text::one_line(read_cell(c, "protocol cell", ledger)), c.line));
+    // Line breaks stay: they separate the cell's values (`HTTPS<br/>TCP`).
+    let protocol = cells.transport.map(|c| (read_cell(c, "protocol cell", ledger), c.line));
     let mut ports = Vec::new();
     if let Some(start) = cells.port {
         let mut text = read_cell(start, "port cell", ledger);
