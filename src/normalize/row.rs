@@ -187,7 +187,10 @@ fn rule_context(cells: &RowCells<'_>, options: &NormalizeOptions, ledger: &mut L
     for note in &cells.notes {
         context.notes.extend(words_of(Some(note), "note", ledger));
     }
-    context.row_cells = Some(row_cells(&cells.all));
+    // A table of only the three regular columns loses nothing: its cells are the rule's columns.
+    let regular =
+        cells.all.len() == 3 && cells.application.is_some() && cells.transport.is_some() && cells.port.is_some();
+    context.row_cells = (!regular).then(|| row_cells(&cells.all));
     context
 }
 
