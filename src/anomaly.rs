@@ -68,6 +68,8 @@ pub enum AnomalyKind {
     LabelRow,
     /// A table row whose empty first cell repeats the first cell of the row above.
     ContinuationRow,
+    /// Paragraphs outside any port table's section: a preamble, a footer, remarks after a table.
+    UnattachedText,
     /// A port cell naming its transport (`443/TCP`, `TCP 443`, `53 (TCP/UDP)`).
     TransportInPortCell,
     /// A name beside the port (`80: WinRM`, `WCF: 8100`), kept in the note.
@@ -127,6 +129,7 @@ impl AnomalyKind {
         AnomalyKind::SkippedRow,
         AnomalyKind::LabelRow,
         AnomalyKind::ContinuationRow,
+        AnomalyKind::UnattachedText,
         AnomalyKind::TransportInPortCell,
         AnomalyKind::PortLabel,
         AnomalyKind::PortWords,
@@ -176,6 +179,7 @@ impl AnomalyKind {
             SkippedRow => "skipped_row",
             LabelRow => "label_row",
             ContinuationRow => "continuation_row",
+            UnattachedText => "unattached_text",
             TransportInPortCell => "transport_in_port_cell",
             PortLabel => "port_label",
             PortWords => "port_words",
@@ -230,6 +234,9 @@ impl AnomalyKind {
             SkippedRow => "A row that cannot be read, skipped because of --lenient.",
             LabelRow => "A table row labelling the rows below it; no port of its own, kept as their group.",
             ContinuationRow => "A table row with an empty first cell; read with the first cell of the row above.",
+            UnattachedText => {
+                "Text outside any port table's section (preamble, footer, remarks); recorded, not loaded."
+            }
             TransportInPortCell => {
                 "A port cell naming its transport (e.g. 443/TCP, TCP 443); loaded with that transport."
             }

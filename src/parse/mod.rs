@@ -8,8 +8,10 @@ pub mod markdown;
 pub mod sections;
 pub mod table;
 pub mod text;
+pub mod words;
 
 use crate::anomaly::Anomaly;
+pub use words::superscript_digit;
 
 /// A piece of text and the line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,17 +93,6 @@ pub enum Block {
     Table(Table),
     /// An irregularity the reader itself noticed (e.g. a line of no-break spaces).
     Quirk(Anomaly),
-}
-
-/// The Unicode superscript form of an ASCII digit (how footnote marks are written in every format
-/// once markup such as `<sup>2</sup>` is rendered); any other character is returned as it is.
-pub fn superscript_digit(digit: char) -> char {
-    match digit {
-        '1' => '\u{b9}',
-        '2' => '\u{b2}',
-        '3' => '\u{b3}',
-        d => d.to_digit(10).and_then(|n| char::from_u32(0x2070 + n)).unwrap_or(d),
-    }
 }
 
 /// Tells the 1-based line of a byte offset in a text (whose lines end in `\n`).

@@ -7,7 +7,7 @@ mod roles;
 mod rows;
 
 pub use roles::Role;
-pub use rows::{RowCells, TableRows};
+pub use rows::{RowCells, TableRows, footnote_mark};
 
 use super::Table;
 use crate::anomaly::{Anomaly, AnomalyKind};

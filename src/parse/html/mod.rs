@@ -10,7 +10,7 @@
 mod positions;
 pub mod render;
 
-use super::markdown::without_alert_marker;
+use super::words::{is_title_like, without_alert_marker};
 use super::{Block, Located, Table, TableRow};
 use crate::error::{Error, Result};
 use ego_tree::NodeId;
@@ -174,7 +174,7 @@ impl Reader<'_> {
                 self.blocks.push(Block::Caption(text_at));
                 return Ok(());
             }
-            if super::sections::is_title_like(&text) {
+            if is_title_like(&text) {
                 self.blocks.push(Block::Heading { level: BOLD_TITLE_LEVEL, text: text_at });
                 return Ok(());
             }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::parse::outline;
+use crate::parse::words::without_alert_marker;
 
 #[test]
 fn front_matter_headings_paragraphs_and_lists() {

@@ -1,5 +1,6 @@
 use super::*;
 use crate::parse::text::TextBlocks;
+use crate::parse::words::mentions_system_service_name;
 use crate::read::Line;
 
 fn events(doc: &str) -> Vec<Event> {
@@ -107,7 +108,7 @@ fn headings_title_sections_and_later_tables_take_captions() {
         Block::Heading { level: 3, text: Located::new(10, "General") },
     ];
     let got: Vec<Event> = Sections::new(blocks.into_iter().map(Ok)).collect::<Result<_>>().unwrap();
-    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got.len(), 3, "{got:?}");
     let Event::Section(s) = &got[0] else { panic!() };
     assert_eq!(s.title.text, "Hyper-V service");
     assert_eq!(s.tables.len(), 2);
@@ -117,6 +118,9 @@ fn headings_title_sections_and_later_tables_take_captions() {
     );
     let Event::Anomaly(a) = &got[1] else { panic!() };
     assert_eq!((a.kind, a.line), (AnomalyKind::SectionWithoutTable, 7));
+    // The table-less section's text is recorded, not dropped.
+    let Event::Anomaly(a) = &got[2] else { panic!() };
+    assert_eq!((a.kind, a.line, a.raw.as_str()), (AnomalyKind::UnattachedText, 8, "It listens on port 48885."));
 }
 
 #[test]
@@ -152,10 +156,12 @@ fn other_tables_are_ledgered_and_own_no_section() {
         Block::Paragraph(Located::new(9, "See the help.")),
     ];
     let got: Vec<Event> = Sections::new(blocks.into_iter().map(Ok)).collect::<Result<_>>().unwrap();
-    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got.len(), 3, "{got:?}");
     assert!(matches!(&got[0], Event::Section(s) if s.title.text == "DNS Server"));
     let Event::Anomaly(a) = &got[1] else { panic!("{got:?}") };
     assert_eq!((a.kind, a.line), (AnomalyKind::SummaryTable, 6));
+    // The footer is recorded.
+    assert!(matches!(&got[2], Event::Anomaly(a) if a.kind == AnomalyKind::UnattachedText && a.line == 9));
 }
 
 #[test]

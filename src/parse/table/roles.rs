@@ -154,14 +154,14 @@ pub(crate) fn roles(header: &[String], rows: &[TableRow]) -> Option<Vec<Role>> {
         .filter_map(|i| application_rank(&words[i]).map(|rank| (rank, i)))
         .min();
     let has_transport = roles.contains(&Some(Role::Transport));
-    for i in 0..roles.len() {
-        if roles[i].is_none() {
+    for (i, role) in roles.iter_mut().enumerate() {
+        if role.is_none() {
             // `Protocol`: the application protocol beside a `Transport` column, or where its cells
             // are not transports and nothing else names the application; else the transport.
             let strong_application = application.is_some_and(|(rank, _)| rank < 5);
             let unlike_transports = !mostly(rows, i, names_transport) && mostly(rows, i, |_| true);
             let is_application = has_transport || (!strong_application && unlike_transports);
-            roles[i] = Some(if is_application { Role::Application } else { Role::Transport });
+            *role = Some(if is_application { Role::Application } else { Role::Transport });
         }
     }
     let mut roles: Vec<Role> = roles.into_iter().map(|r| r.unwrap_or(Role::Other)).collect();

@@ -70,7 +70,7 @@ fn is_label(row: &TableRow, header_len: usize) -> bool {
 }
 
 /// The footnote mark a note below a table opens with (`†`, `*`, `(*)`, `¹`, `[1]`), if any.
-pub(crate) fn footnote_mark(text: &str) -> Option<&str> {
+pub fn footnote_mark(text: &str) -> Option<&str> {
     let t = text.trim_start();
     let end = t
         .char_indices()
