@@ -184,9 +184,10 @@ fn rule_context(cells: &RowCells<'_>, options: &NormalizeOptions, ledger: &mut L
         context.source_ports = client_ports(&words, options, ledger);
     }
     context.notes.extend(cells.group.map(|g| text::collapse_whitespace(&g.text)));
-    for note in &cells.notes {
-        context.notes.extend(words_of(Some(note), "note", ledger));
-    }
+    // Notes are kept as the page words them (footnote marks included), like description
+    // paragraphs: white space collapsed, nothing removed, so nothing to ledger.
+    let notes = cells.notes.iter().map(|n| text::collapse_whitespace(&n.text)).filter(|n| !n.is_empty());
+    context.notes.extend(notes);
     // A table of only the three regular columns loses nothing: its cells are the rule's columns.
     let regular =
         cells.all.len() == 3 && cells.application.is_some() && cells.transport.is_some() && cells.port.is_some();
