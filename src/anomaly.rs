@@ -70,6 +70,8 @@ pub enum AnomalyKind {
     ContinuationRow,
     /// Paragraphs outside any port table's section: a preamble, a footer, remarks after a table.
     UnattachedText,
+    /// A summary-table row found in no per-service table, loaded under the service it names.
+    SummaryOnlyRow,
     /// A port cell naming its transport (`443/TCP`, `TCP 443`, `53 (TCP/UDP)`).
     TransportInPortCell,
     /// A name beside the port (`80: WinRM`, `WCF: 8100`), kept in the note.
@@ -130,6 +132,7 @@ impl AnomalyKind {
         AnomalyKind::LabelRow,
         AnomalyKind::ContinuationRow,
         AnomalyKind::UnattachedText,
+        AnomalyKind::SummaryOnlyRow,
         AnomalyKind::TransportInPortCell,
         AnomalyKind::PortLabel,
         AnomalyKind::PortWords,
@@ -180,6 +183,7 @@ impl AnomalyKind {
             LabelRow => "label_row",
             ContinuationRow => "continuation_row",
             UnattachedText => "unattached_text",
+            SummaryOnlyRow => "summary_only_row",
             TransportInPortCell => "transport_in_port_cell",
             PortLabel => "port_label",
             PortWords => "port_words",
@@ -237,6 +241,7 @@ impl AnomalyKind {
             UnattachedText => {
                 "Text outside any port table's section (preamble, footer, remarks); recorded, not loaded."
             }
+            SummaryOnlyRow => "A summary-table row found in no per-service table; loaded under the service it names.",
             TransportInPortCell => {
                 "A port cell naming its transport (e.g. 443/TCP, TCP 443); loaded with that transport."
             }

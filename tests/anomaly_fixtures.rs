@@ -21,6 +21,8 @@ fn companions(kind: &str) -> &'static [&'static str] {
         "section_without_table" => &["unattached_text"],
         // The paragraph that introduces the summary table is in no port table's section.
         "summary_table" => &["unattached_text"],
+        // A summary row loaded comes with the summary table's own entry.
+        "summary_only_row" => &["summary_table"],
         _ => &[],
     }
 }

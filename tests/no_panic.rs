@@ -192,6 +192,7 @@ fn pipeline(bytes: &[u8], lenient_range: bool) -> Result<usize> {
                 check_section(&normalize_section(&section, &options), last_line);
             }
             Event::Anomaly(a) => assert!((1..=last_line).contains(&a.line), "{a:?}"),
+            Event::Summary(t) => assert!((1..=last_line).contains(&t.line), "{t:?}"),
             Event::Problem(p) => assert!((1..=last_line).contains(&p.line), "{p:?}"),
         }
     }

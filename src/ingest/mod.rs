@@ -11,6 +11,7 @@ use pipeline::{Item, Pipeline};
 
 mod pipeline;
 mod progress;
+mod summary;
 
 pub use progress::{Progress, Silent};
 

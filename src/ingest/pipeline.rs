@@ -2,6 +2,7 @@
 //! normalized sections over in batches while the other thread stores the previous ones. The two
 //! halves overlap, so an ingest takes about as long as the slower of them.
 
+use super::summary::Summaries;
 use crate::anomaly::Anomaly;
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
@@ -93,11 +94,19 @@ fn run(
         },
     };
     let mut batch = Vec::with_capacity(BATCH);
+    let mut summaries = Summaries::default();
     for event in events {
         let item = match event {
             Ok(Event::Section(section)) => {
                 let tables = section.tables.iter().filter(|t| t.is_port_table()).count();
-                Item::Section(normalize_section(&section, &options), tables)
+                let normalized = normalize_section(&section, &options);
+                summaries.record(&normalized);
+                Item::Section(normalized, tables)
+            }
+            Ok(Event::Summary(table)) => {
+                let (sections, anomaly) = summaries.judge(&table, &options);
+                batch.extend(sections.into_iter().map(|s| Item::Section(s, 0)));
+                Item::Anomaly(anomaly)
             }
             Ok(Event::Anomaly(anomaly)) => Item::Anomaly(anomaly),
             Ok(Event::Problem(problem)) => Item::Problem(problem),

@@ -9,7 +9,7 @@
 mod prelude;
 
 use super::label::system_service_label;
-use super::table::footnote_mark;
+use super::table::{TableKind, footnote_mark};
 pub use super::words::is_title_like;
 use super::{Block, Located, Table};
 use crate::anomaly::{Anomaly, AnomalyKind};
@@ -60,6 +60,9 @@ impl Section {
 pub enum Event {
     /// A section with at least one table.
     Section(Section),
+    /// A summary table (KB 832017's closing table): its rows repeat the per-service tables, or
+    /// add rows found in none, under the service each row names.
+    Summary(Table),
     /// An irregularity outside any section.
     Anomaly(Anomaly),
     /// A structural problem outside any section (a table with no title).
@@ -153,7 +156,7 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
     /// Settles a held heading before `block`: a caption where a table follows, else a section's title.
     fn settle_held(&mut self, block: &Block) {
         let Some((level, text)) = self.held.take() else { return };
-        if matches!(block, Block::Table(t) if t.not_loaded().is_none()) {
+        if matches!(block, Block::Table(t) if t.is_port_table()) {
             self.pending.push(Pending::new(text, Role::Caption));
         } else {
             self.start_section(level, text);
@@ -173,9 +176,15 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
     }
 
     fn on_table(&mut self, table: Table) {
+        if matches!(table.kind(), TableKind::Summary(_)) {
+            // Judged once the per-service tables are normalized: it neither makes a section nor
+            // joins one.
+            self.out.push_back(Ok(Event::Summary(table)));
+            return;
+        }
         if let Some(anomaly) = table.not_loaded() {
-            // A summary or unrecognized table is ledgered where it stands: it neither makes a
-            // section nor joins one, nor does it make its heading a section that owns tables.
+            // A table that holds no ports is ledgered where it stands: it neither makes a section
+            // nor joins one, nor does it make its heading a section that owns tables.
             self.out.push_back(Ok(Event::Anomaly(anomaly)));
             return;
         }
