@@ -159,10 +159,14 @@ fn check_section(n: &NormalizedSection, last_line: u32) {
     for rule in &n.rules {
         assert!(!rule.application_protocol.is_empty());
         assert!((1..=last_line).contains(&rule.line), "rule line {} of {last_line}", rule.line);
-        // A port needs a transport with ports, or none named; a TCP or UDP rule may lack a port
-        // (`Any`, `n/a` on real pages).
-        if let Some((low, high)) = rule.port.range {
-            assert!(rule.transport.is_none_or(|t| t.has_ports()) && low <= high, "{rule:?}");
+        // A port only for a transport with ports (or none named); TCP or UDP may go without one
+        // where the page says so (`n/a`, `Any`), as kind `none`.
+        match rule.port.range {
+            Some((low, high)) => assert!(rule.transport.is_none_or(|t| t.has_ports()) && low <= high, "{rule:?}"),
+            None => assert_eq!(rule.port.kind, kbingest::normalize::PortKind::None, "{rule:?}"),
+        }
+        if let Some((low, high)) = rule.context.source_ports {
+            assert!(low <= high, "{rule:?}");
         }
     }
     for a in &n.anomalies {

@@ -33,6 +33,8 @@ static TRANSPORT_FIRST: LazyLock<Regex> = LazyLock::new(|| {
 static TRANSPORT_LAST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(.*?\d)(?:\s*/\s*|\s+)((?:TCP|UDP)(?:\s*(?:/|and|,|\+)\s*(?:TCP|UDP))*)$").expect("valid regex")
 });
+static TRAILING_NOTE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(.+?)\s+((?:see\s+)?\*?notes?(?:\s+\d+\b.*)?)$").expect("valid regex"));
 static PORT_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^ports?(?:\s+numbers?)?\s*:?\s+(\d.*)$").expect("valid regex"));
 
@@ -50,7 +52,7 @@ fn read_at(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) ->
     if depth >= DEEPEST {
         return Ok(None);
     }
-    for form in [footnote_mark, port_word, transport_named, label, remark] {
+    for form in [footnote_mark, trailing_note, port_word, transport_named, label, remark] {
         if let Some(values) = form(text, context, ledger, depth + 1) {
             return Ok(Some(values));
         }
@@ -100,7 +102,17 @@ fn dynamic_word(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read 
 
 fn no_port(text: &str, _: &PortContext, _: &mut Ledger) -> Read {
     // Ledgered by the row, which knows whether the transport has ports.
-    if means_no_port(text) { one(text, PortSpec::NONE) } else { Ok(None) }
+    if means_no_port(text) {
+        return one(text, PortSpec::NONE);
+    }
+    // `see comments`, `see below`: the port is given elsewhere, in words; the words are the note.
+    let lower = text.to_ascii_lowercase();
+    if lower.starts_with("see ") && !lower.bytes().any(|b| b.is_ascii_digit()) && text.len() < 40 {
+        let mut value = PortValue::new(text, PortSpec::NONE);
+        value.notes.push(text.to_string());
+        return Ok(Some(vec![value]));
+    }
+    Ok(None)
 }
 
 fn icmp_name(text: &str, _: &PortContext, ledger: &mut Ledger) -> Read {
@@ -168,6 +180,22 @@ fn footnote_mark(text: &str, context: &PortContext, ledger: &mut Ledger, depth: 
     ledger.append(&mut inner);
     let mark = mark.trim_start_matches('\\').to_string();
     values.iter_mut().for_each(|v| v.notes.push(mark.clone()));
+    Some(values)
+}
+
+/// `1433 Note 2 Alternate port available` (a superscript note rendered as words): kept in the note.
+fn trailing_note(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) -> Option<Vec<PortValue>> {
+    let caps = TRAILING_NOTE.captures(text)?;
+    let (port, note) = (caps.get(1)?.as_str(), caps.get(2)?.as_str().trim());
+    let (mut values, mut inner) = peeled(text, port, context, depth, ledger.line())?;
+    ledger.note(
+        AnomalyKind::PortRemark,
+        text,
+        Some(port.trim().to_string()),
+        format!("The note \"{note}\" after the port was dropped from the port and kept in the note."),
+    );
+    ledger.append(&mut inner);
+    values.iter_mut().for_each(|v| v.notes.push(note.to_string()));
     Some(values)
 }
 

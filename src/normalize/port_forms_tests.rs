@@ -89,6 +89,10 @@ fn footnote_marks_and_qualifiers_are_kept_in_the_note() {
     let (got, kinds) = read("1433 (default)");
     assert_eq!((got.unwrap()[0].3.clone(), kinds), (vec!["default".to_string()], vec![AnomalyKind::PortRemark]));
     assert_eq!(read("9 (Note 2 Alternate port available)").0.unwrap()[0].3, vec!["Note 2 Alternate port available"]);
+    assert_eq!(read("1433 Note 2 Alternate port available").0.unwrap()[0].3, vec!["Note 2 Alternate port available"]);
+    assert_eq!(read("see comments").0.unwrap()[0].3, vec!["see comments"]);
+    assert_eq!(read("DYNAMIC Note 6").0.unwrap()[0].3, vec!["Note 6"]);
+    assert_eq!(read("443 *Note").0.unwrap()[0].3, vec!["*Note"]);
 }
 
 #[test]

@@ -48,7 +48,8 @@ pub struct RuleContext {
 pub(super) struct RowText {
     pub line: u32,
     pub application: String,
-    /// The protocol cell and its line; `None` where the table has no protocol column.
+    /// The protocol cell (line breaks kept) and its line; `None` where the table has no protocol
+    /// column.
     pub protocol: Option<(String, u32)>,
     pub ports: Vec<PortCell>,
     /// Where the row has no port cell: its words, and the problem if it turns out to need one.
@@ -136,7 +137,8 @@ fn read_cells(
             title.to_string()
         }
     };
-    let protocol = cells.transport.map(|c| (text::one_line(read_cell(c, "protocol cell", ledger)), c.line));
+    // Line breaks stay: they separate the cell's values (`HTTPS<br/>TCP`).
+    let protocol = cells.transport.map(|c| (read_cell(c, "protocol cell", ledger), c.line));
     let mut ports = Vec::new();
     if let Some(start) = cells.port {
         let mut text = read_cell(start, "port cell", ledger);
@@ -182,10 +184,14 @@ fn rule_context(cells: &RowCells<'_>, options: &NormalizeOptions, ledger: &mut L
         context.source_ports = client_ports(&words, options, ledger);
     }
     context.notes.extend(cells.group.map(|g| text::collapse_whitespace(&g.text)));
-    for note in &cells.notes {
-        context.notes.extend(words_of(Some(note), "note", ledger));
-    }
-    context.row_cells = Some(row_cells(&cells.all));
+    // Notes are kept as the page words them (footnote marks included), like description
+    // paragraphs: white space collapsed, nothing removed, so nothing to ledger.
+    let notes = cells.notes.iter().map(|n| text::collapse_whitespace(&n.text)).filter(|n| !n.is_empty());
+    context.notes.extend(notes);
+    // A table of only the three regular columns loses nothing: its cells are the rule's columns.
+    let regular =
+        cells.all.len() == 3 && cells.application.is_some() && cells.transport.is_some() && cells.port.is_some();
+    context.row_cells = (!regular).then(|| row_cells(&cells.all));
     context
 }
 

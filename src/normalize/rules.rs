@@ -4,6 +4,7 @@
 use super::ledger::Ledger;
 use super::port::{self, PortContext, PortKind, PortSpec, PortValue};
 use super::row::{PortCell, RowText, Unreadable};
+use super::text;
 use super::transport::{self, Transport};
 use super::words::{means_any_port, means_no_port};
 use super::{NormalizeOptions, NormalizedSection, PortRule};
@@ -16,9 +17,10 @@ pub(super) fn build_rules(
     options: &NormalizeOptions,
     ledger: &mut Ledger,
 ) -> Result<Vec<PortRule>, Unreadable> {
-    let (transport_raw, protocol_line) = row.protocol.clone().unwrap_or((String::new(), row.line));
-    let protocol = transport::parse_transport(&transport_raw, &row.application, ledger)
+    let (protocol_cell, protocol_line) = row.protocol.clone().unwrap_or((String::new(), row.line));
+    let protocol = transport::parse_transport(&protocol_cell, &row.application, ledger)
         .map_err(|message| (protocol_line, message))?;
+    let transport_raw = text::one_line(protocol_cell);
     let context = PortContext { application: &row.application, dynamic_range: options.dynamic_range };
     let mut rules = Vec::new();
     let missing;

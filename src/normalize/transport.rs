@@ -188,6 +188,11 @@ pub fn parse_transport(cell: &str, application: &str, ledger: &mut Ledger) -> Re
     let mut found: Vec<(Transport, bool)> = Vec::new();
     let mut others = Vec::new();
     for token in &tokens {
+        // An application protocol is no typo: `RPC` is one edit from `TCP`, but means RPC.
+        if let (None, Some(implied)) = (Transport::from_name(token), super::words::application_transport(token)) {
+            others.push(Other::Application(token, implied));
+            continue;
+        }
         match read_token(token, ledger) {
             Some((t, carried)) => {
                 if carried {
@@ -195,18 +200,13 @@ pub fn parse_transport(cell: &str, application: &str, ledger: &mut Ledger) -> Re
                 }
                 found.push((t, carried));
             }
-            None => match super::words::application_transport(token) {
-                Some(implied) => others.push(Other::Application(token, implied)),
-                // One word that is neither a transport nor an application protocol is a mistake
-                // (`XTP`); several words are a description (`remote procedure call`).
-                None if !token.contains(' ') => {
-                    let within = if *token == cell { String::new() } else { format!(" in \"{cell}\"") };
-                    return Err(format!(
-                        "unknown protocol \"{token}\"{within}: expected TCP, UDP, GRE, ESP, AH or ICMP"
-                    ));
-                }
-                None => others.push(Other::Words(token)),
-            },
+            // Several words are a description (`remote procedure call`).
+            None if token.contains(' ') => others.push(Other::Words(token)),
+            // One word that is neither a transport nor an application protocol is a mistake (`XTP`).
+            None => {
+                let within = if *token == cell { String::new() } else { format!(" in \"{cell}\"") };
+                return Err(format!("unknown protocol \"{token}\"{within}: expected TCP, UDP, GRE, ESP, AH or ICMP"));
+            }
         }
     }
     let mut transports: Vec<Transport> = found.iter().filter(|(_, carried)| !carried).map(|(t, _)| *t).collect();
