@@ -41,7 +41,7 @@ fn a_page_or_markdown_without_a_port_table_is_refused() {
         &[],
         &[
             "shop.html: holds no port table (read as html, UTF-8)",
-            "a <table> whose header row names Application protocol",
+            "a <table> whose header row names its ports",
         ],
     );
     let summary_only = b"# Ports\n\n|Port|Protocol|Application protocol|System service name|\n|---|---|---|---|\n|53|UDP|DNS|DNS Server|\n";
@@ -51,7 +51,7 @@ fn a_page_or_markdown_without_a_port_table_is_refused() {
         &[],
         &[
             "summary.md: holds no port table (read as markdown, UTF-8)",
-            "a pipe table headed `|Application protocol|Protocol|Ports|`",
+            "a pipe table whose header names its ports",
         ],
     );
 }
