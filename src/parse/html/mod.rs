@@ -19,7 +19,7 @@ use scraper::{ElementRef, Node};
 use std::collections::HashMap;
 
 /// The level given to a title that is a bold paragraph: below the `h1`-`h4` document structure.
-const BOLD_TITLE_LEVEL: u8 = 5;
+pub const BOLD_TITLE_LEVEL: u8 = 5;
 
 /// Reads a page into blocks. `path` names the page in an error.
 pub fn html_blocks(source: &str, path: &str) -> Result<Vec<Block>> {
@@ -33,6 +33,17 @@ pub fn html_blocks(source: &str, path: &str) -> Result<Vec<Block>> {
             "this does not look like a knowledge-base page; check the file",
         )
     })?;
+    // A page whose body has no heading at all is titled by its `<title>`: the first paragraph, so
+    // that the section finder weighs it like any title line.
+    if !reader.blocks.iter().any(|b| matches!(b, Block::Heading { .. }))
+        && let Ok(selector) = scraper::Selector::parse("head > title")
+        && let Some(title) = page.html.select(&selector).next()
+    {
+        let text = lines(&title.text().collect::<String>()).join(" ");
+        if !text.is_empty() {
+            reader.blocks.insert(0, Block::Paragraph(Located::new(reader.line(title), text)));
+        }
+    }
     Ok(reader.blocks)
 }
 
