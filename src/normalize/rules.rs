@@ -1,6 +1,7 @@
 //! Steps two and three of a row: one rule per transport of each value of its port cells, and each
 //! rule once per section.
 
+use super::elsewhere;
 use super::ledger::Ledger;
 use super::port::{self, PortContext, PortKind, PortSpec, PortValue};
 use super::row::{PortCell, RowText, Unreadable};
@@ -52,7 +53,20 @@ pub(super) fn build_rules(
             }
             continue;
         }
-        let values = port::parse_ports(&cell.text, &context, ledger).map_err(|message| (cell.line, message))?;
+        let mut values = port::parse_ports(&cell.text, &context, ledger).map_err(|message| (cell.line, message))?;
+        if let [only] = &values[..]
+            && only.spec.kind == PortKind::None
+            && elsewhere::refers_elsewhere(&only.raw)
+            && let Some(found) = elsewhere::ports_in_notes(&only.raw, &row.context.notes)
+        {
+            let ports: Vec<String> = found.iter().map(|v| v.spec.describe()).collect();
+            let message = format!(
+                "The port cell refers to the row's remarks; the {} port(s) named there were loaded.",
+                ports.len()
+            );
+            ledger.note(AnomalyKind::PortsInNote, only.raw.clone(), Some(ports.join(", ")), message);
+            values = found;
+        }
         for value in &values {
             let transports: Vec<Option<Transport>> = if !value.transports.is_empty() {
                 value.transports.iter().copied().map(Some).collect()
