@@ -160,33 +160,49 @@ pub fn parse_ports(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Re
         ledger.append(&mut notes);
         return Ok(values);
     }
-    let parts = split_values(cell);
-    let mut values: Vec<PortValue> = Vec::new();
-    let mut notes = Ledger::new(ledger.line());
-    let mut all_read = true;
-    for part in &parts {
-        match read_part(part, context, &mut notes)? {
-            Some(found) => values.extend(found),
-            None => all_read = false,
-        }
-    }
-    if all_read && values.len() > 1 {
-        // `53,1024-65535/TCP/UDP`: a transport written once, after the last value, is every value's.
-        for i in (0..values.len().saturating_sub(1)).rev() {
-            if values[i].transports.is_empty() {
-                values[i].transports = values[i + 1].transports.clone();
-            }
-        }
-        ledger.note(
-            AnomalyKind::MultiplePorts,
-            cell.replace('\n', " / "),
-            Some(values.iter().map(|v| v.spec.describe()).collect::<Vec<_>>().join(", ")),
-            format!("The port cell holds {} values; one row each.", values.len()),
-        );
-        ledger.append(&mut notes);
+    if let Some(values) = several_values(cell, context, ledger)? {
         return Ok(values);
     }
-    // A sentence that names its ports: "The default HTTP port is TCP 80, and ...".
+    if let Some(values) = ports_in_sentence(cell, ledger)? {
+        return Ok(values);
+    }
+    Err(format!(
+        "unreadable port \"{}\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a",
+        cell.replace('\n', " / ")
+    ))
+}
+
+/// A cell of several values, each readable: one row each.
+fn several_values(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Result<Option<Vec<PortValue>>, String> {
+    let mut values: Vec<PortValue> = Vec::new();
+    let mut notes = Ledger::new(ledger.line());
+    for part in split_values(cell) {
+        match read_part(part, context, &mut notes)? {
+            Some(found) => values.extend(found),
+            None => return Ok(None),
+        }
+    }
+    if values.len() < 2 {
+        return Ok(None);
+    }
+    // `53,1024-65535/TCP/UDP`: a transport written once, after the last value, is every value's.
+    for i in (0..values.len() - 1).rev() {
+        if values[i].transports.is_empty() {
+            values[i].transports = values[i + 1].transports.clone();
+        }
+    }
+    ledger.note(
+        AnomalyKind::MultiplePorts,
+        cell.replace('\n', " / "),
+        Some(values.iter().map(|v| v.spec.describe()).collect::<Vec<_>>().join(", ")),
+        format!("The port cell holds {} values; one row each.", values.len()),
+    );
+    ledger.append(&mut notes);
+    Ok(Some(values))
+}
+
+/// A sentence that names its ports: "The default HTTP port is TCP 80, and ...".
+fn ports_in_sentence(cell: &str, ledger: &mut Ledger) -> Result<Option<Vec<PortValue>>, String> {
     let mut values = Vec::new();
     for caps in IN_SENTENCE.captures_iter(cell) {
         let port = port_number(&caps[2])?;
@@ -194,19 +210,16 @@ pub fn parse_ports(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Re
         value.transports.extend(Transport::from_name(&caps[1]));
         values.push(value);
     }
-    if !values.is_empty() {
-        ledger.note(
-            AnomalyKind::PortInSentence,
-            cell.replace('\n', " / "),
-            Some(values.iter().map(|v| v.raw.clone()).collect::<Vec<_>>().join(", ")),
-            format!("The port cell is a sentence; the {} port(s) it names were loaded.", values.len()),
-        );
-        return Ok(values);
+    if values.is_empty() {
+        return Ok(None);
     }
-    Err(format!(
-        "unreadable port \"{}\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a",
-        cell.replace('\n', " / ")
-    ))
+    ledger.note(
+        AnomalyKind::PortInSentence,
+        cell.replace('\n', " / "),
+        Some(values.iter().map(|v| v.raw.clone()).collect::<Vec<_>>().join(", ")),
+        format!("The port cell is a sentence; the {} port(s) it names were loaded.", values.len()),
+    );
+    Ok(Some(values))
 }
 
 #[cfg(test)]

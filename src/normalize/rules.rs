@@ -23,7 +23,6 @@ pub(super) fn build_rules(
         .map_err(|message| (protocol_line, message))?;
     let transport_raw = text::one_line(protocol_cell);
     let context = PortContext { application: &row.application, dynamic_range: options.dynamic_range };
-    let mut rules = Vec::new();
     let missing;
     let ports: &[PortCell] = match (&row.ports[..], &row.cut_short) {
         ([], Some((raw, short))) => {
@@ -37,47 +36,13 @@ pub(super) fn build_rules(
         }
         (ports, _) => ports,
     };
-    let mut unspecified = Vec::new();
+    let (mut rules, mut unspecified) = (Vec::new(), Vec::new());
     for cell in ports {
-        if let Some(t) = cell.transport
-            && means_no_port(&cell.text)
-        {
-            if !cell.text.trim().is_empty() {
-                let message = format!(
-                    "The {} column says \"{}\": {} is not used; no rule for it.",
-                    t.name(),
-                    cell.text,
-                    t.name()
-                );
-                ledger.note(AnomalyKind::PortNotUsed, cell.text.clone(), None, message);
-            }
-            continue;
-        }
-        let mut values = port::parse_ports(&cell.text, &context, ledger).map_err(|message| (cell.line, message))?;
-        if let [only] = &values[..]
-            && only.spec.kind == PortKind::None
-            && elsewhere::refers_elsewhere(&only.raw)
-            && let Some(found) = elsewhere::ports_in_notes(&only.raw, &row.context.notes)
-        {
-            let ports: Vec<String> = found.iter().map(|v| v.spec.describe()).collect();
-            let message = format!(
-                "The port cell refers to the row's remarks; the {} port(s) named there were loaded.",
-                ports.len()
-            );
-            ledger.note(AnomalyKind::PortsInNote, only.raw.clone(), Some(ports.join(", ")), message);
-            values = found;
-        }
-        for value in &values {
-            let transports: Vec<Option<Transport>> = if !value.transports.is_empty() {
-                value.transports.iter().copied().map(Some).collect()
-            } else if let Some(t) = cell.transport {
-                vec![Some(t)]
-            } else if !protocol.transports.is_empty() {
-                protocol.transports.iter().copied().map(Some).collect()
-            } else {
+        for value in &values_of(cell, row, &context, ledger)? {
+            let transports = transports_of(value, cell, &protocol.transports);
+            if transports == [None] {
                 unspecified.push(value.raw.clone());
-                vec![None]
-            };
+            }
             for t in transports {
                 check_ports(t, value, cell, row.line, ledger)?;
                 rules.push(rule(row, t, value, &transport_raw, &protocol.notes));
@@ -90,6 +55,52 @@ pub(super) fn build_rules(
         ledger.note(AnomalyKind::TransportUnspecified, raw, None, message);
     }
     Ok(rules)
+}
+
+/// The values of one port cell; none for a transport column that says the transport is not used.
+fn values_of(
+    cell: &PortCell,
+    row: &RowText,
+    context: &PortContext,
+    ledger: &mut Ledger,
+) -> Result<Vec<PortValue>, Unreadable> {
+    if let Some(t) = cell.transport
+        && means_no_port(&cell.text)
+    {
+        if !cell.text.trim().is_empty() {
+            let (name, said) = (t.name(), &cell.text);
+            let message = format!("The {name} column says \"{said}\": {name} is not used; no rule for it.");
+            ledger.note(AnomalyKind::PortNotUsed, said.clone(), None, message);
+        }
+        return Ok(Vec::new());
+    }
+    let values = port::parse_ports(&cell.text, context, ledger).map_err(|message| (cell.line, message))?;
+    if let [only] = &values[..]
+        && only.spec.kind == PortKind::None
+        && elsewhere::refers_elsewhere(&only.raw)
+        && let Some(found) = elsewhere::ports_in_notes(&only.raw, &row.context.notes)
+    {
+        let ports: Vec<String> = found.iter().map(|v| v.spec.describe()).collect();
+        let message =
+            format!("The port cell refers to the row's remarks; the {} port(s) named there were loaded.", ports.len());
+        ledger.note(AnomalyKind::PortsInNote, only.raw.clone(), Some(ports.join(", ")), message);
+        return Ok(found);
+    }
+    Ok(values)
+}
+
+/// A value's transports: those its words name, else its column's, else the protocol cell's, else
+/// none (`[None]`: the page does not say).
+fn transports_of(value: &PortValue, cell: &PortCell, protocol: &[Transport]) -> Vec<Option<Transport>> {
+    if !value.transports.is_empty() {
+        value.transports.iter().copied().map(Some).collect()
+    } else if let Some(t) = cell.transport {
+        vec![Some(t)]
+    } else if !protocol.is_empty() {
+        protocol.iter().copied().map(Some).collect()
+    } else {
+        vec![None]
+    }
 }
 
 /// The rule of one transport of one value.
