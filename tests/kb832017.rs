@@ -186,8 +186,8 @@ fn every_normalization_is_ledgered() {
             ["empty_row", "59"],
             // Besides the cells' marks, those of the footnotes below the tables, now attached to
             // the rows they mark (and their links).
-            ["footnote_mark", "89"],
-            ["inline_markup", "91"],
+            ["footnote_mark", "52"],
+            ["inline_markup", "73"],
             ["missing_cell", "1"],
             ["missing_system_service_name", "3"],
             ["multiple_ports", "19"],
