@@ -4,7 +4,7 @@
 use super::elsewhere;
 use super::ledger::Ledger;
 use super::port::{self, PortContext, PortKind, PortSpec, PortValue};
-use super::row::{PortCell, RowText, Unreadable};
+use super::row::{ClientPorts, PortCell, RowText, Unreadable};
 use super::text;
 use super::transport::{self, Transport};
 use super::words::{means_any_port, means_no_port};
@@ -48,6 +48,9 @@ pub(super) fn build_rules(
                 rules.push(rule(row, t, value, &transport_raw, &protocol.notes));
             }
         }
+    }
+    if !row.client_ports.is_empty() {
+        rules = rules.into_iter().flat_map(|rule| with_client_ports(rule, row)).collect();
     }
     if !unspecified.is_empty() {
         let raw = unspecified.join(" / ");
@@ -101,6 +104,22 @@ fn transports_of(value: &PortValue, cell: &PortCell, protocol: &[Transport]) -> 
     } else {
         vec![None]
     }
+}
+
+/// A rule once per client port range of its transport (`1024-65535/TCP` for a TCP rule; a range
+/// naming no transport is every transport's).
+fn with_client_ports(rule: PortRule, row: &RowText) -> Vec<PortRule> {
+    let fits = |c: &&ClientPorts| c.transports.is_empty() || rule.transport.is_some_and(|t| c.transports.contains(&t));
+    let ranges: Vec<(u16, u16)> = row.client_ports.iter().filter(fits).map(|c| c.range).collect();
+    let ranges = if ranges.is_empty() { row.client_ports.iter().map(|c| c.range).collect() } else { ranges };
+    ranges
+        .into_iter()
+        .map(|range| {
+            let mut rule = rule.clone();
+            rule.context.source_ports = Some(range);
+            rule
+        })
+        .collect()
 }
 
 /// The rule of one transport of one value.

@@ -51,9 +51,14 @@ static NOTE_MARK: LazyLock<Regex> =
 /// `footnote_mark` note naming `what`, and white space collapsed. Line breaks inside
 /// the text (several values in one cell) are kept as `\n` between cleaned parts.
 pub fn clean(text: &str, what: &str, ledger: &mut Ledger) -> String {
+    clean_keeping_marks(text, what, ledger).0
+}
+
+/// [`clean`], returning the footnote marks it removed too (for a rule's note).
+pub fn clean_keeping_marks(text: &str, what: &str, ledger: &mut Ledger) -> (String, Vec<String>) {
     // No footnote marks are possible without `(` or a non-ASCII character.
     if is_single_spaced_ascii(text) && !text.contains('(') {
-        return text.to_string();
+        return (text.to_string(), Vec::new());
     }
     let parts: Vec<String> = text.split('\n').map(collapse_whitespace).filter(|p| !p.is_empty()).collect();
     let joined = parts.join("\n");
@@ -69,7 +74,7 @@ pub fn clean(text: &str, what: &str, ledger: &mut Ledger) -> String {
         marks.insert(0, superscripts);
     }
     if marks.is_empty() {
-        return joined;
+        return (joined, marks);
     }
     let stripped: Vec<String> = joined
         .split('\n')
@@ -85,7 +90,7 @@ pub fn clean(text: &str, what: &str, ledger: &mut Ledger) -> String {
         Some(cleaned.replace('\n', " / ")),
         format!("Footnote mark(s) {} removed from the {what}.", marks.join(" ")),
     );
-    cleaned
+    (cleaned, marks)
 }
 
 /// Ledgers the inline markup the format's reader removed from `located`, if it removed any (at the
