@@ -96,6 +96,8 @@ pub enum AnomalyKind {
     UnreadCell,
     /// A port cell that refers to the row's remarks (`see comments`), which name the ports.
     PortsInNote,
+    /// An arrow beside the port (`443 --->`), loaded as the rule's direction.
+    DirectionArrow,
 }
 
 impl AnomalyKind {
@@ -147,6 +149,7 @@ impl AnomalyKind {
         AnomalyKind::ApplicationFromTitle,
         AnomalyKind::UnreadCell,
         AnomalyKind::PortsInNote,
+        AnomalyKind::DirectionArrow,
     ];
 
     /// The stable name stored in `anomalies.kind`.
@@ -199,6 +202,7 @@ impl AnomalyKind {
             ApplicationFromTitle => "application_from_title",
             UnreadCell => "unread_cell",
             PortsInNote => "ports_in_note",
+            DirectionArrow => "direction_arrow",
         }
     }
 
@@ -266,6 +270,7 @@ impl AnomalyKind {
             ApplicationFromTitle => "A row without an application protocol; loaded under the section title.",
             UnreadCell => "A direction or client port cell that is neither; loaded as NULL and kept in row_cells.",
             PortsInNote => "A port cell referring to the row's remarks (see comments); the ports they list are loaded.",
+            DirectionArrow => "An arrow beside the port (e.g. 443 --->); loaded as the rule's direction.",
         }
     }
 }
@@ -318,6 +323,6 @@ mod tests {
     fn all_lists_every_kind() {
         // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
         // against the highest discriminant.
-        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::PortsInNote as usize + 1);
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::DirectionArrow as usize + 1);
     }
 }

@@ -5,6 +5,7 @@
 use super::ledger::Ledger;
 use super::port_forms::read_value;
 use super::transport::Transport;
+use super::words::Direction;
 use crate::anomaly::AnomalyKind;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -71,12 +72,21 @@ pub struct PortValue {
     pub notes: Vec<String>,
     /// The ICMP message type the words name (`Echo`: 8).
     pub icmp_type: Option<u8>,
+    /// The direction an arrow beside the port gives (`443 --->`).
+    pub direction: Option<Direction>,
 }
 
 impl PortValue {
     /// A value of `raw` with these ports and nothing else said.
     pub fn new(raw: &str, spec: PortSpec) -> PortValue {
-        PortValue { raw: raw.to_string(), spec, transports: Vec::new(), notes: Vec::new(), icmp_type: None }
+        PortValue {
+            raw: raw.to_string(),
+            spec,
+            transports: Vec::new(),
+            notes: Vec::new(),
+            icmp_type: None,
+            direction: None,
+        }
     }
 }
 
@@ -103,6 +113,19 @@ pub fn port_number(digits: &str) -> Result<u16, String> {
         .filter(|&n| n <= 65535)
         .map(|n| n as u16)
         .ok_or_else(|| format!("port {digits} is out of range: expected a number from 0 to 65535"))
+}
+
+/// The cell with HTML a text page may carry literally read as what it stands for: `&nbsp;` as a
+/// space, `<br>` as a line break.
+fn tidy(cell: &str) -> std::borrow::Cow<'_, str> {
+    if !cell.contains('&') && !cell.contains('<') {
+        return std::borrow::Cow::Borrowed(cell);
+    }
+    let mut tidied = cell.replace("&nbsp;", " ").replace("&#160;", " ");
+    for br in ["<br>", "<br/>", "<br />", "<BR>"] {
+        tidied = tidied.replace(br, "\n");
+    }
+    std::borrow::Cow::Owned(tidied)
 }
 
 /// The parts of a cell holding several values: one per line break, `;` or `,` (outside
@@ -151,10 +174,11 @@ fn read_part(part: &str, context: &PortContext, ledger: &mut Ledger) -> Result<O
 
 /// Reads a port cell into one or more values, ledgering every form beyond a single number.
 pub fn parse_ports(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Result<Vec<PortValue>, String> {
-    let cell = cell.trim();
     if cell.len() > LONGEST_CELL {
         return Err(format!("port cell of {} characters: expected a port number, a range or a short list", cell.len()));
     }
+    let tidied = tidy(cell);
+    let cell = tidied.trim();
     let mut notes = Ledger::new(ledger.line());
     if let Some(values) = read_value(cell, context, &mut notes)? {
         ledger.append(&mut notes);

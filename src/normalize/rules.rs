@@ -8,7 +8,7 @@ use super::row::{ClientPorts, PortCell, RowText, Unreadable};
 use super::text;
 use super::transport::{self, Transport};
 use super::words::{means_any_port, means_no_port};
-use super::{NormalizeOptions, NormalizedSection, PortRule};
+use super::{NormalizeOptions, NormalizedSection, PortRule, RuleContext};
 use crate::anomaly::AnomalyKind;
 use std::collections::HashMap;
 
@@ -141,7 +141,7 @@ fn rule(
         line: row.line,
         icmp_type: value.icmp_type.filter(|_| t == Some(Transport::Icmp)),
         note: (!notes.is_empty()).then(|| notes.join("; ")),
-        context: row.context.clone(),
+        context: RuleContext { direction: value.direction.or(row.context.direction), ..row.context.clone() },
     }
 }
 

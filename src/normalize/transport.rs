@@ -308,6 +308,27 @@ mod tests {
     }
 
     #[test]
+    fn words_beside_the_transport_and_application_protocols() {
+        let cell = |c: &str| parse_transport(c, "x", &mut Ledger::new(1)).unwrap();
+        assert_eq!(cell("TCP (TLS)"), ProtocolCell { transports: vec![Transport::Tcp], notes: vec!["TLS".into()] });
+        assert_eq!(cell("HTTPS\nTCP").transports, [Transport::Tcp]);
+        assert_eq!(cell("DCOM and remote procedure call (RPC)").transports, [Transport::Tcp]);
+        assert_eq!(cell("UDP and TCP").transports, [Transport::Udp, Transport::Tcp]);
+        assert_eq!(cell("TCP, UDP").transports, [Transport::Tcp, Transport::Udp]);
+        assert_eq!(cell("RPC").transports, [Transport::Tcp]);
+        assert_eq!(cell("DNS").transports, []);
+        assert_eq!(cell("TCP - Client and device retrieval of root certificate").transports, [Transport::Tcp]);
+        assert_eq!(parse("HTTPS", "x"), (Ok(vec![Transport::Tcp]), vec![AnomalyKind::TransportFromApplication]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_protocol_cell_is_read_or_refused(cell in "[A-Za-z/(), +&\n-]{0,40}") {
+            let _ = parse_transport(&cell, "x", &mut Ledger::new(1));
+        }
+    }
+
+    #[test]
     fn protocol_numbers_are_iana() {
         let numbers: Vec<u8> = Transport::ALL.iter().map(|t| t.ip_protocol()).collect();
         assert_eq!(numbers, [6, 17, 47, 50, 51, 1]);

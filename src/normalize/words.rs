@@ -192,6 +192,13 @@ mod tests {
         assert_eq!(application_transport("XTP"), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_words_are_read_or_not(text in "\\PC{0,40}") {
+            let _ = (read_direction(&text), means_dynamic(&text), icmp_message(&text), means_no_port(&text));
+        }
+    }
+
     #[test]
     fn directions_and_arrows() {
         assert_eq!(read_direction("Inbound"), Some(Direction::Inbound));
