@@ -184,8 +184,6 @@ fn every_normalization_is_ledgered() {
             ["duplicate_row", "1"],
             ["dynamic_port", "37"],
             ["empty_row", "59"],
-            // Besides the cells' marks, those of the footnotes below the tables, now attached to
-            // the rows they mark (and their links).
             ["footnote_mark", "52"],
             ["inline_markup", "73"],
             ["missing_cell", "1"],

@@ -154,3 +154,14 @@ fn table_in_table() {
     let (rules, _dir) = shape("table_in_table.html");
     assert_eq!(rules, ["DNS Server|DNS|UDP|53|53|7", "DNS Server|DNS|TCP|53|53|8"]);
 }
+
+#[test]
+fn html_table_in_markdown() {
+    // A Markdown page that writes its table in HTML: the HTML reader reads it, at the file's lines.
+    let (rules, dir) = shape("html_table_in_markdown.md");
+    assert_eq!(
+        rules,
+        ["Management server|SDK service|TCP|5724|5724|9", "Management server|Web console|TCP|443|443|10"]
+    );
+    assert_eq!(scalar::<String>(&db(&dir), "SELECT note FROM port_rules WHERE source_line = 9"), "Console and agents");
+}

@@ -95,6 +95,27 @@ pub enum Block {
     Quirk(Anomaly),
 }
 
+impl Block {
+    /// Moves the block `by` lines down (a block read from a part of a file, such as an HTML block
+    /// in a Markdown page, to its lines in the whole file).
+    pub fn shift_lines(&mut self, by: u32) {
+        let shift = |located: &mut Located| located.line = located.line.saturating_add(by);
+        match self {
+            Block::Heading { text, .. } => shift(text),
+            Block::Paragraph(t) | Block::Caption(t) | Block::Note(t) => shift(t),
+            Block::Table(table) => {
+                table.line = table.line.saturating_add(by);
+                for row in &mut table.rows {
+                    row.line = row.line.saturating_add(by);
+                    row.cells.iter_mut().for_each(shift);
+                }
+                table.footnotes.iter_mut().for_each(shift);
+            }
+            Block::Quirk(anomaly) => anomaly.line = anomaly.line.saturating_add(by),
+        }
+    }
+}
+
 /// Tells the 1-based line of a byte offset in a text (whose lines end in `\n`).
 #[derive(Debug, Clone)]
 pub struct LineIndex {

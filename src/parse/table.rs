@@ -7,7 +7,7 @@ mod roles;
 mod rows;
 
 pub use roles::Role;
-pub use rows::{RowCells, TableRows, footnote_mark};
+pub use rows::{RowCells, TableRows, footnote_mark, split_footnotes};
 
 use super::Table;
 use crate::anomaly::{Anomaly, AnomalyKind};

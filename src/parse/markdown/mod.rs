@@ -6,9 +6,10 @@
 //! superscript words to a remark in parentheses (as in every format), `<br/>` in a table cell to a line break between values.
 //! Where markup was removed the element keeps its source, for normalization to ledger. What is in
 //! block quotes (`> [!NOTE]` notes) becomes [`Block::Note`]s, never titles or captions; code
-//! blocks, HTML blocks and the front matter (but for its `title:`, a level-1 heading) are not the
-//! article's text and are skipped.
+//! blocks, HTML blocks (but for the tables they hold, read by the HTML reader) and the front matter
+//! (but for its `title:`, a level-1 heading) are not the article's text and are skipped.
 
+use super::html::html_blocks;
 use super::words::{superscript, without_alert_marker};
 use super::{Block, LineIndex, Located, Table, TableRow};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -103,6 +104,8 @@ struct Reader<'a> {
     table: Option<TableBuild>,
     /// Whether the events are the front matter's.
     in_front_matter: bool,
+    /// An HTML block being collected (where it starts, its source), for the tables it may hold.
+    html: Option<(usize, String)>,
 }
 
 /// Reads a Markdown document into blocks.
@@ -118,6 +121,7 @@ pub fn markdown_blocks(source: &str) -> Vec<Block> {
         items: Vec::new(),
         table: None,
         in_front_matter: false,
+        html: None,
     };
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
         reader.event(event, range);
@@ -143,6 +147,24 @@ impl Reader<'_> {
                 }
             }
             offset += line.len();
+        }
+    }
+
+    /// The tables of an HTML block (a page that writes its tables in HTML), read as the HTML reader
+    /// reads them, at their lines in this file; the block's other text is not the article's.
+    fn html_tables(&mut self) {
+        let Some((start, html)) = self.html.take() else { return };
+        if !html.to_ascii_lowercase().contains("<table") {
+            return;
+        }
+        // A block nested too deep to read is skipped like any other HTML block.
+        let Ok(blocks) = html_blocks(&html, "") else { return };
+        let offset = self.line(start) - 1;
+        for mut block in blocks {
+            if matches!(block, Block::Table(_) | Block::Caption(_)) {
+                block.shift_lines(offset);
+                self.blocks.push(block);
+            }
         }
     }
 
@@ -191,10 +213,18 @@ impl Reader<'_> {
         if self.skipped > 0 {
             match event {
                 Event::Text(text) if self.in_front_matter => self.front_matter_title(&text, range.start),
+                Event::Html(html) => {
+                    if let Some((_, block)) = self.html.as_mut() {
+                        block.push_str(&html);
+                    }
+                }
                 Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => self.skipped += 1,
                 Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
                     self.skipped -= 1;
                     self.in_front_matter = false;
+                    if self.skipped == 0 {
+                        self.html_tables();
+                    }
                 }
                 _ => {}
             }
@@ -205,7 +235,11 @@ impl Reader<'_> {
                 self.skipped += 1;
                 self.in_front_matter = true;
             }
-            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock) => self.skipped += 1,
+            Event::Start(Tag::HtmlBlock) => {
+                self.skipped += 1;
+                self.html = Some((range.start, String::new()));
+            }
+            Event::Start(Tag::CodeBlock(_)) => self.skipped += 1,
             Event::Start(Tag::BlockQuote(_)) => self.quotes += 1,
             Event::End(TagEnd::BlockQuote(_)) => self.quotes = self.quotes.saturating_sub(1),
             Event::Start(Tag::Heading { .. }) => self.inline = Some(Inline::new(range)),

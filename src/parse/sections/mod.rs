@@ -9,7 +9,7 @@
 mod prelude;
 
 use super::label::system_service_label;
-use super::table::{TableKind, footnote_mark};
+use super::table::{TableKind, footnote_mark, split_footnotes};
 pub use super::words::is_title_like;
 use super::{Block, Located, Table};
 use crate::anomaly::{Anomaly, AnomalyKind};
@@ -163,16 +163,17 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
         }
     }
 
-    /// A paragraph: a footnote of the table just before it, or text waiting for a table.
-    fn on_paragraph(&mut self, text: Located) {
+    /// A paragraph or note: a footnote of the table just before it (it opens with a mark such as
+    /// `†` or `(*)`), or text waiting for a table.
+    fn on_paragraph(&mut self, text: Located, role: Role) {
         if self.after_table
             && footnote_mark(&text.text).is_some()
             && let Some(table) = self.current.as_mut().and_then(|s| s.tables.last_mut())
         {
-            table.footnotes.push(text);
+            table.footnotes.extend(split_footnotes(&text));
             return;
         }
-        self.pending.push(Pending::new(text, Role::Paragraph));
+        self.pending.push(Pending::new(text, role));
     }
 
     fn on_table(&mut self, table: Table) {
@@ -297,10 +298,13 @@ impl<B: Iterator<Item = Result<Block>>> Iterator for Sections<B> {
                         Block::Heading { level, text } => self.on_heading(level, text),
                         Block::Paragraph(text) => {
                             self.after_table = after_table;
-                            self.on_paragraph(text);
+                            self.on_paragraph(text, Role::Paragraph);
+                        }
+                        Block::Note(text) => {
+                            self.after_table = after_table;
+                            self.on_paragraph(text, Role::Note);
                         }
                         Block::Caption(text) => self.pending.push(Pending::new(text, Role::Caption)),
-                        Block::Note(text) => self.pending.push(Pending::new(text, Role::Note)),
                         Block::Table(table) => self.on_table(table),
                         Block::Quirk(anomaly) => self.out.push_back(Ok(Event::Anomaly(anomaly))),
                     }

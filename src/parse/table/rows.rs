@@ -87,10 +87,43 @@ fn is_superscript(c: char) -> bool {
 
 /// Whether a cell carries `mark` as a footnote mark (after a word, not as multiplication).
 fn marks(cell: &str, mark: &str) -> bool {
+    let is_mark = |c: char| matches!(c, '†' | '‡' | '*' | '§') || is_superscript(c);
     cell.match_indices(mark).any(|(i, _)| {
         let after = cell[i + mark.len()..].chars().next();
-        after.is_none_or(|c| c.is_whitespace() || c == ')' || c == ',') && !cell[..i].trim_end().is_empty()
+        let before = cell[..i].chars().next_back();
+        // `*` is not the mark of `**`'s footnote, nor `**` of `*`'s.
+        after.is_none_or(|c| (c.is_whitespace() || c == ')' || c == ',') && !is_mark(c))
+            && before.is_some_and(|c| !is_mark(c))
+            && !cell[..i].trim_end().is_empty()
     })
+}
+
+/// One paragraph of footnotes split into one per mark: `(*) ... (**) ...` is two footnotes.
+/// Only marks in parentheses, daggers and superscript digits open a footnote inside a paragraph
+/// (a bare `*` inside text is a wildcard as often as a mark).
+pub fn split_footnotes(text: &Located) -> Vec<Located> {
+    let t = text.text.as_str();
+    let mut starts = vec![0];
+    for (i, c) in t.char_indices().skip(1) {
+        let after_space = t[..i].ends_with(char::is_whitespace);
+        let opens = match c {
+            '(' => t[i + 1..]
+                .split_once(')')
+                .is_some_and(|(m, _)| !m.is_empty() && m.chars().all(|c| matches!(c, '*' | '†' | '‡'))),
+            '†' | '‡' => true,
+            c => is_superscript(c),
+        };
+        if after_space && opens {
+            starts.push(i);
+        }
+    }
+    starts.push(t.len());
+    starts
+        .windows(2)
+        .map(|w| t[w[0]..w[1]].trim())
+        .filter(|part| !part.is_empty())
+        .map(|part| Located { line: text.line, text: part.to_string(), markup: text.markup.clone() })
+        .collect()
 }
 
 impl Table {

@@ -126,3 +126,22 @@ fn footnotes_reach_the_rows_they_mark() {
     let ports: Vec<_> = rows.rows.iter().map(|r| r.port.unwrap().text.as_str()).collect();
     assert_eq!(ports, ["30000-32767", "10250"]);
 }
+
+#[test]
+fn footnotes_split_per_mark_and_reach_only_their_rows() {
+    let parts = split_footnotes(&Located::new(30, "(*) Customize this port. (**) Not needed for trusts."));
+    assert_eq!(
+        parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+        ["(*) Customize this port.", "(**) Not needed for trusts."]
+    );
+    assert_eq!(split_footnotes(&Located::new(1, "SSL (*.atp.azure.com) only")).len(), 1);
+    let mut t = with_rows(
+        &["Client Port(s)", "Server Port", "Service"],
+        &[&["1024-65535/TCP", "135/TCP", "RPC (*)"], &["1024-65535/TCP", "445/TCP", "SMB (**)"]],
+    );
+    t.footnotes = parts;
+    let TableKind::Ports(columns) = t.kind() else { panic!("not a port table") };
+    let rows = t.rows_by_role(&columns);
+    let notes: Vec<Vec<&str>> = rows.rows.iter().map(|r| r.notes.iter().map(|n| n.text.as_str()).collect()).collect();
+    assert_eq!(notes, [vec!["(*) Customize this port."], vec!["(**) Not needed for trusts."]]);
+}
