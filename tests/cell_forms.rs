@@ -138,6 +138,21 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "15 TCP 1024 65535 range NULL NULL NULL NULL NULL",
         ],
     ),
+    (
+        "words_arrows_and_names",
+        &[
+            "9 TCP 1025 5000 dynamic NULL NULL NULL NULL NULL",
+            "10 TCP NULL NULL none NULL NULL NULL NULL NULL",
+            "11 UDP 1433 1433 fixed NULL outbound NULL NULL NULL",
+            "11 UDP 1434 1434 fixed NULL outbound NULL NULL NULL",
+            "12 TCP 5723 5723 fixed NULL outbound NULL NULL NULL",
+            "12 TCP 5724 5724 fixed NULL outbound NULL NULL NULL",
+            "13 UDP 161 161 fixed NULL both NULL NULL NULL",
+            "13 UDP 162 162 fixed NULL both NULL NULL NULL",
+            "14 TCP 135 135 fixed NULL NULL NULL NULL *",
+            "15 TCP 5985 5985 fixed NULL NULL NULL NULL NULL",
+        ],
+    ),
 ];
 
 #[test]

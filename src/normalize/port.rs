@@ -210,10 +210,12 @@ fn several_values(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Res
         return Ok(None);
     }
     // `53,1024-65535/TCP/UDP`: a transport written once, after the last value, is every value's.
+    // So is an arrow after the last value (`5723, 5724 --->`).
     for i in (0..values.len() - 1).rev() {
         if values[i].transports.is_empty() {
             values[i].transports = values[i + 1].transports.clone();
         }
+        values[i].direction = values[i].direction.or(values[i + 1].direction);
     }
     ledger.note(
         AnomalyKind::MultiplePorts,

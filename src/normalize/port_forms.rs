@@ -7,7 +7,9 @@
 use super::ledger::Ledger;
 use super::port::{PortContext, PortKind, PortSpec, PortValue, port_number};
 use super::transport::Transport;
-use super::words::{icmp_message, means_dynamic, means_no_port, read_direction};
+use super::words::{
+    dynamic_in_words, icmp_message, means_dynamic, means_no_port, port_chosen_elsewhere, read_direction,
+};
 use crate::anomaly::AnomalyKind;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -90,7 +92,8 @@ fn number(text: &str, _: &PortContext, _: &mut Ledger) -> Read {
 }
 
 fn dynamic_word(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
-    if !means_dynamic(text) {
+    let sentence = !means_dynamic(text) && dynamic_in_words(text);
+    if !means_dynamic(text) && !sentence {
         return Ok(None);
     }
     let (low, high) = context.dynamic_range;
@@ -100,12 +103,18 @@ fn dynamic_word(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read 
         Some(format!("{low}-{high}")),
         format!("\"{text}\" means a port allocated at random from the dynamic range; loaded as dynamic {low}-{high}."),
     );
-    one(text, PortSpec { kind: PortKind::Dynamic, range: Some(context.dynamic_range) })
+    let mut value = PortValue::new(text, PortSpec { kind: PortKind::Dynamic, range: Some(context.dynamic_range) });
+    if sentence {
+        // The sentence names its transport in words: `The TCP port is a dynamic port ...`.
+        let words = text.split(|c: char| !c.is_ascii_alphanumeric());
+        value.transports = words.filter_map(Transport::from_name).filter(|t| t.has_ports()).take(1).collect();
+    }
+    Ok(Some(vec![value]))
 }
 
 fn no_port(text: &str, _: &PortContext, _: &mut Ledger) -> Read {
     // Ledgered by the row, which knows whether the transport has ports.
-    if means_no_port(text) {
+    if means_no_port(text) || port_chosen_elsewhere(text) {
         return one(text, PortSpec::NONE);
     }
     // `see comments`, `see below`: the port is given elsewhere, in words; the words are the note.

@@ -141,8 +141,18 @@ fn read_cells(
     ledger: &mut Ledger,
 ) -> Result<RowText, Unreadable> {
     let row = cells.row;
+    let mut marks = Vec::new();
     let application = match words_of(cells.application, "application protocol", ledger) {
-        Some(words) => words,
+        Some(words) => match text::trailing_mark(&words) {
+            Some((name, mark)) => {
+                let message =
+                    format!("Footnote mark(s) {mark} removed from the application protocol and kept in the note.");
+                ledger.note(AnomalyKind::FootnoteMark, words.clone(), Some(name.to_string()), message);
+                marks.push(mark.to_string());
+                name.to_string()
+            }
+            None => words,
+        },
         None => {
             let raw = cells.application.map_or(String::new(), |c| c.text.trim().to_string());
             let message = format!("The row names no application protocol; loaded under the section title \"{title}\".");
@@ -153,7 +163,6 @@ fn read_cells(
     // Line breaks stay: they separate the cell's values (`HTTPS<br/>TCP`).
     let protocol = cells.transport.map(|c| (read_cell(c, "protocol cell", ledger), c.line));
     let mut ports = Vec::new();
-    let mut marks = Vec::new();
     if let Some(start) = cells.port {
         let (mut text, removed) = read_cell_keeping_marks(start, "port cell", ledger);
         marks.extend(removed);
@@ -183,6 +192,8 @@ fn read_cells(
     };
     let mut context = rule_context(cells, ledger);
     // Footnote marks removed from the port cell stay with the rule, in its note.
+    // (unless a footnote below the table that opens with the mark says more).
+    marks.retain(|mark| !context.notes.iter().any(|note| note.starts_with(mark.as_str())));
     context.notes.splice(0..0, marks);
     Ok(RowText { client_ports, line: cells.line, application, protocol, ports, cut_short: short, context })
 }

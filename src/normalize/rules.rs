@@ -37,11 +37,16 @@ pub(super) fn build_rules(
         (ports, _) => ports,
     };
     let (mut rules, mut unspecified) = (Vec::new(), Vec::new());
+    // Where no cell names a transport, the application protocol may imply one (`HTTPS`: TCP).
+    let mut from_application = None;
     for cell in ports {
         for value in &values_of(cell, row, &context, ledger)? {
-            let transports = transports_of(value, cell, &protocol.transports);
+            let mut transports = transports_of(value, cell, &protocol.transports);
             if transports == [None] {
-                unspecified.push(value.raw.clone());
+                match *from_application.get_or_insert_with(|| implied_by_application(&row.application, ledger)) {
+                    Some(t) => transports = vec![Some(t)],
+                    None => unspecified.push(value.raw.clone()),
+                }
             }
             for t in transports {
                 check_ports(t, value, cell, row.line, ledger)?;
@@ -90,6 +95,24 @@ fn values_of(
         return Ok(found);
     }
     Ok(values)
+}
+
+/// The one transport the application protocol's words imply (`WS-Management (HTTP)`: TCP), if they
+/// imply exactly one; ledgered where they do. Nothing where they name none or several.
+fn implied_by_application(application: &str, ledger: &mut Ledger) -> Option<Transport> {
+    let mut implied = application
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter_map(|word| super::words::application_transport(word).flatten());
+    let first = implied.next()?;
+    if implied.any(|t| t != first) {
+        return None;
+    }
+    let message = format!(
+        "No cell names a transport; {} was taken from the application protocol \"{application}\".",
+        first.name()
+    );
+    ledger.note(AnomalyKind::TransportFromApplication, application, Some(first.name().to_string()), message);
+    Some(first)
 }
 
 /// A value's transports: those its words name, else its column's, else the protocol cell's, else

@@ -93,6 +93,22 @@ pub fn clean_keeping_marks(text: &str, what: &str, ledger: &mut Ledger) -> (Stri
     (cleaned, marks)
 }
 
+/// A name ending in a footnote mark written as a sign (`RPC *`, `SMB (**)`, `NodePort Services†`):
+/// the name and the mark. `None` where there is none, or nothing before it.
+pub fn trailing_mark(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim_end();
+    let mark_start = if text.ends_with(')') {
+        let open = text.rfind('(')?;
+        let inside = &text[open + 1..text.len() - 1];
+        (!inside.is_empty() && inside.chars().all(|c| c == '*')).then_some(open)?
+    } else {
+        let kept = text.trim_end_matches(['*', '†', '‡', '§']);
+        (kept.len() < text.len()).then_some(kept.len())?
+    };
+    let name = text[..mark_start].trim_end().trim_end_matches('\\').trim_end();
+    (!name.is_empty()).then(|| (name, text[mark_start..].trim()))
+}
+
 /// Ledgers the inline markup the format's reader removed from `located`, if it removed any (at the
 /// ledger's line: a cell's row): `loaded` is what was loaded from it, `what` names it in the message.
 pub fn ledger_markup(located: &Located, loaded: &str, what: &str, ledger: &mut Ledger) {
@@ -145,6 +161,17 @@ mod tests {
         assert_eq!(ledger.entries()[2].message, "Footnote mark(s) ¹ (Notes 2 and 3) removed from the port cell.");
         assert_eq!(clean("1745 (This port is required.)", "port cell", &mut ledger), "1745 (This port is required.)");
         assert_eq!(ledger.entries().len(), 3, "a remark is no footnote mark");
+    }
+
+    #[test]
+    fn trailing_marks_of_names() {
+        assert_eq!(trailing_mark("RPC for LSA, SAM, NetLogon (*)"), Some(("RPC for LSA, SAM, NetLogon", "(*)")));
+        assert_eq!(trailing_mark("SMB (**)"), Some(("SMB", "(**)")));
+        assert_eq!(trailing_mark("RPC *"), Some(("RPC", "*")));
+        assert_eq!(trailing_mark("NodePort Services†"), Some(("NodePort Services", "†")));
+        assert_eq!(trailing_mark("GRE (IP protocol 47)"), None);
+        assert_eq!(trailing_mark("*"), None);
+        assert_eq!(trailing_mark("SMB"), None);
     }
 
     #[test]

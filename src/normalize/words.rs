@@ -70,6 +70,30 @@ pub fn means_dynamic(text: &str) -> bool {
             || has("port"))
 }
 
+/// A sentence saying the port is dynamic without a number (`The TCP port is a dynamic port
+/// determined at the time the Database Engine starts.`).
+pub fn dynamic_in_words(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    text.len() <= 200
+        && !lower.bytes().any(|b| b.is_ascii_digit())
+        && ["dynamic port", "dynamically", "randomly", "random port", "ephemeral port"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
+/// A phrase saying the port is chosen elsewhere, with no number (`Provider-specific port`,
+/// `Configurable port`).
+pub fn port_chosen_elsewhere(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.len() <= 6
+        && !lower.bytes().any(|b| b.is_ascii_digit())
+        && words.iter().any(|w| matches!(*w, "port" | "ports"))
+        && words.iter().any(|w| {
+            matches!(*w, "specific" | "configurable" | "custom" | "varies" | "variable" | "configured" | "defined")
+        })
+}
+
 /// The ICMP message type a cell names (`Echo`, `echo request`, `Echo port (...)`): 8 for echo
 /// request, 0 for echo reply.
 pub fn icmp_message(text: &str) -> Option<u8> {
@@ -173,6 +197,15 @@ mod tests {
         for w in ["High", "RPC", "1024-65535", "Random port number between 1024 and 65535", "Port"] {
             assert!(!means_dynamic(w), "{w}");
         }
+    }
+
+    #[test]
+    fn ports_in_words_without_a_number() {
+        assert!(dynamic_in_words("The TCP port is a dynamic port determined at the time the Database Engine starts."));
+        assert!(!dynamic_in_words("Port 1433"));
+        assert!(port_chosen_elsewhere("Provider-specific port"));
+        assert!(port_chosen_elsewhere("Configurable port"));
+        assert!(!port_chosen_elsewhere("Port 135") && !port_chosen_elsewhere("Specific"));
     }
 
     #[test]
