@@ -94,6 +94,10 @@ pub enum AnomalyKind {
     ApplicationFromTitle,
     /// A direction or client port cell that says neither; loaded as NULL, kept in row_cells.
     UnreadCell,
+    /// A port cell that refers to the row's remarks (`see comments`), which name the ports.
+    PortsInNote,
+    /// An arrow beside the port (`443 --->`), loaded as the rule's direction.
+    DirectionArrow,
 }
 
 impl AnomalyKind {
@@ -144,6 +148,8 @@ impl AnomalyKind {
         AnomalyKind::PortNotUsed,
         AnomalyKind::ApplicationFromTitle,
         AnomalyKind::UnreadCell,
+        AnomalyKind::PortsInNote,
+        AnomalyKind::DirectionArrow,
     ];
 
     /// The stable name stored in `anomalies.kind`.
@@ -195,6 +201,8 @@ impl AnomalyKind {
             PortNotUsed => "port_not_used",
             ApplicationFromTitle => "application_from_title",
             UnreadCell => "unread_cell",
+            PortsInNote => "ports_in_note",
+            DirectionArrow => "direction_arrow",
         }
     }
 
@@ -261,6 +269,8 @@ impl AnomalyKind {
             PortNotUsed => "A no-port word (e.g. --) in a column named after a transport; no rule for that transport.",
             ApplicationFromTitle => "A row without an application protocol; loaded under the section title.",
             UnreadCell => "A direction or client port cell that is neither; loaded as NULL and kept in row_cells.",
+            PortsInNote => "A port cell referring to the row's remarks (see comments); the ports they list are loaded.",
+            DirectionArrow => "An arrow beside the port (e.g. 443 --->); loaded as the rule's direction.",
         }
     }
 }
@@ -313,6 +323,6 @@ mod tests {
     fn all_lists_every_kind() {
         // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
         // against the highest discriminant.
-        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::UnreadCell as usize + 1);
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::DirectionArrow as usize + 1);
     }
 }

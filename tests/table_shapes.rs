@@ -87,8 +87,19 @@ fn client_and_server_ports() {
         [
             "Firewall for domains and trusts|RPC Endpoint Mapper|TCP|135|135|5",
             "Firewall for domains and trusts|DNS|TCP|53|53|6",
+            "Firewall for domains and trusts|DNS|TCP|53|53|6",
+            "Firewall for domains and trusts|DNS|UDP|53|53|6",
             "Firewall for domains and trusts|DNS|UDP|53|53|6"
         ]
+    );
+    // One rule per client range of its transport: 53, and 1024-65535.
+    assert_eq!(
+        rows(
+            &db(&dir),
+            "SELECT transport, source_port_low, source_port_high FROM port_rules WHERE source_line = 6
+             ORDER BY transport, source_port_low"
+        ),
+        [["TCP", "53", "53"], ["TCP", "1024", "65535"], ["UDP", "53", "53"], ["UDP", "1024", "65535"]]
     );
     assert_eq!(
         rows(&db(&dir), "SELECT source_port_low, source_port_high FROM port_rules WHERE source_line = 5"),

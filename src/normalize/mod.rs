@@ -2,6 +2,7 @@
 //! (a service and its port rules) plus an anomaly for every departure from the regular form and a
 //! problem for every row that cannot be read.
 
+mod elsewhere;
 pub mod ledger;
 pub mod port;
 mod port_forms;

@@ -5,6 +5,7 @@
 use super::ledger::Ledger;
 use super::port_forms::read_value;
 use super::transport::Transport;
+use super::words::Direction;
 use crate::anomaly::AnomalyKind;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -71,12 +72,21 @@ pub struct PortValue {
     pub notes: Vec<String>,
     /// The ICMP message type the words name (`Echo`: 8).
     pub icmp_type: Option<u8>,
+    /// The direction an arrow beside the port gives (`443 --->`).
+    pub direction: Option<Direction>,
 }
 
 impl PortValue {
     /// A value of `raw` with these ports and nothing else said.
     pub fn new(raw: &str, spec: PortSpec) -> PortValue {
-        PortValue { raw: raw.to_string(), spec, transports: Vec::new(), notes: Vec::new(), icmp_type: None }
+        PortValue {
+            raw: raw.to_string(),
+            spec,
+            transports: Vec::new(),
+            notes: Vec::new(),
+            icmp_type: None,
+            direction: None,
+        }
     }
 }
 
@@ -103,6 +113,19 @@ pub fn port_number(digits: &str) -> Result<u16, String> {
         .filter(|&n| n <= 65535)
         .map(|n| n as u16)
         .ok_or_else(|| format!("port {digits} is out of range: expected a number from 0 to 65535"))
+}
+
+/// The cell with HTML a text page may carry literally read as what it stands for: `&nbsp;` as a
+/// space, `<br>` as a line break.
+fn tidy(cell: &str) -> std::borrow::Cow<'_, str> {
+    if !cell.contains('&') && !cell.contains('<') {
+        return std::borrow::Cow::Borrowed(cell);
+    }
+    let mut tidied = cell.replace("&nbsp;", " ").replace("&#160;", " ");
+    for br in ["<br>", "<br/>", "<br />", "<BR>"] {
+        tidied = tidied.replace(br, "\n");
+    }
+    std::borrow::Cow::Owned(tidied)
 }
 
 /// The parts of a cell holding several values: one per line break, `;` or `,` (outside
@@ -151,42 +174,61 @@ fn read_part(part: &str, context: &PortContext, ledger: &mut Ledger) -> Result<O
 
 /// Reads a port cell into one or more values, ledgering every form beyond a single number.
 pub fn parse_ports(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Result<Vec<PortValue>, String> {
-    let cell = cell.trim();
     if cell.len() > LONGEST_CELL {
         return Err(format!("port cell of {} characters: expected a port number, a range or a short list", cell.len()));
     }
+    let tidied = tidy(cell);
+    let cell = tidied.trim();
     let mut notes = Ledger::new(ledger.line());
     if let Some(values) = read_value(cell, context, &mut notes)? {
         ledger.append(&mut notes);
         return Ok(values);
     }
-    let parts = split_values(cell);
-    let mut values: Vec<PortValue> = Vec::new();
-    let mut notes = Ledger::new(ledger.line());
-    let mut all_read = true;
-    for part in &parts {
-        match read_part(part, context, &mut notes)? {
-            Some(found) => values.extend(found),
-            None => all_read = false,
-        }
-    }
-    if all_read && values.len() > 1 {
-        // `53,1024-65535/TCP/UDP`: a transport written once, after the last value, is every value's.
-        for i in (0..values.len().saturating_sub(1)).rev() {
-            if values[i].transports.is_empty() {
-                values[i].transports = values[i + 1].transports.clone();
-            }
-        }
-        ledger.note(
-            AnomalyKind::MultiplePorts,
-            cell.replace('\n', " / "),
-            Some(values.iter().map(|v| v.spec.describe()).collect::<Vec<_>>().join(", ")),
-            format!("The port cell holds {} values; one row each.", values.len()),
-        );
-        ledger.append(&mut notes);
+    if let Some(values) = several_values(cell, context, ledger)? {
         return Ok(values);
     }
-    // A sentence that names its ports: "The default HTTP port is TCP 80, and ...".
+    if let Some(values) = ports_in_sentence(cell, ledger)? {
+        return Ok(values);
+    }
+    Err(format!(
+        "unreadable port \"{}\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a",
+        cell.replace('\n', " / ")
+    ))
+}
+
+/// A cell of several values, each readable: one row each.
+fn several_values(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Result<Option<Vec<PortValue>>, String> {
+    let mut values: Vec<PortValue> = Vec::new();
+    let mut notes = Ledger::new(ledger.line());
+    for part in split_values(cell) {
+        match read_part(part, context, &mut notes)? {
+            Some(found) => values.extend(found),
+            None => return Ok(None),
+        }
+    }
+    if values.len() < 2 {
+        return Ok(None);
+    }
+    // `53,1024-65535/TCP/UDP`: a transport written once, after the last value, is every value's.
+    // So is an arrow after the last value (`5723, 5724 --->`).
+    for i in (0..values.len() - 1).rev() {
+        if values[i].transports.is_empty() {
+            values[i].transports = values[i + 1].transports.clone();
+        }
+        values[i].direction = values[i].direction.or(values[i + 1].direction);
+    }
+    ledger.note(
+        AnomalyKind::MultiplePorts,
+        cell.replace('\n', " / "),
+        Some(values.iter().map(|v| v.spec.describe()).collect::<Vec<_>>().join(", ")),
+        format!("The port cell holds {} values; one row each.", values.len()),
+    );
+    ledger.append(&mut notes);
+    Ok(Some(values))
+}
+
+/// A sentence that names its ports: "The default HTTP port is TCP 80, and ...".
+fn ports_in_sentence(cell: &str, ledger: &mut Ledger) -> Result<Option<Vec<PortValue>>, String> {
     let mut values = Vec::new();
     for caps in IN_SENTENCE.captures_iter(cell) {
         let port = port_number(&caps[2])?;
@@ -194,19 +236,16 @@ pub fn parse_ports(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Re
         value.transports.extend(Transport::from_name(&caps[1]));
         values.push(value);
     }
-    if !values.is_empty() {
-        ledger.note(
-            AnomalyKind::PortInSentence,
-            cell.replace('\n', " / "),
-            Some(values.iter().map(|v| v.raw.clone()).collect::<Vec<_>>().join(", ")),
-            format!("The port cell is a sentence; the {} port(s) it names were loaded.", values.len()),
-        );
-        return Ok(values);
+    if values.is_empty() {
+        return Ok(None);
     }
-    Err(format!(
-        "unreadable port \"{}\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a",
-        cell.replace('\n', " / ")
-    ))
+    ledger.note(
+        AnomalyKind::PortInSentence,
+        cell.replace('\n', " / "),
+        Some(values.iter().map(|v| v.raw.clone()).collect::<Vec<_>>().join(", ")),
+        format!("The port cell is a sentence; the {} port(s) it names were loaded.", values.len()),
+    );
+    Ok(Some(values))
 }
 
 #[cfg(test)]

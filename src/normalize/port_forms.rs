@@ -7,7 +7,9 @@
 use super::ledger::Ledger;
 use super::port::{PortContext, PortKind, PortSpec, PortValue, port_number};
 use super::transport::Transport;
-use super::words::{icmp_message, means_dynamic, means_no_port};
+use super::words::{
+    dynamic_in_words, icmp_message, means_dynamic, means_no_port, port_chosen_elsewhere, read_direction,
+};
 use crate::anomaly::AnomalyKind;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -35,6 +37,9 @@ static TRANSPORT_LAST: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TRAILING_NOTE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(.+?)\s+((?:see\s+)?\*?notes?(?:\s+\d+\b.*)?)$").expect("valid regex"));
+static ARROW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(<?[-=]{2,}>?|[←→↔])\s*(\S.*)|(.*?\S)\s*(<?[-=]{2,}>?|[←→↔]))$").expect("valid regex")
+});
 static PORT_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^ports?(?:\s+numbers?)?\s*:?\s+(\d.*)$").expect("valid regex"));
 
@@ -52,7 +57,7 @@ fn read_at(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) ->
     if depth >= DEEPEST {
         return Ok(None);
     }
-    for form in [footnote_mark, trailing_note, port_word, transport_named, label, remark] {
+    for form in [footnote_mark, trailing_note, arrow, port_word, transport_named, label, remark] {
         if let Some(values) = form(text, context, ledger, depth + 1) {
             return Ok(Some(values));
         }
@@ -87,7 +92,8 @@ fn number(text: &str, _: &PortContext, _: &mut Ledger) -> Read {
 }
 
 fn dynamic_word(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
-    if !means_dynamic(text) {
+    let sentence = !means_dynamic(text) && dynamic_in_words(text);
+    if !means_dynamic(text) && !sentence {
         return Ok(None);
     }
     let (low, high) = context.dynamic_range;
@@ -97,12 +103,18 @@ fn dynamic_word(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read 
         Some(format!("{low}-{high}")),
         format!("\"{text}\" means a port allocated at random from the dynamic range; loaded as dynamic {low}-{high}."),
     );
-    one(text, PortSpec { kind: PortKind::Dynamic, range: Some(context.dynamic_range) })
+    let mut value = PortValue::new(text, PortSpec { kind: PortKind::Dynamic, range: Some(context.dynamic_range) });
+    if sentence {
+        // The sentence names its transport in words: `The TCP port is a dynamic port ...`.
+        let words = text.split(|c: char| !c.is_ascii_alphanumeric());
+        value.transports = words.filter_map(Transport::from_name).filter(|t| t.has_ports()).take(1).collect();
+    }
+    Ok(Some(vec![value]))
 }
 
 fn no_port(text: &str, _: &PortContext, _: &mut Ledger) -> Read {
     // Ledgered by the row, which knows whether the transport has ports.
-    if means_no_port(text) {
+    if means_no_port(text) || port_chosen_elsewhere(text) {
         return one(text, PortSpec::NONE);
     }
     // `see comments`, `see below`: the port is given elsewhere, in words; the words are the note.
@@ -196,6 +208,26 @@ fn trailing_note(text: &str, context: &PortContext, ledger: &mut Ledger, depth: 
     );
     ledger.append(&mut inner);
     values.iter_mut().for_each(|v| v.notes.push(note.to_string()));
+    Some(values)
+}
+
+/// `443 --->`, `<--- 135`: an arrow beside the port gives the direction (see [`read_direction`]).
+fn arrow(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) -> Option<Vec<PortValue>> {
+    let caps = ARROW.captures(text)?;
+    let (arrow, rest) = match (caps.get(1), caps.get(2), caps.get(3), caps.get(4)) {
+        (Some(arrow), Some(rest), _, _) | (_, _, Some(rest), Some(arrow)) => (arrow.as_str(), rest.as_str()),
+        _ => return None,
+    };
+    let direction = read_direction(arrow)?;
+    let (mut values, mut inner) = peeled(text, rest, context, depth, ledger.line())?;
+    ledger.note(
+        AnomalyKind::DirectionArrow,
+        text,
+        Some(direction.name().to_string()),
+        format!("The arrow \"{}\" beside the port was loaded as direction {}.", arrow.trim(), direction.name()),
+    );
+    ledger.append(&mut inner);
+    values.iter_mut().for_each(|v| v.direction = Some(direction));
     Some(values)
 }
 

@@ -118,6 +118,18 @@ fn icmp_messages_are_icmp_with_their_type() {
 }
 
 #[test]
+fn arrows_beside_ports_and_html_written_out() {
+    let mut ledger = Ledger::new(1);
+    let context = PortContext { application: "x", dynamic_range: LEGACY };
+    let got = parse_ports("443 --->", &context, &mut ledger).unwrap();
+    assert_eq!((got[0].spec.range, got[0].direction), (Some((443, 443)), Some(super::super::Direction::Outbound)));
+    let got = parse_ports("<--- 135", &context, &mut ledger).unwrap();
+    assert_eq!(got[0].direction, Some(super::super::Direction::Inbound));
+    assert_eq!(ports("&nbsp;443&nbsp;"), [(vec![], 443, 443)]);
+    assert_eq!(ports("1024 - 5000<br>49152 - 65535"), [(vec![], 1024, 5000), (vec![], 49152, 65535)]);
+}
+
+#[test]
 fn what_cannot_be_read_is_refused() {
     assert!(read("eighty").0.unwrap_err().starts_with("unreadable port \"eighty\""));
     assert!(read("443/SCTP").0.is_err());

@@ -5,7 +5,7 @@
 use super::ledger::Ledger;
 use super::port::{self, PortContext};
 use super::rules::{SeenRules, add_unrepeated, build_rules};
-use super::text::{self, clean};
+use super::text;
 use super::transport::Transport;
 use super::words::{Direction, read_direction};
 use super::{NormalizeOptions, NormalizedSection};
@@ -44,8 +44,16 @@ pub struct RuleContext {
     pub row_cells: Option<String>,
 }
 
+/// One range of a client port cell, with the transports it names (none: every transport).
+pub(super) struct ClientPorts {
+    pub range: (u16, u16),
+    pub transports: Vec<Transport>,
+}
+
 /// The cells of a row, cleaned (and ledgered where cleaning changed them).
 pub(super) struct RowText {
+    /// The client port ranges; each rule is loaded once per range of its transport.
+    pub client_ports: Vec<ClientPorts>,
     pub line: u32,
     pub application: String,
     /// The protocol cell (line breaks kept) and its line; `None` where the table has no protocol
@@ -107,11 +115,16 @@ fn cut_short(row: &TableRow, width: usize) -> Unreadable {
 /// One cell cleaned: markup the reader removed is ledgered before what `clean` removes (footnote
 /// marks), in the order the two were removed.
 fn read_cell(located: &Located, what: &str, ledger: &mut Ledger) -> String {
+    read_cell_keeping_marks(located, what, ledger).0
+}
+
+/// [`read_cell`], returning the footnote marks removed too.
+fn read_cell_keeping_marks(located: &Located, what: &str, ledger: &mut Ledger) -> (String, Vec<String>) {
     let mut marks = Ledger::new(ledger.line());
-    let cleaned = clean(&located.text, what, &mut marks);
+    let (cleaned, removed) = text::clean_keeping_marks(&located.text, what, &mut marks);
     text::ledger_markup(located, &cleaned, what, ledger);
     ledger.append(&mut marks);
-    cleaned
+    (cleaned, removed)
 }
 
 /// A cell's words on one line, `None` where it is empty.
@@ -128,8 +141,18 @@ fn read_cells(
     ledger: &mut Ledger,
 ) -> Result<RowText, Unreadable> {
     let row = cells.row;
+    let mut marks = Vec::new();
     let application = match words_of(cells.application, "application protocol", ledger) {
-        Some(words) => words,
+        Some(words) => match text::trailing_mark(&words) {
+            Some((name, mark)) => {
+                let message =
+                    format!("Footnote mark(s) {mark} removed from the application protocol and kept in the note.");
+                ledger.note(AnomalyKind::FootnoteMark, words.clone(), Some(name.to_string()), message);
+                marks.push(mark.to_string());
+                name.to_string()
+            }
+            None => words,
+        },
         None => {
             let raw = cells.application.map_or(String::new(), |c| c.text.trim().to_string());
             let message = format!("The row names no application protocol; loaded under the section title \"{title}\".");
@@ -141,7 +164,8 @@ fn read_cells(
     let protocol = cells.transport.map(|c| (read_cell(c, "protocol cell", ledger), c.line));
     let mut ports = Vec::new();
     if let Some(start) = cells.port {
-        let mut text = read_cell(start, "port cell", ledger);
+        let (mut text, removed) = read_cell_keeping_marks(start, "port cell", ledger);
+        marks.extend(removed);
         if let Some(end) = words_of(cells.port_end, "end port cell", ledger).filter(|end| *end != text) {
             text = format!("{text} - {end}");
         }
@@ -162,12 +186,20 @@ fn read_cells(
             format!("The row has {} cell(s) more than its header; they were not loaded.", extra.len()),
         );
     }
-    let context = rule_context(cells, options, ledger);
-    Ok(RowText { line: cells.line, application, protocol, ports, cut_short: short, context })
+    let client_ports = match words_of(cells.client_port, "client port cell", ledger) {
+        Some(words) => client_ports(&words, options, ledger),
+        None => Vec::new(),
+    };
+    let mut context = rule_context(cells, ledger);
+    // Footnote marks removed from the port cell stay with the rule, in its note.
+    // (unless a footnote below the table that opens with the mark says more).
+    marks.retain(|mark| !context.notes.iter().any(|note| note.starts_with(mark.as_str())));
+    context.notes.splice(0..0, marks);
+    Ok(RowText { client_ports, line: cells.line, application, protocol, ports, cut_short: short, context })
 }
 
 /// What the row says besides its ports: direction, endpoints, client ports, notes, every cell.
-fn rule_context(cells: &RowCells<'_>, options: &NormalizeOptions, ledger: &mut Ledger) -> RuleContext {
+fn rule_context(cells: &RowCells<'_>, ledger: &mut Ledger) -> RuleContext {
     let mut context = RuleContext {
         from_endpoint: words_of(cells.from, "from cell", ledger),
         to_endpoint: words_of(cells.to, "to cell", ledger),
@@ -179,9 +211,6 @@ fn rule_context(cells: &RowCells<'_>, options: &NormalizeOptions, ledger: &mut L
             let message = format!("The direction cell \"{words}\" names no direction; loaded as NULL.");
             ledger.note(AnomalyKind::UnreadCell, words, None, message);
         }
-    }
-    if let Some(words) = words_of(cells.client_port, "client port cell", ledger) {
-        context.source_ports = client_ports(&words, options, ledger);
     }
     context.notes.extend(cells.group.map(|g| text::collapse_whitespace(&g.text)));
     // Notes are kept as the page words them (footnote marks included), like description
@@ -195,21 +224,23 @@ fn rule_context(cells: &RowCells<'_>, options: &NormalizeOptions, ledger: &mut L
     context
 }
 
-/// The first and last client port a client port cell gives (`1024-65535/TCP`, `Any`: none).
-fn client_ports(words: &str, options: &NormalizeOptions, ledger: &mut Ledger) -> Option<(u16, u16)> {
+/// The client port ranges a client port cell gives, each with the transports it names
+/// (`53,1024-65535/TCP/UDP`); none for `Any` or words that are no ports (ledgered).
+fn client_ports(words: &str, options: &NormalizeOptions, ledger: &mut Ledger) -> Vec<ClientPorts> {
     let context = PortContext { application: "", dynamic_range: options.dynamic_range };
     let mut inner = Ledger::new(ledger.line());
     match port::parse_ports(words, &context, &mut inner) {
         Ok(values) => {
             ledger.append(&mut inner);
-            let low = values.iter().filter_map(|v| v.spec.range).map(|r| r.0).min()?;
-            let high = values.iter().filter_map(|v| v.spec.range).map(|r| r.1).max()?;
-            Some((low, high))
+            values
+                .into_iter()
+                .filter_map(|v| Some(ClientPorts { range: v.spec.range?, transports: v.transports }))
+                .collect()
         }
         Err(_) => {
             let message = format!("The client port cell \"{words}\" gives no port or range; loaded as NULL.");
             ledger.note(AnomalyKind::UnreadCell, words, None, message);
-            None
+            Vec::new()
         }
     }
 }

@@ -1,13 +1,14 @@
 //! Steps two and three of a row: one rule per transport of each value of its port cells, and each
 //! rule once per section.
 
+use super::elsewhere;
 use super::ledger::Ledger;
 use super::port::{self, PortContext, PortKind, PortSpec, PortValue};
-use super::row::{PortCell, RowText, Unreadable};
+use super::row::{ClientPorts, PortCell, RowText, Unreadable};
 use super::text;
 use super::transport::{self, Transport};
 use super::words::{means_any_port, means_no_port};
-use super::{NormalizeOptions, NormalizedSection, PortRule};
+use super::{NormalizeOptions, NormalizedSection, PortRule, RuleContext};
 use crate::anomaly::AnomalyKind;
 use std::collections::HashMap;
 
@@ -22,7 +23,6 @@ pub(super) fn build_rules(
         .map_err(|message| (protocol_line, message))?;
     let transport_raw = text::one_line(protocol_cell);
     let context = PortContext { application: &row.application, dynamic_range: options.dynamic_range };
-    let mut rules = Vec::new();
     let missing;
     let ports: &[PortCell] = match (&row.ports[..], &row.cut_short) {
         ([], Some((raw, short))) => {
@@ -36,39 +36,26 @@ pub(super) fn build_rules(
         }
         (ports, _) => ports,
     };
-    let mut unspecified = Vec::new();
+    let (mut rules, mut unspecified) = (Vec::new(), Vec::new());
+    // Where no cell names a transport, the application protocol may imply one (`HTTPS`: TCP).
+    let mut from_application = None;
     for cell in ports {
-        if let Some(t) = cell.transport
-            && means_no_port(&cell.text)
-        {
-            if !cell.text.trim().is_empty() {
-                let message = format!(
-                    "The {} column says \"{}\": {} is not used; no rule for it.",
-                    t.name(),
-                    cell.text,
-                    t.name()
-                );
-                ledger.note(AnomalyKind::PortNotUsed, cell.text.clone(), None, message);
+        for value in &values_of(cell, row, &context, ledger)? {
+            let mut transports = transports_of(value, cell, &protocol.transports);
+            if transports == [None] {
+                match *from_application.get_or_insert_with(|| implied_by_application(&row.application, ledger)) {
+                    Some(t) => transports = vec![Some(t)],
+                    None => unspecified.push(value.raw.clone()),
+                }
             }
-            continue;
-        }
-        let values = port::parse_ports(&cell.text, &context, ledger).map_err(|message| (cell.line, message))?;
-        for value in &values {
-            let transports: Vec<Option<Transport>> = if !value.transports.is_empty() {
-                value.transports.iter().copied().map(Some).collect()
-            } else if let Some(t) = cell.transport {
-                vec![Some(t)]
-            } else if !protocol.transports.is_empty() {
-                protocol.transports.iter().copied().map(Some).collect()
-            } else {
-                unspecified.push(value.raw.clone());
-                vec![None]
-            };
             for t in transports {
                 check_ports(t, value, cell, row.line, ledger)?;
                 rules.push(rule(row, t, value, &transport_raw, &protocol.notes));
             }
         }
+    }
+    if !row.client_ports.is_empty() {
+        rules = rules.into_iter().flat_map(|rule| with_client_ports(rule, row)).collect();
     }
     if !unspecified.is_empty() {
         let raw = unspecified.join(" / ");
@@ -76,6 +63,86 @@ pub(super) fn build_rules(
         ledger.note(AnomalyKind::TransportUnspecified, raw, None, message);
     }
     Ok(rules)
+}
+
+/// The values of one port cell; none for a transport column that says the transport is not used.
+fn values_of(
+    cell: &PortCell,
+    row: &RowText,
+    context: &PortContext,
+    ledger: &mut Ledger,
+) -> Result<Vec<PortValue>, Unreadable> {
+    if let Some(t) = cell.transport
+        && means_no_port(&cell.text)
+    {
+        if !cell.text.trim().is_empty() {
+            let (name, said) = (t.name(), &cell.text);
+            let message = format!("The {name} column says \"{said}\": {name} is not used; no rule for it.");
+            ledger.note(AnomalyKind::PortNotUsed, said.clone(), None, message);
+        }
+        return Ok(Vec::new());
+    }
+    let values = port::parse_ports(&cell.text, context, ledger).map_err(|message| (cell.line, message))?;
+    if let [only] = &values[..]
+        && only.spec.kind == PortKind::None
+        && elsewhere::refers_elsewhere(&only.raw)
+        && let Some(found) = elsewhere::ports_in_notes(&only.raw, &row.context.notes)
+    {
+        let ports: Vec<String> = found.iter().map(|v| v.spec.describe()).collect();
+        let message =
+            format!("The port cell refers to the row's remarks; the {} port(s) named there were loaded.", ports.len());
+        ledger.note(AnomalyKind::PortsInNote, only.raw.clone(), Some(ports.join(", ")), message);
+        return Ok(found);
+    }
+    Ok(values)
+}
+
+/// The one transport the application protocol's words imply (`WS-Management (HTTP)`: TCP), if they
+/// imply exactly one; ledgered where they do. Nothing where they name none or several.
+fn implied_by_application(application: &str, ledger: &mut Ledger) -> Option<Transport> {
+    let mut implied = application
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .filter_map(|word| super::words::application_transport(word).flatten());
+    let first = implied.next()?;
+    if implied.any(|t| t != first) {
+        return None;
+    }
+    let message = format!(
+        "No cell names a transport; {} was taken from the application protocol \"{application}\".",
+        first.name()
+    );
+    ledger.note(AnomalyKind::TransportFromApplication, application, Some(first.name().to_string()), message);
+    Some(first)
+}
+
+/// A value's transports: those its words name, else its column's, else the protocol cell's, else
+/// none (`[None]`: the page does not say).
+fn transports_of(value: &PortValue, cell: &PortCell, protocol: &[Transport]) -> Vec<Option<Transport>> {
+    if !value.transports.is_empty() {
+        value.transports.iter().copied().map(Some).collect()
+    } else if let Some(t) = cell.transport {
+        vec![Some(t)]
+    } else if !protocol.is_empty() {
+        protocol.iter().copied().map(Some).collect()
+    } else {
+        vec![None]
+    }
+}
+
+/// A rule once per client port range of its transport (`1024-65535/TCP` for a TCP rule; a range
+/// naming no transport is every transport's).
+fn with_client_ports(rule: PortRule, row: &RowText) -> Vec<PortRule> {
+    let fits = |c: &&ClientPorts| c.transports.is_empty() || rule.transport.is_some_and(|t| c.transports.contains(&t));
+    let ranges: Vec<(u16, u16)> = row.client_ports.iter().filter(fits).map(|c| c.range).collect();
+    let ranges = if ranges.is_empty() { row.client_ports.iter().map(|c| c.range).collect() } else { ranges };
+    ranges
+        .into_iter()
+        .map(|range| {
+            let mut rule = rule.clone();
+            rule.context.source_ports = Some(range);
+            rule
+        })
+        .collect()
 }
 
 /// The rule of one transport of one value.
@@ -97,7 +164,7 @@ fn rule(
         line: row.line,
         icmp_type: value.icmp_type.filter(|_| t == Some(Transport::Icmp)),
         note: (!notes.is_empty()).then(|| notes.join("; ")),
-        context: row.context.clone(),
+        context: RuleContext { direction: value.direction.or(row.context.direction), ..row.context.clone() },
     }
 }
 

@@ -5,7 +5,7 @@ use super::ledger::Ledger;
 use super::text::{collapse_whitespace, ledger_markup};
 use crate::anomaly::AnomalyKind;
 use crate::parse::Located;
-use crate::parse::label::system_service_label;
+use crate::parse::label::{Label, system_service_label};
 
 /// Reads the system service name from the line(s) that give it. Returns the name (several names
 /// joined with `, `) and ledgers every departure from `System Service Name X`.
@@ -30,9 +30,14 @@ pub fn read_system_service_name(lines: &[Located], title: &Located, ledger: &mut
             "A second system service name line in one section; the first one was loaded.",
         );
     }
-    let line = first.line;
-    let raw = collapse_whitespace(&first.text);
-    let label = system_service_label(&raw)?;
+    let mut at_line = Ledger::new(first.line);
+    let name = read_name_line(first, &mut at_line);
+    ledger.append(&mut at_line);
+    name
+}
+
+/// The names a line gives after its label, and whether the label is inside a sentence.
+fn names_in(raw: &str, label: &Label) -> (Vec<String>, bool) {
     let before = raw[..label.start].trim();
     let mut value = raw[label.value..].trim().to_string();
     if !before.is_empty() {
@@ -42,15 +47,23 @@ pub fn read_system_service_name(lines: &[Located], title: &Located, ledger: &mut
         }
     }
     let value = value.trim_end_matches('.').trim().to_string();
-    let names: Vec<String> = value
+    let names = value
         .split(',')
         .flat_map(|part| part.split(" and "))
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty())
         .collect();
+    (names, !before.is_empty())
+}
+
+/// Reads the first system service name line, noting at its line every departure from the
+/// regular form.
+fn read_name_line(first: &Located, ledger: &mut Ledger) -> Option<String> {
+    let raw = collapse_whitespace(&first.text);
+    let label = system_service_label(&raw)?;
+    let (names, in_sentence) = names_in(&raw, &label);
     if names.is_empty() {
-        ledger.note_at(
-            line,
+        ledger.note(
             AnomalyKind::MissingSystemServiceName,
             raw.clone(),
             None,
@@ -59,12 +72,9 @@ pub fn read_system_service_name(lines: &[Located], title: &Located, ledger: &mut
         return None;
     }
     let name = names.join(", ");
-    let mut at_line = Ledger::new(line);
-    ledger_markup(first, &name, "system service name line", &mut at_line);
-    ledger.append(&mut at_line);
-    if !before.is_empty() {
-        ledger.note_at(
-            line,
+    ledger_markup(first, &name, "system service name line", ledger);
+    if in_sentence {
+        ledger.note(
             AnomalyKind::SystemServiceNameInText,
             raw.clone(),
             Some(name.clone()),
@@ -72,8 +82,7 @@ pub fn read_system_service_name(lines: &[Located], title: &Located, ledger: &mut
         );
     }
     if label.glued {
-        ledger.note_at(
-            line,
+        ledger.note(
             AnomalyKind::GluedSystemServiceName,
             raw.clone(),
             Some(name.clone()),
@@ -81,8 +90,7 @@ pub fn read_system_service_name(lines: &[Located], title: &Located, ledger: &mut
         );
     }
     if names.len() > 1 {
-        ledger.note_at(
-            line,
+        ledger.note(
             AnomalyKind::SeveralSystemServiceNames,
             raw.clone(),
             Some(name.clone()),
@@ -90,8 +98,7 @@ pub fn read_system_service_name(lines: &[Located], title: &Located, ledger: &mut
         );
     }
     for n in names.iter().filter(|n| n.contains(' ')) {
-        ledger.note_at(
-            line,
+        ledger.note(
             AnomalyKind::SystemServiceNameWithSpace,
             raw.clone(),
             Some(n.clone()),

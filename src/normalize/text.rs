@@ -51,9 +51,14 @@ static NOTE_MARK: LazyLock<Regex> =
 /// `footnote_mark` note naming `what`, and white space collapsed. Line breaks inside
 /// the text (several values in one cell) are kept as `\n` between cleaned parts.
 pub fn clean(text: &str, what: &str, ledger: &mut Ledger) -> String {
+    clean_keeping_marks(text, what, ledger).0
+}
+
+/// [`clean`], returning the footnote marks it removed too (for a rule's note).
+pub fn clean_keeping_marks(text: &str, what: &str, ledger: &mut Ledger) -> (String, Vec<String>) {
     // No footnote marks are possible without `(` or a non-ASCII character.
     if is_single_spaced_ascii(text) && !text.contains('(') {
-        return text.to_string();
+        return (text.to_string(), Vec::new());
     }
     let parts: Vec<String> = text.split('\n').map(collapse_whitespace).filter(|p| !p.is_empty()).collect();
     let joined = parts.join("\n");
@@ -69,7 +74,7 @@ pub fn clean(text: &str, what: &str, ledger: &mut Ledger) -> String {
         marks.insert(0, superscripts);
     }
     if marks.is_empty() {
-        return joined;
+        return (joined, marks);
     }
     let stripped: Vec<String> = joined
         .split('\n')
@@ -85,7 +90,23 @@ pub fn clean(text: &str, what: &str, ledger: &mut Ledger) -> String {
         Some(cleaned.replace('\n', " / ")),
         format!("Footnote mark(s) {} removed from the {what}.", marks.join(" ")),
     );
-    cleaned
+    (cleaned, marks)
+}
+
+/// A name ending in a footnote mark written as a sign (`RPC *`, `SMB (**)`, `NodePort Services†`):
+/// the name and the mark. `None` where there is none, or nothing before it.
+pub fn trailing_mark(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim_end();
+    let mark_start = if text.ends_with(')') {
+        let open = text.rfind('(')?;
+        let inside = &text[open + 1..text.len() - 1];
+        (!inside.is_empty() && inside.chars().all(|c| c == '*')).then_some(open)?
+    } else {
+        let kept = text.trim_end_matches(['*', '†', '‡', '§']);
+        (kept.len() < text.len()).then_some(kept.len())?
+    };
+    let name = text[..mark_start].trim_end().trim_end_matches('\\').trim_end();
+    (!name.is_empty()).then(|| (name, text[mark_start..].trim()))
 }
 
 /// Ledgers the inline markup the format's reader removed from `located`, if it removed any (at the
@@ -140,6 +161,17 @@ mod tests {
         assert_eq!(ledger.entries()[2].message, "Footnote mark(s) ¹ (Notes 2 and 3) removed from the port cell.");
         assert_eq!(clean("1745 (This port is required.)", "port cell", &mut ledger), "1745 (This port is required.)");
         assert_eq!(ledger.entries().len(), 3, "a remark is no footnote mark");
+    }
+
+    #[test]
+    fn trailing_marks_of_names() {
+        assert_eq!(trailing_mark("RPC for LSA, SAM, NetLogon (*)"), Some(("RPC for LSA, SAM, NetLogon", "(*)")));
+        assert_eq!(trailing_mark("SMB (**)"), Some(("SMB", "(**)")));
+        assert_eq!(trailing_mark("RPC *"), Some(("RPC", "*")));
+        assert_eq!(trailing_mark("NodePort Services†"), Some(("NodePort Services", "†")));
+        assert_eq!(trailing_mark("GRE (IP protocol 47)"), None);
+        assert_eq!(trailing_mark("*"), None);
+        assert_eq!(trailing_mark("SMB"), None);
     }
 
     #[test]

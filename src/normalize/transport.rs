@@ -124,14 +124,6 @@ pub struct ProtocolCell {
     pub notes: Vec<String>,
 }
 
-/// A word of a protocol cell that is not a transport.
-enum Other<'a> {
-    /// An application protocol, with the transport it implies, if one.
-    Application(&'a str, Option<Transport>),
-    /// Words that are neither.
-    Words(&'a str),
-}
-
 /// The cell with its remarks in parentheses and after ` - ` taken out (`TCP (TLS)`,
 /// `TCP - Client and device retrieval ...`).
 fn without_remarks(cell: &str) -> (String, Vec<String>) {
@@ -157,6 +149,48 @@ fn without_remarks(cell: &str) -> (String, Vec<String>) {
     (kept, remarks)
 }
 
+/// The words of a protocol cell, sorted by what they say.
+#[derive(Default)]
+struct Words {
+    /// Transports named (or misspelt).
+    named: Vec<Transport>,
+    /// Transports of the layers named (`TLS`: TCP).
+    carried: Vec<Transport>,
+    /// Transports the application protocols named imply (`HTTPS`: TCP).
+    implied: Vec<Transport>,
+    /// Every word that is not a transport name, for the note.
+    notes: Vec<String>,
+}
+
+/// Sorts the words of `kept` (the cell without its remarks); refuses one unknown word.
+fn read_words(cell: &str, kept: &str, ledger: &mut Ledger) -> Result<Words, String> {
+    let tokens = kept.split(['/', '+', ',', '&', '\n']).flat_map(|part| part.split(" and "));
+    let mut words = Words::default();
+    for token in tokens.map(str::trim).filter(|t| !t.is_empty()) {
+        // An application protocol is no typo: `RPC` is one edit from `TCP`, but means RPC.
+        if let (None, Some(implied)) = (Transport::from_name(token), super::words::application_transport(token)) {
+            words.implied.extend(implied);
+            words.notes.push(token.to_string());
+            continue;
+        }
+        match read_token(token, ledger) {
+            Some((t, false)) => words.named.push(t),
+            Some((t, true)) => {
+                words.carried.push(t);
+                words.notes.push(token.to_string());
+            }
+            // Several words are a description (`remote procedure call`).
+            None if token.contains(' ') => words.notes.push(token.to_string()),
+            // One word that is neither a transport nor an application protocol is a mistake (`XTP`).
+            None => {
+                let within = if token == cell { String::new() } else { format!(" in \"{cell}\"") };
+                return Err(format!("unknown protocol \"{token}\"{within}: expected TCP, UDP, GRE, ESP, AH or ICMP"));
+            }
+        }
+    }
+    Ok(words)
+}
+
 /// Reads a protocol cell. `application` is the row's application protocol, used when the cell is
 /// empty. A cell naming no transport reads as none (with its words as notes) where its words are
 /// an application protocol or several words, and is refused where it is one unknown word (`XTP`).
@@ -178,60 +212,22 @@ pub fn parse_transport(cell: &str, application: &str, ledger: &mut Ledger) -> Re
     if let Some(t) = Transport::ALL.into_iter().find(|t| t.name() == cell) {
         return Ok(ProtocolCell { transports: vec![t], notes: Vec::new() });
     }
-    let (kept, mut notes) = without_remarks(cell);
-    let tokens: Vec<&str> = kept
-        .split(['/', '+', ',', '&', '\n'])
-        .flat_map(|part| part.split(" and "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .collect();
-    let mut found: Vec<(Transport, bool)> = Vec::new();
-    let mut others = Vec::new();
-    for token in &tokens {
-        // An application protocol is no typo: `RPC` is one edit from `TCP`, but means RPC.
-        if let (None, Some(implied)) = (Transport::from_name(token), super::words::application_transport(token)) {
-            others.push(Other::Application(token, implied));
-            continue;
-        }
-        match read_token(token, ledger) {
-            Some((t, carried)) => {
-                if carried {
-                    notes.push(token.to_string());
-                }
-                found.push((t, carried));
-            }
-            // Several words are a description (`remote procedure call`).
-            None if token.contains(' ') => others.push(Other::Words(token)),
-            // One word that is neither a transport nor an application protocol is a mistake (`XTP`).
-            None => {
-                let within = if *token == cell { String::new() } else { format!(" in \"{cell}\"") };
-                return Err(format!("unknown protocol \"{token}\"{within}: expected TCP, UDP, GRE, ESP, AH or ICMP"));
-            }
-        }
-    }
-    let mut transports: Vec<Transport> = found.iter().filter(|(_, carried)| !carried).map(|(t, _)| *t).collect();
-    let carried: Vec<Transport> = found.iter().filter(|(_, carried)| *carried).map(|(t, _)| *t).collect();
-    if transports.is_empty() {
-        transports = carried.clone();
-    }
-    let implied: Vec<Transport> =
-        others.iter().filter_map(|o| if let Other::Application(_, t) = o { *t } else { None }).collect();
-    let from_application = transports.is_empty() && !implied.is_empty();
-    if from_application {
-        transports = implied;
-    }
-    for other in &others {
-        let (Other::Application(words, _) | Other::Words(words)) = other;
-        notes.push(words.to_string());
-    }
+    let (kept, remarks) = without_remarks(cell);
+    let words = read_words(cell, &kept, ledger)?;
+    // Named transports first, then the transports of carried layers (`DTLS`), then those the
+    // application protocols imply (`HTTPS`).
+    let from_application = words.named.is_empty() && words.carried.is_empty() && !words.implied.is_empty();
+    let chosen = [&words.named, &words.carried, &words.implied].into_iter().find(|t| !t.is_empty());
     let mut unique = Vec::new();
-    for t in transports {
+    for &t in chosen.into_iter().flatten() {
         if !unique.contains(&t) {
             unique.push(t);
         }
     }
+    let notes = remarks.into_iter().chain(words.notes).collect();
+    let carried = !words.carried.is_empty();
     let found = ProtocolCell { transports: unique, notes };
-    ledger_cell(cell, &found, !carried.is_empty(), from_application, ledger);
+    ledger_cell(cell, &found, carried, from_application, ledger);
     Ok(found)
 }
 
@@ -309,6 +305,27 @@ mod tests {
     fn an_empty_cell_beside_icmp_is_icmp() {
         assert_eq!(parse("", "ICMP"), (Ok(vec![Transport::Icmp]), vec![AnomalyKind::TransportInferred]));
         assert_eq!(parse("", "SMB"), (Ok(vec![]), vec![]));
+    }
+
+    #[test]
+    fn words_beside_the_transport_and_application_protocols() {
+        let cell = |c: &str| parse_transport(c, "x", &mut Ledger::new(1)).unwrap();
+        assert_eq!(cell("TCP (TLS)"), ProtocolCell { transports: vec![Transport::Tcp], notes: vec!["TLS".into()] });
+        assert_eq!(cell("HTTPS\nTCP").transports, [Transport::Tcp]);
+        assert_eq!(cell("DCOM and remote procedure call (RPC)").transports, [Transport::Tcp]);
+        assert_eq!(cell("UDP and TCP").transports, [Transport::Udp, Transport::Tcp]);
+        assert_eq!(cell("TCP, UDP").transports, [Transport::Tcp, Transport::Udp]);
+        assert_eq!(cell("RPC").transports, [Transport::Tcp]);
+        assert_eq!(cell("DNS").transports, []);
+        assert_eq!(cell("TCP - Client and device retrieval of root certificate").transports, [Transport::Tcp]);
+        assert_eq!(parse("HTTPS", "x"), (Ok(vec![Transport::Tcp]), vec![AnomalyKind::TransportFromApplication]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_protocol_cell_is_read_or_refused(cell in "[A-Za-z/(), +&\n-]{0,40}") {
+            let _ = parse_transport(&cell, "x", &mut Ledger::new(1));
+        }
     }
 
     #[test]

@@ -70,6 +70,30 @@ pub fn means_dynamic(text: &str) -> bool {
             || has("port"))
 }
 
+/// A sentence saying the port is dynamic without a number (`The TCP port is a dynamic port
+/// determined at the time the Database Engine starts.`).
+pub fn dynamic_in_words(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    text.len() <= 200
+        && !lower.bytes().any(|b| b.is_ascii_digit())
+        && ["dynamic port", "dynamically", "randomly", "random port", "ephemeral port"]
+            .iter()
+            .any(|w| lower.contains(w))
+}
+
+/// A phrase saying the port is chosen elsewhere, with no number (`Provider-specific port`,
+/// `Configurable port`).
+pub fn port_chosen_elsewhere(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.len() <= 6
+        && !lower.bytes().any(|b| b.is_ascii_digit())
+        && words.iter().any(|w| matches!(*w, "port" | "ports"))
+        && words.iter().any(|w| {
+            matches!(*w, "specific" | "configurable" | "custom" | "varies" | "variable" | "configured" | "defined")
+        })
+}
+
 /// The ICMP message type a cell names (`Echo`, `echo request`, `Echo port (...)`): 8 for echo
 /// request, 0 for echo reply.
 pub fn icmp_message(text: &str) -> Option<u8> {
@@ -176,6 +200,15 @@ mod tests {
     }
 
     #[test]
+    fn ports_in_words_without_a_number() {
+        assert!(dynamic_in_words("The TCP port is a dynamic port determined at the time the Database Engine starts."));
+        assert!(!dynamic_in_words("Port 1433"));
+        assert!(port_chosen_elsewhere("Provider-specific port"));
+        assert!(port_chosen_elsewhere("Configurable port"));
+        assert!(!port_chosen_elsewhere("Port 135") && !port_chosen_elsewhere("Specific"));
+    }
+
+    #[test]
     fn icmp_messages() {
         assert_eq!(icmp_message("Echo"), Some(8));
         assert_eq!(icmp_message("echo request"), Some(8));
@@ -190,6 +223,13 @@ mod tests {
         assert_eq!(application_transport("DHCP"), Some(Some(Transport::Udp)));
         assert_eq!(application_transport("DNS"), Some(None));
         assert_eq!(application_transport("XTP"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_words_are_read_or_not(text in "\\PC{0,40}") {
+            let _ = (read_direction(&text), means_dynamic(&text), icmp_message(&text), means_no_port(&text));
+        }
     }
 
     #[test]
