@@ -188,3 +188,12 @@ fn spanned_cells() {
         [["5", "Internet ports"]]
     );
 }
+
+#[test]
+fn no_header_row() {
+    // A table without a header row: its first row holds ports like the others, so it is a row.
+    let (rules, _dir) = shape("no_header_row.html");
+    let ports: Vec<&str> = rules.iter().map(|r| r.split_once("|TCP|").unwrap().1).collect();
+    assert_eq!(ports, ["80|80|5", "443|443|5", "25|25|6"]);
+    assert!(rules[0].starts_with("Web farm|Web front end|"), "{rules:?}");
+}

@@ -69,6 +69,21 @@ impl Table {
         Some(Anomaly::new(self.line, kind, self.header_text(), None, format!("This {}-row {what}.", self.rows.len())))
     }
 
+    /// The table with its first row moved into its body where that row is data, not a header: a
+    /// table without a header row whose cells hold ports (`|TCP 80|Web server|` first), as the
+    /// rows below it do. The header is then empty, and the columns are found by their cells.
+    pub fn with_data_header(mut self) -> Table {
+        let data = self.header.iter().any(|h| roles::holds_port(h))
+            && !self.header.iter().any(|h| roles::names_a_role(h))
+            && self.rows.iter().any(|r| r.cells.iter().any(|c| roles::holds_port(&c.text)));
+        if data {
+            let cells = self.header.iter().map(|h| super::Located::new(self.line, h.clone())).collect();
+            self.rows.insert(0, super::TableRow { line: self.line, cells });
+            self.header = vec![String::new(); self.header.len()];
+        }
+        self
+    }
+
     /// The header cells joined, white space collapsed.
     pub fn header_text(&self) -> String {
         let header = self.header.iter().map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "));

@@ -177,6 +177,7 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
     }
 
     fn on_table(&mut self, table: Table) {
+        let table = table.with_data_header();
         if matches!(table.kind(), TableKind::Summary(_)) {
             // Judged once the per-service tables are normalized: it neither makes a section nor
             // joins one.
