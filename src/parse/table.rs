@@ -37,6 +37,13 @@ pub enum TableKind {
     Unrecognized,
 }
 
+/// Whether a row of several short cells names a port column (or a column per transport), as a
+/// header does (a layout table's one cell holding a whole page does not).
+pub fn header_names_ports(header: &[String]) -> bool {
+    let short = |h: &String| h.split_whitespace().count() <= 6;
+    header.len() >= 2 && header.iter().all(short) && header.iter().any(|h| roles::names_ports(h))
+}
+
 impl Table {
     /// What the table is.
     pub fn kind(&self) -> TableKind {
