@@ -14,12 +14,14 @@ pub fn is_title_like(text: &str) -> bool {
     has_title_shape(text) && !mentions_system_service_name(text)
 }
 
-/// The form of a title, whatever the words: short, not ending as a sentence, not a list item.
+/// The form of a title, whatever the words: short, not ending as a sentence, not a list item, not
+/// a remark in parentheses (`(Note 5)`).
 pub fn has_title_shape(text: &str) -> bool {
     let t = text.trim();
     let Some(last) = t.chars().last() else { return false };
     let first = t.chars().next().unwrap_or(' ');
     t.chars().count() <= 120
+        && !(first == '(' && last == ')')
         && !matches!(last, '.' | ':' | ';' | ',' | '?' | '!')
         && !matches!(first, '●' | '•' | '·' | '▪' | '-' | '*' | '–' | '—')
         && t.chars().any(char::is_alphabetic)
@@ -79,5 +81,6 @@ mod tests {
         assert_eq!(without_alert_marker("[!TIP]"), None);
         assert!(is_title_like("DNS Server"));
         assert!(!is_title_like("The DNS Server service answers queries."));
+        assert!(!is_title_like("(Note 5)"));
     }
 }
