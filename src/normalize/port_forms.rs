@@ -154,8 +154,13 @@ fn range(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
     if low > high {
         return Err(format!("port range {low}-{high} runs backwards: expected the lower port first"));
     }
-    let random =
-        text.to_ascii_lowercase().contains("random") || context.application.to_ascii_lowercase().contains("random");
+    // A range of randomly allocated ports, where the words or the application protocol say so
+    // (`RPC randomly allocated high TCP ports`, `RPC dynamic ports`).
+    let says = |words: &str| {
+        let lower = words.to_ascii_lowercase();
+        ["random", "dynamic", "ephemeral"].iter().any(|w| lower.contains(w))
+    };
+    let random = says(text) || says(context.application);
     let (kind, anomaly_kind, what) = if random {
         (PortKind::Dynamic, AnomalyKind::DynamicPort, "a port allocated at random from a range; loaded as dynamic")
     } else {

@@ -74,6 +74,15 @@ fn pairs_alternatives_and_ranges_in_words() {
 }
 
 #[test]
+fn a_range_beside_dynamic_words_is_dynamic() {
+    let mut ledger = Ledger::new(1);
+    let context = PortContext { application: "RPC dynamic ports", dynamic_range: LEGACY };
+    let got = parse_ports("1024 - 5000\n49152 - 65535*", &context, &mut ledger).unwrap();
+    let kinds: Vec<_> = got.iter().map(|v| (v.spec.kind, v.spec.range)).collect();
+    assert_eq!(kinds, [(PortKind::Dynamic, Some((1024, 5000))), (PortKind::Dynamic, Some((49152, 65535)))]);
+}
+
+#[test]
 fn a_slash_between_two_numbers_loads_both_and_says_so() {
     assert_eq!(ports("443/8531"), [(vec![], 443, 443), (vec![], 8531, 8531)]);
     assert_eq!(read("67/68").1, [AnomalyKind::SlashPorts]);
