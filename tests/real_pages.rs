@@ -122,3 +122,34 @@ fn known_gaps_are_still_what_they_say() {
         );
     }
 }
+
+#[test]
+fn each_page_rendered_to_html_loads_the_same_rules() {
+    let options = pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    for page in PAGES {
+        let dir = workdir();
+        let markdown = std::fs::read_to_string(repo_file(&format!("tests/fixtures/real/{page}.md"))).unwrap();
+        // A saved page has a <title>: the front matter's.
+        let title = markdown.lines().find_map(|l| l.strip_prefix("title:")).unwrap_or("").trim();
+        let mut html =
+            format!("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n");
+        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(&markdown, options));
+        html.push_str("</body></html>\n");
+        std::fs::write(dir.path().join("page.html"), &html).unwrap();
+        std::fs::write(dir.path().join("page.md"), &markdown).unwrap();
+        kbingest(dir.path(), &["page.md", "page.html", "-o", "both.db", "-q"]).success();
+        let db = open(&dir.path().join("both.db"));
+        let rules = |source: &str| {
+            rows(
+                &db,
+                &format!(
+                    "SELECT application_protocol, coalesce(transport, '-'), port_low, port_high FROM port_rules
+                     WHERE source = '{source}' ORDER BY 1, 2, 3, 4"
+                ),
+            )
+        };
+        let from_markdown = rules("page.md");
+        assert!(!from_markdown.is_empty());
+        assert_eq!(rules("page.html"), from_markdown, "{page}");
+    }
+}

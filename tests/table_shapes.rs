@@ -176,3 +176,15 @@ fn html_table_in_markdown() {
     );
     assert_eq!(scalar::<String>(&db(&dir), "SELECT note FROM port_rules WHERE source_line = 9"), "Console and agents");
 }
+
+#[test]
+fn spanned_cells() {
+    // In a web page, a cell spanning rows stands in each (`rowspan`), a label spans the table
+    // (`colspan`).
+    let (rules, dir) = shape("spanned_cells.html");
+    assert_eq!(rules, ["Required ports|DNS|UDP|53|53|6", "Required ports|DNS|TCP|53|53|7"]);
+    assert_eq!(
+        rows(&db(&dir), "SELECT source_line, raw FROM anomalies WHERE kind = 'label_row'"),
+        [["5", "Internet ports"]]
+    );
+}

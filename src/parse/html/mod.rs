@@ -9,17 +9,19 @@
 
 mod positions;
 pub mod render;
+mod spans;
 
 use super::words::{is_title_like, without_alert_marker};
-use super::{Block, Located, Table, TableRow};
+use super::{Block, Located, Table};
 use crate::error::{Error, Result};
 use ego_tree::NodeId;
 use render::{BLOCKS, MAX_DEPTH, Rendered, SKIPPED, TooDeep, lines, render};
 use scraper::{ElementRef, Node};
+use spans::WrittenCell;
 use std::collections::HashMap;
 
 /// The level given to a title that is a bold paragraph: below the `h1`-`h4` document structure.
-const BOLD_TITLE_LEVEL: u8 = 5;
+pub const BOLD_TITLE_LEVEL: u8 = 5;
 
 /// Reads a page into blocks. `path` names the page in an error.
 pub fn html_blocks(source: &str, path: &str) -> Result<Vec<Block>> {
@@ -33,6 +35,17 @@ pub fn html_blocks(source: &str, path: &str) -> Result<Vec<Block>> {
             "this does not look like a knowledge-base page; check the file",
         )
     })?;
+    // A page whose body has no heading at all is titled by its `<title>`: the first paragraph, so
+    // that the section finder weighs it like any title line.
+    if !reader.blocks.iter().any(|b| matches!(b, Block::Heading { .. }))
+        && let Ok(selector) = scraper::Selector::parse("head > title")
+        && let Some(title) = page.html.select(&selector).next()
+    {
+        let text = lines(&title.text().collect::<String>()).join(" ");
+        if !text.is_empty() {
+            reader.blocks.insert(0, Block::Paragraph(Located::new(reader.line(title), text)));
+        }
+    }
     Ok(reader.blocks)
 }
 
@@ -185,22 +198,24 @@ impl Reader<'_> {
     }
 
     /// A table without tables inside: its first row is the header; one-cell rows before it are
-    /// captions (a title row spanning the table).
+    /// captions (a title row spanning the table); spanned cells stand in every row and column they
+    /// span.
     fn table(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), TooDeep> {
-        let mut rows: Vec<TableRow> = Vec::new();
+        let mut written: Vec<(u32, Vec<WrittenCell>)> = Vec::new();
         for child in element.descendants() {
             let Some(child) = ElementRef::wrap(child) else { continue };
             match child.value().name() {
                 "caption" => self.block(child, depth + 1)?,
-                "tr" => rows.push(TableRow { line: self.line(child), cells: self.cells(child, depth + 1)? }),
+                "tr" => written.push((self.line(child), self.cells(child, depth + 1)?)),
                 _ => {}
             }
         }
-        while rows.len() > 1 && rows[0].cells.len() == 1 {
-            let title = rows.remove(0);
-            let text = title.cells.into_iter().next().map(|c| Located { text: c.text.replace('\n', " "), ..c });
+        while written.len() > 1 && written[0].1.len() == 1 {
+            let (_, cells) = written.remove(0);
+            let text = cells.into_iter().next().map(|c| Located { text: c.cell.text.replace('\n', " "), ..c.cell });
             self.blocks.extend(text.filter(|c| !c.text.is_empty()).map(Block::Caption));
         }
+        let mut rows = spans::lay_out(written);
         if rows.is_empty() {
             return Ok(());
         }
@@ -211,7 +226,7 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn cells(&self, row: ElementRef<'_>, depth: usize) -> Result<Vec<Located>, TooDeep> {
+    fn cells(&self, row: ElementRef<'_>, depth: usize) -> Result<Vec<WrittenCell>, TooDeep> {
         let mut cells = Vec::new();
         for cell in row.children().filter_map(ElementRef::wrap) {
             if !matches!(cell.value().name(), "td" | "th") {
@@ -219,7 +234,11 @@ impl Reader<'_> {
             }
             let rendered = render(cell, false, depth)?;
             let text = lines(&rendered.text).join("\n");
-            cells.push(located(self.line(cell), text, &rendered, cell));
+            cells.push(WrittenCell {
+                cell: located(self.line(cell), text, &rendered, cell),
+                rows: spans::span(cell.attr("rowspan")),
+                columns: spans::span(cell.attr("colspan")),
+            });
         }
         Ok(cells)
     }

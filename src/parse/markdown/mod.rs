@@ -9,8 +9,8 @@
 //! blocks, HTML blocks (but for the tables they hold, read by the HTML reader) and the front matter
 //! (but for its `title:`, a level-1 heading) are not the article's text and are skipped.
 
-use super::html::html_blocks;
-use super::words::{superscript, without_alert_marker};
+use super::html::{BOLD_TITLE_LEVEL, html_blocks};
+use super::words::{is_title_like, superscript, without_alert_marker};
 use super::{Block, LineIndex, Located, Table, TableRow};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
@@ -57,6 +57,17 @@ impl Inline {
             _ => self.markup = true,
         }
     }
+}
+
+/// Whether a paragraph's source is one bold run and nothing else (`**Required Client Ports**`).
+fn all_bold(source: Option<&str>) -> bool {
+    let Some(source) = source else { return false };
+    ["**", "__"].iter().any(|mark| {
+        source
+            .strip_prefix(mark)
+            .and_then(|s| s.strip_suffix(mark))
+            .is_some_and(|inner| !inner.is_empty() && !inner.contains(mark))
+    })
 }
 
 /// The cells of a pipe-table row as its source splits them: on pipes not escaped by `\\`, the
@@ -201,7 +212,12 @@ impl Reader<'_> {
             // A list item reads like the text article's bullet lines: never a title or caption.
             located.text.insert_str(0, "\u{2022} ");
         }
-        if self.quotes == 0 {
+        if self.quotes == 0 && !bullet && all_bold(located.markup.as_deref()) && is_title_like(&located.text) {
+            // A title in a bold paragraph, as in a web page (`**Required Client Ports**`): the
+            // bold marks the title itself, so there is no markup to ledger.
+            let text = Located::new(located.line, located.text);
+            self.blocks.push(Block::Heading { level: BOLD_TITLE_LEVEL, text });
+        } else if self.quotes == 0 {
             self.blocks.push(Block::Paragraph(located));
         } else if let Some(note) = without_alert_marker(&located.text) {
             located.text = note.to_string();

@@ -82,3 +82,12 @@ fn alert_markers() {
     assert_eq!(without_alert_marker("[!NOTE]"), None);
     assert_eq!(without_alert_marker("[link] text"), Some("[link] text"));
 }
+
+#[test]
+fn a_bold_title_paragraph_is_a_heading_as_in_a_web_page() {
+    let doc = "## Ports\n\nThe table below.\n\n**Required Client Ports**\n\n**Note**: not a title.\n";
+    assert_eq!(
+        outline(&markdown_blocks(doc)),
+        ["h2@1: Ports", "p@3: The table below.", "h5@5: Required Client Ports", "p@7: Note: not a title."]
+    );
+}
