@@ -23,8 +23,9 @@ pub(super) struct PortCell {
     pub text: String,
     /// Its line.
     pub line: u32,
-    /// The transport the column is named after (`Description|UDP|TCP`), if it is such a column.
-    pub transport: Option<Transport>,
+    /// The transports the column is named after (`Description|UDP|TCP`, `TCP/UDP ports`); empty
+    /// for the port column.
+    pub transports: Vec<Transport>,
 }
 
 /// What a row says besides its ports and transports, the same for each of its rules.
@@ -195,11 +196,12 @@ fn port_cells_of(cells: &RowCells<'_>, marks: &mut Vec<String>, ledger: &mut Led
         if let Some(end) = words_of(cells.port_end, "end port cell", ledger).filter(|end| *end != text) {
             text = format!("{text} - {end}");
         }
-        ports.push(PortCell { text, line: start.line, transport: None });
+        ports.push(PortCell { text, line: start.line, transports: Vec::new() });
     }
     for (header, cell) in &cells.transport_ports {
         let text = read_cell(cell, "port cell", ledger);
-        ports.push(PortCell { text, line: cell.line, transport: Transport::from_name(header) });
+        let transports = header.split(|c: char| !c.is_ascii_alphanumeric()).filter_map(Transport::from_name).collect();
+        ports.push(PortCell { text, line: cell.line, transports });
     }
     ports
 }
