@@ -188,3 +188,21 @@ fn spanned_cells() {
         [["5", "Internet ports"]]
     );
 }
+
+#[test]
+fn no_header_row() {
+    // A table without a header row: its first row holds ports like the others, so it is a row.
+    let (rules, _dir) = shape("no_header_row.html");
+    let ports: Vec<&str> = rules.iter().map(|r| r.split_once("|TCP|").unwrap().1).collect();
+    assert_eq!(ports, ["80|80|5", "443|443|5", "25|25|6"]);
+    assert!(rules[0].starts_with("Web farm|Web front end|"), "{rules:?}");
+}
+
+#[test]
+fn table_in_a_cell() {
+    // A port table with a table inside one of its cells: the port table is read, the inner table
+    // as the cell's text (a table of tables that names no port is page layout: `table_in_table`).
+    let (rules, dir) = shape("table_in_a_cell.html");
+    assert_eq!(rules, ["Management server|SDK service|TCP|5724|5724|5", "Management server|Web console|TCP|443|443|6"]);
+    assert_eq!(scalar::<String>(&db(&dir), "SELECT note FROM port_rules WHERE source_line = 5"), "Console Agents");
+}

@@ -37,6 +37,13 @@ pub enum TableKind {
     Unrecognized,
 }
 
+/// Whether a row of several short cells names a port column (or a column per transport), as a
+/// header does (a layout table's one cell holding a whole page does not).
+pub fn header_names_ports(header: &[String]) -> bool {
+    let short = |h: &String| h.split_whitespace().count() <= 6;
+    header.len() >= 2 && header.iter().all(short) && header.iter().any(|h| roles::names_ports(h))
+}
+
 impl Table {
     /// What the table is.
     pub fn kind(&self) -> TableKind {
@@ -67,6 +74,21 @@ impl Table {
             }
         };
         Some(Anomaly::new(self.line, kind, self.header_text(), None, format!("This {}-row {what}.", self.rows.len())))
+    }
+
+    /// The table with its first row moved into its body where that row is data, not a header: a
+    /// table without a header row whose cells hold ports (`|TCP 80|Web server|` first), as the
+    /// rows below it do. The header is then empty, and the columns are found by their cells.
+    pub fn with_data_header(mut self) -> Table {
+        let data = self.header.iter().any(|h| roles::holds_port(h))
+            && !self.header.iter().any(|h| roles::names_a_role(h))
+            && self.rows.iter().any(|r| r.cells.iter().any(|c| roles::holds_port(&c.text)));
+        if data {
+            let cells = self.header.iter().map(|h| super::Located::new(self.line, h.clone())).collect();
+            self.rows.insert(0, super::TableRow { line: self.line, cells });
+            self.header = vec![String::new(); self.header.len()];
+        }
+        self
     }
 
     /// The header cells joined, white space collapsed.

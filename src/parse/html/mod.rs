@@ -3,8 +3,8 @@
 //! A page reduces to the same [`Block`]s as the text article: headings (`h1`-`h6`, and paragraphs
 //! whose words are all bold), paragraphs and list items, captions (`<caption>`, Word's
 //! `MsoCaption` paragraphs, a one-cell first row), notes (block quotes that open with `[!NOTE]` or
-//! are classed as notes) and tables. A table holding other tables is layout: its cells are read as
-//! page text. Any other table's first row is its header; whether it is a port table is decided
+//! are classed as notes) and tables. A table holding other tables is layout (its cells are read as
+//! page text) unless its own first row names a port column. Any other table's first row is its header; whether it is a port table is decided
 //! later, from that header, as for every format. Lines are the source lines where elements start.
 
 mod positions;
@@ -153,7 +153,12 @@ impl Reader<'_> {
                     self.blocks.push(Block::Caption(located(line, text, &rendered, element)));
                 }
             }
-            "table" if !element.descendants().skip(1).any(|n| is_named(n, "table")) => self.table(element, depth)?,
+            "table"
+                if !element.descendants().skip(1).any(|n| is_named(n, "table"))
+                    || self.names_ports(element, depth)? =>
+            {
+                self.table(element, depth)?
+            }
             "li" => {
                 self.items += 1;
                 let read = self.container(element, depth);
@@ -202,8 +207,7 @@ impl Reader<'_> {
     /// span.
     fn table(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), TooDeep> {
         let mut written: Vec<(u32, Vec<WrittenCell>)> = Vec::new();
-        for child in element.descendants() {
-            let Some(child) = ElementRef::wrap(child) else { continue };
+        for child in own(element) {
             match child.value().name() {
                 "caption" => self.block(child, depth + 1)?,
                 "tr" => written.push((self.line(child), self.cells(child, depth + 1)?)),
@@ -226,6 +230,14 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// Whether a table's own first row names a port column: then it is a port table even with
+    /// tables inside its cells (read as their text), not page layout.
+    fn names_ports(&self, table: ElementRef<'_>, depth: usize) -> Result<bool, TooDeep> {
+        let Some(first) = own(table).find(|e| e.value().name() == "tr") else { return Ok(false) };
+        let header: Vec<String> = self.cells(first, depth + 1)?.into_iter().map(|c| c.cell.text).collect();
+        Ok(crate::parse::table::header_names_ports(&header))
+    }
+
     fn cells(&self, row: ElementRef<'_>, depth: usize) -> Result<Vec<WrittenCell>, TooDeep> {
         let mut cells = Vec::new();
         for cell in row.children().filter_map(ElementRef::wrap) {
@@ -242,6 +254,16 @@ impl Reader<'_> {
         }
         Ok(cells)
     }
+}
+
+/// The elements of a table that are its own, not those of the tables inside it.
+fn own(table: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
+    let id = table.id();
+    table
+        .descendants()
+        .skip(1)
+        .filter_map(ElementRef::wrap)
+        .filter(move |e| e.ancestors().find(|a| is_named(*a, "table")).is_some_and(|a| a.id() == id))
 }
 
 fn located(line: u32, text: String, rendered: &Rendered, element: ElementRef<'_>) -> Located {

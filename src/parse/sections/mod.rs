@@ -3,8 +3,13 @@
 //! A section is a title, description paragraphs, an optional system service name line, optional
 //! captions, and one or more port tables. Titles come from headings where a document has them;
 //! otherwise (the plain-text article) the title is the short, unpunctuated line that opens the
-//! description before a table. The document's own header and footer hold no table and so make no
-//! section. Tables that are not port tables (summary tables, others) are ledgered where they stand.
+//! description before a table. A heading right before a table, with no description of its own, at
+//! the level of a section that has a description and no table yet, is that section's caption (one
+//! rule for every format). Paragraphs right below a table that open with a footnote mark are its
+//! footnotes. The document's own header and footer, and any other text outside a section, hold no
+//! table and make no section: they are ledgered (`unattached_text`). A summary table is handed on
+//! ([`Event::Summary`]) to be judged against the per-service tables; other tables that are not
+//! port tables are ledgered where they stand.
 
 mod prelude;
 
@@ -177,6 +182,7 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
     }
 
     fn on_table(&mut self, table: Table) {
+        let table = table.with_data_header();
         if matches!(table.kind(), TableKind::Summary(_)) {
             // Judged once the per-service tables are normalized: it neither makes a section nor
             // joins one.

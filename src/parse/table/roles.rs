@@ -99,6 +99,17 @@ fn role_of(words: &str) -> Option<Role> {
     Some(role)
 }
 
+/// Whether a header cell names a port column or a transport's ports.
+pub(crate) fn names_ports(header: &str) -> bool {
+    matches!(role_of(&header_words(header)), Some(Role::Port | Role::TransportPort))
+}
+
+/// Whether a header cell names a role (anything but [`Role::Other`]).
+pub(crate) fn names_a_role(header: &str) -> bool {
+    let words = header_words(header);
+    role_of(&words) != Some(Role::Other) || application_rank(&words).is_some()
+}
+
 /// Whether a cell reads as transport words (`TCP`, `UDP and TCP`, `TCP (TLS)`), or is empty.
 fn names_transport(cell: &str) -> bool {
     let lower = cell.to_ascii_lowercase();
