@@ -154,8 +154,13 @@ fn range(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
     if low > high {
         return Err(format!("port range {low}-{high} runs backwards: expected the lower port first"));
     }
-    let random =
-        text.to_ascii_lowercase().contains("random") || context.application.to_ascii_lowercase().contains("random");
+    // A range of randomly allocated ports, where the words or the application protocol say so
+    // (`RPC randomly allocated high TCP ports`, `RPC dynamic ports`).
+    let says = |words: &str| {
+        let lower = words.to_ascii_lowercase();
+        ["random", "dynamic", "ephemeral"].iter().any(|w| lower.contains(w))
+    };
+    let random = says(text) || says(context.application);
     let (kind, anomaly_kind, what) = if random {
         (PortKind::Dynamic, AnomalyKind::DynamicPort, "a port allocated at random from a range; loaded as dynamic")
     } else {
@@ -312,6 +317,17 @@ fn label(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) -> O
     Some(values)
 }
 
+/// The range a remark states for a lone dynamic word (`Dynamic (49152-65535)`).
+fn stated_range(values: &[PortValue], remark: &str) -> Option<(u16, u16)> {
+    let [only] = values else { return None };
+    if only.spec.kind != PortKind::Dynamic || !means_dynamic(&only.raw.replace(&format!("({remark})"), "")) {
+        return None;
+    }
+    let caps = RANGE.captures(remark)?;
+    let (low, high) = (port_number(&caps[2]).ok()?, port_number(&caps[4]).ok()?);
+    (low <= high).then_some((low, high))
+}
+
 /// `3343 (This port is required ...)`, `1433 (default)`, `53 (TCP/UDP)`: a remark in parentheses
 /// after the port is kept in the note, or, where it names transports, is the value's transports.
 fn remark(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) -> Option<Vec<PortValue>> {
@@ -320,7 +336,18 @@ fn remark(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) -> 
     if port.is_empty() {
         return None;
     }
-    let (mut values, mut inner) = peeled(text, port, context, depth, ledger.line())?;
+    // A remark may say what the port is (`(Random high RPC Port)`): the port is read with it.
+    let words = format!("{} {remark}", context.application);
+    let with_remark = PortContext { application: &words, ..*context };
+    let (mut values, mut inner) = peeled(text, port, &with_remark, depth, ledger.line())?;
+    if let Some(range) = stated_range(&values, remark) {
+        // `Dynamic (49152-65535)`: the remark states the range the dynamic word leaves unsaid.
+        values[0].spec.range = Some(range);
+        let (low, high) = range;
+        let message = format!("\"{text}\" is a port allocated at random from {low}-{high}; loaded as dynamic.");
+        ledger.note(AnomalyKind::DynamicPort, text, Some(format!("{low}-{high}")), message);
+        return Some(values);
+    }
     match transport_list(remark) {
         Some(transports) if values.iter().all(|v| v.transports.is_empty()) => {
             note_transports(text, &transports, ledger);

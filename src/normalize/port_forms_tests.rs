@@ -74,6 +74,23 @@ fn pairs_alternatives_and_ranges_in_words() {
 }
 
 #[test]
+fn a_range_beside_dynamic_words_is_dynamic() {
+    let mut ledger = Ledger::new(1);
+    let context = PortContext { application: "RPC dynamic ports", dynamic_range: LEGACY };
+    let got = parse_ports("1024 - 5000\n49152 - 65535*", &context, &mut ledger).unwrap();
+    let kinds: Vec<_> = got.iter().map(|v| (v.spec.kind, v.spec.range)).collect();
+    assert_eq!(kinds, [(PortKind::Dynamic, Some((1024, 5000))), (PortKind::Dynamic, Some((49152, 65535)))]);
+}
+
+#[test]
+fn a_remark_may_say_the_range_is_dynamic_or_state_the_dynamic_range() {
+    let got = read("49152- 65535 (Random high RPC Port)(TCP)").0.unwrap();
+    assert_eq!((got[0].0.clone(), got[0].1, got[0].2), (vec![TCP], Some((49152, 65535)), PortKind::Dynamic));
+    let (got, kinds) = read("Dynamic (49152-65535)");
+    assert_eq!((got.unwrap()[0].1, kinds), (Some((49152, 65535)), vec![AnomalyKind::DynamicPort]));
+}
+
+#[test]
 fn a_slash_between_two_numbers_loads_both_and_says_so() {
     assert_eq!(ports("443/8531"), [(vec![], 443, 443), (vec![], 8531, 8531)]);
     assert_eq!(read("67/68").1, [AnomalyKind::SlashPorts]);

@@ -23,8 +23,9 @@ pub(super) struct PortCell {
     pub text: String,
     /// Its line.
     pub line: u32,
-    /// The transport the column is named after (`Description|UDP|TCP`), if it is such a column.
-    pub transport: Option<Transport>,
+    /// The transports the column is named after (`Description|UDP|TCP`, `TCP/UDP ports`); empty
+    /// for the port column.
+    pub transports: Vec<Transport>,
 }
 
 /// What a row says besides its ports and transports, the same for each of its rules.
@@ -142,39 +143,10 @@ fn read_cells(
 ) -> Result<RowText, Unreadable> {
     let row = cells.row;
     let mut marks = Vec::new();
-    let application = match words_of(cells.application, "application protocol", ledger) {
-        Some(words) => match text::trailing_mark(&words) {
-            Some((name, mark)) => {
-                let message =
-                    format!("Footnote mark(s) {mark} removed from the application protocol and kept in the note.");
-                ledger.note(AnomalyKind::FootnoteMark, words.clone(), Some(name.to_string()), message);
-                marks.push(mark.to_string());
-                name.to_string()
-            }
-            None => words,
-        },
-        None => {
-            let raw = cells.application.map_or(String::new(), |c| c.text.trim().to_string());
-            let message = format!("The row names no application protocol; loaded under the section title \"{title}\".");
-            ledger.note(AnomalyKind::ApplicationFromTitle, raw, Some(title.to_string()), message);
-            title.to_string()
-        }
-    };
+    let application = application_of(cells, title, &mut marks, ledger);
     // Line breaks stay: they separate the cell's values (`HTTPS<br/>TCP`).
     let protocol = cells.transport.map(|c| (read_cell(c, "protocol cell", ledger), c.line));
-    let mut ports = Vec::new();
-    if let Some(start) = cells.port {
-        let (mut text, removed) = read_cell_keeping_marks(start, "port cell", ledger);
-        marks.extend(removed);
-        if let Some(end) = words_of(cells.port_end, "end port cell", ledger).filter(|end| *end != text) {
-            text = format!("{text} - {end}");
-        }
-        ports.push(PortCell { text, line: start.line, transport: None });
-    }
-    for (header, cell) in &cells.transport_ports {
-        let text = read_cell(cell, "port cell", ledger);
-        ports.push(PortCell { text, line: cell.line, transport: Transport::from_name(header) });
-    }
+    let ports = port_cells_of(cells, &mut marks, ledger);
     let short = (cells.port.is_none() && cells.transport_ports.is_empty())
         .then(|| (row_raw(row), cut_short(row, cells.header_len)));
     let extra: Vec<&str> = row.cells.iter().skip(cells.header_len).map(|c| c.text.trim()).collect();
@@ -191,11 +163,47 @@ fn read_cells(
         None => Vec::new(),
     };
     let mut context = rule_context(cells, ledger);
-    // Footnote marks removed from the port cell stay with the rule, in its note.
+    // Footnote marks removed from the application and port cells stay with the rule, in its note
     // (unless a footnote below the table that opens with the mark says more).
     marks.retain(|mark| !context.notes.iter().any(|note| note.starts_with(mark.as_str())));
     context.notes.splice(0..0, marks);
     Ok(RowText { client_ports, line: cells.line, application, protocol, ports, cut_short: short, context })
+}
+
+/// The row's application protocol, a footnote mark after it moved to `marks`; the section title
+/// where the row names none.
+fn application_of(cells: &RowCells<'_>, title: &str, marks: &mut Vec<String>, ledger: &mut Ledger) -> String {
+    let Some(words) = words_of(cells.application, "application protocol", ledger) else {
+        let raw = cells.application.map_or(String::new(), |c| c.text.trim().to_string());
+        let message = format!("The row names no application protocol; loaded under the section title \"{title}\".");
+        ledger.note(AnomalyKind::ApplicationFromTitle, raw, Some(title.to_string()), message);
+        return title.to_string();
+    };
+    let Some((name, mark)) = text::trailing_mark(&words) else { return words };
+    let message = format!("Footnote mark(s) {mark} removed from the application protocol and kept in the note.");
+    ledger.note(AnomalyKind::FootnoteMark, words.clone(), Some(name.to_string()), message);
+    marks.push(mark.to_string());
+    name.to_string()
+}
+
+/// The cells holding the row's ports: the port column (with its end column: `2379`, `2380`
+/// read as `2379 - 2380`), and each column named after a transport.
+fn port_cells_of(cells: &RowCells<'_>, marks: &mut Vec<String>, ledger: &mut Ledger) -> Vec<PortCell> {
+    let mut ports = Vec::new();
+    if let Some(start) = cells.port {
+        let (mut text, removed) = read_cell_keeping_marks(start, "port cell", ledger);
+        marks.extend(removed);
+        if let Some(end) = words_of(cells.port_end, "end port cell", ledger).filter(|end| *end != text) {
+            text = format!("{text} - {end}");
+        }
+        ports.push(PortCell { text, line: start.line, transports: Vec::new() });
+    }
+    for (header, cell) in &cells.transport_ports {
+        let text = read_cell(cell, "port cell", ledger);
+        let transports = header.split(|c: char| !c.is_ascii_alphanumeric()).filter_map(Transport::from_name).collect();
+        ports.push(PortCell { text, line: cell.line, transports });
+    }
+    ports
 }
 
 /// What the row says besides its ports: direction, endpoints, client ports, notes, every cell.

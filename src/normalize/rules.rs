@@ -31,7 +31,7 @@ pub(super) fn build_rules(
                 return Err(short.clone());
             }
             ledger.note(AnomalyKind::MissingCell, raw, None, "The row has no port cell; read as an empty port cell.");
-            missing = [PortCell { text: String::new(), line: row.line, transport: None }];
+            missing = [PortCell { text: String::new(), line: row.line, transports: Vec::new() }];
             &missing
         }
         (ports, _) => ports,
@@ -72,11 +72,10 @@ fn values_of(
     context: &PortContext,
     ledger: &mut Ledger,
 ) -> Result<Vec<PortValue>, Unreadable> {
-    if let Some(t) = cell.transport
-        && means_no_port(&cell.text)
-    {
+    if !cell.transports.is_empty() && means_no_port(&cell.text) {
         if !cell.text.trim().is_empty() {
-            let (name, said) = (t.name(), &cell.text);
+            let names: Vec<&str> = cell.transports.iter().map(|t| t.name()).collect();
+            let (name, said) = (names.join("/"), &cell.text);
             let message = format!("The {name} column says \"{said}\": {name} is not used; no rule for it.");
             ledger.note(AnomalyKind::PortNotUsed, said.clone(), None, message);
         }
@@ -120,8 +119,8 @@ fn implied_by_application(application: &str, ledger: &mut Ledger) -> Option<Tran
 fn transports_of(value: &PortValue, cell: &PortCell, protocol: &[Transport]) -> Vec<Option<Transport>> {
     if !value.transports.is_empty() {
         value.transports.iter().copied().map(Some).collect()
-    } else if let Some(t) = cell.transport {
-        vec![Some(t)]
+    } else if !cell.transports.is_empty() {
+        cell.transports.iter().copied().map(Some).collect()
     } else if !protocol.is_empty() {
         protocol.iter().copied().map(Some).collect()
     } else {

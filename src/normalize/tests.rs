@@ -213,6 +213,35 @@ fn columns_named_after_transports() {
 }
 
 #[test]
+fn a_column_named_after_two_transports() {
+    // Straight through the seam: whether such a header makes a port table is the parse side's call.
+    let cells = vec![Located::new(9, "DNS"), Located::new(9, "53")];
+    let row = TableRow { line: 9, cells };
+    let row_cells = crate::parse::table::RowCells {
+        line: 9,
+        row: &row,
+        header_len: 2,
+        application: Some(&row.cells[0]),
+        transport: None,
+        port: None,
+        port_end: None,
+        transport_ports: vec![("TCP/UDP", &row.cells[1])],
+        client_port: None,
+        direction: None,
+        from: None,
+        to: None,
+        notes: vec![],
+        group: None,
+        continues: None,
+        all: vec![("Description", &row.cells[0]), ("TCP/UDP", &row.cells[1])],
+    };
+    let mut n = NormalizedSection::default();
+    normalize_row(&row_cells, &NormalizeOptions::default(), "T", &mut SeenRules::default(), &mut n);
+    let got: Vec<_> = n.rules.iter().map(|r| (r.transport, r.port.range)).collect();
+    assert_eq!(got, [(Some(Transport::Tcp), Some((53, 53))), (Some(Transport::Udp), Some((53, 53)))]);
+}
+
+#[test]
 fn a_port_without_a_transport_is_loaded_with_none_and_ledgered() {
     let n = rules_of(
         &["Purpose", "Ports", "Comments"],
