@@ -43,14 +43,17 @@ pub(crate) fn header_words(header: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The transport a header names on its own (`UDP`, `TCP ports`), as the document spells it.
-pub(crate) fn transport_header(words: &str) -> Option<&'static str> {
-    let first = words.split(' ').next()?;
-    let rest = words[first.len()..].trim();
-    if !matches!(rest, "" | "port" | "ports" | "port number" | "port numbers") {
-        return None;
-    }
-    ["tcp", "udp", "sctp"].into_iter().find(|t| *t == first)
+/// Whether a header names only transports, whose ports its cells hold: `UDP`, `TCP ports`,
+/// `TCP/UDP`, `UDP and TCP port`.
+pub(crate) fn names_transports_only(words: &str) -> bool {
+    let words = ["port numbers", "port number", "ports", "port"]
+        .iter()
+        .find_map(|suffix| words.strip_suffix(suffix))
+        .unwrap_or(words)
+        .trim();
+    let names: Vec<&str> =
+        words.split(['/', ',', ' ']).filter(|w| !w.is_empty() && *w != "and" && *w != "or").collect();
+    !names.is_empty() && names.iter().all(|w| matches!(*w, "tcp" | "udp" | "sctp"))
 }
 
 /// How strongly a header names the row's application: lower is stronger.
@@ -90,7 +93,7 @@ fn role_of(words: &str) -> Option<Role> {
         | "listener" => Role::To,
         "notes" | "note" | "comments" | "comment" | "remarks" | "remark" | "details" | "more information"
         | "considerations" => Role::Note,
-        w if transport_header(w).is_some() => Role::TransportPort,
+        w if names_transports_only(w) => Role::TransportPort,
         _ if (has("client") || has("source")) && (has("port") || has("ports")) => Role::ClientPort,
         "end port" | "port end" | "last port" | "to port" | "high port" | "end" => Role::PortEnd,
         _ if has("port") || has("ports") => Role::Port,

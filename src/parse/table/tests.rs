@@ -38,6 +38,9 @@ fn port_headers_in_their_variants() {
 #[test]
 fn real_page_headers() {
     assert_eq!(roles(&table(&["Description", "UDP", "TCP"])), [Application, TransportPort, TransportPort]);
+    assert_eq!(roles(&table(&["Service", "TCP/UDP ports"])), [Application, TransportPort]);
+    assert_eq!(roles(&table(&["Service", "UDP and TCP port"])), [Application, TransportPort]);
+    assert_eq!(roles(&table(&["Service", "TCP Port", "Notes"])), [Application, TransportPort, Note]);
     assert_eq!(roles(&table(&["**Purpose**", "**Ports**", "**Comments**"])), [Application, Port, Note]);
     assert_eq!(
         roles(&table(&["Protocol", "Direction", "Port Range", "Purpose", "Used By"])),
