@@ -20,8 +20,9 @@ pub fn has_title_shape(text: &str) -> bool {
     let t = text.trim();
     let Some(last) = t.chars().last() else { return false };
     let first = t.chars().next().unwrap_or(' ');
+    let remark = first == '(' && last == ')';
     t.chars().count() <= 120
-        && !(first == '(' && last == ')')
+        && !remark
         && !matches!(last, '.' | ':' | ';' | ',' | '?' | '!')
         && !matches!(first, '●' | '•' | '·' | '▪' | '-' | '*' | '–' | '—')
         && t.chars().any(char::is_alphabetic)
