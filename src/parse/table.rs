@@ -64,7 +64,12 @@ impl Table {
     /// The ledger entry for a table that is not loaded (a summary table, a table that holds no
     /// ports); `None` for a port table.
     pub fn not_loaded(&self) -> Option<Anomaly> {
-        let (kind, what) = match self.kind() {
+        self.not_loaded_as(&self.kind())
+    }
+
+    /// [`Table::not_loaded`] for a table whose kind is known.
+    pub fn not_loaded_as(&self, kind: &TableKind) -> Option<Anomaly> {
+        let (kind, what) = match kind {
             TableKind::Ports(_) => return None,
             TableKind::Summary(_) => {
                 (AnomalyKind::SummaryTable, "summary table repeats the per-service tables; not loaded")
@@ -80,7 +85,9 @@ impl Table {
     /// table without a header row whose cells hold ports (`|TCP 80|Web server|` first), as the
     /// rows below it do. The header is then empty, and the columns are found by their cells.
     pub fn with_data_header(mut self) -> Table {
-        let data = self.header.iter().any(|h| roles::holds_port(h))
+        // A header holds no digits (checked first: every table of a long document comes here).
+        let data = self.header.iter().any(|h| h.bytes().any(|b| b.is_ascii_digit()))
+            && self.header.iter().any(|h| roles::holds_port(h))
             && !self.header.iter().any(|h| roles::names_a_role(h))
             && self.rows.iter().any(|r| r.cells.iter().any(|c| roles::holds_port(&c.text)));
         if data {

@@ -183,13 +183,14 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
 
     fn on_table(&mut self, table: Table) {
         let table = table.with_data_header();
-        if matches!(table.kind(), TableKind::Summary(_)) {
+        let kind = table.kind();
+        if matches!(kind, TableKind::Summary(_)) {
             // Judged once the per-service tables are normalized: it neither makes a section nor
             // joins one.
             self.out.push_back(Ok(Event::Summary(table)));
             return;
         }
-        if let Some(anomaly) = table.not_loaded() {
+        if let Some(anomaly) = table.not_loaded_as(&kind) {
             // A table that holds no ports is ledgered where it stands: it neither makes a section
             // nor joins one, nor does it make its heading a section that owns tables.
             self.out.push_back(Ok(Event::Anomaly(anomaly)));

@@ -173,8 +173,9 @@ pub(crate) fn roles(header: &[String], rows: &[TableRow]) -> Option<Vec<Role>> {
             // `Protocol`: the application protocol beside a `Transport` column, or where its cells
             // are not transports and nothing else names the application; else the transport.
             let strong_application = application.is_some_and(|(rank, _)| rank < 5);
-            let unlike_transports = !mostly(rows, i, names_transport) && mostly(rows, i, |_| true);
-            let is_application = has_transport || (!strong_application && unlike_transports);
+            // The cells are looked at only where the headers leave it open.
+            let is_application = has_transport
+                || (!strong_application && !mostly(rows, i, names_transport) && mostly(rows, i, |_| true));
             *role = Some(if is_application { Role::Application } else { Role::Transport });
         }
     }
