@@ -178,6 +178,7 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
             table.footnotes.extend(split_footnotes(&text));
             return;
         }
+        self.after_table = false;
         self.pending.push(Pending::new(text, role));
     }
 

@@ -190,3 +190,85 @@ fn the_label_is_found_in_any_case_and_spacing() {
     assert!(starts_with_system_service_name(" system service name: X"));
     assert!(!starts_with_system_service_name("A system service name: X"));
 }
+
+fn port_table(line: u32, rows: &[(u32, &str)]) -> crate::parse::Table {
+    let header = vec!["Application protocol".into(), "Protocol".into(), "Port".into()];
+    let rows = rows
+        .iter()
+        .map(|&(l, app)| crate::parse::TableRow {
+            line: l,
+            cells: [app, "TCP", "80"].iter().map(|c| Located::new(l, *c)).collect(),
+        })
+        .collect();
+    crate::parse::Table::new(line, header, rows)
+}
+
+fn run(blocks: Vec<Block>) -> Vec<Event> {
+    Sections::new(blocks.into_iter().map(Ok)).collect::<Result<_>>().unwrap()
+}
+
+#[test]
+fn footnotes_right_below_a_table_are_its_own() {
+    let got = run(vec![
+        Block::Heading { level: 2, text: Located::new(1, "Web") },
+        Block::Table(port_table(2, &[(4, "HTTP†")])),
+        Block::Paragraph(Located::new(6, "† Configurable.")),
+        Block::Note(Located::new(7, "(*) Not a mark any row carries.")),
+        Block::Paragraph(Located::new(8, "More about the web service.")),
+        Block::Paragraph(Located::new(9, "* Not right below the table.")),
+    ]);
+    let Event::Section(s) = &got[0] else { panic!("{got:?}") };
+    let footnotes: Vec<&str> = s.tables[0].footnotes.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(footnotes, ["† Configurable.", "(*) Not a mark any row carries."]);
+    // What follows is the section's remarks.
+    let description: Vec<&str> = s.description.iter().map(|d| d.text.as_str()).collect();
+    assert_eq!(description, ["More about the web service.", "* Not right below the table."]);
+}
+
+#[test]
+fn a_heading_is_a_caption_only_right_before_a_table_under_a_described_section_of_its_level() {
+    let titles = |blocks: Vec<Block>| -> Vec<String> {
+        run(blocks)
+            .into_iter()
+            .filter_map(|e| match e {
+                Event::Section(s) => {
+                    Some(format!("{} {:?}", s.title.text, s.captions.iter().map(|c| &c.text).collect::<Vec<_>>()))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let h = |level, line, text| Block::Heading { level, text: Located::new(line, text) };
+    let p = |line, text| Block::Paragraph(Located::new(line, text));
+    // The OLAP shape: a caption.
+    assert_eq!(
+        titles(vec![
+            h(2, 1, "OLAP"),
+            p(2, "Used by SQL Server."),
+            h(2, 3, "Default Ports"),
+            Block::Table(port_table(4, &[(6, "OLAP")]))
+        ]),
+        ["OLAP [\"Default Ports\"]"]
+    );
+    // A deeper heading (Configuration Manager's `###` under a described `##`): its own section.
+    assert_eq!(
+        titles(vec![
+            h(2, 1, "Ports"),
+            p(2, "The sections below."),
+            h(3, 3, "Client"),
+            Block::Table(port_table(4, &[(6, "HTTP")]))
+        ]),
+        ["Client []"]
+    );
+    // A heading with a description of its own: its own section.
+    assert_eq!(
+        titles(vec![
+            h(2, 1, "A"),
+            p(2, "About A."),
+            h(2, 3, "B"),
+            p(4, "About B."),
+            Block::Table(port_table(5, &[(7, "HTTP")]))
+        ]),
+        ["B []"]
+    );
+}
