@@ -46,7 +46,9 @@ impl Summaries {
             by_service.entry((first, name)).or_default().push(row);
         }
         let mut header = table.header.clone();
-        header.remove(named.min(header.len().saturating_sub(1)));
+        if named < header.len() {
+            header.remove(named);
+        }
         let (mut repeated, mut added) = (0, 0);
         let mut sections = Vec::new();
         for ((first, name), rows) in by_service {
