@@ -49,11 +49,12 @@ impl Summaries {
         if named < header.len() {
             header.remove(named);
         }
-        let (mut repeated, mut added) = (0, 0);
+        let (mut repeated, mut added, mut unnamed) = (0, 0, 0);
         let mut sections = Vec::new();
         for ((first, name), rows) in by_service {
-            if name.is_empty() || rows.iter().all(|r| r.cells.iter().all(|c| c.text.trim().is_empty())) {
-                repeated += rows.len();
+            if name.is_empty() {
+                // Rows naming no service (empty rows among them) cannot be loaded under one.
+                unnamed += rows.iter().filter(|r| r.cells.iter().any(|c| !c.text.trim().is_empty())).count();
                 continue;
             }
             let group = Table { line: table.line, header: header.clone(), rows, footnotes: Vec::new() };
@@ -106,8 +107,13 @@ impl Summaries {
             None,
             format!(
                 "This {}-row summary table: {repeated} row(s) give a transport and port of the per-service tables and are not loaded again; \
-                 {added} row(s) found in no per-service table were loaded under the services they name.",
-                table.rows.len()
+                 {added} row(s) found in no per-service table were loaded under the services they name{}.",
+                table.rows.len(),
+                if unnamed > 0 {
+                    format!("; {unnamed} row(s) name no service and were not loaded")
+                } else {
+                    String::new()
+                }
             ),
         );
         (sections, anomaly)
