@@ -69,7 +69,7 @@ fn is_label(row: &TableRow, header_len: usize) -> bool {
         && row.cells.iter().skip(1).all(|c| c.text.trim().is_empty())
 }
 
-/// The footnote mark a note below a table opens with (`†`, `*`, `(*)`, `¹`, `[1]`), if any.
+/// The footnote mark a note below a table opens with (`†`, `*`, `(*)`, `¹`), if any.
 pub fn footnote_mark(text: &str) -> Option<&str> {
     let t = text.trim_start();
     let end = t
