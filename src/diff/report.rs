@@ -1,0 +1,177 @@
+//! The comparison written out: one row per rule in any format of the export writer, or, for
+//! `markdown`, a report for people (counts at the top, changed services first) built of that
+//! writer's Markdown tables.
+
+use super::{Change, Diff, DiffRow, Rule, ServiceDiff};
+use crate::export::{Format, RowWriter, SpreadsheetOptions, markdown_text};
+use rusqlite::types::{Value, ValueRef};
+use std::io::{self, Write};
+
+/// The columns of the rows, one per rule.
+pub const COLUMNS: [&str; 14] = [
+    "change",
+    "service",
+    "old_service",
+    "system_service_name",
+    "application_protocol",
+    "transport",
+    "old_port_low",
+    "old_port_high",
+    "new_port_low",
+    "new_port_high",
+    "old_port_kind",
+    "new_port_kind",
+    "old_line",
+    "new_line",
+];
+
+/// Writes the comparison in `format`: the Markdown report for `markdown`, else one row per rule.
+/// `old` and `new` are the sources' names.
+pub fn write(out: &mut impl Write, diff: &Diff, format: Format, old: &str, new: &str) -> io::Result<()> {
+    if format == Format::Markdown {
+        return write_markdown_report(out, diff, old, new);
+    }
+    let columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
+    let mut writer = RowWriter::new(out, format, SpreadsheetOptions::default(), &columns)?;
+    for service in &diff.services {
+        for row in &service.rows {
+            write_values(&mut writer, &row_values(service, row))?;
+        }
+    }
+    writer.finish().map(drop)
+}
+
+/// The one-line summary for standard error.
+pub fn summary(diff: &Diff, old: &str, new: &str) -> String {
+    let counts: Vec<String> = Change::ALL.iter().map(|&c| format!("{} {}", diff.count(c), c.name())).collect();
+    format!("{old} -> {new}: {} (port rules)", counts.join(", "))
+}
+
+fn row_values(service: &ServiceDiff, row: &DiffRow) -> Vec<Value> {
+    let text = |t: Option<&str>| t.map_or(Value::Null, |t| Value::Text(t.to_string()));
+    let int = |v: Option<i64>| v.map_or(Value::Null, Value::Integer);
+    let (old, new) = (row.old.as_ref(), row.new.as_ref());
+    vec![
+        Value::Text(row.change.name().to_string()),
+        Value::Text(service.title().to_string()),
+        text(service.old_title.as_deref()),
+        text(service.system_service_name.as_deref()),
+        Value::Text(row.application_protocol.clone()),
+        text(row.transport.as_deref()),
+        int(old.and_then(|r| r.port_low)),
+        int(old.and_then(|r| r.port_high)),
+        int(new.and_then(|r| r.port_low)),
+        int(new.and_then(|r| r.port_high)),
+        text(old.map(|r| r.port_kind.as_str())),
+        text(new.map(|r| r.port_kind.as_str())),
+        int(old.map(|r| r.line)),
+        int(new.map(|r| r.line)),
+    ]
+}
+
+fn write_values<W: Write>(writer: &mut RowWriter<W>, values: &[Value]) -> io::Result<()> {
+    let cells: Vec<ValueRef<'_>> = values.iter().map(ValueRef::from).collect();
+    writer.write_row(&cells)
+}
+
+/// Writes one Markdown table.
+fn write_table(out: &mut impl Write, columns: &[&str], rows: &[Vec<Value>]) -> io::Result<()> {
+    let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+    let mut writer = RowWriter::new(&mut *out, Format::Markdown, SpreadsheetOptions::default(), &columns)?;
+    for row in rows {
+        write_values(&mut writer, row)?;
+    }
+    writer.finish()?;
+    writeln!(out)
+}
+
+fn write_markdown_report(out: &mut impl Write, diff: &Diff, old: &str, new: &str) -> io::Result<()> {
+    let (old_md, new_md) = (markdown_text(old), markdown_text(new));
+    writeln!(out, "# Port rules changed from {old_md} to {new_md}\n")?;
+    let count = |n: usize| Value::Integer(n as i64);
+    let rule_counts: Vec<Vec<Value>> =
+        Change::ALL.iter().map(|&c| vec![Value::Text(c.name().into()), count(diff.count(c))]).collect();
+    write_table(out, &["port rules", "count"], &rule_counts)?;
+
+    let changed: Vec<&ServiceDiff> =
+        diff.services.iter().filter(|s| s.old_title.is_some() && s.new_title.is_some() && s.differs()).collect();
+    let only_new: Vec<&ServiceDiff> = diff.services.iter().filter(|s| s.old_title.is_none()).collect();
+    let only_old: Vec<&ServiceDiff> = diff.services.iter().filter(|s| s.new_title.is_none()).collect();
+    let unchanged: Vec<&ServiceDiff> = diff.services.iter().filter(|s| !s.differs()).collect();
+    let groups = [
+        ("changed".to_string(), "Changed services".to_string(), &changed),
+        (format!("only in {new}"), format!("Services only in {new_md}"), &only_new),
+        (format!("only in {old}"), format!("Services only in {old_md}"), &only_old),
+    ];
+    let mut service_counts: Vec<Vec<Value>> =
+        groups.iter().map(|(name, _, list)| vec![Value::Text(name.clone()), count(list.len())]).collect();
+    service_counts.push(vec![Value::Text("unchanged".into()), count(unchanged.len())]);
+    write_table(out, &["services", "count"], &service_counts)?;
+
+    for (_, heading, list) in groups {
+        if list.is_empty() {
+            continue;
+        }
+        writeln!(out, "## {heading}\n")?;
+        for service in list {
+            write_service(out, service, &old_md)?;
+        }
+    }
+    if !unchanged.is_empty() {
+        writeln!(out, "## Unchanged services\n")?;
+        let rows: Vec<Vec<Value>> = unchanged
+            .iter()
+            .map(|s| {
+                let name = s.system_service_name.clone().map_or(Value::Null, Value::Text);
+                vec![Value::Text(s.title().to_string()), name, count(s.rows.len())]
+            })
+            .collect();
+        write_table(out, &["service", "system service name", "port rules"], &rows)?;
+    }
+    Ok(())
+}
+
+fn write_service(out: &mut impl Write, service: &ServiceDiff, old: &str) -> io::Result<()> {
+    writeln!(out, "### {}\n", markdown_text(service.title()))?;
+    let mut facts = Vec::new();
+    if let Some(name) = &service.system_service_name {
+        facts.push(format!("System service name: {}.", markdown_text(name)));
+    }
+    if let (Some(old_title), Some(_)) = (&service.old_title, &service.new_title)
+        && old_title != service.title()
+    {
+        facts.push(format!("Titled {} in {old}.", markdown_text(old_title)));
+    }
+    if !facts.is_empty() {
+        writeln!(out, "{}\n", facts.join(" "))?;
+    }
+    let ports = |rule: Option<&Rule>| rule.map_or(Value::Null, |r| Value::Text(ports_text(r)));
+    let line = |rule: Option<&Rule>| rule.map_or(Value::Null, |r| Value::Integer(r.line));
+    let rows: Vec<Vec<Value>> = service
+        .rows
+        .iter()
+        .map(|row| {
+            vec![
+                Value::Text(row.change.name().into()),
+                Value::Text(row.application_protocol.clone()),
+                row.transport.clone().map_or(Value::Null, Value::Text),
+                ports(row.old.as_ref()),
+                ports(row.new.as_ref()),
+                line(row.old.as_ref()),
+                line(row.new.as_ref()),
+            ]
+        })
+        .collect();
+    let columns = ["change", "application protocol", "transport", "old ports", "new ports", "old line", "new line"];
+    write_table(out, &columns, &rows)
+}
+
+/// A rule's ports for people: `135`, `1024-65535`, `1025-5000 (dynamic)`, or `no port`.
+fn ports_text(rule: &Rule) -> String {
+    let ports = match (rule.port_low, rule.port_high) {
+        (Some(low), Some(high)) if low == high => low.to_string(),
+        (Some(low), Some(high)) => format!("{low}-{high}"),
+        _ => return "no port".to_string(),
+    };
+    if rule.port_kind == "dynamic" { format!("{ports} (dynamic)") } else { ports }
+}
