@@ -1,7 +1,8 @@
 //! `kbingest diff DB OLD NEW`: what changed between two sources (editions of a port reference),
 //! one row per port rule, or a Markdown report.
 
-use crate::diff::{self, TitlePair, report};
+use crate::diff::report::{self, Report};
+use crate::diff::{self, TitlePair};
 use crate::error::{Error, Result};
 use crate::export::{Format, write_file};
 use crate::store::Database;
@@ -68,12 +69,9 @@ pub fn run(args: Args) -> Result<()> {
             ),
         )
     })?;
-    let differs = comparison.differs();
-    let summary = report::summary(&comparison, &args.old, &args.new);
-    let comparison = if args.changes_only { comparison.changes_only() } else { comparison };
+    let report = Report { format: args.format, changes_only: args.changes_only, old: &args.old, new: &args.new };
     let write = |mut out: &mut dyn Write, shown: &str| {
-        report::write(&mut out, &comparison, args.format, &args.old, &args.new)
-            .map_err(Error::io("write output", shown))
+        report::write(&mut out, &comparison, &report).map_err(Error::io("write output", shown))
     };
     match args.output.as_deref().filter(|o| *o != "-") {
         None => {
@@ -85,7 +83,7 @@ pub fn run(args: Args) -> Result<()> {
         Some(path) => write_file(Path::new(path), |out| write(out, path))?,
     }
     if !args.quiet {
-        eprintln!("kbingest: {summary}");
+        eprintln!("kbingest: {}", report::summary(&comparison, &args.old, &args.new));
     }
-    if args.exit_code && differs { Err(Error::Differences) } else { Ok(()) }
+    if args.exit_code && comparison.differs() { Err(Error::Differences) } else { Ok(()) }
 }

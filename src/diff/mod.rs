@@ -131,15 +131,6 @@ impl Diff {
     pub fn rows(&self) -> impl Iterator<Item = &DiffRow> {
         self.services.iter().flat_map(|s| &s.rows)
     }
-
-    /// The same comparison without its `unchanged` rows (and without services left with none).
-    pub fn changes_only(mut self) -> Diff {
-        for service in &mut self.services {
-            service.rows.retain(|r| r.change != Change::Unchanged);
-        }
-        self.services.retain(|s| !s.rows.is_empty());
-        self
-    }
 }
 
 /// Compares two sources' services: see [`services::match_services`] for how services pair and

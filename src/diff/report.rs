@@ -25,16 +25,35 @@ pub const COLUMNS: [&str; 14] = [
     "new_line",
 ];
 
-/// Writes the comparison in `format`: the Markdown report for `markdown`, else one row per rule.
-/// `old` and `new` are the sources' names.
-pub fn write(out: &mut impl Write, diff: &Diff, format: Format, old: &str, new: &str) -> io::Result<()> {
-    if format == Format::Markdown {
-        return write_markdown_report(out, diff, old, new);
+/// How to write a comparison.
+#[derive(Debug, Clone, Copy)]
+pub struct Report<'a> {
+    /// The format: `markdown` is the report for people, the others one row per rule.
+    pub format: Format,
+    /// Leave out the `unchanged` rules (the counts still count them).
+    pub changes_only: bool,
+    /// The old source's name.
+    pub old: &'a str,
+    /// The new source's name.
+    pub new: &'a str,
+}
+
+impl Report<'_> {
+    /// Whether a row is written.
+    fn shows(&self, row: &DiffRow) -> bool {
+        !(self.changes_only && row.change == Change::Unchanged)
+    }
+}
+
+/// Writes the comparison as `report` asks.
+pub fn write(out: &mut impl Write, diff: &Diff, report: &Report<'_>) -> io::Result<()> {
+    if report.format == Format::Markdown {
+        return write_markdown_report(out, diff, report);
     }
     let columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-    let mut writer = RowWriter::new(out, format, SpreadsheetOptions::default(), &columns)?;
+    let mut writer = RowWriter::new(out, report.format, SpreadsheetOptions::default(), &columns)?;
     for service in &diff.services {
-        for row in &service.rows {
+        for row in service.rows.iter().filter(|r| report.shows(r)) {
             write_values(&mut writer, &row_values(service, row))?;
         }
     }
@@ -85,7 +104,8 @@ fn write_table(out: &mut impl Write, columns: &[&str], rows: &[Vec<Value>]) -> i
     writeln!(out)
 }
 
-fn write_markdown_report(out: &mut impl Write, diff: &Diff, old: &str, new: &str) -> io::Result<()> {
+fn write_markdown_report(out: &mut impl Write, diff: &Diff, report: &Report<'_>) -> io::Result<()> {
+    let (old, new) = (report.old, report.new);
     let (old_md, new_md) = (markdown_text(old), markdown_text(new));
     writeln!(out, "# Port rules changed from {old_md} to {new_md}\n")?;
     let count = |n: usize| Value::Integer(n as i64);
@@ -114,10 +134,10 @@ fn write_markdown_report(out: &mut impl Write, diff: &Diff, old: &str, new: &str
         }
         writeln!(out, "## {heading}\n")?;
         for service in list {
-            write_service(out, service, &old_md)?;
+            write_service(out, service, &old_md, report)?;
         }
     }
-    if !unchanged.is_empty() {
+    if !unchanged.is_empty() && !report.changes_only {
         writeln!(out, "## Unchanged services\n")?;
         let rows: Vec<Vec<Value>> = unchanged
             .iter()
@@ -131,7 +151,7 @@ fn write_markdown_report(out: &mut impl Write, diff: &Diff, old: &str, new: &str
     Ok(())
 }
 
-fn write_service(out: &mut impl Write, service: &ServiceDiff, old: &str) -> io::Result<()> {
+fn write_service(out: &mut impl Write, service: &ServiceDiff, old: &str, report: &Report<'_>) -> io::Result<()> {
     writeln!(out, "### {}\n", markdown_text(service.title()))?;
     let mut facts = Vec::new();
     if let Some(name) = &service.system_service_name {
@@ -150,6 +170,7 @@ fn write_service(out: &mut impl Write, service: &ServiceDiff, old: &str) -> io::
     let rows: Vec<Vec<Value>> = service
         .rows
         .iter()
+        .filter(|r| report.shows(r))
         .map(|row| {
             vec![
                 Value::Text(row.change.name().into()),
