@@ -277,3 +277,20 @@ proptest! {
         assert_symmetric(dir.path(), "a", "b");
     }
 }
+
+#[test]
+fn the_readme_shows_what_diff_says() {
+    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let section = &readme[readme.find("### Comparing editions").expect("the README's diff section")..];
+    let dir = both_db();
+    // The excerpt is of the whole report (tests/fixtures/diff/2003-to-2020.md), unchanged rules included.
+    let run = kbingest(dir.path(), &["diff", "both.db", "2003", "2020", "--format", "markdown"]);
+    assert!(section.contains(run.success().stderr().trim_end()), "the summary line\n{}", run.stderr());
+    let excerpt = &section[section.find("```\n### File Replication").expect("the report excerpt") + 4..];
+    let excerpt = &excerpt[..excerpt.find("```").expect("the excerpt's end")];
+    assert!(run.stdout().contains(excerpt), "the report holds the excerpt\n{excerpt}");
+    let sql = "SELECT source, port_low || '-' || port_high AS ports, count(*) AS rules FROM port_rules \
+               WHERE port_kind = 'dynamic' GROUP BY 1, 2 ORDER BY 1, 2";
+    let query = kbingest(dir.path(), &["query", "both.db", sql]);
+    assert!(section.contains(&format!("$ kbingest query both.db \"{sql}\"\n{}", query.success().stdout())));
+}
