@@ -230,8 +230,11 @@ fn unknown_sources_and_databases_are_refused() {
     kbingest(dir.path(), &["diff", "both.db", "2003"]).expect(2);
 }
 
+/// A table row: application protocol, protocol, port.
+type Row = (String, String, String);
+
 /// A small document of the given services (title, system service name, rows), in the 2003 text form.
-fn document(services: &[(String, String, Vec<(String, String, String)>)]) -> String {
+fn document(services: &[(String, String, Vec<Row>)]) -> String {
     let mut doc = String::new();
     for (title, name, rows) in services {
         doc.push_str(&format!("{title}\n\nThe {title} service.\n\nSystem Service Name {name}\n\n"));

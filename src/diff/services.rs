@@ -56,18 +56,36 @@ pub fn match_services(old: &[Service], new: &[Service], asked: &[TitlePair]) -> 
             .ok_or(UnknownTitle { old: false, title: pair.new.clone() })?;
         pairs.push((Some(o), Some(n)));
     }
-    let name = |s: &Service| s.system_service_name.as_deref().map(str::to_lowercase);
-    let steps: [&dyn Fn(&Service) -> Option<(String, String)>; 3] =
-        [&|s| name(s).map(|n| (n, loose(&s.title))), &|s| name(s).map(|n| (n, String::new())), &|s| {
-            Some((String::new(), loose(&s.title)))
-        }];
-    for key in steps {
-        let found = pair_by((old, &mut unpaired_old), (new, &mut unpaired_new), key, |s| s.line);
+    for step in [MatchBy::NameAndTitle, MatchBy::Name, MatchBy::Title] {
+        let found = pair_by((old, &mut unpaired_old), (new, &mut unpaired_new), |s| step.key(s), |s| s.line);
         pairs.extend(found.into_iter().map(|(o, n)| (Some(o), Some(n))));
     }
     pairs.extend(unpaired_old.into_iter().map(|o| (Some(o), None)));
     pairs.extend(unpaired_new.into_iter().map(|n| (None, Some(n))));
     Ok(pairs)
+}
+
+/// What services are matched by, in the order the steps are taken.
+#[derive(Debug, Clone, Copy)]
+enum MatchBy {
+    /// The same system service name and title (where a name is shared by several services).
+    NameAndTitle,
+    /// The same system service name.
+    Name,
+    /// The same title.
+    Title,
+}
+
+impl MatchBy {
+    /// A service's key in this step; `None` where it has none (no system service name).
+    fn key(self, service: &Service) -> Option<(String, String)> {
+        let name = || service.system_service_name.as_deref().map(str::to_lowercase);
+        match self {
+            MatchBy::NameAndTitle => Some((name()?, loose(&service.title))),
+            MatchBy::Name => Some((name()?, String::new())),
+            MatchBy::Title => Some((String::new(), loose(&service.title))),
+        }
+    }
 }
 
 /// Takes the first unpaired service titled `title` (loosely) out of `unpaired`.
@@ -125,7 +143,7 @@ mod tests {
         assert_eq!(sorted(match_services(&old, &new, &[]).unwrap()), vec![(None, Some(0)), (Some(0), None)]);
         let asked: TitlePair =
             "ssdp discovery service=Simple Service Discovery Protocol (SSDP) Discovery Service".parse().unwrap();
-        assert_eq!(match_services(&old, &new, &[asked.clone()]).unwrap(), vec![(Some(0), Some(0))]);
+        assert_eq!(match_services(&old, &new, std::slice::from_ref(&asked)).unwrap(), vec![(Some(0), Some(0))]);
         let wrong = TitlePair { old: "SSDP".into(), new: asked.new.clone() };
         assert_eq!(match_services(&old, &new, &[wrong]), Err(UnknownTitle { old: true, title: "SSDP".into() }));
         assert_eq!(
