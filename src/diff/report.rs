@@ -143,10 +143,13 @@ fn write_markdown_report(out: &mut impl Write, diff: &Diff, report: &Report<'_>)
             .iter()
             .map(|s| {
                 let name = s.system_service_name.clone().map_or(Value::Null, Value::Text);
-                vec![Value::Text(s.title().to_string()), name, count(s.rows.len())]
+                // A service renamed between the editions shows its old title.
+                let old_title = s.old_title.clone().filter(|t| t != s.title()).map_or(Value::Null, Value::Text);
+                vec![Value::Text(s.title().to_string()), old_title, name, count(s.rows.len())]
             })
             .collect();
-        write_table(out, &["service", "system service name", "port rules"], &rows)?;
+        let old_title = format!("title in {old}");
+        write_table(out, &["service", &old_title, "system service name", "port rules"], &rows)?;
     }
     Ok(())
 }
@@ -195,4 +198,87 @@ fn ports_text(rule: &Rule) -> String {
         _ => return "no port".to_string(),
     };
     if rule.port_kind == "dynamic" { format!("{ports} (dynamic)") } else { ports }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{Service, compare};
+
+    fn rule(application_protocol: &str, ports: Option<(i64, i64)>, kind: &str, line: i64) -> Rule {
+        Rule {
+            application_protocol: application_protocol.into(),
+            transport: Some(if ports.is_some() { "TCP" } else { "GRE" }.into()),
+            port_low: ports.map(|p| p.0),
+            port_high: ports.map(|p| p.1),
+            port_kind: kind.into(),
+            line,
+        }
+    }
+
+    fn sample() -> Diff {
+        let service = |title: &str, rules| Service {
+            title: title.into(),
+            system_service_name: Some("Svc".into()),
+            line: 1,
+            rules,
+        };
+        let old = [service(
+            "Old_Name",
+            vec![rule("RPC", Some((135, 135)), "fixed", 3), rule("High", Some((1025, 5000)), "dynamic", 4)],
+        )];
+        let new = [service(
+            "New Name",
+            vec![
+                rule("RPC", Some((135, 135)), "fixed", 7),
+                rule("High", Some((49152, 65535)), "dynamic", 8),
+                rule("GRE", None, "none", 9),
+            ],
+        )];
+        compare(&old, &new, &[]).unwrap()
+    }
+
+    fn written(format: Format, changes_only: bool) -> String {
+        let mut out = Vec::new();
+        write(&mut out, &sample(), &Report { format, changes_only, old: "v1", new: "v2" }).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn ports_for_people() {
+        assert_eq!(ports_text(&rule("x", Some((53, 53)), "fixed", 1)), "53");
+        assert_eq!(ports_text(&rule("x", Some((1024, 65535)), "range", 1)), "1024-65535");
+        assert_eq!(ports_text(&rule("x", Some((1025, 5000)), "dynamic", 1)), "1025-5000 (dynamic)");
+        assert_eq!(ports_text(&rule("x", None, "none", 1)), "no port");
+    }
+
+    #[test]
+    fn rows_have_both_sides_and_nulls_where_a_side_has_none() {
+        let csv = written(Format::Csv, false);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], COLUMNS.join(","));
+        assert_eq!(lines[1], "added,New Name,Old_Name,Svc,GRE,GRE,,,,,,none,,9");
+        assert_eq!(lines[2], "unchanged,New Name,Old_Name,Svc,RPC,TCP,135,135,135,135,fixed,fixed,3,7");
+        assert_eq!(lines[3], "changed,New Name,Old_Name,Svc,High,TCP,1025,5000,49152,65535,dynamic,dynamic,4,8");
+        assert_eq!(lines.len(), 4);
+        assert!(!written(Format::Csv, true).contains("unchanged"));
+        assert_eq!(summary(&sample(), "v1", "v2"), "v1 -> v2: 1 added, 0 removed, 1 changed, 1 unchanged (port rules)");
+    }
+
+    #[test]
+    fn the_markdown_report_counts_everything_and_shows_what_is_asked() {
+        let report = written(Format::Markdown, false);
+        assert!(report.starts_with("# Port rules changed from v1 to v2\n\n| port rules | count |\n"), "{report}");
+        assert!(report.contains("| added | 1 |\n| removed | 0 |\n| changed | 1 |\n| unchanged | 1 |\n"));
+        assert!(
+            report.contains(
+                "## Changed services\n\n### New Name\n\nSystem service name: Svc. Titled Old\\_Name in v1.\n"
+            )
+        );
+        assert!(report.contains("| changed | High | TCP | 1025-5000 (dynamic) | 49152-65535 (dynamic) | 4 | 8 |\n"));
+        assert!(report.contains("| unchanged | RPC | TCP | 135 | 135 | 3 | 7 |\n"));
+        let changes = written(Format::Markdown, true);
+        assert!(changes.contains("| unchanged | 1 |\n"), "the counts count every rule");
+        assert!(!changes.contains("| unchanged | RPC |"), "{changes}");
+    }
 }
