@@ -83,7 +83,8 @@ pub fn run(args: Args) -> Result<()> {
         Some(path) => write_file(Path::new(path), |out| write(out, path))?,
     }
     if !args.quiet {
-        eprintln!("kbingest: {}", report::summary(&comparison, &args.old, &args.new));
+        // Not eprintln!: it panics when standard error is a closed pipe.
+        let _ = writeln!(std::io::stderr(), "kbingest: {}", report::summary(&comparison, &args.old, &args.new));
     }
     if args.exit_code && comparison.differs() { Err(Error::Differences) } else { Ok(()) }
 }
