@@ -67,6 +67,9 @@ pub enum Error {
         /// SQLite's error.
         source: rusqlite::Error,
     },
+    /// `diff --exit-code` found differences: exit status 1 with nothing more to say, like
+    /// `git diff --exit-code`.
+    Differences,
     /// Output went to a reader that has gone away (`kbingest export db | head`): not a failure.
     BrokenPipe,
     /// SIGINT or SIGTERM asked kbingest to stop before the ingest finished.
@@ -163,6 +166,7 @@ impl fmt::Display for Error {
                 write!(f, "{path}: database error while {context}: {source}")
             }
             Error::BrokenPipe => write!(f, "output closed"),
+            Error::Differences => Ok(()),
             Error::Interrupted { signal } => write!(
                 f,
                 "stopped by {} before the ingest finished: nothing was loaded and the database is as it was before",
@@ -224,6 +228,12 @@ mod tests {
         assert_eq!(e.to_string(), "gone.txt: cannot open input: no such file or directory; check the path");
         let e = Error::io("read input", "x")(io::Error::from_raw_os_error(5));
         assert_eq!(e.to_string(), "x: cannot read input: Input/output error; check the file and the disk");
+    }
+
+    #[test]
+    fn differences_exit_one_without_a_message() {
+        assert_eq!(Error::Differences.exit_code(), 1);
+        assert_eq!(Error::Differences.to_string(), "");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! `kbingest export DB [TABLE_OR_VIEW]`: a table or view as CSV, TSV, JSON or JSON Lines, or
-//! every table and view into a folder.
+//! `kbingest export DB [TABLE_OR_VIEW]`: a table or view as CSV, TSV, JSON, JSON Lines or a
+//! Markdown table, or every table and view into a folder.
 
 use crate::error::{Error, Result};
 use crate::export::{Format, Relation, SpreadsheetOptions, export_relation, find_relation, relations, write_file};
@@ -18,6 +18,8 @@ pub enum ExportFormat {
     Json,
     /// One JSON object per line.
     Jsonl,
+    /// A GitHub Markdown table.
+    Markdown,
 }
 
 impl From<ExportFormat> for Format {
@@ -27,6 +29,7 @@ impl From<ExportFormat> for Format {
             ExportFormat::Tsv => Format::Tsv,
             ExportFormat::Json => Format::Json,
             ExportFormat::Jsonl => Format::Jsonl,
+            ExportFormat::Markdown => Format::Markdown,
         }
     }
 }
@@ -76,8 +79,8 @@ pub fn run(args: Args) -> Result<()> {
     let format = Format::from(args.format);
     if (args.bom || args.excel_safe) && !format.is_delimited() {
         return Err(Error::Usage(
-            "--bom and --excel-safe are for CSV and TSV, which spreadsheets open; JSON has no byte-order mark and \
-             no formulas"
+            "--bom and --excel-safe are for CSV and TSV, which spreadsheets open; JSON and Markdown have no \
+             byte-order mark and no formulas"
                 .into(),
         ));
     }

@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand, each with its arguments and one `run`.
 
+pub mod diff;
 pub mod export;
 pub mod ingest;
 mod progress_bar;
@@ -47,6 +48,9 @@ pub enum Command {
     Export(export::Args),
     /// Run one read-only SQL statement and print its rows.
     Query(query::Args),
+    /// Compare two sources (editions of a port reference): which port rules were added, removed or
+    /// changed.
+    Diff(diff::Args),
 }
 
 /// Runs the command the user asked for.
@@ -55,6 +59,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Ingest(args)) => ingest::run(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Query(args)) => query::run(args),
+        Some(Command::Diff(args)) => diff::run(args),
         None => ingest::run(cli.ingest),
     }
 }

@@ -1,5 +1,5 @@
-//! `kbingest query DB "SQL"`: one read-only SQL statement, its rows as a table, CSV, TSV, JSON or
-//! JSON Lines on standard output.
+//! `kbingest query DB "SQL"`: one read-only SQL statement, its rows as a table, CSV, TSV, JSON,
+//! JSON Lines or a Markdown table on standard output.
 
 use crate::error::{Error, Result};
 use crate::export::{Format, SpreadsheetOptions, prepare_read_only, write_rows};
@@ -20,7 +20,7 @@ pub struct Args {
     pub sql: String,
 
     /// The output format: table (aligned columns; holds the rows in memory to align them), or
-    /// csv, tsv, json, jsonl (streamed).
+    /// csv, tsv, json, jsonl, markdown (a GitHub table) (streamed).
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
 }

@@ -1,5 +1,5 @@
-//! The way out of a database: `export` (a table or view) and `query` (one read-only statement)
-//! share one [`RowWriter`]. Every format but `table` streams, so memory does not grow with the rows.
+//! The way out of a database: `export` (a table or view), `query` (one read-only statement) and
+//! `diff` share one [`RowWriter`]. Every format but `table` streams, so memory does not grow with the rows.
 
 mod cell;
 mod file;
@@ -7,6 +7,7 @@ mod query;
 mod table;
 mod writer;
 
+pub use cell::markdown_text;
 pub use file::write_file;
 pub use query::prepare_read_only;
 pub use writer::{BOM, Format, RowWriter, SpreadsheetOptions};

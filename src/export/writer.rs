@@ -1,5 +1,5 @@
-//! The one output writer of `export` and `query`: rows of SQLite values out as CSV, TSV, JSON,
-//! JSON Lines or an aligned table.
+//! The one output writer of `export`, `query` and `diff`: rows of SQLite values out as CSV, TSV,
+//! JSON, JSON Lines, a Markdown (GitHub) table or an aligned table.
 
 use super::cell;
 use super::table::Table;
@@ -19,6 +19,8 @@ pub enum Format {
     Json,
     /// JSON Lines: one JSON object per line.
     Jsonl,
+    /// A GitHub Markdown table, to paste into a ticket or a pull request.
+    Markdown,
 }
 
 impl Format {
@@ -30,6 +32,7 @@ impl Format {
             Format::Tsv => "tsv",
             Format::Json => "json",
             Format::Jsonl => "jsonl",
+            Format::Markdown => "md",
         }
     }
 
@@ -55,6 +58,7 @@ enum Sink<W: Write> {
     Delimited(Box<csv::Writer<W>>),
     Json { out: W, rows: u64 },
     Jsonl(W),
+    Markdown(W),
     Table { out: W, table: Table },
 }
 
@@ -95,6 +99,10 @@ impl<W: Write> RowWriter<W> {
                 Sink::Json { out, rows: 0 }
             }
             Format::Jsonl => Sink::Jsonl(out),
+            Format::Markdown => {
+                write_markdown_header(&mut out, columns)?;
+                Sink::Markdown(out)
+            }
             Format::Table => Sink::Table { out, table: Table::new(columns) },
         };
         Ok(RowWriter { sink, keys, excel_safe: options.excel_safe })
@@ -116,6 +124,10 @@ impl<W: Write> RowWriter<W> {
                 write_object(out, &self.keys, cells)?;
                 out.write_all(b"\n")
             }
+            Sink::Markdown(out) => {
+                let texts: Vec<String> = cells.iter().map(|&v| cell::markdown_text(&cell::text(v))).collect();
+                write_markdown_line(out, &texts)
+            }
             Sink::Table { table, .. } => {
                 table.push(cells);
                 Ok(())
@@ -132,7 +144,7 @@ impl<W: Write> RowWriter<W> {
                 out.write_all(if rows == 0 { b"]\n" } else { b"\n]\n" })?;
                 out
             }
-            Sink::Jsonl(out) => out,
+            Sink::Jsonl(out) | Sink::Markdown(out) => out,
             Sink::Table { mut out, table } => {
                 table.render(&mut out)?;
                 out
@@ -141,6 +153,24 @@ impl<W: Write> RowWriter<W> {
         out.flush()?;
         Ok(out)
     }
+}
+
+/// The header row and the delimiter row of a Markdown table; nothing for a statement without
+/// columns, which a Markdown table cannot express.
+fn write_markdown_header(out: &mut impl Write, columns: &[String]) -> io::Result<()> {
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = columns.iter().map(|c| cell::markdown_text(c)).collect();
+    write_markdown_line(out, &names)?;
+    write_markdown_line(out, &vec!["---".to_string(); columns.len()])
+}
+
+fn write_markdown_line(out: &mut impl Write, cells: &[String]) -> io::Result<()> {
+    if cells.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "| {} |", cells.join(" | "))
 }
 
 fn json_key(column: &str) -> io::Result<String> {
@@ -218,6 +248,14 @@ mod tests {
         let lines: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(lines[0]["port"], 53);
         assert!(lines[1]["port"].is_null());
+    }
+
+    #[test]
+    fn markdown_is_a_github_table_with_escaped_cells() {
+        let markdown = write(Format::Markdown, SpreadsheetOptions::default(), &sample());
+        assert_eq!(markdown, "| port | name |\n| --- | --- |\n| 53 | DNS, \"the\" server |\n|  | =1+1 |\n");
+        let empty = write(Format::Markdown, SpreadsheetOptions::default(), &[]);
+        assert_eq!(empty, "| port | name |\n| --- | --- |\n");
     }
 
     #[test]
