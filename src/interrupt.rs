@@ -5,6 +5,7 @@
 //! unfinished transaction the next time the database is opened.
 
 use crate::error::{Error, Result};
+use crate::stop::Stop;
 use signal_hook::consts::{SIGINT, SIGTERM};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -50,13 +51,9 @@ fn stopped(signal: Option<i32>) -> Result<()> {
     }
 }
 
-/// The conventional name of a stop signal, for messages.
-pub fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        SIGINT => "SIGINT (Ctrl-C)",
-        SIGTERM => "SIGTERM",
-        _ => "a signal",
-    }
+/// The stop check the store and the export are given: this process's signal flag.
+pub fn stop() -> Stop {
+    Stop::new(requested)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! `kbingest ingest INPUT... -o DB`: load documents into a database.
 
+use crate::cmd::messages::say;
 use crate::cmd::progress_bar;
 use crate::error::{Error, Result};
 use crate::ingest::{IngestOptions, Progress, Silent, SourceReport, ingest};
@@ -71,6 +72,14 @@ fn parse_range(text: &str) -> std::result::Result<(u16, u16), String> {
 /// Loads the inputs and reports what was loaded on standard error.
 pub fn run(args: Args) -> Result<()> {
     let output = args.output.clone().ok_or_else(|| Error::Usage("name the database with -o DB".into()))?;
+    if args.source_name.as_deref().is_some_and(|name| name.trim().is_empty()) {
+        return Err(Error::Usage("--source-name needs a name: it is how the source is known in the database".into()));
+    }
+    if let Some(input) = args.inputs.iter().find(|input| same_file(input, &output)) {
+        return Err(Error::Usage(format!(
+            "{input} is the database named with -o; name the documents to load, and the database after -o"
+        )));
+    }
     let options = IngestOptions {
         read: ReadOptions {
             format: args.format.as_deref().map(|f| f.parse::<Format>().map_err(Error::Usage)).transpose()?,
@@ -81,29 +90,38 @@ pub fn run(args: Args) -> Result<()> {
         source_name: args.source_name.clone(),
     };
     interrupt::install()?;
-    let loaded = Database::open_for_write(&output, Duration::from_secs(args.busy_timeout)).and_then(|mut db| {
-        let bar = progress_bar::Bar::on_stderr(args.quiet);
-        let progress: &dyn Progress = match &bar {
-            Some(bar) => bar,
-            None => &Silent,
-        };
-        let result = ingest(&mut db, &args.inputs, &options, progress);
-        drop(bar);
-        if result.is_err() {
-            // The transaction is already rolled back; a file this run created goes too.
-            db.discard();
-        }
-        result
-    });
+    let loaded = Database::open_for_write(&output, Duration::from_secs(args.busy_timeout), interrupt::stop()).and_then(
+        |mut db| {
+            let bar = progress_bar::Bar::on_stderr(args.quiet);
+            let progress: &dyn Progress = match &bar {
+                Some(bar) => bar,
+                None => &Silent,
+            };
+            let result = ingest(&mut db, &args.inputs, &options, progress);
+            drop(bar);
+            if result.is_err() {
+                // The transaction is already rolled back; a file this run created goes too.
+                db.discard();
+            }
+            result
+        },
+    );
     // Whatever failed after a stop was asked for failed because of it (an abandoned wait for
     // another writer, say): report the stop.
     let reports = loaded.map_err(|e| interrupt::requested().map_or(e, |signal| Error::Interrupted { signal }))?;
     if !args.quiet {
-        // Not eprint!: it panics when standard error is a closed pipe, and the load is done.
-        let text = summary(&reports, &output, LEGACY_DYNAMIC_RANGE != args.dynamic_range);
-        let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+        say(&summary(&reports, &output, LEGACY_DYNAMIC_RANGE != args.dynamic_range));
     }
     Ok(())
+}
+
+/// Whether two paths name one existing file.
+fn same_file(a: &str, b: &str) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }
 
 /// One line per source and a total line.
@@ -113,7 +131,7 @@ fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String
     for r in reports {
         match r.outcome {
             SourceOutcome::Unchanged => {
-                text.push_str(&format!("kbingest: {}: unchanged (same content and options as loaded before)\n", r.name))
+                text.push_str(&format!("{}: unchanged (same content and options as loaded before)\n", r.name))
             }
             SourceOutcome::Loaded { services: s, rules: p, anomalies: a, replaced } => {
                 loaded += 1;
@@ -122,19 +140,19 @@ fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String
                 anomalies += a;
                 let verb = if replaced { "replaced" } else { "loaded" };
                 text.push_str(&format!(
-                    "kbingest: {}: {verb} {s} services, {p} port rules, {a} anomalies ({}, {})\n",
+                    "{}: {verb} {s} services, {p} port rules, {a} anomalies ({}, {})\n",
                     r.name, r.format, r.encoding
                 ));
             }
         }
     }
     if loaded == 0 {
-        text.push_str(&format!("kbingest: nothing to load; {output} was left as it was\n"));
+        text.push_str(&format!("nothing to load; {output} was left as it was\n"));
         return text;
     }
     let range_note = if custom_range { " (custom --dynamic-range)" } else { "" };
     text.push_str(&format!(
-        "kbingest: {loaded} source(s), {services} services, {rules} port rules, {anomalies} anomalies -> {output}{range_note}\n"
+        "{loaded} source(s), {services} services, {rules} port rules, {anomalies} anomalies -> {output}{range_note}\n"
     ));
     text
 }

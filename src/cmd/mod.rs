@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod ingest;
+pub mod messages;
 mod progress_bar;
 pub mod query;
 
