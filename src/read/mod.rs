@@ -83,6 +83,31 @@ impl<R: Read> Read for Fingerprinted<R> {
     }
 }
 
+/// A file's bytes, refused if there turn out to be fewer or more than its size when it was opened:
+/// a file truncated or appended to while kbingest reads it would otherwise load in part.
+struct SizeChecked<R> {
+    inner: R,
+    expected: u64,
+    seen: u64,
+}
+
+impl<R: Read> Read for SizeChecked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.seen += n as u64;
+        if (n == 0 && !buf.is_empty() && self.seen != self.expected) || self.seen > self.expected {
+            let verb = if self.seen > self.expected { "grew" } else { "shrank" };
+            return Err(io::Error::other(format!(
+                "it {verb} while being read ({} bytes when opened, {}{} read): load it once nothing writes to it",
+                self.expected,
+                if verb == "grew" { "more than " } else { "" },
+                self.seen
+            )));
+        }
+        Ok(n)
+    }
+}
+
 /// The byte stream of an input, after its first bytes have been looked at.
 pub type ByteStream = Box<dyn Read + Send>;
 
@@ -115,7 +140,12 @@ impl Input {
                 return Err(Error::input(path, "is a directory, not a document", "name a document file"));
             }
             let file = File::open(path).map_err(Error::io("open input", path))?;
-            (Box::new(file), meta.is_file(), meta.is_file().then_some(meta.len()))
+            let size = meta.is_file().then_some(meta.len());
+            let raw: Box<dyn Read + Send> = match size {
+                Some(expected) => Box::new(SizeChecked { inner: file, expected, seen: 0 }),
+                None => Box::new(file),
+            };
+            (raw, meta.is_file(), size)
         };
         let fingerprint = Fingerprint::default();
         let mut reader = Fingerprinted { inner: raw, fingerprint: fingerprint.clone() };
@@ -159,5 +189,25 @@ impl Input {
             return Err(Error::input(&path, "the input is empty", "name a document with port tables"));
         }
         Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8], expected: u64) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        SizeChecked { inner: bytes, expected, seen: 0 }.read_to_end(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn a_file_that_changes_size_while_read_is_an_error() {
+        assert_eq!(read_all(b"hello", 5).unwrap(), b"hello");
+        let shrank = read_all(b"hello", 10).unwrap_err().to_string();
+        assert!(shrank.starts_with("it shrank while being read (10 bytes when opened, 5 read)"), "{shrank}");
+        let grew = read_all(b"hello", 3).unwrap_err().to_string();
+        assert!(grew.starts_with("it grew while being read (3 bytes when opened, more than"), "{grew}");
     }
 }
