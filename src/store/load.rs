@@ -5,6 +5,7 @@ use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::{Error, Result};
 use crate::normalize::NormalizedSection;
 use crate::stop::Stop;
+use rusqlite::config::DbConfig;
 use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -56,6 +57,8 @@ pub struct Load<'db> {
     changed: Cell<bool>,
     /// Indexes dropped for the load, with the SQL that builds them again before the commit.
     deferred_indexes: Vec<String>,
+    /// Whether another program's WAL was beside the file: left alone when nothing changed.
+    foreign_wal: bool,
     /// Asked before the commit; raising `interruptible` lets it end a long statement.
     stop: Stop,
     interruptible: Arc<AtomicBool>,
@@ -100,7 +103,7 @@ impl<'db> Load<'db> {
     /// the loaded tables at its end.
     pub fn begin(db: &'db mut Database, defer_indexes: bool) -> Result<Load<'db>> {
         let path = db.path.clone();
-        let (stop, interruptible) = (db.stop, Arc::clone(&db.interruptible));
+        let (stop, interruptible, foreign_wal) = (db.stop, Arc::clone(&db.interruptible), db.foreign_wal);
         let tx = db
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -127,6 +130,7 @@ impl<'db> Load<'db> {
             deferred_indexes,
             stop,
             interruptible,
+            foreign_wal,
         })
     }
 
@@ -180,6 +184,10 @@ impl<'db> Load<'db> {
     pub fn commit(self) -> Result<()> {
         let path = self.path.clone();
         if !self.changed.get() {
+            if self.foreign_wal {
+                // Closing must not move another program's committed WAL into the file either.
+                let _ = self.tx.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+            }
             return self.tx.rollback().map_err(Error::sqlite(&path, "ending the ingest"));
         }
         // Building the indexes of a large first load takes a while: a stop may end it.

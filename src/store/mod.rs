@@ -40,6 +40,10 @@ pub struct Database {
     pub stop: Stop,
     /// Raised while a stop may end the statement running (see `stop_on_request`).
     interruptible: Arc<AtomicBool>,
+    /// Whether a write-ahead log with content was beside the file before this run opened it:
+    /// another program's committed changes, which a run that commits nothing must not move into
+    /// the file (see [`Database::keep_foreign_wal`]).
+    foreign_wal: bool,
 }
 
 const BUSY_SLEEP: Duration = Duration::from_millis(10);
@@ -175,6 +179,7 @@ impl Database {
         // No CREATE flag: the claim made the file, and SQLite must not make another one.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let created = claim.created;
+        let foreign_wal = std::fs::metadata(format!("{path}-wal")).is_ok_and(|m| m.len() > 0);
         let conn = match Connection::open_with_flags(path, flags) {
             Ok(conn) => conn,
             Err(e) => {
@@ -185,7 +190,8 @@ impl Database {
             }
         };
         let interruptible = Arc::new(AtomicBool::new(false));
-        let mut db = Database { conn, path: path.to_string(), created, claim: Some(claim), stop, interruptible };
+        let mut db =
+            Database { conn, path: path.to_string(), created, claim: Some(claim), stop, interruptible, foreign_wal };
         match db.prepare_for_write(Patience { timeout: busy_timeout, stop }) {
             Ok(()) => Ok(db),
             Err(e) => {
@@ -243,6 +249,7 @@ impl Database {
     /// kbingest has opened meanwhile, or has loaded a source into, is theirs now and stays.
     /// Returns whether the file was put back.
     pub fn discard(self) -> bool {
+        self.keep_foreign_wal();
         let Database { conn, path, created, claim, .. } = self;
         let was_empty = claim.as_ref().is_some_and(|c| c.was_empty);
         let alone = was_empty && claim.as_ref().is_some_and(Claim::try_exclusive);
@@ -284,7 +291,23 @@ impl Database {
         }
         let interruptible = Arc::new(AtomicBool::new(true));
         stop_on_request(&mut conn, path, stop, Arc::clone(&interruptible))?;
-        Ok(Database { conn, path: path.to_string(), created: false, claim: None, stop, interruptible })
+        Ok(Database {
+            conn,
+            path: path.to_string(),
+            created: false,
+            claim: None,
+            stop,
+            interruptible,
+            foreign_wal: false,
+        })
+    }
+
+    /// A run that commits nothing leaves another program's write-ahead log where it is: closing
+    /// would otherwise checkpoint it into the file (the same content, other bytes). Best effort.
+    pub(crate) fn keep_foreign_wal(&self) {
+        if self.foreign_wal {
+            let _ = self.conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+        }
     }
 
     /// Prepares a first load (into a database without sources) by leaving WAL mode for the
@@ -331,105 +354,4 @@ fn remove_companions(path: &str) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_new_database_gets_the_schema_and_wal_once_its_first_load_ends() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("new.db");
-        let db = Database::open_for_write(path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap();
-        assert!(db.created);
-        // A new file waits in rollback-journal mode for its first load.
-        assert_eq!(db.journal_mode().unwrap(), "delete");
-        assert!(db.begin_first_load().unwrap());
-        db.end_first_load();
-        assert_eq!(db.journal_mode().unwrap(), "wal");
-        let id: i32 = db.conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
-        assert_eq!(id, APPLICATION_ID);
-        drop(db);
-        let again = Database::open_for_write(path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap();
-        assert!(!again.created);
-        assert_eq!(again.journal_mode().unwrap(), "wal");
-    }
-
-    #[test]
-    fn a_text_file_is_refused_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("notes.txt");
-        std::fs::write(&path, "my notes\n").unwrap();
-        let err = Database::open_for_write(path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT, Stop::NEVER).err().unwrap();
-        assert!(err.to_string().contains("is not an SQLite database"), "{err}");
-        assert_eq!(std::fs::read(&path).unwrap(), b"my notes\n");
-    }
-
-    #[test]
-    fn another_applications_database_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("other.db");
-        Connection::open(&path).unwrap().execute_batch("CREATE TABLE t (x INTEGER);").unwrap();
-        let before = std::fs::read(&path).unwrap();
-        let err = Database::open_for_write(path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT, Stop::NEVER).err().unwrap();
-        assert!(err.to_string().contains("not a kbingest database"), "{err}");
-        assert_eq!(std::fs::read(&path).unwrap(), before);
-    }
-
-    #[test]
-    fn a_newer_schema_is_refused_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("future.db");
-        let p = path.to_str().unwrap();
-        drop(Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap());
-        Connection::open(&path).unwrap().pragma_update(None, "user_version", latest_version() + 1).unwrap();
-        let before = std::fs::read(&path).unwrap();
-        let err = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).err().unwrap();
-        assert!(err.to_string().contains("newer than"), "{err}");
-        assert_eq!(std::fs::read(&path).unwrap(), before);
-    }
-
-    /// Loads an empty source named `name` through `db` and closes it.
-    fn load_a_source(mut db: Database, name: &str) {
-        let mut load = Load::begin(&mut db, false).unwrap();
-        let meta =
-            SourceMeta { name: name.into(), format: "text".into(), encoding: "UTF-8".into(), options: "".into() };
-        load.source(&meta).unwrap().finish(&"0".repeat(64), 0).unwrap();
-        load.commit().unwrap();
-    }
-
-    #[test]
-    fn a_created_file_is_discarded_only_if_nobody_else_has_it_or_loaded_into_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("new.db");
-        let p = path.to_str().unwrap();
-        // Alone: the file and its companions go.
-        let alone = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap();
-        assert!(alone.created && alone.discard());
-        assert!(!path.exists() && !dir.path().join("new.db-wal").exists());
-        // Another writer has it open: it stays.
-        let creator = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap();
-        let other = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap();
-        assert!(creator.created && !other.created);
-        assert!(!creator.discard());
-        load_a_source(other, "theirs");
-        assert!(path.exists());
-        std::fs::remove_file(&path).unwrap();
-        // Another writer came, loaded a source and went: the file is theirs and stays.
-        let creator = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap();
-        load_a_source(Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap(), "theirs");
-        assert!(!creator.discard());
-        let kept = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap();
-        let names: i64 = kept.conn.query_row("SELECT count(*) FROM sources", [], |r| r.get(0)).unwrap();
-        assert_eq!(names, 1);
-        // Not created by this run: never removed.
-        assert!(!kept.discard());
-        assert!(path.exists());
-    }
-
-    #[test]
-    fn read_only_open_of_a_missing_file_creates_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("missing.db");
-        assert!(Database::open_read_only(path.to_str().unwrap(), Stop::NEVER).is_err());
-        assert!(!path.exists());
-    }
-}
+mod tests;
