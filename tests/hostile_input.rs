@@ -224,3 +224,70 @@ fn error_messages_are_capped_and_escaped() {
         "escapes reach the terminal"
     );
 }
+
+#[test]
+fn deep_html_is_refused_at_the_limit_without_parsing_it() {
+    let dir = workdir();
+    write(dir.path(), "deep.html", format!("<html><body>\n{}x</body></html>", "<div>\n".repeat(100_000)));
+    // Parsing took a minute (release build) before the refusal; the scan refuses at once. The
+    // limit is generous for a debug build on a busy machine: this is no timing test.
+    let start = Instant::now();
+    kbingest(dir.path(), &["deep.html", "-o", "x.db"])
+        .expect(1)
+        .stderr_has("deep.html:256: elements are nested more than 256 deep");
+    assert!(start.elapsed() < Duration::from_secs(30), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn sigterm_stops_reading_an_endless_html_stream() {
+    use std::io::Write;
+    let dir = workdir();
+    let args = ["-", "-o", "y.db", "--format", "html", "--source-name", "yes"];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbingest"))
+        .args(args)
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `yes '<p>x</p>' | kbingest - ...`: the writer stops when kbingest is gone.
+    let mut stdin = child.stdin.take().unwrap();
+    let yes = std::thread::spawn(move || while stdin.write_all("<p>x</p>\n".repeat(1000).as_bytes()).is_ok() {});
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(matches!(child.try_wait(), Ok(None)), "kbingest ended early");
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let start = Instant::now();
+    while matches!(child.try_wait(), Ok(None)) {
+        if start.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("SIGTERM was ignored while reading HTML");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    finish(child, &args).expect(143).stderr_has("stopped by SIGTERM");
+    yes.join().unwrap();
+    assert_no_database(&dir.path().join("y.db"));
+}
+
+#[test]
+fn html_and_markdown_larger_than_the_cap_are_refused_before_reading() {
+    let dir = workdir();
+    let page = format!(
+        "<html><body><h2>Web</h2><p>{}</p><table><tr><td>Application protocol</td><td>Protocol</td><td>Port</td></tr>\
+         <tr><td>HTTP</td><td>TCP</td><td>80</td></tr></table></body></html>",
+        "words ".repeat(1000)
+    );
+    write(dir.path(), "page.html", &page);
+    kbingest(dir.path(), &["page.html", "-o", "x.db", "--max-input-size", "4K"])
+        .expect(1)
+        .stderr_has(&format!(
+            "page.html: is {} bytes, more than the 4096 (4096 bytes) kbingest reads whole for html",
+            page.len()
+        ))
+        .stderr_has("--max-input-size");
+    kbingest_with_input(dir.path(), &["-", "-o", "x.db", "--max-input-size", "4K"], page.as_bytes())
+        .expect(1)
+        .stderr_has("-: is more than 4096 bytes");
+    kbingest(dir.path(), &["page.html", "-o", "x.db", "--max-input-size", "1M", "-q"]).success();
+}

@@ -48,6 +48,11 @@ pub struct Args {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// The largest HTML or Markdown input to read (they are parsed whole; text streams), in bytes
+    /// or with K, M or G (binary), e.g. 256M.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64M")]
+    pub max_input_size: u64,
+
     /// Seconds to wait for another kbingest writing to the same database.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub busy_timeout: u64,
@@ -56,6 +61,19 @@ pub struct Args {
 fn parse_encoding(label: &str) -> std::result::Result<&'static encoding_rs::Encoding, String> {
     encoding_rs::Encoding::for_label(label.as_bytes())
         .ok_or_else(|| format!("unknown encoding `{label}`: try utf-8, windows-1252, utf-16le or utf-16be"))
+}
+
+fn parse_size(text: &str) -> std::result::Result<u64, String> {
+    let bad = || format!("`{text}` is not a size: give bytes, or a number with K, M or G, e.g. 256M");
+    let t = text.trim();
+    let (digits, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = digits.trim().parse().map_err(|_| bad())?;
+    n.checked_mul(1 << shift).filter(|&n| n > 0).ok_or_else(bad)
 }
 
 fn parse_range(text: &str) -> std::result::Result<(u16, u16), String> {
@@ -84,6 +102,7 @@ pub fn run(args: Args) -> Result<()> {
         read: ReadOptions {
             format: args.format.as_deref().map(|f| f.parse::<Format>().map_err(Error::Usage)).transpose()?,
             encoding: args.encoding,
+            max_whole_bytes: Some(args.max_input_size),
         },
         normalize: NormalizeOptions { dynamic_range: args.dynamic_range },
         lenient: args.lenient,
@@ -167,6 +186,16 @@ mod tests {
         assert_eq!(parse_range("1025 - 5000"), Ok((1025, 5000)));
         for bad in ["5000-1025", "1-70000", "abc", "80"] {
             assert!(parse_range(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sizes_parse_and_refuse() {
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        for bad in ["", "M", "0", "-5M", "12X", "99999999999G"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
         }
     }
 

@@ -10,6 +10,7 @@ pub use format::{Format, detect_format};
 pub use lines::{Line, Lines, MAX_LINE_BYTES};
 
 use crate::error::{Error, Result};
+use crate::stop::Stop;
 use encoding_rs::Encoding;
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -19,6 +20,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// How many bytes are looked at to tell the encoding and the format.
 pub const SNIFF_BYTES: usize = 64 * 1024;
 
+/// The largest input read whole (HTML and Markdown are parsed whole; text streams) unless
+/// `--max-input-size` says otherwise: 64 MiB, far beyond any knowledge-base page.
+pub const DEFAULT_MAX_WHOLE_BYTES: u64 = 64 << 20;
+
 /// What the user asked for on the command line about reading an input.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
@@ -26,6 +31,9 @@ pub struct ReadOptions {
     pub format: Option<Format>,
     /// `--encoding`: skip encoding detection (an encoding_rs label such as `windows-1252`).
     pub encoding: Option<&'static Encoding>,
+    /// `--max-input-size`: the most bytes of an input read whole; `None` for
+    /// [`DEFAULT_MAX_WHOLE_BYTES`].
+    pub max_whole_bytes: Option<u64>,
 }
 
 /// The sha256 and size of every byte read so far, shared with whoever consumes the input (on
@@ -81,6 +89,11 @@ impl<R: Read> Read for Fingerprinted<R> {
         self.fingerprint.update(&buf[..n]);
         Ok(n)
     }
+}
+
+/// A size as people say it: `64 MiB`.
+fn size_words(bytes: u64) -> String {
+    if bytes >= 1 << 20 { format!("{} MiB", bytes >> 20) } else { format!("{bytes} bytes") }
 }
 
 /// A file's bytes, refused if there turn out to be fewer or more than its size when it was opened:
@@ -175,13 +188,32 @@ impl Input {
         Lines::new(self.bytes, self.encoding, self.path)
     }
 
-    /// The whole decoded text, for formats that are parsed as a whole (HTML, Markdown).
-    /// Line breaks are kept as they are, so the parser can count lines itself.
-    pub fn into_text(self) -> Result<String> {
-        let path = self.path.clone();
+    /// The whole decoded text, for formats that are parsed as a whole (HTML, Markdown), read
+    /// while `stop` does not ask to stop, and refused beyond `max_bytes` (before reading, where
+    /// the size is known). Line breaks are kept as they are, so the parser can count lines itself.
+    pub fn into_text(self, max_bytes: u64, stop: Stop) -> Result<String> {
+        let (path, format) = (self.path.clone(), self.format);
+        let too_large = |found: &str| {
+            Error::input(
+                &path,
+                format!(
+                    "is {found} bytes, more than the {max_bytes} ({}) kbingest reads whole for {}",
+                    size_words(max_bytes),
+                    format
+                ),
+                format!("pass --max-input-size {}M (or more) to read it anyway", (max_bytes >> 20).max(1) * 4),
+            )
+        };
+        if let Some(size) = self.size.filter(|&size| size > max_bytes) {
+            return Err(too_large(&size.to_string()));
+        }
         let mut text = String::new();
         for line in self.lines() {
+            stop.check()?;
             let line = line?;
+            if (text.len() + line.text.len()) as u64 > max_bytes {
+                return Err(too_large(&format!("more than {max_bytes}")));
+            }
             text.push_str(&line.text);
             text.push('\n');
         }

@@ -32,9 +32,9 @@ pub fn html_blocks(source: &str, path: &str) -> Result<Vec<Block>> {
     let page = positions::parse(source);
     let mut reader = Reader { lines: &page.lines, blocks: Vec::new(), items: 0, notes: 0 };
     let root = page.html.root_element();
-    reader.container(root, 0).map_err(|TooDeep| {
-        Error::input(path, format!("elements are nested more than {MAX_DEPTH} deep"), hint)
-    })?;
+    reader
+        .container(root, 0)
+        .map_err(|TooDeep| Error::input(path, format!("elements are nested more than {MAX_DEPTH} deep"), hint))?;
     Ok(reader.blocks)
 }
 

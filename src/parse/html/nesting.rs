@@ -29,9 +29,38 @@ fn closes_same(name: &str) -> Option<&'static [&'static str]> {
 
 /// Start tags that close an open `<p>` (HTML's "close a p element" blocks).
 const CLOSE_P: &[&str] = &[
-    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl", "fieldset",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "main", "menu",
-    "nav", "ol", "p", "pre", "section", "table", "ul",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "ul",
 ];
 
 /// The 1-based line where the page's elements first nest deeper than `limit`, if they do.
@@ -40,7 +69,10 @@ pub fn too_deep(source: &str, limit: usize) -> Option<u32> {
     let mut open: Vec<String> = Vec::new();
     let (mut i, mut line) = (0usize, 1u32);
     let skip_to = |from: usize, needle: &[u8]| {
-        bytes[from..].windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle)).map_or(bytes.len(), |p| from + p)
+        bytes[from..]
+            .windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle))
+            .map_or(bytes.len(), |p| from + p)
     };
     while i < bytes.len() {
         let b = bytes[i];
