@@ -195,6 +195,7 @@ fn messages_say_what_to_do() {
     kbingest(dir.path(), &["ports.db", "-o", "ports.db"])
         .expect(2)
         .stderr_has("ports.db is the database named with -o");
+    kbingest(dir.path(), &["ports.txt", "-o", "/dev/null"]).expect(1).stderr_has("/dev/null: is not a regular file");
     std::fs::create_dir(dir.path().join("folder")).unwrap();
     kbingest(dir.path(), &["export", "folder"]).expect(1).stderr_has("folder: is a directory, not a database");
     // A user_version changed by hand: one line that says so, not the migration's SQL.
