@@ -38,7 +38,7 @@ fn a_file_truncated_while_being_read_is_refused() {
     write(dir.path(), "large.txt", &text);
     let input = dir.path().join("large.txt");
     let args = ["large.txt", "-o", "x.db"];
-    let mut child = spawn(dir.path(), &args);
+    let child = spawn(dir.path(), &args);
     // Once kbingest has read a little of it, the file is cut to half its size.
     let fdinfo = |fd: &str| std::fs::read_to_string(format!("/proc/{}/fdinfo/{fd}", child.id())).unwrap_or_default();
     let start = Instant::now();
