@@ -44,7 +44,8 @@ fn export_all_keeps_hostile_table_names_inside_the_folder() {
     let dir = ports_db();
     let outside = dir.path().join("outside");
     std::fs::create_dir(&outside).unwrap();
-    std::fs::write(dir.path().join("port_rules.csv"), "mine\n").unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("out/port_rules.csv"), "mine\n").unwrap();
     let abs = format!("{}/abs", outside.display());
     let db = inspect(&dir.path().join("ports.db"));
     for name in ["../../escaped", "../port_rules", abs.as_str(), "..", "evil\u{1b}]0;pwned\u{7}"] {
@@ -53,13 +54,13 @@ fn export_all_keeps_hostile_table_names_inside_the_folder() {
             .unwrap();
     }
     drop(db);
-    let run = kbingest(dir.path(), &["export", "ports.db", "--all", "-o", "bi"]);
+    let run = kbingest(dir.path(), &["export", "ports.db", "--all", "-o", "out/bi"]);
     run.success();
     // Nothing outside the folder: not one level up, not at the absolute path.
-    assert_eq!(std::fs::read_to_string(dir.path().join("port_rules.csv")).unwrap(), "mine\n");
+    assert_eq!(std::fs::read_to_string(dir.path().join("out/port_rules.csv")).unwrap(), "mine\n");
     assert!(files_under(&outside).is_empty(), "{:?}", files_under(&outside));
-    assert!(!dir.path().join("escaped.csv").exists() && !dir.path().parent().unwrap().join("escaped.csv").exists());
-    let written = files_under(&dir.path().join("bi"));
+    assert!(!dir.path().join("escaped.csv").exists());
+    let written = files_under(&dir.path().join("out/bi"));
     for expected in ["_.._.._escaped.csv", "_.._port_rules.csv", "_...csv", "port_rules.csv", "evil_]0;pwned_.csv"] {
         assert!(written.contains(&PathBuf::from(expected)), "{expected} not in {written:?}");
     }
