@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
-            messages::say(&e.to_string());
+            messages::say_error(&e.to_string());
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }
     }
