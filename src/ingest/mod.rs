@@ -191,6 +191,6 @@ fn unchanged_file(load: &Load<'_>, path: &str, meta: &SourceMeta) -> Result<bool
     if !stored.same(meta, &stored.sha256) {
         return Ok(false);
     }
-    let (sha256, _) = fingerprint_file(path)?;
+    let (sha256, _) = fingerprint_file(path, interrupt::stop())?;
     Ok(stored.same(meta, &sha256))
 }

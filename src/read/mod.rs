@@ -69,12 +69,21 @@ impl Fingerprint {
 
 /// The sha256 and size of a whole file, read apart from any parsing: lets an ingest see that a
 /// source is unchanged without parsing it.
-pub fn fingerprint_file(path: &str) -> Result<(String, u64)> {
+/// A large file takes a while: `stop` is asked between chunks.
+pub fn fingerprint_file(path: &str, stop: Stop) -> Result<(String, u64)> {
     let fingerprint = Fingerprint::default();
     let file = File::open(path).map_err(Error::io("read input", path))?;
     let mut reader = Fingerprinted { inner: file, fingerprint: fingerprint.clone() };
-    io::copy(&mut reader, &mut io::sink()).map_err(Error::io("read input", path))?;
-    Ok(fingerprint.finish())
+    let mut chunk = vec![0; 1 << 20];
+    loop {
+        stop.check()?;
+        match reader.read(&mut chunk) {
+            Ok(0) => return Ok(fingerprint.finish()),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io("read input", path)(e)),
+        }
+    }
 }
 
 /// A reader that feeds every byte it passes on into a [`Fingerprint`].
