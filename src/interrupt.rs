@@ -1,6 +1,7 @@
 //! Stopping cleanly on Ctrl-C (SIGINT) and SIGTERM. The signal handler only raises a flag; the
-//! ingest checks it between lines and while waiting for another writer, and turns it into
-//! [`Error::Interrupted`], so a stop rolls back like any other error. A second signal ends the
+//! ingest checks it between lines, and hands it as a [`Stop`] to the store (which asks it while
+//! waiting for another writer, building indexes and before the commit) and to the export; a stop
+//! becomes [`Error::Interrupted`], so it rolls back like any other error. A second signal ends the
 //! process at once (for a read that is stuck waiting on a terminal); SQLite still rolls back the
 //! unfinished transaction the next time the database is opened.
 
