@@ -320,7 +320,9 @@ impl Database {
             .conn
             .query_row("SELECT NOT EXISTS (SELECT 1 FROM sources)", [], |r| r.get(0))
             .map_err(Error::sqlite(&self.path, "counting sources"))?;
-        if !first {
+        // Leaving WAL mode would checkpoint another program's WAL into the file before the load
+        // has even begun: a refused load must leave it as it was.
+        if !first || self.foreign_wal {
             return Ok(false);
         }
         let mode: rusqlite::Result<String> = self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0));
