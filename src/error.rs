@@ -77,6 +77,13 @@ pub enum Error {
         /// The signal's number (2 for SIGINT, 15 for SIGTERM).
         signal: i32,
     },
+    /// SIGINT or SIGTERM asked kbingest to stop before an export finished.
+    ExportInterrupted {
+        /// The signal's number.
+        signal: i32,
+        /// The output file or folder (`-` for standard output).
+        output: String,
+    },
 }
 
 /// Shorthand used throughout the crate.
@@ -89,7 +96,7 @@ impl Error {
         match self {
             Error::Usage(_) => 2,
             Error::BrokenPipe => 0,
-            Error::Interrupted { signal } => 128 + signal,
+            Error::Interrupted { signal } | Error::ExportInterrupted { signal, .. } => 128 + signal,
             _ => 1,
         }
     }
@@ -162,6 +169,10 @@ impl fmt::Display for Error {
                 )
             }
             Error::Database { path, problem, hint } => write!(f, "{path}: {problem}; {hint}"),
+            // Not SQLite's input error as such: it quotes the whole SQL, a migration's 150 lines.
+            Error::Sqlite { path, context, source: rusqlite::Error::SqlInputError { msg, .. } } => {
+                write!(f, "{path}: database error while {context}: {msg}")
+            }
             Error::Sqlite { path, context, source } => {
                 write!(f, "{path}: database error while {context}: {source}")
             }
@@ -170,9 +181,26 @@ impl fmt::Display for Error {
             Error::Interrupted { signal } => write!(
                 f,
                 "stopped by {} before the ingest finished: nothing was loaded and the database is as it was before",
-                crate::interrupt::signal_name(*signal)
+                signal_name(*signal)
+            ),
+            Error::ExportInterrupted { signal, output } if output == "-" => {
+                write!(f, "stopped by {} before the export finished", signal_name(*signal))
+            }
+            Error::ExportInterrupted { signal, output } => write!(
+                f,
+                "stopped by {} before the export finished: {output} was left as it was, with no partial file",
+                signal_name(*signal)
             ),
         }
+    }
+}
+
+/// The conventional name of a stop signal, for messages.
+pub fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        signal_hook::consts::SIGINT => "SIGINT (Ctrl-C)",
+        signal_hook::consts::SIGTERM => "SIGTERM",
+        _ => "a signal",
     }
 }
 

@@ -16,4 +16,5 @@ pub mod interrupt;
 pub mod normalize;
 pub mod parse;
 pub mod read;
+pub mod stop;
 pub mod store;

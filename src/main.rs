@@ -2,9 +2,8 @@
 //! and an exit status (0 success, 1 bad input or database, 2 bad usage).
 
 use clap::Parser;
-use kbingest::cmd::{Cli, run};
+use kbingest::cmd::{Cli, messages, run};
 use kbingest::error::Error;
-use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -19,11 +18,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
-            // Not eprintln!: it panics when standard error is a closed pipe.
-            let mut stderr = std::io::stderr().lock();
-            for line in e.to_string().lines() {
-                let _ = writeln!(stderr, "kbingest: {line}");
-            }
+            messages::say_error(&e.to_string());
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }
     }

@@ -1,10 +1,12 @@
 //! `kbingest diff DB OLD NEW`: what changed between two sources (editions of a port reference),
 //! one row per port rule, or a Markdown report.
 
+use crate::cmd::messages::say;
 use crate::diff::report::{self, Report};
 use crate::diff::{self, TitlePair};
 use crate::error::{Error, Result};
-use crate::export::{Format, write_file};
+use crate::export::{Format, check_output, write_file};
+use crate::interrupt;
 use crate::store::Database;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -54,7 +56,10 @@ pub struct Args {
 
 /// Compares the two sources and writes the result.
 pub fn run(args: Args) -> Result<()> {
-    let db = Database::open_read_only(&args.database)?;
+    if let Some(path) = args.output.as_deref().filter(|o| *o != "-") {
+        check_output(Path::new(path))?;
+    }
+    let db = Database::open_read_only(&args.database, interrupt::stop())?;
     let old = diff::read::read_source(&db, &args.old)?;
     let new = diff::read::read_source(&db, &args.new)?;
     let comparison = diff::compare(&old, &new, &args.matches).map_err(|unknown| {
@@ -83,8 +88,7 @@ pub fn run(args: Args) -> Result<()> {
         Some(path) => write_file(Path::new(path), |out| write(out, path))?,
     }
     if !args.quiet {
-        // Not eprintln!: it panics when standard error is a closed pipe.
-        let _ = writeln!(std::io::stderr(), "kbingest: {}", report::summary(&comparison, &args.old, &args.new));
+        say(&report::summary(&comparison, &args.old, &args.new));
     }
     if args.exit_code && comparison.differs() { Err(Error::Differences) } else { Ok(()) }
 }

@@ -3,6 +3,7 @@
 pub mod diff;
 pub mod export;
 pub mod ingest;
+pub mod messages;
 mod progress_bar;
 pub mod query;
 

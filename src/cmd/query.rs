@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::export::{Format, SpreadsheetOptions, prepare_read_only, write_rows};
+use crate::stop::Stop;
 use crate::store::Database;
 use std::io::{BufWriter, Write};
 
@@ -27,7 +28,7 @@ pub struct Args {
 
 /// Runs the query and writes its rows to standard output.
 pub fn run(args: Args) -> Result<()> {
-    let mut db = Database::open_read_only(&args.database)?;
+    let mut db = Database::open_read_only(&args.database, Stop::NEVER)?;
     let path = db.path.clone();
     let mut stmt = prepare_read_only(&mut db, &args.sql)?;
     let stdout = std::io::stdout();

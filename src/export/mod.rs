@@ -8,7 +8,7 @@ mod table;
 mod writer;
 
 pub use cell::markdown_text;
-pub use file::write_file;
+pub use file::{FileNames, check_output, write_file};
 pub use query::prepare_read_only;
 pub use writer::{BOM, Format, RowWriter, SpreadsheetOptions};
 

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::store::Database;
 use rusqlite::Statement;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// PRAGMAs that take an argument naming what to read about, and only read.
@@ -38,9 +39,17 @@ const SCHEMA_TABLES: &[&str] = &["sqlite_master", "sqlite_temp_master", "sqlite_
 pub fn prepare_read_only<'db>(db: &'db mut Database, sql: &str) -> Result<Statement<'db>> {
     let refusal: Arc<Mutex<Option<String>>> = Arc::default();
     let seen = Arc::clone(&refusal);
+    // A reading PRAGMA (`PRAGMA journal_mode`) is not "read-only" to SQLite; the authorizer knows it reads.
+    let reading_pragma = Arc::new(AtomicBool::new(false));
+    let pragma_seen = Arc::clone(&reading_pragma);
     db.conn
         .authorizer(Some(move |context: AuthContext<'_>| match refusal_of(&context.action) {
-            None => Authorization::Allow,
+            None => {
+                if matches!(context.action, AuthAction::Pragma { .. }) {
+                    pragma_seen.store(true, Ordering::Relaxed);
+                }
+                Authorization::Allow
+            }
             Some(reason) => {
                 if let Ok(mut first) = seen.lock() {
                     first.get_or_insert(reason);
@@ -73,7 +82,7 @@ pub fn prepare_read_only<'db>(db: &'db mut Database, sql: &str) -> Result<Statem
             ),
         }
     })?;
-    if !stmt.readonly() {
+    if !stmt.readonly() && !reading_pragma.load(Ordering::Relaxed) {
         return Err(refused("write to the database or to another file".into()));
     }
     Ok(stmt)

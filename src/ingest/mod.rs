@@ -5,7 +5,7 @@
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
 use crate::normalize::NormalizeOptions;
-use crate::read::{Format, Input, ReadOptions, fingerprint_file};
+use crate::read::{DEFAULT_MAX_WHOLE_BYTES, Format, Input, ReadOptions, fingerprint_file};
 use crate::store::{Database, Load, SourceMeta, SourceOutcome};
 use pipeline::{Item, Pipeline};
 
@@ -134,7 +134,8 @@ fn ingest_one(
     let mut source = load.source(&meta)?;
     let mut problems: Vec<Problem> = Vec::new();
     let mut tables = 0usize;
-    let pipeline = Pipeline::start(input, options.normalize)?;
+    let max_whole_bytes = options.read.max_whole_bytes.unwrap_or(DEFAULT_MAX_WHOLE_BYTES);
+    let pipeline = Pipeline::start(input, options.normalize, max_whole_bytes)?;
     for batch in &pipeline.items {
         let mut batch = batch?;
         for item in batch.iter_mut() {
@@ -190,6 +191,6 @@ fn unchanged_file(load: &Load<'_>, path: &str, meta: &SourceMeta) -> Result<bool
     if !stored.same(meta, &stored.sha256) {
         return Ok(false);
     }
-    let (sha256, _) = fingerprint_file(path)?;
+    let (sha256, _) = fingerprint_file(path, interrupt::stop())?;
     Ok(stored.same(meta, &sha256))
 }

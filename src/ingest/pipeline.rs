@@ -41,14 +41,15 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Starts reading `input` on its own thread.
-    pub fn start(input: Input, options: NormalizeOptions) -> Result<Pipeline> {
+    /// HTML and Markdown, parsed whole, are refused beyond `max_whole_bytes`.
+    pub fn start(input: Input, options: NormalizeOptions, max_whole_bytes: u64) -> Result<Pipeline> {
         let (sender, items) = sync_channel(QUEUE);
         let (used, returned) = channel();
         let path = input.path.clone();
         let worker = std::thread::Builder::new()
             .name("kbingest-read".into())
             .spawn(move || {
-                run(input, options, &sender, &returned);
+                run(input, options, max_whole_bytes, &sender, &returned);
                 drop(sender);
                 // Free what the storing thread hands back until it is done.
                 returned.iter().for_each(drop);
@@ -77,20 +78,23 @@ impl Pipeline {
 fn run(
     input: Input,
     options: NormalizeOptions,
+    max_whole_bytes: u64,
     sender: &SyncSender<Result<Vec<Item>>>,
     returned: &Receiver<Vec<Item>>,
 ) {
     let path = input.path.clone();
     let events: Box<dyn Iterator<Item = Result<Event>>> = match input.format {
         Format::Text => Box::new(Sections::new(TextBlocks::new(stoppable(input.lines())))),
-        Format::Markdown => match input.into_text() {
+        Format::Markdown => match input.into_text(max_whole_bytes, interrupt::stop()) {
             Ok(text) => Box::new(Sections::new(markdown_blocks(&text).into_iter().map(Ok))),
             Err(e) => return drop(sender.send(Err(e))),
         },
-        Format::Html => match input.into_text().and_then(|text| html_blocks(&text, &path)) {
-            Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
-            Err(e) => return drop(sender.send(Err(e))),
-        },
+        Format::Html => {
+            match input.into_text(max_whole_bytes, interrupt::stop()).and_then(|text| html_blocks(&text, &path)) {
+                Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
+                Err(e) => return drop(sender.send(Err(e))),
+            }
+        }
     };
     let mut batch = Vec::with_capacity(BATCH);
     for event in events {

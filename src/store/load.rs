@@ -1,12 +1,16 @@
 //! Loading clean rows: one write transaction for a whole ingest, one source at a time inside it.
 
-use super::Database;
+use super::{Database, stopped_or};
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::{Error, Result};
 use crate::normalize::NormalizedSection;
+use crate::stop::Stop;
+use rusqlite::config::DbConfig;
 use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What is recorded about a source besides its rows.
 #[derive(Debug, Clone)]
@@ -53,6 +57,11 @@ pub struct Load<'db> {
     changed: Cell<bool>,
     /// Indexes dropped for the load, with the SQL that builds them again before the commit.
     deferred_indexes: Vec<String>,
+    /// Whether another program's WAL was beside the file: left alone when nothing changed.
+    foreign_wal: bool,
+    /// Asked before the commit; raising `interruptible` lets it end a long statement.
+    stop: Stop,
+    interruptible: Arc<AtomicBool>,
 }
 
 /// The loading of one source within a [`Load`].
@@ -94,6 +103,7 @@ impl<'db> Load<'db> {
     /// the loaded tables at its end.
     pub fn begin(db: &'db mut Database, defer_indexes: bool) -> Result<Load<'db>> {
         let path = db.path.clone();
+        let (stop, interruptible, foreign_wal) = (db.stop, Arc::clone(&db.interruptible), db.foreign_wal);
         let tx = db
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -118,6 +128,9 @@ impl<'db> Load<'db> {
             application_protocols: RefCell::new(HashMap::new()),
             changed: Cell::new(false),
             deferred_indexes,
+            stop,
+            interruptible,
+            foreign_wal,
         })
     }
 
@@ -171,11 +184,21 @@ impl<'db> Load<'db> {
     pub fn commit(self) -> Result<()> {
         let path = self.path.clone();
         if !self.changed.get() {
+            if self.foreign_wal {
+                // Closing must not move another program's committed WAL into the file either.
+                let _ = self.tx.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+            }
             return self.tx.rollback().map_err(Error::sqlite(&path, "ending the ingest"));
         }
-        for sql in &self.deferred_indexes {
-            self.tx.execute_batch(sql).map_err(Error::sqlite(&path, format!("building an index: {sql}")))?;
-        }
+        // Building the indexes of a large first load takes a while: a stop may end it.
+        self.interruptible.store(true, Ordering::Relaxed);
+        let built = self.deferred_indexes.iter().try_for_each(|sql| {
+            self.tx.execute_batch(sql).map_err(stopped_or(self.stop, &path, format!("building an index: {sql}")))
+        });
+        self.interruptible.store(false, Ordering::Relaxed);
+        built?;
+        // A stop asked for before this point means no commit.
+        self.stop.check()?;
         self.tx.commit().map_err(Error::sqlite(&path, "committing the ingest"))
     }
 }

@@ -34,7 +34,18 @@ pub fn migrate(conn: &Connection, path: &str) -> Result<()> {
         if (index as i64) < current {
             continue;
         }
-        tx.execute_batch(sql).map_err(Error::sqlite(path, format!("applying migration {name}")))?;
+        tx.execute_batch(sql).map_err(|e| {
+            let cause = match &e {
+                rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+                e => e.to_string(),
+            };
+            Error::database(
+                path,
+                format!("cannot be upgraded from schema version {current}: migration {name} failed: {cause}"),
+                "its tables do not match its version (`PRAGMA user_version`), which was changed by something other \
+                 than kbingest; load the documents into a new database; this one was left as it was",
+            )
+        })?;
         tx.pragma_update(None, "user_version", index as i64 + 1)
             .map_err(Error::sqlite(path, format!("recording migration {name}")))?;
     }
