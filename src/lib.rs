@@ -9,6 +9,7 @@ pub mod anomaly;
 pub mod cmd;
 pub mod error;
 pub mod export;
+pub mod firewall;
 pub mod ingest;
 pub mod interrupt;
 pub mod normalize;

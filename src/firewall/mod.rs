@@ -6,7 +6,9 @@
 pub mod iptables;
 pub mod merge;
 pub mod nftables;
-pub mod powershell;
+//pub mod powershell;
+#[cfg(test)]
+mod sample;
 pub mod select;
 pub mod trace;
 
@@ -85,6 +87,8 @@ pub enum FirewallFormat {
 pub struct Ruleset {
     /// The table (nftables), chain (iptables) or group (PowerShell) everything goes into.
     pub table: String,
+    /// The directions rules were asked for; a chain is written for each.
+    pub direction: Direction,
     /// What happens to other traffic.
     pub policy: Policy,
     /// Whether loopback traffic is allowed whatever the rules say (with `--policy drop`).
@@ -95,12 +99,44 @@ pub struct Ruleset {
     pub rules: Vec<FirewallRule>,
 }
 
+impl Ruleset {
+    /// The flows a chain is written for.
+    pub fn flows(&self) -> Vec<Flow> {
+        match self.direction {
+            Direction::Inbound => vec![Flow::Inbound],
+            Direction::Outbound => vec![Flow::Outbound],
+            Direction::Both => vec![Flow::Inbound, Flow::Outbound],
+        }
+    }
+
+    /// The rules of one flow, in order.
+    pub fn rules_of(&self, flow: Flow) -> impl Iterator<Item = &FirewallRule> {
+        self.rules.iter().filter(move |r| r.flow == flow)
+    }
+
+    /// The header every format starts with, as comment lines without their comment marker.
+    pub fn header(&self, load: &str) -> Vec<String> {
+        let services: std::collections::BTreeSet<(&str, &str)> =
+            self.rules.iter().map(|r| (r.source.as_str(), r.service.as_str())).collect();
+        let policy = match self.policy {
+            Policy::Accept => "policy accept: the rules allow, other traffic is left to the rest of the firewall",
+            Policy::Drop => "policy drop: replies, then the rules, then everything else is dropped",
+        };
+        vec![
+            format!("kbingest firewall: {} rules for {} services ({})", self.rules.len(), services.len(), self.selection),
+            format!("{policy}."),
+            "Every rule names its service, source document and source line(s).".into(),
+            trace::one_line(load),
+        ]
+    }
+}
+
 /// Renders a ruleset in the language asked for.
 pub fn render(ruleset: &Ruleset, format: FirewallFormat) -> String {
     match format {
         FirewallFormat::Nftables => nftables::render(ruleset),
         FirewallFormat::Iptables => iptables::render(ruleset),
-        FirewallFormat::Powershell => powershell::render(ruleset),
+        FirewallFormat::Powershell => todo!(),
     }
 }
 
