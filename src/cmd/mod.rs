@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, each with its arguments and one `run`.
 
 pub mod export;
+pub mod firewall;
 pub mod ingest;
 mod progress_bar;
 pub mod query;
@@ -47,6 +48,9 @@ pub enum Command {
     Export(export::Args),
     /// Run one read-only SQL statement and print its rows.
     Query(query::Args),
+    /// Write the selected port rules as nftables, iptables or Windows Firewall (PowerShell)
+    /// rules, each naming its service, source document and line.
+    Firewall(firewall::Args),
 }
 
 /// Runs the command the user asked for.
@@ -55,6 +59,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Ingest(args)) => ingest::run(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Query(args)) => query::run(args),
+        Some(Command::Firewall(args)) => firewall::run(args),
         None => ingest::run(cli.ingest),
     }
 }

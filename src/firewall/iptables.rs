@@ -22,7 +22,8 @@ pub fn render(ruleset: &Ruleset) -> String {
             Flow::Outbound => (flow, format!("{}_OUT", ruleset.table), "OUTPUT", "-o"),
         })
         .collect();
-    let delete: Vec<String> = chains.iter().map(|(_, c, hook, _)| format!("iptables -D {hook} -j {c} 2>/dev/null;")).collect();
+    let delete: Vec<String> =
+        chains.iter().map(|(_, c, hook, _)| format!("iptables -D {hook} -j {c} 2>/dev/null;")).collect();
     let load = format!(
         "Load with `{} iptables-restore --noflush FILE`: the chain is emptied and refilled, other rules are left alone.",
         delete.join(" ")
@@ -43,7 +44,10 @@ pub fn render(ruleset: &Ruleset) -> String {
             );
         }
         if ruleset.allow_loopback {
-            let _ = writeln!(out, "-A {chain} {interface} lo -m comment --comment \"kbingest: loopback (--allow-loopback)\" -j ACCEPT");
+            let _ = writeln!(
+                out,
+                "-A {chain} {interface} lo -m comment --comment \"kbingest: loopback (--allow-loopback)\" -j ACCEPT"
+            );
         }
         for rule in ruleset.rules_of(*flow) {
             let comment = quote(&trace(rule, &rule.lines));
@@ -110,7 +114,8 @@ mod tests {
 
     #[test]
     fn multiport_lists_hold_at_most_fifteen_ports_a_range_counting_two() {
-        let ranges: Vec<(u16, u16)> = std::iter::once((1025, 5000)).chain((0..16).map(|i| (6000 + 2 * i, 6000 + 2 * i))).collect();
+        let ranges: Vec<(u16, u16)> =
+            std::iter::once((1025, 5000)).chain((0..16).map(|i| (6000 + 2 * i, 6000 + 2 * i))).collect();
         let lists = port_lists(&ranges);
         assert_eq!(lists.len(), 2);
         assert_eq!(lists[0].len(), 14, "the range and 13 ports weigh 15");
@@ -123,15 +128,38 @@ mod tests {
     fn rules_chain_jump_and_policy() {
         let text = render(&ruleset(Policy::Drop, true));
         let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
-        assert_eq!(lines[..3], ["*filter", ":kbingest - [0:0]", "-A kbingest -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment \"kbingest: replies and related traffic\" -j ACCEPT"]);
-        assert_eq!(lines[3], "-A kbingest -i lo -m comment --comment \"kbingest: loopback (--allow-loopback)\" -j ACCEPT");
-        assert_eq!(lines[4], "-A kbingest -p tcp --dport 53 -m comment --comment \"DNS Server (DNS) TCP: kb.txt line 165\" -j ACCEPT");
+        assert_eq!(
+            lines[..3],
+            [
+                "*filter",
+                ":kbingest - [0:0]",
+                "-A kbingest -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment \"kbingest: replies and related traffic\" -j ACCEPT"
+            ]
+        );
+        assert_eq!(
+            lines[3],
+            "-A kbingest -i lo -m comment --comment \"kbingest: loopback (--allow-loopback)\" -j ACCEPT"
+        );
+        assert_eq!(
+            lines[4],
+            "-A kbingest -p tcp --dport 53 -m comment --comment \"DNS Server (DNS) TCP: kb.txt line 165\" -j ACCEPT"
+        );
         assert!(lines[6].starts_with("-A kbingest -p tcp -m multiport --dports 135,1025:5000,20000,"), "{}", lines[6]);
         assert!(lines[7].starts_with("-A kbingest -p tcp -m multiport --dports 20024,"), "{}", lines[7]);
-        assert_eq!(lines[8], "-A kbingest -p icmp --icmp-type 8 -m comment --comment \"Routing and Remote Access (RemoteAccess) ICMP: kb.txt line 660\" -j ACCEPT");
+        assert_eq!(
+            lines[8],
+            "-A kbingest -p icmp --icmp-type 8 -m comment --comment \"Routing and Remote Access (RemoteAccess) ICMP: kb.txt line 660\" -j ACCEPT"
+        );
         assert!(lines[9].starts_with("-A kbingest -p 47 -m comment"));
         let n = lines.len();
-        assert_eq!(lines[n - 3..], ["-A kbingest -m comment --comment \"kbingest: everything else\" -j DROP", "-I INPUT 1 -j kbingest", "COMMIT"]);
+        assert_eq!(
+            lines[n - 3..],
+            [
+                "-A kbingest -m comment --comment \"kbingest: everything else\" -j DROP",
+                "-I INPUT 1 -j kbingest",
+                "COMMIT"
+            ]
+        );
     }
 
     #[test]

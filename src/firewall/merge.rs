@@ -220,7 +220,10 @@ fn flows(direction: Option<&str>) -> &'static [Flow] {
 }
 
 fn asked(direction: Direction, flow: Flow) -> bool {
-    matches!((direction, flow), (Direction::Both, _) | (Direction::Inbound, Flow::Inbound) | (Direction::Outbound, Flow::Outbound))
+    matches!(
+        (direction, flow),
+        (Direction::Both, _) | (Direction::Inbound, Flow::Inbound) | (Direction::Outbound, Flow::Outbound)
+    )
 }
 
 fn assumed_protocols(assume: Option<AssumeTransport>) -> Vec<Protocol> {

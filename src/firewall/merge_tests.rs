@@ -86,11 +86,16 @@ fn outbound_rows_only_when_asked() {
     assert_eq!(inbound.rules[0].protocol, Protocol::Tcp);
     assert_eq!(
         inbound.notes,
-        vec!["1 row is for the other direction only, so no rule was written for them; pass --direction both to include them"]
+        vec![
+            "1 row is for the other direction only, so no rule was written for them; pass --direction both to include them"
+        ]
     );
     let all = merge(&rows, Direction::Both, None).unwrap();
     let flows: Vec<(Flow, Protocol)> = all.rules.iter().map(|r| (r.flow, r.protocol)).collect();
-    assert_eq!(flows, vec![(Flow::Inbound, Protocol::Tcp), (Flow::Outbound, Protocol::Tcp), (Flow::Outbound, Protocol::Udp)]);
+    assert_eq!(
+        flows,
+        vec![(Flow::Inbound, Protocol::Tcp), (Flow::Outbound, Protocol::Tcp), (Flow::Outbound, Protocol::Udp)]
+    );
 }
 
 #[test]
@@ -98,5 +103,8 @@ fn a_port_transport_without_a_port_is_noted_not_opened() {
     let rows = vec![row("Odd", Some(6), None, 8)];
     let merged = merge(&rows, Direction::Inbound, None).unwrap();
     assert!(merged.rules.is_empty());
-    assert_eq!(merged.notes, vec!["doc.txt:8: Odd: TCP without a port: no rule written, since it would open every port"]);
+    assert_eq!(
+        merged.notes,
+        vec!["doc.txt:8: Odd: TCP without a port: no rule written, since it would open every port"]
+    );
 }

@@ -6,7 +6,7 @@
 pub mod iptables;
 pub mod merge;
 pub mod nftables;
-//pub mod powershell;
+pub mod powershell;
 #[cfg(test)]
 mod sample;
 pub mod select;
@@ -123,7 +123,12 @@ impl Ruleset {
             Policy::Drop => "policy drop: replies, then the rules, then everything else is dropped",
         };
         vec![
-            format!("kbingest firewall: {} rules for {} services ({})", self.rules.len(), services.len(), self.selection),
+            format!(
+                "kbingest firewall: {} rules for {} services ({})",
+                self.rules.len(),
+                services.len(),
+                self.selection
+            ),
             format!("{policy}."),
             "Every rule names its service, source document and source line(s).".into(),
             trace::one_line(load),
@@ -136,7 +141,7 @@ pub fn render(ruleset: &Ruleset, format: FirewallFormat) -> String {
     match format {
         FirewallFormat::Nftables => nftables::render(ruleset),
         FirewallFormat::Iptables => iptables::render(ruleset),
-        FirewallFormat::Powershell => todo!(),
+        FirewallFormat::Powershell => powershell::render(ruleset),
     }
 }
 

@@ -8,8 +8,14 @@ fn one_rule_per_service_and_transport_with_sets_and_ranges() {
     assert_eq!(rules[0], "tcp dport 53 accept comment \"DNS Server (DNS) TCP: kb.txt line 165\"");
     assert_eq!(rules[1], "udp dport 53 accept comment \"DNS Server (DNS) UDP: kb.txt line 162\"");
     assert!(rules[2].starts_with("tcp dport { 135, 1025-5000, 20000, 20002, "), "{}", rules[2]);
-    assert_eq!(rules[3], "icmp type 8 accept comment \"Routing and Remote Access (RemoteAccess) ICMP: kb.txt line 660\"");
-    assert_eq!(rules[4], "meta l4proto 47 accept comment \"Routing and Remote Access (RemoteAccess) GRE: kb.txt line 650\"");
+    assert_eq!(
+        rules[3],
+        "icmp type 8 accept comment \"Routing and Remote Access (RemoteAccess) ICMP: kb.txt line 660\""
+    );
+    assert_eq!(
+        rules[4],
+        "meta l4proto 47 accept comment \"Routing and Remote Access (RemoteAccess) GRE: kb.txt line 650\""
+    );
     assert!(rules[5].starts_with("tcp dport 4444 accept comment \"'; Remove-Item"), "{}", rules[5]);
     assert_eq!(rules.len(), 6);
     assert!(text.contains("table inet kbingest\ndelete table inet kbingest\ntable inet kbingest {\n"));

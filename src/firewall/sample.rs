@@ -27,7 +27,10 @@ fn row(service: &str, name: Option<&str>, ip_protocol: u8, ports: Option<(u16, u
 /// DNS (TCP and UDP 53), LSASS (135, the dynamic range and 17 more ports, to split iptables's
 /// multiport), GRE and ICMP echo, and the hostile service on TCP 4444.
 pub fn rows() -> Vec<PortRule> {
-    let mut rows = vec![row("DNS Server", Some("DNS"), 17, Some((53, 53)), 162), row("DNS Server", Some("DNS"), 6, Some((53, 53)), 165)];
+    let mut rows = vec![
+        row("DNS Server", Some("DNS"), 17, Some((53, 53)), 162),
+        row("DNS Server", Some("DNS"), 6, Some((53, 53)), 165),
+    ];
     rows.push(row("Local Security Authority", Some("LSASS"), 6, Some((135, 135)), 368));
     let mut dynamic = row("Local Security Authority", Some("LSASS"), 6, Some((1025, 5000)), 371);
     dynamic.dynamic = true;

@@ -51,18 +51,32 @@ pub fn select(rows: Vec<PortRule>, selection: &Selection) -> std::result::Result
     if let Some(source) = &selection.source
         && !rows.iter().any(|r| &r.source == source)
     {
-        misses.push(miss("source", source, rows.iter().map(|r| r.source.as_str())));
+        misses.push(miss("source", source, "in port_rules", rows.iter().map(|r| r.source.as_str())));
     }
-    let rows: Vec<PortRule> =
-        rows.into_iter().filter(|r| selection.source.as_ref().is_none_or(|s| &r.source == s)).collect();
+    // A source that matches nothing filters nothing, so that titles are still checked against
+    // every row and the suggestions come from all of them.
+    let place = match &selection.source {
+        Some(source) if misses.is_empty() => format!("in source {:?}", super::trace::one_line(source)),
+        _ => "in port_rules".to_string(),
+    };
+    let rows: Vec<PortRule> = if misses.is_empty() {
+        rows.into_iter().filter(|r| selection.source.as_ref().is_none_or(|s| &r.source == s)).collect()
+    } else {
+        rows
+    };
     for title in &selection.services {
         if !rows.iter().any(|r| title_matches(r, title)) {
-            misses.push(miss("service titled", title, rows.iter().map(|r| r.service.as_str())));
+            misses.push(miss("service titled", title, &place, rows.iter().map(|r| r.service.as_str())));
         }
     }
     for name in &selection.names {
         if !rows.iter().any(|r| name_matches(r, name)) {
-            misses.push(miss("system service name", name, rows.iter().filter_map(|r| r.system_service_name.as_deref())));
+            misses.push(miss(
+                "system service name",
+                name,
+                &place,
+                rows.iter().filter_map(|r| r.system_service_name.as_deref()),
+            ));
         }
     }
     if !misses.is_empty() {
@@ -74,8 +88,7 @@ pub fn select(rows: Vec<PortRule>, selection: &Selection) -> std::result::Result
     Ok(rows
         .into_iter()
         .filter(|r| {
-            selection.services.iter().any(|t| title_matches(r, t))
-                || selection.names.iter().any(|n| name_matches(r, n))
+            selection.services.iter().any(|t| title_matches(r, t)) || selection.names.iter().any(|n| name_matches(r, n))
         })
         .collect())
 }
@@ -89,33 +102,35 @@ fn name_matches(row: &PortRule, name: &str) -> bool {
 }
 
 /// One line: nothing matched `asked`, with up to three close candidates.
-fn miss<'a>(what: &str, asked: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+fn miss<'a>(what: &str, asked: &str, place: &str, candidates: impl Iterator<Item = &'a str>) -> String {
     let mut known: Vec<&str> = candidates.collect();
     known.sort_unstable();
     known.dedup();
     let close = suggestions(asked, &known);
     let asked = super::trace::one_line(asked);
     match close.as_slice() {
-        [] => format!("no {what} {asked:?} in port_rules"),
+        [] => format!("no {what} {asked:?} {place}"),
         _ => {
             let list: Vec<String> = close.iter().map(|c| format!("{:?}", super::trace::one_line(c))).collect();
-            format!("no {what} {asked:?} in port_rules; did you mean {}?", list.join(" or "))
+            format!("no {what} {asked:?} {place}; did you mean {}?", list.join(" or "))
         }
     }
 }
 
-/// Up to three of `known` closest to `asked`: those containing it, then those similar enough.
+/// Up to three of `known` closest to `asked`: those containing it, then the most similar of
+/// those similar enough (Jaro-Winkler 0.8, or a quarter of the letters mistyped).
 pub fn suggestions<'a>(asked: &str, known: &[&'a str]) -> Vec<&'a str> {
     let asked = asked.to_lowercase();
+    let typos = (asked.chars().count() / 4).max(1);
     let mut scored: Vec<(f64, &str)> = known
         .iter()
-        .map(|k| {
+        .filter_map(|k| {
             let lower = k.to_lowercase();
             let contains = !asked.is_empty() && (lower.contains(&asked) || asked.contains(&lower));
-            let score = strsim::jaro_winkler(&asked, &lower) + if contains { 1.0 } else { 0.0 };
-            (score, *k)
+            let similarity = strsim::jaro_winkler(&asked, &lower);
+            let close = contains || similarity >= 0.8 || strsim::damerau_levenshtein(&asked, &lower) <= typos;
+            close.then_some((similarity + if contains { 1.0 } else { 0.0 }, *k))
         })
-        .filter(|(score, _)| *score >= 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
     scored.into_iter().take(3).map(|(_, k)| k).collect()
@@ -141,7 +156,11 @@ mod tests {
     }
 
     fn rows() -> Vec<PortRule> {
-        vec![row("a.txt", "DNS Server", Some("DNS")), row("a.txt", "Windows Time", Some("W32Time")), row("b.txt", "DNS Server", None)]
+        vec![
+            row("a.txt", "DNS Server", Some("DNS")),
+            row("a.txt", "Windows Time", Some("W32Time")),
+            row("b.txt", "DNS Server", None),
+        ]
     }
 
     #[test]
@@ -170,5 +189,9 @@ mod tests {
         let e = select(rows(), &sel).unwrap_err();
         assert!(e.starts_with("no source \"c.txt\" in port_rules; did you mean \"a.txt\" or \"b.txt\"?\n"), "{e}");
         assert!(e.ends_with("no system service name \"zzzz\" in port_rules"), "{e}");
+        let sel =
+            Selection { services: vec!["windows time".into()], source: Some("b.txt".into()), ..Selection::default() };
+        let e = select(rows(), &sel).unwrap_err();
+        assert_eq!(e, "no service titled \"windows time\" in source \"b.txt\"");
     }
 }
