@@ -124,9 +124,9 @@ impl Ruleset {
         };
         vec![
             format!(
-                "kbingest firewall: {} rules for {} services ({})",
-                self.rules.len(),
-                services.len(),
+                "kbingest firewall: {} for {} ({})",
+                count(self.rules.len(), "rule"),
+                count(services.len(), "service"),
                 self.selection
             ),
             format!("{policy}."),
@@ -134,6 +134,11 @@ impl Ruleset {
             trace::one_line(load),
         ]
     }
+}
+
+/// `1 rule`, `2 rules`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
 
 /// Renders a ruleset in the language asked for.
