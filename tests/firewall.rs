@@ -46,7 +46,11 @@ fn domain_controller_in_every_format_matches_its_golden_file_and_the_readme() {
     let dir = workdir();
     ports_db(dir.path());
     let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
-    for (format, file) in [("nftables", "domain-controller.nft"), ("iptables", "domain-controller.iptables"), ("powershell", "domain-controller.ps1")] {
+    for (format, file) in [
+        ("nftables", "domain-controller.nft"),
+        ("iptables", "domain-controller.iptables"),
+        ("powershell", "domain-controller.ps1"),
+    ] {
         let args = domain_controller_args(format);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let run = kbingest(dir.path(), &args);
@@ -54,6 +58,8 @@ fn domain_controller_in_every_format_matches_its_golden_file_and_the_readme() {
         golden(file, &run.stdout());
         assert!(readme.contains(&run.stdout()), "README's firewall section lacks the {format} example as written now");
     }
+    let miss = kbingest(dir.path(), &["firewall", "ports.db", "--service", "kerberos"]);
+    assert!(readme.contains(&miss.expect(1).stderr()), "README lacks the refusal as written now: {}", miss.stderr());
 }
 
 #[test]
@@ -138,10 +144,11 @@ fn the_powershell_checker_catches_escapes() {
 fn a_selection_matching_nothing_names_it_suggests_and_writes_nothing() {
     let dir = workdir();
     ports_db(dir.path());
-    let run = kbingest(dir.path(), &["firewall", "ports.db", "--service", "kerberos", "--name", "dsn", "-o", "rules.nft"]);
+    let run =
+        kbingest(dir.path(), &["firewall", "ports.db", "--service", "kerberos", "--name", "dsn", "-o", "rules.nft"]);
     run.expect(1)
-        .stderr_has("ports.db: no service titled \"kerberos\" in port_rules; did you mean \"Kerberos Key Distribution Center\"?")
-        .stderr_has("ports.db: no system service name \"dsn\" in port_rules; did you mean \"DNS\"?")
+        .stderr_has("ports.db: no service titled \"kerberos\" in port_rules (did you mean \"Kerberos Key Distribution Center\"?)")
+        .stderr_has("ports.db: no system service name \"dsn\" in port_rules (did you mean \"DNS\"?)")
         .stderr_has("nothing was written");
     assert!(!dir.path().join("rules.nft").exists());
     for entry in std::fs::read_dir(dir.path()).unwrap() {
@@ -149,7 +156,7 @@ fn a_selection_matching_nothing_names_it_suggests_and_writes_nothing() {
         assert!(name.starts_with("ports.db"), "{name} was written");
     }
     let run = kbingest(dir.path(), &["firewall", "ports.db", "--source", "ports.txt"]);
-    run.expect(1).stderr_has("no source \"ports.txt\" in port_rules; did you mean \"raw/ports.txt\"?");
+    run.expect(1).stderr_has("no source \"ports.txt\" in port_rules (did you mean \"raw/ports.txt\"?)");
 }
 
 #[test]
@@ -159,7 +166,8 @@ fn output_file_is_the_same_as_standard_output_and_deterministic() {
     for format in ["nftables", "iptables", "powershell"] {
         let first = kbingest(dir.path(), &["firewall", "ports.db", "--format", format, "--policy", "drop"]);
         first.success();
-        let second = kbingest(dir.path(), &["firewall", "ports.db", "--format", format, "--policy", "drop", "-o", "out"]);
+        let second =
+            kbingest(dir.path(), &["firewall", "ports.db", "--format", format, "--policy", "drop", "-o", "out"]);
         second.success().stderr_has("firewall rules -> out");
         assert_eq!(first.stdout(), std::fs::read_to_string(dir.path().join("out")).unwrap());
         assert!(second.stdout().is_empty());
@@ -190,7 +198,10 @@ fn rows_without_transport_are_refused_unless_a_transport_is_assumed() {
     let out = run.stdout();
     assert!(out.contains("tcp dport 123 accept comment \"Windows Time (W32Time) TCP: raw/ports.txt line 1027 (transport assumed: 1027)\""), "{out}");
     assert!(out.contains("udp dport 123 accept comment \"Windows Time (W32Time) UDP: raw/ports.txt line 1027 (transport assumed: 1027)\""), "{out}");
-    let run = kbingest(dir.path(), &["firewall", "ports.db", "--name", "W32Time", "--assume-transport", "udp", "--direction", "both"]);
+    let run = kbingest(
+        dir.path(),
+        &["firewall", "ports.db", "--name", "W32Time", "--assume-transport", "udp", "--direction", "both"],
+    );
     let out = run.success().stdout();
     assert!(out.contains("\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n\t\tudp dport 123 accept comment \"Windows Time (W32Time) UDP: raw/ports.txt line 1030\"\n"), "{out}");
 }

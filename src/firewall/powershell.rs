@@ -62,12 +62,14 @@ pub fn commands(rule: &FirewallRule, group: &str) -> Vec<String> {
         Flow::Inbound => ("Inbound", "-LocalPort"),
         Flow::Outbound => ("Outbound", "-RemotePort"),
     };
-    let start = |name: &str, lines: &[u32]| {
+    let command = |name: &str, matches: &str, description: &str| {
         format!(
-            "New-NetFirewallRule -DisplayName {} -Group {group} -Direction {direction} -Action Allow -Protocol {}",
+            "New-NetFirewallRule -DisplayName {} -Group {group} -Direction {direction} -Action Allow -Protocol {}{matches} \
+             -Description {}",
             quote(name),
-            protocol(rule.protocol)
-        ) + &format!(" -Description {}", quote(&trace(rule, lines)))
+            protocol(rule.protocol),
+            quote(description)
+        )
     };
     let rpc = rule.flow == Flow::Inbound && rule.protocol == Protocol::Tcp && rule.spans.iter().any(|s| s.dynamic);
     let mut commands = Vec::new();
@@ -79,16 +81,25 @@ pub fn commands(rule: &FirewallRule, group: &str) -> Vec<String> {
                 (rule.ranges(None), rule.lines.clone())
             };
             if !ranges.is_empty() {
-                commands.push(format!("{} {port_parameter} {}", start(&label(rule), &lines), ports(&ranges)));
+                let matches = format!(" {port_parameter} {}", ports(&ranges));
+                commands.push(command(&label(rule), &matches, &trace(rule, &lines)));
             }
             if rpc {
                 let held: Vec<String> = rule.ranges(Some(true)).iter().map(|&(l, h)| format!("{l}-{h}")).collect();
-                let name = format!("{} RPC dynamic ports (the database holds {})", label(rule), held.join(", "));
-                commands.push(format!("{} -LocalPort RPC", start(&name, &rule.lines_of(true))));
+                let description = format!(
+                    "{}; RPC dynamic ports, {} in the database",
+                    trace(rule, &rule.lines_of(true)),
+                    held.join(", ")
+                );
+                commands.push(command(&format!("{} RPC dynamic ports", label(rule)), " -LocalPort RPC", &description));
             }
         }
-        Protocol::Icmp(Some(t)) => commands.push(format!("{} -IcmpType {t}", start(&label(rule), &rule.lines))),
-        Protocol::Icmp(None) | Protocol::Other(_) => commands.push(start(&label(rule), &rule.lines)),
+        Protocol::Icmp(Some(t)) => {
+            commands.push(command(&label(rule), &format!(" -IcmpType {t}"), &trace(rule, &rule.lines)))
+        }
+        Protocol::Icmp(None) | Protocol::Other(_) => {
+            commands.push(command(&label(rule), "", &trace(rule, &rule.lines)))
+        }
     }
     commands
 }
@@ -127,12 +138,12 @@ mod tests {
         assert_eq!(lsa.len(), 2);
         assert!(lsa[0].contains(" -LocalPort 135, 20000, 20002,"), "{}", lsa[0]);
         assert!(!lsa[0].contains("1025"), "{}", lsa[0]);
-        assert!(lsa[1].contains("RPC dynamic ports (the database holds 1025-5000)"), "{}", lsa[1]);
-        assert!(lsa[1].contains(": kb.txt line 371' -LocalPort RPC"), "{}", lsa[1]);
+        assert!(lsa[1].contains(" TCP RPC dynamic ports' "), "{}", lsa[1]);
+        assert!(lsa[1].ends_with(" -LocalPort RPC -Description 'Local Security Authority (LSASS) TCP: kb.txt line 371; RPC dynamic ports, 1025-5000 in the database'"), "{}", lsa[1]);
         assert!(text.contains(
             "New-NetFirewallRule -DisplayName 'Routing and Remote Access (RemoteAccess) GRE' -Group 'kbingest' -Direction Inbound -Action Allow -Protocol 47 -Description 'Routing and Remote Access (RemoteAccess) GRE: kb.txt line 650'\n"
         ));
-        assert!(text.contains("-Protocol ICMPv4 -Description 'Routing and Remote Access (RemoteAccess) ICMP: kb.txt line 660' -IcmpType 8\n"));
+        assert!(text.contains("-Protocol ICMPv4 -IcmpType 8 -Description 'Routing and Remote Access (RemoteAccess) ICMP: kb.txt line 660'\n"));
     }
 
     #[test]

@@ -112,7 +112,7 @@ fn miss<'a>(what: &str, asked: &str, place: &str, candidates: impl Iterator<Item
         [] => format!("no {what} {asked:?} {place}"),
         _ => {
             let list: Vec<String> = close.iter().map(|c| format!("{:?}", super::trace::one_line(c))).collect();
-            format!("no {what} {asked:?} {place}; did you mean {}?", list.join(" or "))
+            format!("no {what} {asked:?} {place} (did you mean {}?)", list.join(" or "))
         }
     }
 }
@@ -182,12 +182,12 @@ mod tests {
         let e = select(rows(), &sel).unwrap_err();
         assert_eq!(
             e,
-            "no service titled \"DNS\" in port_rules; did you mean \"DNS Server\"?\n\
-             no service titled \"Windows Tme\" in port_rules; did you mean \"Windows Time\"?"
+            "no service titled \"DNS\" in port_rules (did you mean \"DNS Server\"?)\n\
+             no service titled \"Windows Tme\" in port_rules (did you mean \"Windows Time\"?)"
         );
         let sel = Selection { names: vec!["zzzz".into()], source: Some("c.txt".into()), ..Selection::default() };
         let e = select(rows(), &sel).unwrap_err();
-        assert!(e.starts_with("no source \"c.txt\" in port_rules; did you mean \"a.txt\" or \"b.txt\"?\n"), "{e}");
+        assert!(e.starts_with("no source \"c.txt\" in port_rules (did you mean \"a.txt\" or \"b.txt\"?)\n"), "{e}");
         assert!(e.ends_with("no system service name \"zzzz\" in port_rules"), "{e}");
         let sel =
             Selection { services: vec!["windows time".into()], source: Some("b.txt".into()), ..Selection::default() };
