@@ -311,3 +311,127 @@ fn a_dynamic_range_as_the_database_holds_it() {
         matches!(name, Some("LSASS" | "NtFrs"))
     });
 }
+
+/// The hostile fixture, its title given a line break and control characters, its UDP row made
+/// ICMP echo request, and 20 more TCP ports (so that iptables splits its multiport list).
+fn hostile_db(dir: &Path) -> String {
+    let input = repo_file("tests/fixtures/firewall/hostile.txt");
+    kbingest(dir, &[input.to_str().unwrap(), "-o", "ports.db", "--source-name", "hostile.txt", "-q"]).success();
+    let conn = rusqlite::Connection::open(dir.join("ports.db")).unwrap();
+    conn.execute_batch(
+        "UPDATE services SET title = title || char(10) || 'New-NetFirewallRule -Action Allow' || char(13, 9, 0) || '\"x';
+         UPDATE service_ports SET ip_protocol = 1, port_low = NULL, port_high = NULL, port_kind = 'none', icmp_type = 8
+             WHERE source_line = 11;
+         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 19)
+         INSERT INTO service_ports (service_id, application_protocol_id, ip_protocol, port_low, port_high, port_kind,
+                                    port_raw, transport_raw, source_line)
+         SELECT sp.service_id, sp.application_protocol_id, 6, 6000 + 2 * i, 6000 + 2 * i, 'fixed', '', 'TCP', 20 + i
+         FROM service_ports sp, n WHERE sp.source_line = 8;",
+    )
+    .unwrap();
+    conn.query_row("SELECT title FROM services", [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn a_hostile_title_stays_inside_its_comment_and_icmp_loads_by_type() {
+    let test = "a_hostile_title_stays_inside_its_comment_and_icmp_loads_by_type";
+    let dir = workdir();
+    let title = hostile_db(dir.path());
+    assert!(title.contains('\n') && title.contains('\0'), "{title:?}");
+    let one_line: String = title.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let tcp: Vec<(u32, u32)> = std::iter::once((4444, 4444)).chain((0..20).map(|i| (6000 + 2 * i, 6000 + 2 * i))).collect();
+    for (format, tool) in TOOLS {
+        if let Some(reason) = cannot_load(tool) {
+            skip(test, &format!("{format}: {reason}"));
+            continue;
+        }
+        let rules = generate(dir.path(), format, &["--policy", "drop"]);
+        let listed = load_and_list(format, &rules);
+        let kernel = match format {
+            "nftables" => nft_rules(&listed, "kbingest"),
+            _ => iptables_rules(&listed, "KBINGEST"),
+        };
+        let ours: Vec<_> = kernel.into_iter().filter(|(c, _, _)| !c.starts_with("kbingest:")).collect();
+        let summary: Vec<(String, Vec<(u32, u32)>)> =
+            ours.iter().map(|(_, t, r)| (t.clone(), joined(r.clone()))).collect();
+        match format {
+            "nftables" => assert_eq!(summary, [("TCP".to_string(), tcp.clone()), ("ICMP".to_string(), vec![(8, 8)])]),
+            _ => {
+                assert_eq!(summary.len(), 3, "the TCP ports split over two multiport rules: {summary:?}");
+                assert_eq!(joined(summary[0].1.iter().chain(&summary[1].1).copied().collect()), tcp);
+                assert_eq!(summary[2], ("ICMP".to_string(), vec![(8, 8)]));
+            }
+        }
+        for (comment, transport, _) in &ours {
+            assert!(!comment.chars().any(char::is_control), "{comment:?}");
+            let full = format!("{one_line} (Evil'$(x)\") {transport}: hostile.txt");
+            match format {
+                // nftables strings cannot hold a double quote, and stop at 128 bytes.
+                "nftables" => {
+                    assert!(comment.len() <= 128);
+                    assert!(full.replace('"', "'").starts_with(comment.trim_end_matches("...")), "{comment:?}");
+                }
+                _ => assert!(comment.starts_with(&full), "{comment:?}"),
+            }
+        }
+    }
+}
+
+/// Inside this thread's own network namespace: brings loopback up, checks that a port answers,
+/// loads the ruleset, and checks that the allowed port still answers and the other is dropped
+/// (a timeout, not a refusal). `Err` is a reason to skip.
+fn connections_under(format: &str, rules: &Path, allowed: u16, other: u16) -> Result<(), String> {
+    use std::net::{SocketAddr, TcpListener, TcpStream};
+    use std::time::Duration;
+    // SAFETY: unshare(CLONE_NEWNET) only moves the calling thread into a new network namespace;
+    // it touches no memory. Processes this thread starts inherit the namespace.
+    if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
+        return Err(format!("unshare(CLONE_NEWNET) is not permitted: {}", std::io::Error::last_os_error()));
+    }
+    let up = Command::new("ip").args(["link", "set", "lo", "up"]).output().map_err(|e| format!("ip: {e}"))?;
+    if !up.status.success() {
+        return Err(format!("ip link set lo up: {}", String::from_utf8_lossy(&up.stderr)));
+    }
+    let _listeners: Vec<TcpListener> =
+        [allowed, other].iter().map(|p| TcpListener::bind(("127.0.0.1", *p)).expect("bind in the namespace")).collect();
+    let connect = |port: u16, wait: u64| {
+        TcpStream::connect_timeout(&SocketAddr::from(([127, 0, 0, 1], port)), Duration::from_millis(wait))
+    };
+    connect(other, 2000).expect("before the rules, the other port answers");
+    let load = match format {
+        "nftables" => Command::new("nft").arg("-f").arg(rules).output(),
+        _ => Command::new("iptables-restore").arg("--noflush").arg(rules).output(),
+    }
+    .expect("the tool runs");
+    assert!(load.status.success(), "{format}: {}", String::from_utf8_lossy(&load.stderr));
+    connect(allowed, 2000).unwrap_or_else(|e| panic!("{format}: port {allowed} is allowed but: {e}"));
+    match connect(other, 500) {
+        Ok(_) => panic!("{format}: port {other} is not in the rules but a connection got through"),
+        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::TimedOut, "{format}: dropped, not refused: {e}"),
+    }
+    Ok(())
+}
+
+#[test]
+fn a_default_deny_policy_lets_the_service_in_and_drops_the_rest() {
+    let test = "a_default_deny_policy_lets_the_service_in_and_drops_the_rest";
+    let dir = workdir();
+    ports_db(dir.path());
+    for (format, tool) in TOOLS {
+        if let Some(reason) = cannot_load(tool) {
+            skip(test, &format!("{format}: {reason}"));
+            continue;
+        }
+        if Command::new("ip").arg("-V").output().is_err() {
+            skip(test, "ip (iproute2) is not installed, so loopback cannot be brought up");
+            return;
+        }
+        let rules = generate(dir.path(), format, &["--service", "Telnet", "--policy", "drop"]);
+        let text = std::fs::read_to_string(&rules).unwrap();
+        assert!(text.contains("23"), "{text}");
+        let worker = std::thread::spawn(move || connections_under(format, &rules, 23, 2323));
+        if let Err(reason) = worker.join().expect("the namespace thread finishes") {
+            skip(test, &reason);
+        }
+    }
+}
