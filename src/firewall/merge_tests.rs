@@ -1,5 +1,8 @@
 use super::*;
 
+/// What a test looks at in a rule.
+type Summary<'a> = (&'a str, Protocol, Vec<(u16, u16)>, Vec<u32>);
+
 fn row(service: &str, transport: Option<u8>, ports: Option<(u16, u16)>, line: u32) -> PortRule {
     PortRule {
         source: "doc.txt".into(),
@@ -30,7 +33,7 @@ fn one_rule_per_service_and_transport_with_ports_joined() {
     ];
     let merged = merge(&rows, Direction::Inbound, None).unwrap();
     assert!(merged.notes.is_empty());
-    let summary: Vec<(&str, Protocol, Vec<(u16, u16)>, Vec<u32>)> =
+    let summary: Vec<Summary> =
         merged.rules.iter().map(|r| (r.service.as_str(), r.protocol, r.ranges(None), r.lines.clone())).collect();
     assert_eq!(
         summary,
@@ -66,11 +69,14 @@ fn rows_without_transport_are_refused_unless_assumed() {
         "doc.txt:4: Web: the document gives no transport for this port; pass --assume-transport tcp, udp or both"
     );
     let merged = merge(&rows, Direction::Inbound, Some(AssumeTransport::Both)).unwrap();
-    let summary: Vec<(Protocol, Vec<(u16, u16)>, Vec<u32>)> =
-        merged.rules.iter().map(|r| (r.protocol, r.ranges(None), r.assumed.clone())).collect();
+    let summary: Vec<Summary> =
+        merged.rules.iter().map(|r| (r.service.as_str(), r.protocol, r.ranges(None), r.assumed.clone())).collect();
     assert_eq!(
         summary,
-        vec![(Protocol::Tcp, vec![(80, 80), (8080, 8080)], vec![4]), (Protocol::Udp, vec![(8080, 8080)], vec![4])]
+        vec![
+            ("Web", Protocol::Tcp, vec![(80, 80), (8080, 8080)], vec![4]),
+            ("Web", Protocol::Udp, vec![(8080, 8080)], vec![4])
+        ]
     );
 }
 

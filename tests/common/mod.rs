@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod corpus;
+pub mod ruleset;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
