@@ -2,7 +2,7 @@
 //! port of the service's rows for that transport and every line they came from.
 
 use super::{AssumeTransport, Direction, PortRule};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Which way the traffic a rule allows goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -135,7 +135,8 @@ pub fn merge(rows: &[PortRule], direction: Direction, assume: Option<AssumeTrans
     if assume.is_none() && !untransported.is_empty() {
         return Err(untransported.iter().map(|l| super::trace::one_line(l)).collect::<Vec<_>>().join("\n"));
     }
-    let mut services: Vec<(&str, &str, Option<&str>)> = Vec::new();
+    // Services numbered in the order of their first row, which is the order of the output.
+    let mut services: HashMap<(&str, &str, Option<&str>), usize> = HashMap::new();
     let mut rules: BTreeMap<(usize, Flow, Protocol), FirewallRule> = BTreeMap::new();
     let mut notes = Vec::new();
     let mut left_out = 0;
@@ -151,10 +152,8 @@ pub fn merge(rows: &[PortRule], direction: Direction, assume: Option<AssumeTrans
             None => (assumed_protocols(assume), true),
         };
         let key = (row.source.as_str(), row.service.as_str(), row.system_service_name.as_deref());
-        let service = services.iter().position(|s| *s == key).unwrap_or_else(|| {
-            services.push(key);
-            services.len() - 1
-        });
+        let next = services.len();
+        let service = *services.entry(key).or_insert(next);
         for protocol in protocols {
             let spans = match (protocol, row.ports) {
                 (Protocol::Tcp | Protocol::Udp, None) => {
