@@ -33,13 +33,11 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "nftables")]
     pub format: FirewallFormat,
 
-    /// accept: the rules allow and other traffic is left to the rest of the firewall. drop: a
-    /// complete default-deny policy (replies and related traffic, the rules, then drop).
+    /// What happens to traffic the rules do not allow.
     #[arg(long, value_enum, default_value = "accept")]
     pub policy: Policy,
 
-    /// Which traffic: inbound (to the listed ports here; rows with no direction count as
-    /// inbound), outbound (only rows the document marks outbound or both), or both.
+    /// Which traffic the rules are for.
     #[arg(long, value_enum, default_value = "inbound")]
     pub direction: Direction,
 
