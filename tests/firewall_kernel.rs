@@ -53,12 +53,24 @@ fn generate(dir: &Path, format: &str, args: &[&str]) -> std::path::PathBuf {
     dir.join("rules")
 }
 
-/// Loads `rules` with `format`'s tool in a fresh network namespace and returns what the kernel
-/// holds afterwards, as the tool lists it.
+/// In a fresh network namespace that already holds a rule of the user's own (TCP port 9, comment
+/// `user`), loads `rules` twice the way the file's header says, checks the user's rule is still
+/// there (and, for iptables, that INPUT jumps to the chain once), and returns what the kernel
+/// holds, as the tool lists it.
 fn load_and_list(format: &str, rules: &Path) -> String {
     let script = match format {
-        "nftables" => "nft -f \"$1\" && nft -j list ruleset",
-        _ => "iptables-restore --noflush \"$1\" && iptables-save",
+        "nftables" => {
+            "nft add table inet user && nft add chain inet user c '{ type filter hook input priority 10; }' \
+             && nft add rule inet user c tcp dport 9 accept comment user \
+             && nft -f \"$1\" && nft -f \"$1\" && nft -j list ruleset"
+        }
+        _ => {
+            "iptables -A INPUT -p tcp --dport 9 -m comment --comment user -j ACCEPT \
+             && iptables -D INPUT -j KBINGEST 2>/dev/null; iptables -D OUTPUT -j KBINGEST_OUT 2>/dev/null; \
+             iptables-restore --noflush \"$1\" \
+             && iptables -D INPUT -j KBINGEST 2>/dev/null; iptables -D OUTPUT -j KBINGEST_OUT 2>/dev/null; \
+             iptables-restore --noflush \"$1\" && iptables-save"
+        }
     };
     let out =
         Command::new("unshare").args(["--net", "sh", "-c", script, "sh"]).arg(rules).output().expect("unshare runs");
@@ -69,14 +81,32 @@ fn load_and_list(format: &str, rules: &Path) -> String {
         String::from_utf8_lossy(&out.stderr),
         std::fs::read_to_string(rules).unwrap_or_default()
     );
+    match format {
+        "nftables" => assert_eq!(nft_rules(&listed, "user", "c").len(), 1, "the user's table is left alone"),
+        _ => {
+            assert!(
+                listed.contains("-A INPUT -p tcp -m tcp --dport 9 -m comment --comment user -j ACCEPT"),
+                "{listed}"
+            );
+            assert_eq!(listed.lines().filter(|l| *l == "-A INPUT -j KBINGEST").count(), 1, "{listed}");
+        }
+    }
     listed
+}
+
+/// How many rules of its own (not the policy's `kbingest:` ones) a generated file holds.
+fn rules_written(rules: &Path) -> usize {
+    let text = std::fs::read_to_string(rules).unwrap();
+    text.lines()
+        .filter(|l| (l.contains(" accept comment \"") || l.ends_with(" -j ACCEPT")) && !l.contains("\"kbingest:"))
+        .count()
 }
 
 /// What a listing allows, in either language, and how many rules allow it; the kbingest rules
 /// of the policy itself (comments starting `kbingest:`) are left out.
 fn allowed(format: &str, listed: &str) -> (Allowed, usize) {
     let rules = match format {
-        "nftables" => nft_rules(listed, "kbingest"),
+        "nftables" => nft_rules(listed, "kbingest", "input"),
         _ => iptables_rules(listed, "KBINGEST"),
     };
     let mut allowed = Allowed::new();
@@ -149,6 +179,7 @@ fn check_selection(test: &str, args: &[&str], keep: impl Fn(&str, Option<&str>) 
         let rules = generate(dir.path(), format, args);
         let (got, count) = allowed(format, &load_and_list(format, &rules));
         assert_eq!(got, want, "{format}: the kernel's rules differ from port_rules");
+        assert_eq!(count, rules_written(&rules), "{format}: every rule loaded once");
         let distinct = |transport: &str| -> u32 {
             let ranges = got.iter().filter(|(l, _)| l.ends_with(transport)).flat_map(|(_, r)| r.iter().copied());
             joined(ranges.collect()).iter().map(|(l, h)| h - l + 1).sum()
@@ -242,7 +273,7 @@ fn a_hostile_title_stays_inside_its_comment_and_icmp_loads_by_type() {
         let rules = generate(dir.path(), format, &["--policy", "drop"]);
         let listed = load_and_list(format, &rules);
         let kernel = match format {
-            "nftables" => nft_rules(&listed, "kbingest"),
+            "nftables" => nft_rules(&listed, "kbingest", "input"),
             _ => iptables_rules(&listed, "KBINGEST"),
         };
         let ours: Vec<_> = kernel.into_iter().filter(|(c, _, _)| !c.starts_with("kbingest:")).collect();
@@ -326,6 +357,60 @@ fn a_default_deny_policy_lets_the_service_in_and_drops_the_rest() {
         let worker = std::thread::spawn(move || connections_under(format, &rules, 23, 2323));
         if let Err(reason) = worker.join().expect("the namespace thread finishes") {
             skip(test, &reason);
+        }
+    }
+}
+
+#[test]
+fn outbound_rows_go_into_an_output_chain_of_their_own() {
+    let test = "outbound_rows_go_into_an_output_chain_of_their_own";
+    let dir = workdir();
+    ports_db(dir.path());
+    let conn = rusqlite::Connection::open(dir.path().join("ports.db")).unwrap();
+    // W32Time's SNTP row is outbound only; DNS over UDP goes both ways.
+    conn.execute_batch(
+        "UPDATE service_ports SET direction = 'outbound' WHERE source_line = 1030;
+         UPDATE service_ports SET direction = 'both' WHERE source_line = 162;",
+    )
+    .unwrap();
+    drop(conn);
+    let args = ["--name", "W32Time", "--name", "DNS", "--direction", "both", "--policy", "drop", "--allow-loopback"];
+    for (format, tool) in TOOLS {
+        if let Some(reason) = cannot_load(tool) {
+            skip(test, &format!("{format}: {reason}"));
+            continue;
+        }
+        let listed = load_and_list(format, &generate(dir.path(), format, &args));
+        let chain = |inbound: bool| -> Vec<(String, String, Vec<(u32, u32)>)> {
+            let mut rules = match (format, inbound) {
+                ("nftables", true) => nft_rules(&listed, "kbingest", "input"),
+                ("nftables", false) => nft_rules(&listed, "kbingest", "output"),
+                (_, true) => iptables_rules(&listed, "KBINGEST"),
+                (_, false) => iptables_rules(&listed, "KBINGEST_OUT"),
+            };
+            rules.retain(|(c, _, _)| !c.starts_with("kbingest:"));
+            rules.iter_mut().for_each(|r| r.0 = r.0.rsplit_once(": ").unwrap().1.to_string());
+            rules
+        };
+        let rule =
+            |lines: &str, transport: &str, port: u32| (lines.to_string(), transport.to_string(), vec![(port, port)]);
+        assert_eq!(
+            chain(true),
+            [
+                rule("ports.txt line 165", "TCP", 53),
+                rule("ports.txt line 162", "UDP", 53),
+                rule("ports.txt line 1027", "UDP", 123)
+            ],
+            "{format} inbound"
+        );
+        assert_eq!(
+            chain(false),
+            [rule("ports.txt line 162", "UDP", 53), rule("ports.txt line 1030", "UDP", 123)],
+            "{format} outbound"
+        );
+        if format == "iptables" {
+            assert_eq!(listed.lines().filter(|l| *l == "-A OUTPUT -j KBINGEST_OUT").count(), 1, "{listed}");
+            assert!(listed.contains("-A KBINGEST_OUT -o lo -m comment"), "{listed}");
         }
     }
 }

@@ -5,13 +5,13 @@
 /// (or ICMP type), empty for a transport without ports.
 pub type ListedRule = (String, String, Vec<(u32, u32)>);
 
-/// Each accept rule of `table` as (comment, transport, ranges).
-pub fn nft_rules(json: &str, table: &str) -> Vec<ListedRule> {
+/// Each accept rule of `table`'s `chain` as (comment, transport, ranges).
+pub fn nft_rules(json: &str, table: &str, chain: &str) -> Vec<ListedRule> {
     let listing: serde_json::Value = serde_json::from_str(json).expect("nft -j gives JSON");
     let mut rules = Vec::new();
     for item in listing["nftables"].as_array().expect("an nftables array") {
         let Some(rule) = item.get("rule") else { continue };
-        if rule["table"] != table {
+        if rule["table"] != table || rule["chain"] != chain {
             continue;
         }
         let comment = rule["comment"].as_str().unwrap_or_default().to_string();
@@ -59,7 +59,8 @@ fn icmp_type(right: &serde_json::Value) -> u32 {
 pub fn iptables_rules(save: &str, chain: &str) -> Vec<ListedRule> {
     let mut rules = Vec::new();
     for line in save.lines() {
-        let Some(rest) = line.strip_prefix(&format!("-A {chain}")) else { continue };
+        let Some(rest) = line.strip_prefix(&format!("-A {chain} ")) else { continue };
+        let rest = format!(" {rest}");
         let (matches, tail) = rest.split_once(" -m comment --comment ").unwrap_or_else(|| panic!("no comment: {line}"));
         let (comment, verdict) = unquote(tail);
         if comment.starts_with("kbingest:") {
