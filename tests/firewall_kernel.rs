@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::ruleset::{iptables_rules, joined, nft_rules};
+use common::ruleset::{ListedRule, iptables_rules, joined, nft_rules};
 use common::{kbingest, repo_file, workdir};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -381,7 +381,7 @@ fn outbound_rows_go_into_an_output_chain_of_their_own() {
             continue;
         }
         let listed = load_and_list(format, &generate(dir.path(), format, &args));
-        let chain = |inbound: bool| -> Vec<(String, String, Vec<(u32, u32)>)> {
+        let chain = |inbound: bool| -> Vec<ListedRule> {
             let mut rules = match (format, inbound) {
                 ("nftables", true) => nft_rules(&listed, "kbingest", "input"),
                 ("nftables", false) => nft_rules(&listed, "kbingest", "output"),
