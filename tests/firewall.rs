@@ -205,3 +205,16 @@ fn rows_without_transport_are_refused_unless_a_transport_is_assumed() {
     let out = run.success().stdout();
     assert!(out.contains("\tchain output {\n\t\ttype filter hook output priority filter; policy accept;\n\t\tudp dport 123 accept comment \"Windows Time (W32Time) UDP: raw/ports.txt line 1030\"\n"), "{out}");
 }
+
+#[test]
+fn a_database_without_port_rules_is_refused() {
+    let dir = workdir();
+    ports_db(dir.path());
+    let conn = rusqlite::Connection::open(dir.path().join("ports.db")).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = ON; DELETE FROM sources;").unwrap();
+    drop(conn);
+    kbingest(dir.path(), &["firewall", "ports.db", "-o", "rules.nft"])
+        .expect(1)
+        .stderr_has("ports.db: holds no port rules; ingest a document into it first; nothing was written");
+    assert!(!dir.path().join("rules.nft").exists());
+}

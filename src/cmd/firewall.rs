@@ -75,7 +75,15 @@ pub fn run(args: Args) -> Result<()> {
     }
     let db = Database::open_read_only(&args.database)?;
     let selection = Selection { services: args.service.clone(), names: args.name.clone(), source: args.source.clone() };
-    let rows = select(read_port_rules(&db)?, &selection).map_err(|miss| {
+    let all = read_port_rules(&db)?;
+    if all.is_empty() {
+        return Err(Error::database(
+            &db.path,
+            "holds no port rules",
+            "ingest a document into it first; nothing was written",
+        ));
+    }
+    let rows = select(all, &selection).map_err(|miss| {
         Error::database(
             &db.path,
             miss.replace('\n', &format!("\n{}: ", db.path)),
@@ -108,7 +116,8 @@ pub fn run(args: Args) -> Result<()> {
                 out.write_all(text.as_bytes()).map_err(Error::io("write the output file", path))
             })?;
             if !args.quiet {
-                eprintln!("kbingest: {} firewall rules -> {path}", ruleset.rules.len());
+                let n = ruleset.rules.len();
+                eprintln!("kbingest: {n} firewall {} -> {path}", if n == 1 { "rule" } else { "rules" });
             }
             Ok(())
         }
