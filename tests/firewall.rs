@@ -77,6 +77,21 @@ fn powershell_lines_are_whole_commands_and_hostile_text_stays_quoted() {
         names.extend(strings);
     }
     assert!(names.iter().any(|s| s.starts_with(&format!("{title} (Evil'$(x)\") TCP"))), "{names:?}");
+    // A line break (and a carriage return, a NUL and quotes after it) in the title, which a text
+    // document cannot hold but another reader might store: still one command per line.
+    let conn = rusqlite::Connection::open(dir.path().join("hostile.db")).unwrap();
+    conn.execute("UPDATE services SET title = title || char(10) || 'Remove-Item x' || char(13, 0) || '''\u{2018}'", [])
+        .unwrap();
+    drop(conn);
+    let run = kbingest(dir.path(), &["firewall", "hostile.db", "--format", "powershell"]);
+    let out = run.success().stdout();
+    assert_eq!(out.lines().filter(|l| !l.starts_with('#')).count(), 3, "Remove-NetFirewallRule and two rules\n{out}");
+    let mut names = Vec::new();
+    for line in out.lines() {
+        names.extend(powershell_command(line).unwrap_or_else(|e| panic!("{e}: {line:?}")));
+    }
+    let broken = format!("{title} Remove-Item x  '\u{2018} (Evil'$(x)\") UDP");
+    assert!(names.contains(&broken), "{names:?}");
     let dc = workdir();
     ports_db(dc.path());
     let args = domain_controller_args("powershell");
