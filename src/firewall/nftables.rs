@@ -41,12 +41,16 @@ fn chain(out: &mut String, ruleset: &Ruleset, flow: Flow) {
     let _ = write!(out, "\tchain {name} {{\n\t\ttype filter hook {name} priority filter; policy {policy};\n");
     if ruleset.policy == Policy::Drop {
         out.push_str("\t\tct state established,related accept comment \"kbingest: replies and related traffic\"\n");
-        if flow == Flow::Inbound {
-            out.push_str(
-                "\t\ticmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } accept comment \
-                 \"kbingest: IPv6 neighbour discovery, without which IPv6 stops\"\n",
-            );
-        }
+        // Without neighbour discovery IPv6 stops working; the host solicits routers, they advertise.
+        let router = match flow {
+            Flow::Inbound => "nd-router-advert",
+            Flow::Outbound => "nd-router-solicit",
+        };
+        let _ = writeln!(
+            out,
+            "\t\ticmpv6 type {{ nd-neighbor-solicit, nd-neighbor-advert, {router} }} accept comment \
+             \"kbingest: IPv6 neighbour discovery, without which IPv6 stops\""
+        );
     }
     if ruleset.allow_loopback {
         let _ = writeln!(out, "\t\t{interface} \"lo\" accept comment \"kbingest: loopback (--allow-loopback)\"");
