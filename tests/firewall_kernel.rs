@@ -1,106 +1,20 @@
 //! `kbingest firewall` against the real tools: rulesets are loaded into the kernel inside a
 //! private network namespace only (`unshare --net`; never the host's ruleset), read back
-//! (`nft -j list ruleset`, `iptables-save`) and compared with `port_rules`; and a default-deny
-//! ruleset is tried with real TCP connections. Where `unshare`, `nft` or `iptables` are missing
-//! or not permitted, each test says SKIP on standard error and returns.
+//! (`nft -j list ruleset`, `iptables-save`) and compared with `port_rules`. Where `unshare`,
+//! `nft` or `iptables` are missing or not permitted, each test says SKIP on standard error and
+//! returns. Real connections through a default-deny ruleset: `firewall_behaviour.rs`.
 
 mod common;
 
+use common::netns::{TOOLS, cannot_load, generate, load_and_list, ports_db, rules_written, skip};
 use common::ruleset::{ListedRule, iptables_rules, joined, nft_rules};
 use common::{kbingest, repo_file, workdir};
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 /// What a ruleset allows: per rule label (`DNS Server (DNS) TCP`), the ports (or the ICMP type)
 /// as joined ranges; empty for a transport without ports.
 type Allowed = BTreeMap<String, Vec<(u32, u32)>>;
-
-/// The two languages that load here: (format, the tool that loads it).
-const TOOLS: [(&str, &str); 2] = [("nftables", "nft"), ("iptables", "iptables-restore")];
-
-fn skip(test: &str, reason: &str) {
-    eprintln!("SKIP {test}: {reason}");
-}
-
-/// Why `tool` cannot load rules into a private network namespace here, if it cannot.
-fn cannot_load(tool: &str) -> Option<String> {
-    if Command::new(tool).arg("--version").output().is_err() {
-        return Some(format!("{tool} is not installed (apt-get install nftables iptables)"));
-    }
-    let probe = if tool == "nft" { "nft add table inet kbingest_probe" } else { "iptables -N KBINGEST_PROBE" };
-    match Command::new("unshare").args(["--net", "sh", "-c", probe]).output() {
-        Err(e) => Some(format!("unshare cannot run: {e}")),
-        Ok(o) if !o.status.success() => Some(format!(
-            "`unshare --net {probe}` is not permitted here: {}",
-            String::from_utf8_lossy(&o.stderr).trim()
-        )),
-        Ok(_) => None,
-    }
-}
-
-/// `raw/ports.txt` loaded into `ports.db` as `ports.txt`.
-fn ports_db(dir: &Path) {
-    let input = repo_file("raw/ports.txt");
-    kbingest(dir, &[input.to_str().unwrap(), "-o", "ports.db", "--source-name", "ports.txt", "-q"]).success();
-}
-
-/// Writes the ruleset for `args` into `dir/rules` and returns its path.
-fn generate(dir: &Path, format: &str, args: &[&str]) -> std::path::PathBuf {
-    let mut all = vec!["firewall", "ports.db", "--format", format, "-o", "rules", "-q"];
-    all.extend_from_slice(args);
-    kbingest(dir, &all).success();
-    dir.join("rules")
-}
-
-/// In a fresh network namespace that already holds a rule of the user's own (TCP port 9, comment
-/// `user`), loads `rules` twice the way the file's header says, checks the user's rule is still
-/// there (and, for iptables, that INPUT jumps to the chain once), and returns what the kernel
-/// holds, as the tool lists it.
-fn load_and_list(format: &str, rules: &Path) -> String {
-    let script = match format {
-        "nftables" => {
-            "nft add table inet user && nft add chain inet user c '{ type filter hook input priority 10; }' \
-             && nft add rule inet user c tcp dport 9 accept comment user \
-             && nft -f \"$1\" && nft -f \"$1\" && nft -j list ruleset"
-        }
-        _ => {
-            "iptables -A INPUT -p tcp --dport 9 -m comment --comment user -j ACCEPT \
-             && iptables -D INPUT -j KBINGEST 2>/dev/null; iptables -D OUTPUT -j KBINGEST_OUT 2>/dev/null; \
-             iptables-restore --noflush \"$1\" \
-             && iptables -D INPUT -j KBINGEST 2>/dev/null; iptables -D OUTPUT -j KBINGEST_OUT 2>/dev/null; \
-             iptables-restore --noflush \"$1\" && iptables-save"
-        }
-    };
-    let out =
-        Command::new("unshare").args(["--net", "sh", "-c", script, "sh"]).arg(rules).output().expect("unshare runs");
-    let listed = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{format} refused the ruleset:\n{}\n--- ruleset ---\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        std::fs::read_to_string(rules).unwrap_or_default()
-    );
-    match format {
-        "nftables" => assert_eq!(nft_rules(&listed, "user", "c").len(), 1, "the user's table is left alone"),
-        _ => {
-            assert!(
-                listed.contains("-A INPUT -p tcp -m tcp --dport 9 -m comment --comment user -j ACCEPT"),
-                "{listed}"
-            );
-            assert_eq!(listed.lines().filter(|l| *l == "-A INPUT -j KBINGEST").count(), 1, "{listed}");
-        }
-    }
-    listed
-}
-
-/// How many rules of its own (not the policy's `kbingest:` ones) a generated file holds.
-fn rules_written(rules: &Path) -> usize {
-    let text = std::fs::read_to_string(rules).unwrap();
-    text.lines()
-        .filter(|l| (l.contains(" accept comment \"") || l.ends_with(" -j ACCEPT")) && !l.contains("\"kbingest:"))
-        .count()
-}
 
 /// What a listing allows, in either language, and how many rules allow it; the kbingest rules
 /// of the policy itself (comments starting `kbingest:`) are left out.
@@ -305,65 +219,6 @@ fn a_hostile_title_stays_inside_its_comment_and_icmp_loads_by_type() {
                     assert!(full.starts_with(comment.trim_end_matches("...")), "{comment:?}");
                 }
             }
-        }
-    }
-}
-
-/// Inside this thread's own network namespace: brings loopback up, checks that a port answers,
-/// loads the ruleset, and checks that the allowed port still answers and the other is dropped
-/// (a timeout, not a refusal). `Err` is a reason to skip.
-fn connections_under(format: &str, rules: &Path, allowed: u16, other: u16) -> Result<(), String> {
-    use std::net::{SocketAddr, TcpListener, TcpStream};
-    use std::time::Duration;
-    // SAFETY: unshare(CLONE_NEWNET) only moves the calling thread into a new network namespace;
-    // it touches no memory. Processes this thread starts inherit the namespace.
-    if unsafe { libc::unshare(libc::CLONE_NEWNET) } != 0 {
-        return Err(format!("unshare(CLONE_NEWNET) is not permitted: {}", std::io::Error::last_os_error()));
-    }
-    let up = Command::new("ip").args(["link", "set", "lo", "up"]).output().map_err(|e| format!("ip: {e}"))?;
-    if !up.status.success() {
-        return Err(format!("ip link set lo up: {}", String::from_utf8_lossy(&up.stderr)));
-    }
-    let _listeners: Vec<TcpListener> =
-        [allowed, other].iter().map(|p| TcpListener::bind(("127.0.0.1", *p)).expect("bind in the namespace")).collect();
-    let connect = |port: u16, wait: u64| {
-        TcpStream::connect_timeout(&SocketAddr::from(([127, 0, 0, 1], port)), Duration::from_millis(wait))
-    };
-    connect(other, 2000).expect("before the rules, the other port answers");
-    let load = match format {
-        "nftables" => Command::new("nft").arg("-f").arg(rules).output(),
-        _ => Command::new("iptables-restore").arg("--noflush").arg(rules).output(),
-    }
-    .expect("the tool runs");
-    assert!(load.status.success(), "{format}: {}", String::from_utf8_lossy(&load.stderr));
-    connect(allowed, 2000).unwrap_or_else(|e| panic!("{format}: port {allowed} is allowed but: {e}"));
-    match connect(other, 500) {
-        Ok(_) => panic!("{format}: port {other} is not in the rules but a connection got through"),
-        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::TimedOut, "{format}: dropped, not refused: {e}"),
-    }
-    Ok(())
-}
-
-#[test]
-fn a_default_deny_policy_lets_the_service_in_and_drops_the_rest() {
-    let test = "a_default_deny_policy_lets_the_service_in_and_drops_the_rest";
-    let dir = workdir();
-    ports_db(dir.path());
-    for (format, tool) in TOOLS {
-        if let Some(reason) = cannot_load(tool) {
-            skip(test, &format!("{format}: {reason}"));
-            continue;
-        }
-        if Command::new("ip").arg("-V").output().is_err() {
-            skip(test, "ip (iproute2) is not installed, so loopback cannot be brought up");
-            return;
-        }
-        let rules = generate(dir.path(), format, &["--service", "Telnet", "--policy", "drop"]);
-        let text = std::fs::read_to_string(&rules).unwrap();
-        assert!(text.contains("23"), "{text}");
-        let worker = std::thread::spawn(move || connections_under(format, &rules, 23, 2323));
-        if let Err(reason) = worker.join().expect("the namespace thread finishes") {
-            skip(test, &reason);
         }
     }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod corpus;
+pub mod netns;
 pub mod ruleset;
 
 use std::path::{Path, PathBuf};
