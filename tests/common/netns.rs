@@ -10,9 +10,11 @@ use std::process::Command;
 /// The two languages that load here: (format, the tool that loads it).
 pub const TOOLS: [(&str, &str); 2] = [("nftables", "nft"), ("iptables", "iptables-restore")];
 
-/// Says on standard error that `test` (or part of it) did not run, and why.
+/// Says on standard error that `test` (or part of it) did not run, and why. Written to the
+/// stream itself rather than with `eprintln!`, which the test harness captures and hides.
 pub fn skip(test: &str, reason: &str) {
-    eprintln!("SKIP {test}: {reason}");
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIP {test}: {reason}");
 }
 
 /// Why `tool` cannot load rules into a private network namespace here, if it cannot.
