@@ -147,6 +147,18 @@ mod tests {
     }
 
     #[test]
+    fn outbound_rules_name_remote_ports_and_never_the_rpc_keyword() {
+        let mut rule =
+            ruleset(Policy::Accept, false).rules.into_iter().find(|r| r.spans.iter().any(|s| s.dynamic)).unwrap();
+        rule.flow = Flow::Outbound;
+        let commands = commands(&rule, "'kbingest'");
+        assert_eq!(commands.len(), 1);
+        assert!(commands[0].contains(" -Direction Outbound "), "{}", commands[0]);
+        assert!(commands[0].contains(" -RemotePort 135, '1025-5000', 20000,"), "{}", commands[0]);
+        assert!(!commands[0].contains("RPC"), "{}", commands[0]);
+    }
+
+    #[test]
     fn drop_policy_blocks_by_default() {
         let text = render(&ruleset(Policy::Drop, false));
         assert!(text.contains("\nRemove-NetFirewallRule -Group 'kbingest' -ErrorAction SilentlyContinue\nSet-NetFirewallProfile -Profile Domain, Private, Public -DefaultInboundAction Block\n"));
