@@ -11,6 +11,7 @@ pub mod cmd;
 pub mod diff;
 pub mod error;
 pub mod export;
+pub mod firewall;
 pub mod ingest;
 pub mod interrupt;
 pub mod normalize;

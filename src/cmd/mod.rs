@@ -2,6 +2,7 @@
 
 pub mod diff;
 pub mod export;
+pub mod firewall;
 pub mod ingest;
 pub mod messages;
 mod progress_bar;
@@ -52,6 +53,9 @@ pub enum Command {
     /// Compare two sources (editions of a port reference): which port rules were added, removed or
     /// changed.
     Diff(diff::Args),
+    /// Write the selected port rules as nftables, iptables or Windows Firewall (PowerShell)
+    /// rules, each naming its service, source document and line.
+    Firewall(firewall::Args),
 }
 
 /// Runs the command the user asked for.
@@ -61,6 +65,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Query(args)) => query::run(args),
         Some(Command::Diff(args)) => diff::run(args),
+        Some(Command::Firewall(args)) => firewall::run(args),
         None => ingest::run(cli.ingest),
     }
 }
