@@ -109,20 +109,26 @@ pub fn run(args: Args) -> Result<()> {
 /// One line per source and a total line.
 fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String {
     let mut text = String::new();
-    let (mut services, mut rules, mut anomalies, mut loaded) = (0, 0, 0, 0);
+    let (mut services, mut rules, mut anomalies, mut registered, mut loaded) = (0, 0, 0, 0, 0);
     for r in reports {
         match r.outcome {
             SourceOutcome::Unchanged => {
                 text.push_str(&format!("kbingest: {}: unchanged (same content and options as loaded before)\n", r.name))
             }
-            SourceOutcome::Loaded { services: s, rules: p, anomalies: a, replaced } => {
+            SourceOutcome::Loaded { services: s, rules: p, anomalies: a, registered: g, replaced } => {
                 loaded += 1;
                 services += s;
                 rules += p;
                 anomalies += a;
+                registered += g;
                 let verb = if replaced { "replaced" } else { "loaded" };
+                let what = if r.format.is_registry() {
+                    format!("{g} registry records")
+                } else {
+                    format!("{s} services, {p} port rules")
+                };
                 text.push_str(&format!(
-                    "kbingest: {}: {verb} {s} services, {p} port rules, {a} anomalies ({}, {})\n",
+                    "kbingest: {}: {verb} {what}, {a} anomalies ({}, {})\n",
                     r.name, r.format, r.encoding
                 ));
             }
@@ -133,8 +139,9 @@ fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String
         return text;
     }
     let range_note = if custom_range { " (custom --dynamic-range)" } else { "" };
+    let registries = if registered > 0 { format!(", {registered} registry records") } else { String::new() };
     text.push_str(&format!(
-        "kbingest: {loaded} source(s), {services} services, {rules} port rules, {anomalies} anomalies -> {output}{range_note}\n"
+        "kbingest: {loaded} source(s), {services} services, {rules} port rules{registries}, {anomalies} anomalies -> {output}{range_note}\n"
     ));
     text
 }

@@ -11,6 +11,7 @@ use pipeline::{Item, Pipeline};
 
 mod pipeline;
 mod progress;
+mod registry;
 
 pub use progress::{Progress, Silent};
 
@@ -132,6 +133,13 @@ fn ingest_one(
         return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged });
     }
     let mut source = load.source(&meta)?;
+    if format.is_registry() {
+        registry::load_registry(&mut source, input, options.lenient)?;
+        progress.read(fingerprint.bytes_read());
+        let (sha256, size) = fingerprint.finish();
+        let outcome = source.finish(&sha256, size)?;
+        return Ok(SourceReport { name, format, encoding, outcome });
+    }
     let mut problems: Vec<Problem> = Vec::new();
     let mut tables = 0usize;
     let pipeline = Pipeline::start(input, options.normalize)?;
@@ -140,7 +148,7 @@ fn ingest_one(
         for item in batch.iter_mut() {
             interrupt::check()?;
             match item {
-                Item::Section(normalized, port_tables) => {
+                Item::Section(normalized, port_tables, mentions) => {
                     tables += *port_tables;
                     let found = std::mem::take(&mut normalized.problems);
                     if options.lenient {
@@ -149,7 +157,9 @@ fn ingest_one(
                     } else {
                         problems.extend(found);
                     }
-                    source.section(normalized)?;
+                    if let Some(service_id) = source.section(normalized)? {
+                        source.prose_mentions(service_id, mentions)?;
+                    }
                 }
                 Item::Anomaly(anomaly) => source.anomaly(None, anomaly)?,
                 Item::Problem(problem) if options.lenient => source.anomaly(None, &problem.clone().into_skipped())?,
@@ -171,6 +181,7 @@ fn ingest_one(
             Format::Html => {
                 "service sections with a <table> whose header row names Application protocol, Protocol, Port"
             }
+            Format::IanaCsv | Format::Services | Format::NmapServices => "a document, not a port registry",
         };
         return Err(Error::input(
             path,

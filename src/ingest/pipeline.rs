@@ -3,6 +3,7 @@
 //! halves overlap, so an ingest takes about as long as the slower of them.
 
 use crate::anomaly::Anomaly;
+use crate::crosscheck::{CrossCheck, ProseMention};
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
 use crate::normalize::{NormalizeOptions, NormalizedSection, normalize_section};
@@ -16,8 +17,8 @@ use std::thread::JoinHandle;
 
 /// What the reading half hands over.
 pub enum Item {
-    /// A normalized section, and how many port tables it had.
-    Section(NormalizedSection, usize),
+    /// A normalized section, how many port tables it had, and the ports its prose mentions.
+    Section(NormalizedSection, usize, Vec<ProseMention>),
     /// An anomaly outside any section.
     Anomaly(Anomaly),
     /// A row that cannot be read, outside any section.
@@ -91,13 +92,21 @@ fn run(
             Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
             Err(e) => return drop(sender.send(Err(e))),
         },
+        // Registries are loaded without this pipeline (see `ingest::registry`).
+        Format::IanaCsv | Format::Services | Format::NmapServices => {
+            let e = Error::input(&path, "is a port registry, not a document with port tables", "load it on its own");
+            return drop(sender.send(Err(e)));
+        }
     };
     let mut batch = Vec::with_capacity(BATCH);
+    let mut cross_check = CrossCheck::default();
     for event in events {
         let item = match event {
             Ok(Event::Section(section)) => {
                 let tables = section.tables.iter().filter(|t| t.is_port_table()).count();
-                Item::Section(normalize_section(&section, &options), tables)
+                let mut normalized = normalize_section(&section, &options);
+                let mentions = cross_check.section(&section, &mut normalized);
+                Item::Section(normalized, tables, mentions)
             }
             Ok(Event::Anomaly(anomaly)) => Item::Anomaly(anomaly),
             Ok(Event::Problem(problem)) => Item::Problem(problem),
@@ -115,6 +124,7 @@ fn run(
             return;
         }
     }
+    batch.extend(cross_check.finish().into_iter().map(Item::Anomaly));
     let _ = sender.send(Ok(batch));
 }
 

@@ -8,6 +8,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init.sql", include_str!("../../migrations/0001_init.sql")),
     ("0002_bi_views.sql", include_str!("../../migrations/0002_bi_views.sql")),
+    ("0003_cross_checks.sql", include_str!("../../migrations/0003_cross_checks.sql")),
 ];
 
 /// The schema version this kbingest creates.
@@ -18,6 +19,11 @@ pub fn latest_version() -> i64 {
 /// Applies the migrations `conn` lacks, all in one write transaction: a database is never left
 /// between two versions, and a new file is set up with one commit. Safe against a second process
 /// doing the same: the version is read again inside the transaction.
+///
+/// Foreign keys are off while the migrations run (and back as they were after), so that a migration
+/// may rebuild a table that others reference (SQLite's way to change a constraint) without its
+/// `DROP TABLE` cascading into them; `PRAGMA foreign_key_check` must find nothing before the commit.
+/// The pragma is a no-op inside a transaction, so it is set around it.
 pub fn migrate(conn: &Connection, path: &str) -> Result<()> {
     let version = |conn: &Connection| -> Result<i64> {
         conn.query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -26,6 +32,18 @@ pub fn migrate(conn: &Connection, path: &str) -> Result<()> {
     if version(conn)? >= latest_version() {
         return Ok(());
     }
+    let foreign_keys: bool = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .map_err(Error::sqlite(path, "reading the foreign keys setting"))?;
+    conn.pragma_update(None, "foreign_keys", false).map_err(Error::sqlite(path, "turning off foreign keys"))?;
+    let applied = apply(conn, path, version);
+    let restored = conn
+        .pragma_update(None, "foreign_keys", foreign_keys)
+        .map_err(Error::sqlite(path, "turning foreign keys back on"));
+    applied.and(restored)
+}
+
+fn apply(conn: &Connection, path: &str, version: impl Fn(&Connection) -> Result<i64>) -> Result<()> {
     let tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
         .map_err(Error::sqlite(path, "starting the migrations"))?;
     let current = version(&tx)?;
@@ -36,6 +54,16 @@ pub fn migrate(conn: &Connection, path: &str) -> Result<()> {
         tx.execute_batch(sql).map_err(Error::sqlite(path, format!("applying migration {name}")))?;
         tx.pragma_update(None, "user_version", index as i64 + 1)
             .map_err(Error::sqlite(path, format!("recording migration {name}")))?;
+    }
+    let broken: i64 = tx
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))
+        .map_err(Error::sqlite(path, "checking foreign keys after the migrations"))?;
+    if broken > 0 {
+        return Err(Error::database(
+            path,
+            format!("would have {broken} broken reference(s) after upgrading its schema; nothing was changed"),
+            "report this as a kbingest bug, with the database if you can share it",
+        ));
     }
     tx.commit().map_err(Error::sqlite(path, "committing the migrations"))
 }

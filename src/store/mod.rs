@@ -5,6 +5,8 @@ mod claim;
 mod header;
 mod load;
 mod migrate;
+mod prose;
+mod registry;
 
 pub use load::{Load, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
 pub use migrate::{MIGRATIONS, latest_version};

@@ -1,0 +1,245 @@
+//! Where the prose contradicts the tables: a mentioned port with another transport than the table
+//! gives it, a named protocol that the table lists at another port, or a port that the table gives
+//! to a differently named protocol. A named protocol that the section's own table does not list is
+//! looked for in the other sections' tables once the whole document has been read ("NAT-T (TCP on
+//! port 4500)" in Routing and Remote Access, whose NAT-T row is Local Security Authority's).
+
+use super::mention::ProseMention;
+use super::names::same_protocol;
+use crate::anomaly::{Anomaly, AnomalyKind};
+use std::collections::HashMap;
+
+/// One row of a port table, as the cross-checks see it: a port or range with a transport.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableEntry {
+    /// The application protocol as the table names it.
+    pub name: String,
+    /// The transport, e.g. `TCP`.
+    pub transport: String,
+    /// First port.
+    pub low: u16,
+    /// Last port.
+    pub high: u16,
+}
+
+impl TableEntry {
+    fn overlaps(&self, m: &ProseMention) -> bool {
+        self.low <= m.high && m.low <= self.high
+    }
+    fn carries(&self, m: &ProseMention) -> bool {
+        m.transport.is_none_or(|t| t == self.transport)
+    }
+}
+
+/// What a section's own table says about a mention.
+enum Verdict {
+    Agrees,
+    Contradicts(String),
+    /// The table does not list the port, nor the name.
+    Unlisted,
+}
+
+/// The cross-check of a whole document's prose against its tables, section by section.
+#[derive(Debug, Default)]
+pub struct ProseChecker {
+    /// Every table row of the document so far, by lower-case name, each once, with its section.
+    listed: HashMap<String, Vec<(TableEntry, String)>>,
+    /// Named mentions that their own section's table does not list, with their section.
+    unresolved: Vec<(ProseMention, String)>,
+}
+
+impl ProseChecker {
+    /// Checks a section's mentions against its own table; returns its `prose_conflict` anomalies.
+    pub fn section(&mut self, service: &str, entries: &[TableEntry], mentions: &[ProseMention]) -> Vec<Anomaly> {
+        for entry in entries {
+            let same = self.listed.entry(entry.name.to_lowercase()).or_default();
+            if !same.iter().any(|(e, _)| e == entry) {
+                same.push((entry.clone(), service.to_string()));
+            }
+        }
+        let mut found = Vec::new();
+        for mention in mentions {
+            match verdict(mention, entries) {
+                Verdict::Agrees => {}
+                Verdict::Contradicts(table) => found.push(conflict(mention, &table)),
+                Verdict::Unlisted if mention.name.is_some() => {
+                    self.unresolved.push((mention.clone(), service.to_string()))
+                }
+                Verdict::Unlisted => {}
+            }
+        }
+        dedup(found)
+    }
+
+    /// Checks the named mentions that no table of their own section lists against the tables of
+    /// the whole document.
+    pub fn finish(self) -> Vec<Anomaly> {
+        let mut found = Vec::new();
+        for (mention, service) in &self.unresolved {
+            let Some(name) = &mention.name else { continue };
+            let Some(elsewhere) = self.listed.get(&name.to_lowercase()) else { continue };
+            let others: Vec<&(TableEntry, String)> = elsewhere.iter().filter(|(_, s)| s != service).collect();
+            if others.is_empty() || others.iter().any(|(e, _)| e.overlaps(mention) && e.carries(mention)) {
+                continue;
+            }
+            let owner = &others[0].1;
+            let entries: Vec<TableEntry> = others.iter().filter(|(_, s)| s == owner).map(|(e, _)| e.clone()).collect();
+            found.push(conflict(mention, &format!("the table of {owner} gives {}", describe(&entries))));
+        }
+        dedup(found)
+    }
+}
+
+fn verdict(m: &ProseMention, entries: &[TableEntry]) -> Verdict {
+    let at_port: Vec<TableEntry> = entries.iter().filter(|e| e.overlaps(m)).cloned().collect();
+    let Some(name) = &m.name else {
+        return if at_port.is_empty() {
+            Verdict::Unlisted
+        } else if at_port.iter().any(|e| e.carries(m)) {
+            Verdict::Agrees
+        } else {
+            Verdict::Contradicts(format!("the table gives {}", describe(&at_port)))
+        };
+    };
+    let named: Vec<TableEntry> = entries.iter().filter(|e| same_protocol(name, &e.name)).cloned().collect();
+    if named.is_empty() {
+        return if at_port.is_empty() {
+            Verdict::Unlisted
+        } else {
+            Verdict::Contradicts(format!("the table gives {} to {}", port_words(m), describe(&at_port)))
+        };
+    }
+    let named_at: Vec<TableEntry> = named.iter().filter(|e| e.overlaps(m)).cloned().collect();
+    if named_at.iter().any(|e| e.carries(m)) {
+        Verdict::Agrees
+    } else if !named_at.is_empty() {
+        Verdict::Contradicts(format!("the table gives {}", describe(&named_at)))
+    } else if at_port.is_empty() {
+        Verdict::Contradicts(format!("the table gives {}", describe(&named)))
+    } else {
+        Verdict::Contradicts(format!(
+            "the table gives {} (and {} to {})",
+            describe(&named),
+            port_words(m),
+            describe(&at_port)
+        ))
+    }
+}
+
+/// `port 9`, `ports 3000-5000`.
+fn port_words(m: &ProseMention) -> String {
+    if m.low == m.high { format!("port {}", m.low) } else { format!("ports {}-{}", m.low, m.high) }
+}
+
+/// Table rows as a person reads them: `Chargen TCP/UDP 19`, one name and port with its transports.
+fn describe(entries: &[TableEntry]) -> String {
+    let mut groups: Vec<(&str, u16, u16, Vec<&str>)> = Vec::new();
+    for e in entries {
+        match groups.iter_mut().find(|g| g.0 == e.name && g.1 == e.low && g.2 == e.high) {
+            Some(g) if !g.3.contains(&e.transport.as_str()) => g.3.push(&e.transport),
+            Some(_) => {}
+            None => groups.push((&e.name, e.low, e.high, vec![&e.transport])),
+        }
+    }
+    let parts: Vec<String> = groups
+        .iter_mut()
+        .map(|(name, low, high, transports)| {
+            transports.sort_unstable();
+            let ports = if low == high { low.to_string() } else { format!("{low}-{high}") };
+            format!("{name} {} {ports}", transports.join("/"))
+        })
+        .collect();
+    parts.join(", ")
+}
+
+fn conflict(m: &ProseMention, table: &str) -> Anomaly {
+    let prose: Vec<&str> = [m.name.as_deref(), m.transport].into_iter().flatten().collect();
+    let prose = if prose.is_empty() { port_words(m) } else { format!("{} {}", prose.join(" "), port_words(m)) };
+    Anomaly::new(
+        m.line,
+        AnomalyKind::ProseConflict,
+        m.words.clone(),
+        None,
+        format!("Prose and table disagree: the prose gives {prose}; {table}."),
+    )
+}
+
+fn dedup(mut found: Vec<Anomaly>) -> Vec<Anomaly> {
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|a| seen.insert((a.line, a.raw.clone(), a.message.clone())));
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str, transport: &str, port: u16) -> TableEntry {
+        TableEntry { name: name.into(), transport: transport.into(), low: port, high: port }
+    }
+
+    fn mention(name: Option<&str>, transport: Option<&'static str>, port: u16) -> ProseMention {
+        let words = format!("{} port {port}", name.unwrap_or(""));
+        ProseMention { line: 5, words, name: name.map(Into::into), transport, low: port, high: port }
+    }
+
+    fn simple_tcp_ip() -> Vec<TableEntry> {
+        let mut t = Vec::new();
+        for (name, port) in [("Chargen", 19), ("Daytime", 13), ("Discard", 9), ("Echo", 7), ("Quotd", 17)] {
+            t.push(entry(name, "TCP", port));
+            t.push(entry(name, "UDP", port));
+        }
+        t
+    }
+
+    fn messages(mentions: &[ProseMention], table: &[TableEntry]) -> Vec<String> {
+        ProseChecker::default().section("S", table, mentions).into_iter().map(|a| a.message).collect()
+    }
+
+    #[test]
+    fn a_name_listed_at_another_port() {
+        let table = simple_tcp_ip();
+        assert_eq!(
+            messages(&[mention(Some("Character Generator"), None, 9)], &table),
+            [
+                "Prose and table disagree: the prose gives Character Generator port 9; the table gives Chargen TCP/UDP 19 (and port 9 to Discard TCP/UDP 9)."
+            ]
+        );
+        assert_eq!(
+            messages(&[mention(Some("Daytime"), None, 3)], &table),
+            ["Prose and table disagree: the prose gives Daytime port 3; the table gives Daytime TCP/UDP 13."]
+        );
+        assert!(messages(&[mention(Some("Echo"), None, 7), mention(Some("Discard"), None, 9)], &table).is_empty());
+    }
+
+    #[test]
+    fn another_transport() {
+        let table = [entry("NAT-T", "UDP", 4500), entry("RPC", "TCP", 135)];
+        assert_eq!(
+            messages(&[mention(Some("NAT-T"), Some("TCP"), 4500)], &table),
+            ["Prose and table disagree: the prose gives NAT-T TCP port 4500; the table gives NAT-T UDP 4500."]
+        );
+        assert_eq!(messages(&[mention(None, Some("UDP"), 135)], &table).len(), 1);
+        assert!(messages(&[mention(None, Some("TCP"), 135), mention(None, None, 4500)], &table).is_empty());
+    }
+
+    #[test]
+    fn unlisted_ports_are_not_flagged() {
+        let table = [entry("FTP control", "TCP", 21)];
+        assert!(messages(&[mention(None, None, 3000), mention(Some("Foo"), Some("TCP"), 99)], &table).is_empty());
+    }
+
+    #[test]
+    fn a_name_another_section_lists() {
+        let mut checker = ProseChecker::default();
+        assert!(checker.section("LSA", &[entry("NAT-T", "UDP", 4500)], &[]).is_empty());
+        let named = mention(Some("NAT-T"), Some("TCP"), 4500);
+        assert!(checker.section("RRAS", &[entry("PPTP", "TCP", 1723)], &[named]).is_empty());
+        let found = checker.finish();
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "Prose and table disagree: the prose gives NAT-T TCP port 4500; the table of LSA gives NAT-T UDP 4500."
+        );
+    }
+}
