@@ -131,6 +131,50 @@ mod tests {
     }
 
     #[test]
+    fn upgrading_a_loaded_version_2_database_keeps_every_row_and_reference() {
+        let conn = Connection::open_in_memory().unwrap();
+        // As kbingest opens a database: foreign keys on.
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        for (_, sql) in &MIGRATIONS[..2] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO sources VALUES (7, 'ports.txt', printf('%064d', 0), 10, 'text', 'UTF-8', '', 'now', 'v');
+             INSERT INTO services VALUES (3, 7, 'DNS Server', 'DNS', '', 1, 9);
+             INSERT INTO application_protocols VALUES (1, 'DNS');
+             INSERT INTO service_ports (service_id, application_protocol_id, ip_protocol, port_low, port_high, port_kind, port_raw, transport_raw, source_line)
+                 VALUES (3, 1, 17, 53, 53, 'fixed', '53', 'UDP', 8);
+             INSERT INTO anomaly_kinds VALUES ('transport_typo', 'x');
+             INSERT INTO anomaly_log (source_id, service_id, source_line, kind, raw, normalized, message)
+                 VALUES (7, 3, 8, 'transport_typo', 'UPD', 'UDP', 'm');",
+        )
+        .unwrap();
+        migrate(&conn, ":memory:").unwrap();
+        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+        assert_eq!(count("PRAGMA user_version"), latest_version());
+        assert_eq!(count("SELECT count(*) FROM port_rules WHERE source = 'ports.txt' AND port_low = 53"), 1);
+        assert_eq!(count("SELECT count(*) FROM anomalies WHERE source = 'ports.txt'"), 1);
+        assert_eq!(count("SELECT count(*) FROM ports_by_service"), 1);
+        assert_eq!(count("SELECT count(*) FROM pragma_foreign_key_check"), 0);
+        assert_eq!(count("PRAGMA foreign_keys"), 1, "foreign keys are back on");
+        // The rebuilt sources table takes the registry formats, and is still every row's parent.
+        conn.execute_batch(
+            "INSERT INTO sources VALUES (8, 'services', printf('%064d', 0), 10, 'services', 'UTF-8', '', 'now', 'v');
+             INSERT INTO registry_ports (source_id, service_name, transport, port_low, port_high, source_line)
+                 VALUES (8, 'domain', 'UDP', 53, 53, 1);",
+        )
+        .unwrap();
+        assert!(conn.execute("INSERT INTO services VALUES (4, 99, 'T', NULL, '', 1, 1)", []).is_err());
+        let names = "SELECT registered_names FROM port_rules_registered";
+        assert_eq!(conn.query_row(names, [], |r| r.get::<_, String>(0)).unwrap(), "domain");
+        conn.execute_batch("DELETE FROM sources").unwrap();
+        for table in ["services", "service_ports", "anomaly_log", "registry_ports"] {
+            assert_eq!(count(&format!("SELECT count(*) FROM {table}")), 0, "{table} cascades");
+        }
+    }
+
+    #[test]
     fn constraints_hold_the_contract() {
         let conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "foreign_keys", true).unwrap();
