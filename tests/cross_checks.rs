@@ -102,3 +102,35 @@ fn documents_without_contradictions_give_none() {
         assert!(found.is_empty(), "{}: {found:?}", path.display());
     }
 }
+
+#[test]
+fn the_readme_shows_the_findings_as_they_are() {
+    let dir = ports_db();
+    let sql = "SELECT source_line AS line, kind, raw, message FROM anomalies
+  WHERE kind IN ('prose_conflict', 'encoding_artifact') ORDER BY source_line, raw";
+    let run = kbingest(dir.path(), &["query", "ports.db", sql, "--format", "csv"]);
+    run.success();
+    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    assert!(readme.contains(sql), "the README's query differs from this test's");
+    let output = run.stdout();
+    assert_eq!(output.lines().count(), 10);
+    for line in output.lines() {
+        assert!(readme.contains(&format!("\n{line}\n")), "README lacks the finding {line}");
+    }
+}
+
+#[test]
+fn the_readme_documents_every_column_of_the_cross_check_views() {
+    let dir = ports_db();
+    let db = open(&dir.path().join("ports.db"));
+    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    for view in ["registered_ports", "port_rules_registered", "prose_ports", "prose_registry_conflicts"] {
+        let section = readme.split(&format!("### `{view}`")).nth(1).unwrap_or_else(|| panic!("README lacks {view}"));
+        let section = section.split("\n### ").next().unwrap().split("\n## ").next().unwrap();
+        for column in rows(&db, &format!("SELECT name FROM pragma_table_info('{view}')")) {
+            let documented = section.contains(&format!("| `{}` |", column[0]))
+                || (view == "port_rules_registered" && column[0] != "registered_names");
+            assert!(documented, "README's {view} lacks column {}", column[0]);
+        }
+    }
+}

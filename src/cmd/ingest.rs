@@ -21,8 +21,9 @@ pub struct Args {
     #[arg(short, long, value_name = "DB", required = true)]
     pub output: Option<String>,
 
-    /// Read the inputs as this format instead of detecting it.
-    #[arg(long, value_name = "FORMAT", value_parser = ["text", "html", "markdown"])]
+    /// Read the inputs as this format instead of detecting it (the last three are port registries:
+    /// IANA's CSV, /etc/services, nmap-services).
+    #[arg(long, value_name = "FORMAT", value_parser = ["text", "html", "markdown", "iana-csv", "services", "nmap-services"])]
     pub format: Option<String>,
 
     /// Decode the inputs from this encoding (e.g. utf-8, windows-1252, utf-16le) instead of
