@@ -57,11 +57,20 @@ impl ProseChecker {
                 same.push((entry.clone(), service.to_string()));
             }
         }
+        let verdicts: Vec<Verdict> = mentions.iter().map(|m| verdict(m, entries)).collect();
+        // "UDP and TCP port 135" is two mentions, one per transport: one that agrees is enough.
+        let agrees = |m: &ProseMention| {
+            mentions.iter().zip(&verdicts).any(|(other, v)| {
+                matches!(v, Verdict::Agrees)
+                    && (other.line, &other.words, other.low, other.high) == (m.line, &m.words, m.low, m.high)
+            })
+        };
         let mut found = Vec::new();
-        for mention in mentions {
-            match verdict(mention, entries) {
+        for (mention, verdict) in mentions.iter().zip(verdicts.iter()) {
+            match verdict {
                 Verdict::Agrees => {}
-                Verdict::Contradicts(table) => found.push(conflict(mention, &table)),
+                Verdict::Contradicts(_) if agrees(mention) => {}
+                Verdict::Contradicts(table) => found.push(conflict(mention, table)),
                 Verdict::Unlisted if mention.name.is_some() => {
                     self.unresolved.push((mention.clone(), service.to_string()))
                 }
@@ -221,6 +230,10 @@ mod tests {
         );
         assert_eq!(messages(&[mention(None, Some("UDP"), 135)], &table).len(), 1);
         assert!(messages(&[mention(None, Some("TCP"), 135), mention(None, None, 4500)], &table).is_empty());
+        // One mention of both transports, one of which the table gives.
+        let mut both = [mention(None, Some("TCP"), 135), mention(None, Some("UDP"), 135)];
+        both[1].words = both[0].words.clone();
+        assert!(messages(&both, &table).is_empty());
     }
 
     #[test]

@@ -29,7 +29,7 @@ const NUMBER: &str = r"\d{1,5}(?:\s*(?:[-–]|\bto\b|\bthrough\b)\s*\d{1,5})?";
 static WITH_PORT: LazyLock<Regex> = LazyLock::new(|| {
     let list = format!(r"{NUMBER}(?:(?:\s*,\s*|\s*,?\s+(?:and|or)\s+){NUMBER})*");
     Regex::new(&format!(
-        r"(?i)\b(?:(?P<t>TCP/UDP|UDP/TCP|TCP|UDP)\s+(?:on\s+)?)?ports?\s+(?:numbers?\s+)?(?:(?:in|of)\s+the\s+(?:range\s+)?)?(?P<between>between\s+)?(?P<list>{list})(?:\s+range)?\b"
+        r"(?i)\b(?:(?P<t>(?:TCP|UDP)(?:\s*(?:/|\band\b|\bor\b)\s*(?:TCP|UDP))?)\s+(?:on\s+)?)?ports?\s+(?:numbers?\s+)?(?:(?:in|of)\s+the\s+(?:range\s+)?)?(?P<between>between\s+)?(?P<list>{list})(?:\s+range)?\b"
     ))
     .expect("a valid pattern")
 });
@@ -61,7 +61,7 @@ fn mentions_of(paragraph: &Located, caps: &Captures<'_>) -> Vec<ProseMention> {
     let line = paragraph.line.saturating_add(text[..whole.start()].matches('\n').count() as u32);
     let transports: Vec<&'static str> = match caps.name("t").map(|t| t.as_str().to_ascii_uppercase()) {
         None => vec![],
-        Some(t) if t.contains('/') => vec!["TCP", "UDP"],
+        Some(t) if t.contains("TCP") && t.contains("UDP") => vec!["TCP", "UDP"],
         Some(t) if t == "TCP" => vec!["TCP"],
         Some(_) => vec!["UDP"],
     };
@@ -184,6 +184,10 @@ mod tests {
                 "10|TCP ports between 1024 to 5000 and 49152 to 65535||TCP|1024-5000",
                 "10|TCP ports between 1024 to 5000 and 49152 to 65535||TCP|49152-65535"
             ]
+        );
+        assert_eq!(
+            mentions("RPC endpoint mapper using UDP and TCP port 135"),
+            ["10|UDP and TCP port 135||TCP|135-135", "10|UDP and TCP port 135||UDP|135-135"]
         );
         assert_eq!(mentions("TCP/UDP port 53"), ["10|TCP/UDP port 53||TCP|53-53", "10|TCP/UDP port 53||UDP|53-53"]);
     }
