@@ -1,28 +1,28 @@
 //! Where the prose contradicts the tables: a mentioned port with another transport than the table
 //! gives it, a named protocol that the table lists at another port, or a port that the table gives
 //! to a differently named protocol. A named protocol that the section's own table does not list is
-//! looked for in the other sections' tables once the whole document has been read ("NAT-T (TCP on
-//! port 4500)" in Routing and Remote Access, whose NAT-T row is Local Security Authority's).
+//! looked for in the other sections' tables once the whole document has been stored ("NAT-T (TCP on
+//! port 4500)" in Routing and Remote Access, whose NAT-T row is Local Security Authority's): the
+//! store looks the name up, so that memory does not grow with the document.
 
 use super::mention::ProseMention;
 use super::names::same_protocol;
 use crate::anomaly::{Anomaly, AnomalyKind};
-use std::collections::HashMap;
 
 /// One row of a port table, as the cross-checks see it: a port or range with a transport.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableEntry {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableEntry<'a> {
     /// The application protocol as the table names it.
-    pub name: String,
+    pub name: &'a str,
     /// The transport, e.g. `TCP`.
-    pub transport: String,
+    pub transport: &'static str,
     /// First port.
     pub low: u16,
     /// Last port.
     pub high: u16,
 }
 
-impl TableEntry {
+impl TableEntry<'_> {
     fn overlaps(&self, m: &ProseMention) -> bool {
         self.low <= m.high && m.low <= self.high
     }
@@ -39,68 +39,54 @@ enum Verdict {
     Unlisted,
 }
 
-/// The cross-check of a whole document's prose against its tables, section by section.
+/// What the prose of one section says against its table.
 #[derive(Debug, Default)]
-pub struct ProseChecker {
-    /// Every table row of the document so far, by lower-case name, each once, with its section.
-    listed: HashMap<String, Vec<(TableEntry, String)>>,
-    /// Named mentions that their own section's table does not list, with their section.
-    unresolved: Vec<(ProseMention, String)>,
+pub struct SectionFindings {
+    /// Its `prose_conflict` anomalies.
+    pub conflicts: Vec<Anomaly>,
+    /// Named mentions whose name and port its table does not list: to be looked for in the other
+    /// sections' tables (see [`conflict_elsewhere`]).
+    pub unresolved: Vec<ProseMention>,
 }
 
-impl ProseChecker {
-    /// Checks a section's mentions against its own table; returns its `prose_conflict` anomalies.
-    pub fn section(&mut self, service: &str, entries: &[TableEntry], mentions: &[ProseMention]) -> Vec<Anomaly> {
-        for entry in entries {
-            let same = self.listed.entry(entry.name.to_lowercase()).or_default();
-            if !same.iter().any(|(e, _)| e == entry) {
-                same.push((entry.clone(), service.to_string()));
-            }
+/// Checks a section's mentions against its own table.
+pub fn check_section(entries: &[TableEntry<'_>], mentions: &[ProseMention]) -> SectionFindings {
+    let verdicts: Vec<Verdict> = mentions.iter().map(|m| verdict(m, entries)).collect();
+    // "UDP and TCP port 135" is two mentions, one per transport: one that agrees is enough.
+    let agrees = |m: &ProseMention| {
+        mentions.iter().zip(&verdicts).any(|(other, v)| {
+            matches!(v, Verdict::Agrees)
+                && (other.line, &other.words, other.low, other.high) == (m.line, &m.words, m.low, m.high)
+        })
+    };
+    let mut findings = SectionFindings::default();
+    for (mention, verdict) in mentions.iter().zip(verdicts.iter()) {
+        match verdict {
+            Verdict::Agrees => {}
+            Verdict::Contradicts(_) if agrees(mention) => {}
+            Verdict::Contradicts(table) => findings.conflicts.push(conflict(mention, table)),
+            Verdict::Unlisted if mention.name.is_some() => findings.unresolved.push(mention.clone()),
+            Verdict::Unlisted => {}
         }
-        let verdicts: Vec<Verdict> = mentions.iter().map(|m| verdict(m, entries)).collect();
-        // "UDP and TCP port 135" is two mentions, one per transport: one that agrees is enough.
-        let agrees = |m: &ProseMention| {
-            mentions.iter().zip(&verdicts).any(|(other, v)| {
-                matches!(v, Verdict::Agrees)
-                    && (other.line, &other.words, other.low, other.high) == (m.line, &m.words, m.low, m.high)
-            })
-        };
-        let mut found = Vec::new();
-        for (mention, verdict) in mentions.iter().zip(verdicts.iter()) {
-            match verdict {
-                Verdict::Agrees => {}
-                Verdict::Contradicts(_) if agrees(mention) => {}
-                Verdict::Contradicts(table) => found.push(conflict(mention, table)),
-                Verdict::Unlisted if mention.name.is_some() => {
-                    self.unresolved.push((mention.clone(), service.to_string()))
-                }
-                Verdict::Unlisted => {}
-            }
-        }
-        dedup(found)
     }
-
-    /// Checks the named mentions that no table of their own section lists against the tables of
-    /// the whole document.
-    pub fn finish(self) -> Vec<Anomaly> {
-        let mut found = Vec::new();
-        for (mention, service) in &self.unresolved {
-            let Some(name) = &mention.name else { continue };
-            let Some(elsewhere) = self.listed.get(&name.to_lowercase()) else { continue };
-            let others: Vec<&(TableEntry, String)> = elsewhere.iter().filter(|(_, s)| s != service).collect();
-            if others.is_empty() || others.iter().any(|(e, _)| e.overlaps(mention) && e.carries(mention)) {
-                continue;
-            }
-            let owner = &others[0].1;
-            let entries: Vec<TableEntry> = others.iter().filter(|(_, s)| s == owner).map(|(e, _)| e.clone()).collect();
-            found.push(conflict(mention, &format!("the table of {owner} gives {}", describe(&entries))));
-        }
-        dedup(found)
-    }
+    findings.conflicts = dedup(std::mem::take(&mut findings.conflicts));
+    findings
 }
 
-fn verdict(m: &ProseMention, entries: &[TableEntry]) -> Verdict {
-    let at_port: Vec<TableEntry> = entries.iter().filter(|e| e.overlaps(m)).cloned().collect();
+/// Checks a named mention that its own section's table does not list against the rows of that
+/// name in the other sections of the document (`elsewhere`: each with its section's title, in
+/// document order). The first section that lists the name is the one the message cites.
+pub fn conflict_elsewhere(mention: &ProseMention, elsewhere: &[(String, TableEntry<'_>)]) -> Option<Anomaly> {
+    let (owner, _) = elsewhere.first()?;
+    if elsewhere.iter().any(|(_, e)| e.overlaps(mention) && e.carries(mention)) {
+        return None;
+    }
+    let entries: Vec<TableEntry<'_>> = elsewhere.iter().filter(|(s, _)| s == owner).map(|&(_, e)| e).collect();
+    Some(conflict(mention, &format!("the table of {owner} gives {}", describe(&entries))))
+}
+
+fn verdict(m: &ProseMention, entries: &[TableEntry<'_>]) -> Verdict {
+    let at_port: Vec<TableEntry<'_>> = entries.iter().filter(|e| e.overlaps(m)).copied().collect();
     let Some(name) = &m.name else {
         return if at_port.is_empty() {
             Verdict::Unlisted
@@ -110,7 +96,7 @@ fn verdict(m: &ProseMention, entries: &[TableEntry]) -> Verdict {
             Verdict::Contradicts(format!("the table gives {}", describe(&at_port)))
         };
     };
-    let named: Vec<TableEntry> = entries.iter().filter(|e| same_protocol(name, &e.name)).cloned().collect();
+    let named: Vec<TableEntry<'_>> = entries.iter().filter(|e| same_protocol(name, e.name)).copied().collect();
     if named.is_empty() {
         return if at_port.is_empty() {
             Verdict::Unlisted
@@ -118,7 +104,7 @@ fn verdict(m: &ProseMention, entries: &[TableEntry]) -> Verdict {
             Verdict::Contradicts(format!("the table gives {} to {}", port_words(m), describe(&at_port)))
         };
     }
-    let named_at: Vec<TableEntry> = named.iter().filter(|e| e.overlaps(m)).cloned().collect();
+    let named_at: Vec<TableEntry<'_>> = named.iter().filter(|e| e.overlaps(m)).copied().collect();
     if named_at.iter().any(|e| e.carries(m)) {
         Verdict::Agrees
     } else if !named_at.is_empty() {
@@ -141,13 +127,13 @@ fn port_words(m: &ProseMention) -> String {
 }
 
 /// Table rows as a person reads them: `Chargen TCP/UDP 19`, one name and port with its transports.
-fn describe(entries: &[TableEntry]) -> String {
+fn describe(entries: &[TableEntry<'_>]) -> String {
     let mut groups: Vec<(&str, u16, u16, Vec<&str>)> = Vec::new();
     for e in entries {
         match groups.iter_mut().find(|g| g.0 == e.name && g.1 == e.low && g.2 == e.high) {
-            Some(g) if !g.3.contains(&e.transport.as_str()) => g.3.push(&e.transport),
+            Some(g) if !g.3.contains(&e.transport) => g.3.push(e.transport),
             Some(_) => {}
-            None => groups.push((&e.name, e.low, e.high, vec![&e.transport])),
+            None => groups.push((e.name, e.low, e.high, vec![e.transport])),
         }
     }
     let parts: Vec<String> = groups
@@ -183,8 +169,8 @@ fn dedup(mut found: Vec<Anomaly>) -> Vec<Anomaly> {
 mod tests {
     use super::*;
 
-    fn entry(name: &str, transport: &str, port: u16) -> TableEntry {
-        TableEntry { name: name.into(), transport: transport.into(), low: port, high: port }
+    fn entry(name: &'static str, transport: &'static str, port: u16) -> TableEntry<'static> {
+        TableEntry { name, transport, low: port, high: port }
     }
 
     fn mention(name: Option<&str>, transport: Option<&'static str>, port: u16) -> ProseMention {
@@ -192,7 +178,7 @@ mod tests {
         ProseMention { line: 5, words, name: name.map(Into::into), transport, low: port, high: port }
     }
 
-    fn simple_tcp_ip() -> Vec<TableEntry> {
+    fn simple_tcp_ip() -> Vec<TableEntry<'static>> {
         let mut t = Vec::new();
         for (name, port) in [("Chargen", 19), ("Daytime", 13), ("Discard", 9), ("Echo", 7), ("Quotd", 17)] {
             t.push(entry(name, "TCP", port));
@@ -201,8 +187,8 @@ mod tests {
         t
     }
 
-    fn messages(mentions: &[ProseMention], table: &[TableEntry]) -> Vec<String> {
-        ProseChecker::default().section("S", table, mentions).into_iter().map(|a| a.message).collect()
+    fn messages(mentions: &[ProseMention], table: &[TableEntry<'_>]) -> Vec<String> {
+        check_section(table, mentions).conflicts.into_iter().map(|a| a.message).collect()
     }
 
     #[test]
@@ -244,15 +230,19 @@ mod tests {
 
     #[test]
     fn a_name_another_section_lists() {
-        let mut checker = ProseChecker::default();
-        assert!(checker.section("LSA", &[entry("NAT-T", "UDP", 4500)], &[]).is_empty());
         let named = mention(Some("NAT-T"), Some("TCP"), 4500);
-        assert!(checker.section("RRAS", &[entry("PPTP", "TCP", 1723)], &[named]).is_empty());
-        let found = checker.finish();
-        assert_eq!(found.len(), 1);
+        let findings = check_section(&[entry("PPTP", "TCP", 1723)], std::slice::from_ref(&named));
+        assert!(findings.conflicts.is_empty());
+        assert_eq!(findings.unresolved, [named.clone()]);
+        let lsa = |e| ("LSA".to_string(), e);
+        let found = conflict_elsewhere(&named, &[lsa(entry("NAT-T", "UDP", 4500))]).unwrap();
         assert_eq!(
-            found[0].message,
+            found.message,
             "Prose and table disagree: the prose gives NAT-T TCP port 4500; the table of LSA gives NAT-T UDP 4500."
         );
+        assert!(
+            conflict_elsewhere(&named, &[lsa(entry("NAT-T", "UDP", 4500)), lsa(entry("NAT-T", "TCP", 4500))]).is_none()
+        );
+        assert!(conflict_elsewhere(&named, &[]).is_none());
     }
 }

@@ -43,6 +43,9 @@ static PIECE: LazyLock<Regex> = LazyLock::new(|| Regex::new(NUMBER).expect("a va
 /// Every port that a paragraph mentions, in order.
 pub fn prose_mentions(paragraph: &Located) -> Vec<ProseMention> {
     let text = paragraph.text.as_str();
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
     let mut found: Vec<(usize, usize, Vec<ProseMention>)> = Vec::new();
     for caps in WITH_PORT.captures_iter(text).chain(BARE.captures_iter(text)) {
         let whole = caps.get(0).expect("a whole match");

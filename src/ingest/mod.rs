@@ -11,6 +11,7 @@ use pipeline::{Item, Pipeline};
 
 mod pipeline;
 mod progress;
+mod prose;
 mod registry;
 
 pub use progress::{Progress, Silent};
@@ -142,13 +143,15 @@ fn ingest_one(
     }
     let mut problems: Vec<Problem> = Vec::new();
     let mut tables = 0usize;
+    // Named prose ports that their own section's table lacks, looked for elsewhere at the end.
+    let mut unresolved = Vec::new();
     let pipeline = Pipeline::start(input, options.normalize)?;
     for batch in &pipeline.items {
         let mut batch = batch?;
         for item in batch.iter_mut() {
             interrupt::check()?;
             match item {
-                Item::Section(normalized, port_tables, mentions) => {
+                Item::Section(normalized, port_tables, prose_ports) => {
                     tables += *port_tables;
                     let found = std::mem::take(&mut normalized.problems);
                     if options.lenient {
@@ -158,7 +161,9 @@ fn ingest_one(
                         problems.extend(found);
                     }
                     if let Some(service_id) = source.section(normalized)? {
-                        source.prose_mentions(service_id, mentions)?;
+                        source.prose_mentions(service_id, &prose_ports.mentions)?;
+                        let named = std::mem::take(&mut prose_ports.unresolved);
+                        unresolved.extend(named.into_iter().map(|m| (service_id, m)));
                     }
                 }
                 Item::Anomaly(anomaly) => source.anomaly(None, anomaly)?,
@@ -174,6 +179,7 @@ fn ingest_one(
         problems.sort_by_key(|p| p.line);
         return Err(Error::Invalid { path: path.to_string(), problems });
     }
+    prose::check_elsewhere(&mut source, &unresolved)?;
     if tables == 0 {
         let expected = match format {
             Format::Text => "service sections with a table headed `Application protocol Protocol Port`",

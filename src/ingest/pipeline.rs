@@ -3,7 +3,7 @@
 //! halves overlap, so an ingest takes about as long as the slower of them.
 
 use crate::anomaly::Anomaly;
-use crate::crosscheck::{CrossCheck, ProseMention};
+use crate::crosscheck::{ProsePorts, check_section};
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
 use crate::normalize::{NormalizeOptions, NormalizedSection, normalize_section};
@@ -18,7 +18,7 @@ use std::thread::JoinHandle;
 /// What the reading half hands over.
 pub enum Item {
     /// A normalized section, how many port tables it had, and the ports its prose mentions.
-    Section(NormalizedSection, usize, Vec<ProseMention>),
+    Section(NormalizedSection, usize, ProsePorts),
     /// An anomaly outside any section.
     Anomaly(Anomaly),
     /// A row that cannot be read, outside any section.
@@ -99,14 +99,13 @@ fn run(
         }
     };
     let mut batch = Vec::with_capacity(BATCH);
-    let mut cross_check = CrossCheck::default();
     for event in events {
         let item = match event {
             Ok(Event::Section(section)) => {
                 let tables = section.tables.iter().filter(|t| t.is_port_table()).count();
                 let mut normalized = normalize_section(&section, &options);
-                let mentions = cross_check.section(&section, &mut normalized);
-                Item::Section(normalized, tables, mentions)
+                let prose = check_section(&section, &mut normalized);
+                Item::Section(normalized, tables, prose)
             }
             Ok(Event::Anomaly(anomaly)) => Item::Anomaly(anomaly),
             Ok(Event::Problem(problem)) => Item::Problem(problem),
@@ -124,7 +123,6 @@ fn run(
             return;
         }
     }
-    batch.extend(cross_check.finish().into_iter().map(Item::Anomaly));
     let _ = sender.send(Ok(batch));
 }
 

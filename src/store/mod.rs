@@ -10,6 +10,7 @@ mod registry;
 
 pub use load::{Load, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
 pub use migrate::{MIGRATIONS, latest_version};
+pub use prose::NamedRule;
 
 use crate::error::{Error, Result};
 use claim::Claim;
