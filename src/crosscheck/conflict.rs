@@ -233,7 +233,7 @@ mod tests {
         let named = mention(Some("NAT-T"), Some("TCP"), 4500);
         let findings = check_section(&[entry("PPTP", "TCP", 1723)], std::slice::from_ref(&named));
         assert!(findings.conflicts.is_empty());
-        assert_eq!(findings.unresolved, [named.clone()]);
+        assert_eq!(findings.unresolved, std::slice::from_ref(&named));
         let lsa = |e| ("LSA".to_string(), e);
         let found = conflict_elsewhere(&named, &[lsa(entry("NAT-T", "UDP", 4500))]).unwrap();
         assert_eq!(
