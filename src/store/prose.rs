@@ -31,6 +31,8 @@ impl SourceLoad<'_, '_> {
 /// A port rule of another section, as [`SourceLoad::rules_named`] finds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NamedRule {
+    /// The id of the rule's service.
+    pub service_id: i64,
     /// The title of the rule's section.
     pub service: String,
     /// The application protocol as the table names it.
@@ -45,31 +47,32 @@ pub struct NamedRule {
 
 impl SourceLoad<'_, '_> {
     /// The fixed and ranged port rules of the source being loaded whose application protocol is
-    /// `name` (in any case), outside the service `except`, in document order.
-    pub fn rules_named(&self, name: &str, except: i64) -> Result<Vec<NamedRule>> {
+    /// `name` (in any case), in document order.
+    pub fn rules_named(&self, name: &str) -> Result<Vec<NamedRule>> {
         let path = &self.load.path;
         let mut find = self
             .load
             .tx
             .prepare_cached(
-                "SELECT se.title, ap.name, tr.name, sp.port_low, sp.port_high
+                "SELECT se.id, se.title, ap.name, tr.name, sp.port_low, sp.port_high
                  FROM service_ports sp
                  JOIN services se ON se.id = sp.service_id
                  JOIN application_protocols ap ON ap.id = sp.application_protocol_id
                  JOIN transports tr ON tr.ip_protocol = sp.ip_protocol
-                 WHERE se.source_id = ?1 AND se.id <> ?2
-                   AND sp.application_protocol_id IN (SELECT id FROM application_protocols WHERE name = ?3 COLLATE NOCASE)
+                 WHERE se.source_id = ?1
+                   AND sp.application_protocol_id IN (SELECT id FROM application_protocols WHERE name = ?2 COLLATE NOCASE)
                    AND sp.port_low IS NOT NULL AND sp.port_kind <> 'dynamic'
                  ORDER BY se.first_line, sp.source_line",
             )
             .map_err(Error::sqlite(path, "preparing to look up rules by name"))?;
-        find.query_map(params![self.source_id, except, name], |r| {
+        find.query_map(params![self.source_id, name], |r| {
             Ok(NamedRule {
-                service: r.get(0)?,
-                application_protocol: r.get(1)?,
-                transport: r.get(2)?,
-                low: r.get(3)?,
-                high: r.get(4)?,
+                service_id: r.get(0)?,
+                service: r.get(1)?,
+                application_protocol: r.get(2)?,
+                transport: r.get(3)?,
+                low: r.get(4)?,
+                high: r.get(5)?,
             })
         })
         .and_then(|rows| rows.collect())
