@@ -64,6 +64,10 @@ pub enum AnomalyKind {
     TableWithoutTitle,
     /// A row that cannot be read, skipped under `--lenient`.
     SkippedRow,
+    /// A port in a section's prose that its table (or the document's tables) contradicts.
+    ProseConflict,
+    /// A character lost or garbled in an encoding conversion (`?` between spaces, U+FFFD, `â€”`).
+    EncodingArtifact,
 }
 
 impl AnomalyKind {
@@ -99,6 +103,8 @@ impl AnomalyKind {
         AnomalyKind::SectionWithoutTable,
         AnomalyKind::TableWithoutTitle,
         AnomalyKind::SkippedRow,
+        AnomalyKind::ProseConflict,
+        AnomalyKind::EncodingArtifact,
     ];
 
     /// The stable name stored in `anomalies.kind`.
@@ -135,6 +141,8 @@ impl AnomalyKind {
             SectionWithoutTable => "section_without_table",
             TableWithoutTitle => "table_without_title",
             SkippedRow => "skipped_row",
+            ProseConflict => "prose_conflict",
+            EncodingArtifact => "encoding_artifact",
         }
     }
 
@@ -176,6 +184,10 @@ impl AnomalyKind {
             SectionWithoutTable => "A section heading with no port table; nothing loaded for it.",
             TableWithoutTitle => "A table with no title of its own; loaded into the section before it.",
             SkippedRow => "A row that cannot be read, skipped because of --lenient.",
+            ProseConflict => "A port in the prose that the tables contradict; the tables are loaded as they are.",
+            EncodingArtifact => {
+                "A character lost or garbled in an encoding conversion; the text is kept as the document has it."
+            }
         }
     }
 }
@@ -228,6 +240,6 @@ mod tests {
     fn all_lists_every_kind() {
         // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
         // against the highest discriminant.
-        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::SkippedRow as usize + 1);
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::EncodingArtifact as usize + 1);
     }
 }

@@ -160,7 +160,10 @@ fn an_unknown_table_names_the_ones_that_exist() {
     kbingest(dir.path(), &["export", "ports.db", "port_rule"])
         .expect(1)
         .stderr_has("no table or view named `port_rule`")
-        .stderr_has("views: anomalies, port_rules, ports_by_service, services_by_port")
+        .stderr_has(
+            "views: anomalies, port_rules, port_rules_registered, ports_by_service, prose_ports, \
+             prose_registry_conflicts, registered_ports, services_by_port",
+        )
         .stderr_has("service_ports");
     // Names are matched as SQLite matches them, ignoring case.
     kbingest(dir.path(), &["export", "ports.db", "ANOMALIES"]).success();

@@ -22,8 +22,9 @@ pub struct Args {
     #[arg(short, long, value_name = "DB", required = true)]
     pub output: Option<String>,
 
-    /// Read the inputs as this format instead of detecting it.
-    #[arg(long, value_name = "FORMAT", value_parser = ["text", "html", "markdown"])]
+    /// Read the inputs as this format instead of detecting it (the last three are port registries:
+    /// IANA's CSV, /etc/services, nmap-services).
+    #[arg(long, value_name = "FORMAT", value_parser = ["text", "html", "markdown", "iana-csv", "services", "nmap-services"])]
     pub format: Option<String>,
 
     /// Decode the inputs from this encoding (e.g. utf-8, windows-1252, utf-16le) instead of
@@ -146,22 +147,25 @@ fn same_file(a: &str, b: &str) -> bool {
 /// One line per source and a total line.
 fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String {
     let mut text = String::new();
-    let (mut services, mut rules, mut anomalies, mut loaded) = (0, 0, 0, 0);
+    let (mut services, mut rules, mut anomalies, mut registered, mut loaded) = (0, 0, 0, 0, 0);
     for r in reports {
         match r.outcome {
             SourceOutcome::Unchanged => {
                 text.push_str(&format!("{}: unchanged (same content and options as loaded before)\n", r.name))
             }
-            SourceOutcome::Loaded { services: s, rules: p, anomalies: a, replaced } => {
+            SourceOutcome::Loaded { services: s, rules: p, anomalies: a, registered: g, replaced } => {
                 loaded += 1;
                 services += s;
                 rules += p;
                 anomalies += a;
+                registered += g;
                 let verb = if replaced { "replaced" } else { "loaded" };
-                text.push_str(&format!(
-                    "{}: {verb} {s} services, {p} port rules, {a} anomalies ({}, {})\n",
-                    r.name, r.format, r.encoding
-                ));
+                let what = if r.format.is_registry() {
+                    format!("{g} registry records")
+                } else {
+                    format!("{s} services, {p} port rules")
+                };
+                text.push_str(&format!("{}: {verb} {what}, {a} anomalies ({}, {})\n", r.name, r.format, r.encoding));
             }
         }
     }
@@ -170,8 +174,9 @@ fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String
         return text;
     }
     let range_note = if custom_range { " (custom --dynamic-range)" } else { "" };
+    let registries = if registered > 0 { format!(", {registered} registry records") } else { String::new() };
     text.push_str(&format!(
-        "{loaded} source(s), {services} services, {rules} port rules, {anomalies} anomalies -> {output}{range_note}\n"
+        "{loaded} source(s), {services} services, {rules} port rules{registries}, {anomalies} anomalies -> {output}{range_note}\n"
     ));
     text
 }

@@ -11,6 +11,8 @@ use pipeline::{Item, Pipeline};
 
 mod pipeline;
 mod progress;
+mod prose;
+mod registry;
 
 pub use progress::{Progress, Silent};
 
@@ -132,8 +134,18 @@ fn ingest_one(
         return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged });
     }
     let mut source = load.source(&meta)?;
+    if format.is_registry() {
+        let max_whole_bytes = options.read.max_whole_bytes.unwrap_or(DEFAULT_MAX_WHOLE_BYTES);
+        registry::load_registry(&mut source, input, options.lenient, max_whole_bytes)?;
+        progress.read(fingerprint.bytes_read());
+        let (sha256, size) = fingerprint.finish();
+        let outcome = source.finish(&sha256, size)?;
+        return Ok(SourceReport { name, format, encoding, outcome });
+    }
     let mut problems: Vec<Problem> = Vec::new();
     let mut tables = 0usize;
+    // Named prose ports that their own section's table lacks, looked for elsewhere at the end.
+    let mut unresolved = Vec::new();
     let max_whole_bytes = options.read.max_whole_bytes.unwrap_or(DEFAULT_MAX_WHOLE_BYTES);
     let pipeline = Pipeline::start(input, options.normalize, max_whole_bytes)?;
     for batch in &pipeline.items {
@@ -141,7 +153,7 @@ fn ingest_one(
         for item in batch.iter_mut() {
             interrupt::check()?;
             match item {
-                Item::Section(normalized, port_tables) => {
+                Item::Section(normalized, port_tables, prose_ports) => {
                     tables += *port_tables;
                     let found = std::mem::take(&mut normalized.problems);
                     if options.lenient {
@@ -150,7 +162,11 @@ fn ingest_one(
                     } else {
                         problems.extend(found);
                     }
-                    source.section(normalized)?;
+                    if let Some(service_id) = source.section(normalized)? {
+                        source.prose_mentions(service_id, &prose_ports.mentions)?;
+                        let named = std::mem::take(&mut prose_ports.unresolved);
+                        unresolved.extend(named.into_iter().map(|m| (service_id, m)));
+                    }
                 }
                 Item::Anomaly(anomaly) => source.anomaly(None, anomaly)?,
                 Item::Problem(problem) if options.lenient => source.anomaly(None, &problem.clone().into_skipped())?,
@@ -165,6 +181,7 @@ fn ingest_one(
         problems.sort_by_key(|p| p.line);
         return Err(Error::Invalid { path: path.to_string(), problems });
     }
+    prose::check_elsewhere(&mut source, &unresolved)?;
     if tables == 0 {
         let expected = match format {
             Format::Text => "service sections with a table headed `Application protocol Protocol Port`",
@@ -172,6 +189,7 @@ fn ingest_one(
             Format::Html => {
                 "service sections with a <table> whose header row names Application protocol, Protocol, Port"
             }
+            Format::IanaCsv | Format::Services | Format::NmapServices => "a document, not a port registry",
         };
         return Err(Error::input(
             path,

@@ -3,6 +3,7 @@
 //! halves overlap, so an ingest takes about as long as the slower of them.
 
 use crate::anomaly::Anomaly;
+use crate::crosscheck::{ProsePorts, check_section};
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
 use crate::normalize::{NormalizeOptions, NormalizedSection, normalize_section};
@@ -16,8 +17,8 @@ use std::thread::JoinHandle;
 
 /// What the reading half hands over.
 pub enum Item {
-    /// A normalized section, and how many port tables it had.
-    Section(NormalizedSection, usize),
+    /// A normalized section, how many port tables it had, and the ports its prose mentions.
+    Section(NormalizedSection, usize, ProsePorts),
     /// An anomaly outside any section.
     Anomaly(Anomaly),
     /// A row that cannot be read, outside any section.
@@ -95,13 +96,20 @@ fn run(
                 Err(e) => return drop(sender.send(Err(e))),
             }
         }
+        // Registries are loaded without this pipeline (see `ingest::registry`).
+        Format::IanaCsv | Format::Services | Format::NmapServices => {
+            let e = Error::input(&path, "is a port registry, not a document with port tables", "load it on its own");
+            return drop(sender.send(Err(e)));
+        }
     };
     let mut batch = Vec::with_capacity(BATCH);
     for event in events {
         let item = match event {
             Ok(Event::Section(section)) => {
                 let tables = section.tables.iter().filter(|t| t.is_port_table()).count();
-                Item::Section(normalize_section(&section, &options), tables)
+                let mut normalized = normalize_section(&section, &options);
+                let prose = check_section(&section, &mut normalized);
+                Item::Section(normalized, tables, prose)
             }
             Ok(Event::Anomaly(anomaly)) => Item::Anomaly(anomaly),
             Ok(Event::Problem(problem)) => Item::Problem(problem),

@@ -50,8 +50,8 @@ impl StoredSource {
 
 /// One ingest: a write transaction that commits only if every source loads.
 pub struct Load<'db> {
-    tx: Transaction<'db>,
-    path: String,
+    pub(super) tx: Transaction<'db>,
+    pub(super) path: String,
     application_protocols: RefCell<HashMap<String, i64>>,
     /// Whether any source was loaded (rather than found unchanged).
     changed: Cell<bool>,
@@ -66,9 +66,9 @@ pub struct Load<'db> {
 
 /// The loading of one source within a [`Load`].
 pub struct SourceLoad<'l, 'db> {
-    load: &'l Load<'db>,
+    pub(super) load: &'l Load<'db>,
     statements: Statements<'l>,
-    source_id: i64,
+    pub(super) source_id: i64,
     meta: SourceMeta,
     previous: Option<StoredSource>,
     /// Services loaded so far.
@@ -77,6 +77,8 @@ pub struct SourceLoad<'l, 'db> {
     pub rules: u64,
     /// Anomalies recorded so far.
     pub anomalies: u64,
+    /// Port registry records loaded so far.
+    pub registered: u64,
 }
 
 /// How loading one source ended.
@@ -90,6 +92,8 @@ pub enum SourceOutcome {
         rules: u64,
         /// Anomalies recorded.
         anomalies: u64,
+        /// Port registry records loaded.
+        registered: u64,
         /// Whether an earlier version under the same name was replaced.
         replaced: bool,
     },
@@ -176,6 +180,7 @@ impl<'db> Load<'db> {
             services: 0,
             rules: 0,
             anomalies: 0,
+            registered: 0,
         })
     }
 
@@ -270,8 +275,9 @@ impl SourceLoad<'_, '_> {
         Ok(())
     }
 
-    /// Records a normalized section: its service, rules and anomalies.
-    pub fn section(&mut self, section: &NormalizedSection) -> Result<()> {
+    /// Records a normalized section: its service, rules and anomalies. Returns the service's id,
+    /// if it has a service.
+    pub fn section(&mut self, section: &NormalizedSection) -> Result<Option<i64>> {
         let mut service_id = None;
         if let Some(service) = &section.service {
             self.statements
@@ -317,7 +323,7 @@ impl SourceLoad<'_, '_> {
         for anomaly in &section.anomalies {
             self.anomaly(service_id, anomaly)?;
         }
-        Ok(())
+        Ok(service_id)
     }
 
     /// Finishes the source with its fingerprint. If an earlier version had the same content and
@@ -348,6 +354,7 @@ impl SourceLoad<'_, '_> {
             services: self.services,
             rules: self.rules,
             anomalies: self.anomalies,
+            registered: self.registered,
             replaced: self.previous.is_some(),
         })
     }

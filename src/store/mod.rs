@@ -5,10 +5,13 @@ mod claim;
 mod header;
 mod load;
 mod migrate;
+mod prose;
 mod readable;
+mod registry;
 
 pub use load::{Load, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
 pub use migrate::{MIGRATIONS, latest_version};
+pub use prose::NamedRule;
 
 use crate::error::{Error, Result};
 use crate::stop::Stop;
