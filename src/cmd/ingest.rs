@@ -1,6 +1,6 @@
 //! `kbingest ingest INPUT... -o DB`: load documents into a database.
 
-use crate::cmd::progress_bar;
+use crate::cmd::{count_of, progress_bar};
 use crate::error::{Error, Result};
 use crate::ingest::{IngestOptions, Progress, Silent, SourceReport, ingest};
 use crate::interrupt;
@@ -122,8 +122,11 @@ fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String
                 anomalies += a;
                 let verb = if replaced { "replaced" } else { "loaded" };
                 text.push_str(&format!(
-                    "kbingest: {}: {verb} {s} services, {p} port rules, {a} anomalies ({}, {})\n",
-                    r.name, r.format, r.encoding
+                    "kbingest: {}: {verb} {} ({}, {})\n",
+                    r.name,
+                    counts(s, p, a),
+                    r.format,
+                    r.encoding
                 ));
             }
         }
@@ -134,9 +137,21 @@ fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String
     }
     let range_note = if custom_range { " (custom --dynamic-range)" } else { "" };
     text.push_str(&format!(
-        "kbingest: {loaded} source(s), {services} services, {rules} port rules, {anomalies} anomalies -> {output}{range_note}\n"
+        "kbingest: {}, {} -> {output}{range_note}\n",
+        count_of(loaded, "source", "sources"),
+        counts(services, rules, anomalies)
     ));
     text
+}
+
+/// `62 services, 172 port rules, 34 anomalies`, in the right number.
+fn counts(services: u64, rules: u64, anomalies: u64) -> String {
+    format!(
+        "{}, {}, {}",
+        count_of(services, "service", "services"),
+        count_of(rules, "port rule", "port rules"),
+        count_of(anomalies, "anomaly", "anomalies")
+    )
 }
 
 #[cfg(test)]

@@ -16,11 +16,11 @@ fn header_u32(header: &[u8; HEADER_BYTES], at: usize) -> u32 {
 /// Refuses, from the file's first bytes and without letting SQLite open it (which could write
 /// to it), a file that is not an SQLite database, another application's database, or a
 /// kbingest database newer than this binary. An empty file passes: it is a new database.
-pub(super) fn check_header(path: &str) -> Result<()> {
+/// `untouched` is what the refusal tells the user to do.
+pub(super) fn check_header(path: &str, untouched: &str) -> Result<()> {
     let mut bytes = Vec::with_capacity(HEADER_BYTES);
     let file = std::fs::File::open(path).map_err(Error::io("open the database", path))?;
     file.take(HEADER_BYTES as u64).read_to_end(&mut bytes).map_err(Error::io("read the database", path))?;
-    let untouched = "name a new file or a kbingest database with -o; the file was left untouched";
     if bytes.is_empty() {
         return Ok(());
     }
@@ -59,7 +59,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
         std::fs::write(&path, bytes).unwrap();
-        check_header(path.to_str().unwrap())
+        check_header(path.to_str().unwrap(), "hint")
     }
 
     fn header(schema_cookie: u32, version: u32, app_id: u32) -> Vec<u8> {

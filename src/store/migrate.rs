@@ -8,6 +8,7 @@ use rusqlite::{Connection, TransactionBehavior};
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_init.sql", include_str!("../../migrations/0001_init.sql")),
     ("0002_bi_views.sql", include_str!("../../migrations/0002_bi_views.sql")),
+    ("0003_search.sql", include_str!("../../migrations/0003_search.sql")),
 ];
 
 /// The schema version this kbingest creates.

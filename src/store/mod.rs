@@ -1,13 +1,16 @@
 //! Storage: opens kbingest databases (creating and migrating them as needed) and loads clean rows
 //! into them. The schema is plain SQL in `migrations/`; only this module speaks SQL to write.
 
+pub mod catalog;
 mod claim;
 mod header;
 mod load;
 mod migrate;
+mod remove;
 
 pub use load::{Load, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
 pub use migrate::{MIGRATIONS, latest_version};
+pub use remove::{RemovedSource, remove_sources};
 
 use crate::error::{Error, Result};
 use claim::Claim;
@@ -73,8 +76,14 @@ fn holds_no_source(conn: &Connection) -> bool {
     }
 }
 
+/// What a refused file's user is told, by what kbingest was asked to do with it: load into it
+/// (named with `-o`), change it (`remove`), or read it (`query`, `export`, ...).
+const LOAD_HINT: &str = "name a new file or a kbingest database with -o; the file was left untouched";
+const CHANGE_HINT: &str = "name a database made by `kbingest INPUT... -o DB`; the file was left untouched";
+const READ_HINT: &str = CHANGE_HINT;
+
 /// Refuses a database that is another application's, or newer than this kbingest knows.
-fn check_identity(conn: &Connection, path: &str) -> Result<i64> {
+fn check_identity(conn: &Connection, path: &str, untouched: &str) -> Result<i64> {
     // One statement, so one snapshot: another process may be committing the first migration.
     let (app_id, version, objects): (i32, i64, i64) = conn
         .query_row(
@@ -89,7 +98,7 @@ fn check_identity(conn: &Connection, path: &str) -> Result<i64> {
         return Err(Error::database(
             path,
             "is an SQLite database, but not a kbingest database",
-            "name a new file or a kbingest database with -o; the file was left untouched",
+            untouched,
         ));
     }
     if version > latest_version() {
@@ -121,9 +130,25 @@ impl Database {
         if Path::new(path).is_dir() {
             return Err(Error::database(path, "is a directory", "name a database file with -o"));
         }
+        Database::open_writable(path, busy_timeout, LOAD_HINT)
+    }
+
+    /// Opens an existing kbingest database to change it (applying any migrations it lacks);
+    /// nothing is created.
+    pub fn open_to_change(path: &str) -> Result<Database> {
+        if Path::new(path).is_dir() {
+            return Err(Error::database(path, "is a directory", "name a database file"));
+        }
+        if !Path::new(path).is_file() {
+            return Err(Error::database(path, "does not exist", "name a database made by `kbingest ... -o DB`"));
+        }
+        Database::open_writable(path, DEFAULT_BUSY_TIMEOUT, CHANGE_HINT)
+    }
+
+    fn open_writable(path: &str, busy_timeout: Duration, untouched: &'static str) -> Result<Database> {
         let claim = Claim::take(path)?;
         if !claim.created {
-            check_header(path)?;
+            check_header(path, untouched)?;
         }
         // No CREATE flag: the claim made the file, and SQLite must not make another one.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -138,7 +163,7 @@ impl Database {
             }
         };
         let mut db = Database { conn, path: path.to_string(), created, claim: Some(claim) };
-        match db.prepare_for_write(busy_timeout) {
+        match db.prepare_for_write(busy_timeout, untouched) {
             Ok(()) => Ok(db),
             Err(e) => {
                 db.discard();
@@ -148,7 +173,7 @@ impl Database {
     }
 
     /// Settings of a writing connection, identity checks, WAL mode and migrations.
-    fn prepare_for_write(&mut self, busy_timeout: Duration) -> Result<()> {
+    fn prepare_for_write(&mut self, busy_timeout: Duration, untouched: &str) -> Result<()> {
         BUSY_TIMEOUT_MS.store(u64::try_from(busy_timeout.as_millis()).unwrap_or(u64::MAX), Ordering::Relaxed);
         self.conn.busy_handler(Some(wait_for_lock)).map_err(Error::sqlite(&self.path, "setting the busy handler"))?;
         // Where waiting could deadlock (two connections switching a new file to WAL mode at
@@ -156,14 +181,14 @@ impl Database {
         // be run again, so wait and run them again, under the busy handler's policy.
         let mut tries = 0;
         loop {
-            match self.identify_and_migrate() {
+            match self.identify_and_migrate(untouched) {
                 Err(e) if is_busy(&e) && wait_for_lock(tries) => tries += 1,
                 done => return done,
             }
         }
     }
 
-    fn identify_and_migrate(&self) -> Result<()> {
+    fn identify_and_migrate(&self, untouched: &str) -> Result<()> {
         let path = self.path.as_str();
         // Until the file is known to be ours, closing must not checkpoint a WAL left by another
         // application into its database.
@@ -173,7 +198,7 @@ impl Database {
                 .map_err(Error::sqlite(path, "setting checkpoint on close"))
         };
         no_checkpoint(true)?;
-        let version = check_identity(&self.conn, path)?;
+        let version = check_identity(&self.conn, path, untouched)?;
         no_checkpoint(false)?;
         self.conn.pragma_update(None, "foreign_keys", true).map_err(Error::sqlite(path, "turning on foreign keys"))?;
         // A file this run created stays in rollback-journal mode until its first load is done
@@ -216,11 +241,11 @@ impl Database {
         if !Path::new(path).is_file() {
             return Err(Error::database(path, "does not exist", "name a database made by `kbingest ... -o DB`"));
         }
-        check_header(path)?;
+        check_header(path, READ_HINT)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(Error::sqlite(path, "opening the database"))?;
         conn.busy_timeout(DEFAULT_BUSY_TIMEOUT).map_err(Error::sqlite(path, "setting the busy timeout"))?;
-        let version = check_identity(&conn, path)?;
+        let version = check_identity(&conn, path, READ_HINT)?;
         if version < latest_version() {
             return Err(Error::database(
                 path,
