@@ -110,7 +110,7 @@ fn several_sources_live_side_by_side_and_one_unchanged_among_changed_ones_is_kep
         .stderr_has("ports.txt: unchanged")
         .stderr_has("a.txt: replaced 1 services, 1 port rules")
         .stderr_has("b.txt: loaded 1 services, 2 port rules")
-        .stderr_has("kbingest: 2 source(s), 2 services, 3 port rules, 0 anomalies -> m.db");
+        .stderr_has("kbingest: 2 sources, 2 services, 3 port rules, 0 anomalies -> m.db");
     let conn = inspect(&db);
     assert_eq!(
         rows(&conn, "SELECT source, count(*) FROM port_rules GROUP BY source ORDER BY source"),

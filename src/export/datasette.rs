@@ -72,6 +72,20 @@ fn escape_html(text: &str) -> String {
 
 /// Datasette's metadata for the database `db`, keyed by the name Datasette gives it.
 pub fn metadata(db: &Database) -> Result<Value> {
+    // The credit Datasette shows on the database's page and on every table's (a document with a
+    // licence first); each source's own credit is in the database's description.
+    let known: Vec<&KnownDocument> = known_sources(db)?.into_iter().flatten().collect();
+    let mut credit = Map::new();
+    if let Some(doc) = known.iter().find(|d| d.license.is_some()).or(known.first()) {
+        credit.insert("source".into(), Value::from(doc.credit));
+        if let Some(url) = doc.url {
+            credit.insert("source_url".into(), Value::from(url));
+        }
+        if let Some((license, url)) = doc.license {
+            credit.insert("license".into(), Value::from(license));
+            credit.insert("license_url".into(), Value::from(url));
+        }
+    }
     let mut tables = Map::new();
     for relation in relations(db)? {
         let Some(doc) = relation_doc(&relation.name) else { continue };
@@ -82,7 +96,7 @@ pub fn metadata(db: &Database) -> Result<Value> {
                 columns.insert(name.clone(), Value::from(plain(column.meaning)));
             }
         }
-        let mut table = Map::new();
+        let mut table = credit.clone();
         table.insert("title".into(), Value::from(doc.title));
         table.insert("description".into(), Value::from(sentence(doc.summary)));
         table.insert("columns".into(), Value::Object(columns));
@@ -98,20 +112,8 @@ pub fn metadata(db: &Database) -> Result<Value> {
         }
         tables.insert(relation.name.clone(), Value::Object(table));
     }
-    let mut database = Map::new();
+    let mut database = credit;
     database.insert("description_html".into(), Value::from(sources_html(db)?));
-    // The credit Datasette shows beside every table: a document with a licence first.
-    let known: Vec<&KnownDocument> = known_sources(db)?.into_iter().flatten().collect();
-    if let Some(doc) = known.iter().find(|d| d.license.is_some()).or(known.first()) {
-        database.insert("source".into(), Value::from(doc.credit));
-        if let Some(url) = doc.url {
-            database.insert("source_url".into(), Value::from(url));
-        }
-        if let Some((license, url)) = doc.license {
-            database.insert("license".into(), Value::from(license));
-            database.insert("license_url".into(), Value::from(url));
-        }
-    }
     database.insert("tables".into(), Value::Object(tables));
     Ok(json!({
         "title": "Network ports of Microsoft server products",

@@ -33,9 +33,11 @@ pub fn remove_sources(db: &mut Database, names: &[String]) -> Result<Vec<Removed
         .conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(Error::sqlite(&path, "starting the removal (is another kbingest writing?)"))?;
-    let mut removed = Vec::new();
+    // Every name is looked up before anything is removed, so that an unknown one lists the
+    // sources as they are.
+    let mut removed: Vec<(i64, RemovedSource)> = Vec::new();
     for name in names {
-        if removed.iter().any(|r: &RemovedSource| &r.name == name) {
+        if removed.iter().any(|(_, r)| &r.name == name) {
             continue;
         }
         let count = |r: &rusqlite::Row<'_>, i| r.get::<_, i64>(i).map(|n| n as u64);
@@ -46,8 +48,10 @@ pub fn remove_sources(db: &mut Database, names: &[String]) -> Result<Vec<Removed
         let Some((id, services, rules, anomalies)) = found else {
             return Err(unknown_source(&tx, &path, name));
         };
+        removed.push((id, RemovedSource { name: name.clone(), services, rules, anomalies }));
+    }
+    for (id, _) in &removed {
         tx.execute("DELETE FROM sources WHERE id = ?1", [id]).map_err(Error::sqlite(&path, "removing the source"))?;
-        removed.push(RemovedSource { name: name.clone(), services, rules, anomalies });
     }
     tx.execute(
         "DELETE FROM application_protocols WHERE id NOT IN (SELECT application_protocol_id FROM service_ports)",
@@ -55,7 +59,7 @@ pub fn remove_sources(db: &mut Database, names: &[String]) -> Result<Vec<Removed
     )
     .map_err(Error::sqlite(&path, "removing unused application protocols"))?;
     tx.commit().map_err(Error::sqlite(&path, "committing the removal"))?;
-    Ok(removed)
+    Ok(removed.into_iter().map(|(_, r)| r).collect())
 }
 
 fn unknown_source(tx: &rusqlite::Transaction<'_>, path: &str, name: &str) -> Error {
