@@ -1,9 +1,9 @@
-//! `kbingest help [COMMAND]`: the help of kbingest or of one subcommand, as `--help` prints it.
+//! `kbingest help [COMMAND]`: the help of kbingest or of one subcommand, exactly as `--help`
+//! prints it.
 
 use super::Cli;
 use crate::error::{Error, Result};
 use clap::CommandFactory;
-use std::io::Write;
 
 /// Arguments of `kbingest help`.
 #[derive(Debug, Clone, clap::Args)]
@@ -15,24 +15,19 @@ pub struct Args {
 
 /// Prints the help asked for on standard output.
 pub fn run(args: Args) -> Result<()> {
-    let mut cli = Cli::command();
-    let help = match args.command.as_deref() {
-        None => cli.render_long_help(),
-        Some(name) => {
-            let names: Vec<String> = cli.get_subcommands().map(|c| c.get_name().to_string()).collect();
-            match cli.find_subcommand_mut(name) {
-                Some(sub) => {
-                    sub.set_bin_name(format!("kbingest {name}"));
-                    sub.render_long_help()
-                }
-                None => {
-                    return Err(Error::Usage(format!(
-                        "there is no command `{name}`; the commands are {}",
-                        names.join(", ")
-                    )));
-                }
-            }
+    let cli = Cli::command();
+    let mut argv = vec!["kbingest".to_string()];
+    if let Some(name) = args.command {
+        if cli.find_subcommand(&name).is_none() {
+            let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
+            return Err(Error::Usage(format!("there is no command `{name}`; the commands are {}", names.join(", "))));
         }
-    };
-    write!(std::io::stdout(), "{help}").map_err(Error::io("write output", "-"))
+        argv.push(name);
+    }
+    argv.push("--help".into());
+    // Asking clap for `--help` gives its help as an "error" to print, styled for the terminal.
+    match cli.try_get_matches_from(argv) {
+        Err(help) => help.print().map_err(Error::io("write output", "-")),
+        Ok(_) => Ok(()),
+    }
 }
