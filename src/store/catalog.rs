@@ -116,9 +116,9 @@ pub const CATALOG: &[RelationDoc] = &[
         title: "Anomalies",
         summary: "every place where the document departs from its own regular form",
         columns: &[
-            col("source", "TEXT NOT NULL", "as above"),
-            col("source_line", "INTEGER NOT NULL", "where"),
-            col("kind", "TEXT NOT NULL", "a stable lower_snake_case name (below)"),
+            col("source", "TEXT NOT NULL", "the source document, as in `port_rules`"),
+            col("source_line", "INTEGER NOT NULL", "1-based line in the source where the departure is"),
+            col("kind", "TEXT NOT NULL", "a stable lower_snake_case name, listed in `anomaly_kinds` (and below)"),
             col("raw", "TEXT NOT NULL", "what the document says"),
             col("normalized", "TEXT", "what was loaded instead; NULL where nothing was loaded"),
             col("message", "TEXT NOT NULL", "one sentence a person understands"),
