@@ -37,9 +37,10 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::SUCCESS;
     }
-    let subcommand = std::env::args().skip(1).find(|a| !a.starts_with('-')).filter(|a| {
-        Cli::command().get_subcommands().any(|c| c.get_name() == a)
-    });
+    let subcommand = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .filter(|a| Cli::command().get_subcommands().any(|c| c.get_name() == a));
     let text = e.render().to_string();
     let text = match &subcommand {
         Some(name) => text.replace("try '--help'", &format!("try 'kbingest {name} --help'")),

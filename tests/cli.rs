@@ -34,7 +34,9 @@ fn help_works_for_every_command_and_for_itself() {
     }
     let help_help = kbingest(dir.path(), &["help", "--help"]);
     assert!(help_help.success().stdout().contains("Usage: kbingest help [COMMAND]"), "{}", help_help.stdout());
-    kbingest(dir.path(), &["help", "nope"]).expect(2).stderr_has("there is no command `nope`; the commands are ingest,");
+    kbingest(dir.path(), &["help", "nope"])
+        .expect(2)
+        .stderr_has("there is no command `nope`; the commands are ingest,");
 }
 
 #[test]
@@ -67,7 +69,9 @@ fn a_foreign_database_gets_no_advice_about_an_option_the_command_lacks() {
     rusqlite::Connection::open(dir.path().join("other.db")).unwrap().execute_batch("CREATE TABLE t (x);").unwrap();
     for args in [&["query", "other.db", "SELECT 1"][..], &["export", "other.db"], &["sources", "other.db"]] {
         let run = kbingest(dir.path(), args);
-        run.expect(1).stderr_has("not a kbingest database").stderr_has("name a database made by `kbingest INPUT... -o DB`");
+        run.expect(1)
+            .stderr_has("not a kbingest database")
+            .stderr_has("name a database made by `kbingest INPUT... -o DB`");
         assert!(!run.stderr().contains("with -o"), "{}", run.stderr());
     }
     // Ingest names its database with -o, so there the advice stands.
@@ -79,10 +83,16 @@ fn a_foreign_database_gets_no_advice_about_an_option_the_command_lacks() {
 fn named_parameters_bind_as_text_and_must_match_the_statement() {
     let dir = ports_db();
     let sql = "SELECT DISTINCT service FROM port_rules WHERE transport = :transport AND port_low = :port ORDER BY 1";
-    let run = kbingest(dir.path(), &["query", "ports.db", sql, "-p", "transport", "UDP", "--param", "port", "53", "--format", "csv"]);
+    let run = kbingest(
+        dir.path(),
+        &["query", "ports.db", sql, "-p", "transport", "UDP", "--param", "port", "53", "--format", "csv"],
+    );
     assert_eq!(run.success().stdout(), "service\r\nDNS Server\r\nICF/ICS\r\n");
     // The sigil may be given too, and @ and $ parameters work alike.
-    let run = kbingest(dir.path(), &["query", "ports.db", "SELECT @a || $b AS ab", "-p", "@a", "x", "-p", "b", "y", "--format", "tsv"]);
+    let run = kbingest(
+        dir.path(),
+        &["query", "ports.db", "SELECT @a || $b AS ab", "-p", "@a", "x", "-p", "b", "y", "--format", "tsv"],
+    );
     assert_eq!(run.success().stdout(), "ab\nxy\n");
     kbingest(dir.path(), &["query", "ports.db", sql, "-p", "transport", "UDP"])
         .expect(2)
@@ -90,14 +100,19 @@ fn named_parameters_bind_as_text_and_must_match_the_statement() {
     kbingest(dir.path(), &["query", "ports.db", "SELECT :a", "-p", "a", "1", "-p", "b", "2"])
         .expect(2)
         .stderr_has("-p b: the query has no parameter :b; it has :a");
-    kbingest(dir.path(), &["query", "ports.db", "SELECT ?", "-p", "a", "1"]).expect(2).stderr_has("positional parameter");
+    kbingest(dir.path(), &["query", "ports.db", "SELECT ?", "-p", "a", "1"])
+        .expect(2)
+        .stderr_has("positional parameter");
     kbingest(dir.path(), &["query", "ports.db", "SELECT :a", "-p", "a"]).expect(2);
 }
 
 #[test]
 fn no_header_leaves_out_the_header_row_of_csv_and_tsv() {
     let dir = ports_db();
-    let run = kbingest(dir.path(), &["query", "ports.db", "SELECT count(*) FROM port_rules", "--format", "csv", "--no-header"]);
+    let run = kbingest(
+        dir.path(),
+        &["query", "ports.db", "SELECT count(*) FROM port_rules", "--format", "csv", "--no-header"],
+    );
     assert_eq!(run.success().stdout(), "172\r\n");
     let with = kbingest(dir.path(), &["export", "ports.db", "--format", "tsv"]).success().stdout();
     let without = kbingest(dir.path(), &["export", "ports.db", "--format", "tsv", "--no-header"]).success().stdout();

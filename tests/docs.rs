@@ -79,8 +79,10 @@ fn readme_catalog_and_database_agree_on_every_table_view_and_column() {
         let (name, kind) = (&relation[0], &relation[1]);
         let doc = relation_doc(name).unwrap_or_else(|| panic!("src/store/catalog.rs does not describe {kind} {name}"));
         assert_eq!(doc.is_view, kind == "view", "{name}");
-        let columns: Vec<String> =
-            rows(&db, &format!("SELECT name FROM pragma_table_info('{name}')")).into_iter().map(|r| r[0].clone()).collect();
+        let columns: Vec<String> = rows(&db, &format!("SELECT name FROM pragma_table_info('{name}')"))
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect();
         for column in &columns {
             assert!(doc.column(column).is_some(), "src/store/catalog.rs does not describe {name}.{column}");
         }

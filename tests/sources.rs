@@ -96,7 +96,9 @@ fn search_follows_a_replaced_source() {
     let dir = workdir();
     std::fs::write(dir.path().join("doc.txt"), service_doc("Alpha Widget", &[("W", "TCP", "1")])).unwrap();
     kbingest(dir.path(), &["doc.txt", "-o", "ports.db", "-q"]).success();
-    let count = |word: &str| matches(dir.path(), &format!("SELECT count(*) FROM services_fts WHERE services_fts MATCH '{word}'"));
+    let count = |word: &str| {
+        matches(dir.path(), &format!("SELECT count(*) FROM services_fts WHERE services_fts MATCH '{word}'"))
+    };
     assert_eq!((count("alpha"), count("beta")), (1, 0));
     std::fs::write(dir.path().join("doc.txt"), service_doc("Beta Widget", &[("W", "TCP", "1")])).unwrap();
     kbingest(dir.path(), &["doc.txt", "-o", "ports.db", "-q"]).success();
@@ -118,7 +120,14 @@ fn anomaly_messages_are_searchable() {
     assert!(typos > 0 && found >= typos, "typos {typos}, found {found}");
     let out = kbingest(
         dir.path(),
-        &["query", "ports.db", "SELECT title FROM services_fts WHERE services_fts MATCH :q ORDER BY rank LIMIT 1", "-p", "q", "DNS"],
+        &[
+            "query",
+            "ports.db",
+            "SELECT title FROM services_fts WHERE services_fts MATCH :q ORDER BY rank LIMIT 1",
+            "-p",
+            "q",
+            "DNS",
+        ],
     );
     assert!(out.success().stdout().contains("DNS"), "{}", out.stdout());
 }

@@ -23,7 +23,8 @@ pub struct Args {
 /// Writes the metadata as JSON.
 pub fn run(args: Args) -> Result<()> {
     let db = Database::open_read_only(&args.database)?;
-    let mut text = serde_json::to_string_pretty(&metadata(&db)?).map_err(|e| Error::io("write output", "-")(e.into()))?;
+    let mut text =
+        serde_json::to_string_pretty(&metadata(&db)?).map_err(|e| Error::io("write output", "-")(e.into()))?;
     text.push('\n');
     match args.output.as_deref().filter(|o| *o != "-") {
         None => std::io::stdout().write_all(text.as_bytes()).map_err(Error::io("write output", "-")),

@@ -126,7 +126,8 @@ pub fn metadata(db: &Database) -> Result<Value> {
 
 fn column_names(db: &Database, relation: &str) -> Result<Vec<String>> {
     let context = format!("reading the columns of {relation}");
-    let mut stmt = db.conn.prepare("SELECT name FROM pragma_table_info(?1)").map_err(Error::sqlite(&db.path, &context))?;
+    let mut stmt =
+        db.conn.prepare("SELECT name FROM pragma_table_info(?1)").map_err(Error::sqlite(&db.path, &context))?;
     let names = stmt.query_map([relation], |r| r.get(0)).map_err(Error::sqlite(&db.path, &context))?;
     names.collect::<rusqlite::Result<_>>().map_err(Error::sqlite(&db.path, context))
 }
@@ -136,7 +137,8 @@ fn sources(db: &Database) -> Result<Vec<(String, String)>> {
         .conn
         .prepare("SELECT name, sha256 FROM sources ORDER BY name")
         .map_err(Error::sqlite(&db.path, "listing the sources"))?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(Error::sqlite(&db.path, "listing the sources"))?;
+    let rows =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).map_err(Error::sqlite(&db.path, "listing the sources"))?;
     rows.collect::<rusqlite::Result<_>>().map_err(Error::sqlite(&db.path, "listing the sources"))
 }
 

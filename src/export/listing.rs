@@ -21,7 +21,11 @@ pub fn tables_sql(relations: &[Relation], counts: bool) -> String {
         .map(|r| {
             let kind = if r.is_view { "view" } else { "table" };
             let name = r.name.replace('\'', "''");
-            let count = if counts { format!(", (SELECT count(*) FROM \"{}\")", r.name.replace('"', "\"\"")) } else { String::new() };
+            let count = if counts {
+                format!(", (SELECT count(*) FROM \"{}\")", r.name.replace('"', "\"\""))
+            } else {
+                String::new()
+            };
             format!("SELECT '{name}', '{kind}'{count}")
         })
         .collect();

@@ -67,7 +67,7 @@ pub fn prepare_read_only<'db>(db: &'db mut Database, sql: &str) -> Result<Statem
             e => Error::database(
                 &db.path,
                 format!("the query cannot run: {e}"),
-                "check the SQL; `SELECT type, name FROM sqlite_schema` lists the tables and views",
+                "check the SQL; `kbingest tables DB` lists the tables and views",
             ),
         }
     })?;
@@ -81,15 +81,19 @@ pub fn prepare_read_only<'db>(db: &'db mut Database, sql: &str) -> Result<Statem
 /// as text. A name the statement lacks, a parameter left without a value, and a positional `?`
 /// parameter are usage errors: SQLite would quietly read them as NULL.
 pub fn bind_parameters(stmt: &mut Statement<'_>, params: &[(&str, &str)], database: &str) -> Result<()> {
-    let names: Vec<String> = (1..=stmt.parameter_count()).filter_map(|i| stmt.parameter_name(i).map(String::from)).collect();
+    let names: Vec<String> =
+        (1..=stmt.parameter_count()).filter_map(|i| stmt.parameter_name(i).map(String::from)).collect();
     if names.len() < stmt.parameter_count() {
-        return Err(Error::Usage("the query has a positional parameter (`?`): name it, e.g. `:port`, and give it with -p port VALUE".into()));
+        return Err(Error::Usage(
+            "the query has a positional parameter (`?`): name it, e.g. `:port`, and give it with -p port VALUE".into(),
+        ));
     }
     let mut bound = vec![false; names.len()];
     for (name, value) in params {
         let index = names.iter().position(|n| n == name || (n.len() > 1 && &n[1..] == *name));
         let Some(index) = index else {
-            let known = if names.is_empty() { "it has none".to_string() } else { format!("it has {}", names.join(", ")) };
+            let known =
+                if names.is_empty() { "it has none".to_string() } else { format!("it has {}", names.join(", ")) };
             return Err(Error::Usage(format!("-p {name}: the query has no parameter :{name}; {known}")));
         };
         stmt.raw_bind_parameter(index + 1, *value).map_err(Error::sqlite(database, format!("binding :{name}")))?;

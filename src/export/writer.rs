@@ -89,8 +89,7 @@ impl<W: Write> RowWriter<W> {
                     Format::Tsv => (b'\t', csv::Terminator::Any(b'\n')),
                     _ => (b',', csv::Terminator::CRLF),
                 };
-                let mut writer =
-                    csv::WriterBuilder::new().delimiter(delimiter).terminator(terminator).from_writer(out);
+                let mut writer = csv::WriterBuilder::new().delimiter(delimiter).terminator(terminator).from_writer(out);
                 // Column names are cells too, and a query can name a column `=1+1`.
                 let header: Vec<_> = columns
                     .iter()

@@ -68,11 +68,7 @@ const RULE_DETAILS: &[ColumnDoc] = &[
 ];
 
 const PORT_RULES: &[ColumnDoc] = &[
-    col(
-        "source",
-        "TEXT NOT NULL",
-        "the source document, as named at ingest (its path as given, or `--source-name`)",
-    ),
+    col("source", "TEXT NOT NULL", "the source document, as named at ingest (its path as given, or `--source-name`)"),
     col("service", "TEXT NOT NULL", "the section's title as the document has it, e.g. `DNS Server`"),
     col("system_service_name", "TEXT", "e.g. `DNS`; NULL where the document gives none"),
     col("application_protocol", "TEXT NOT NULL", "as the document names it, e.g. `GRE (IP protocol 47)`"),
@@ -167,20 +163,12 @@ pub const CATALOG: &[RelationDoc] = &[
         columns: &[
             col("transport", "TEXT", "as in `port_rules`"),
             col("ip_protocol", "INTEGER", "as in `port_rules`"),
-            col(
-                "port_low",
-                "INTEGER",
-                "first port; NULL for a transport without ports (one row per such transport)",
-            ),
+            col("port_low", "INTEGER", "first port; NULL for a transport without ports (one row per such transport)"),
             col("port_high", "INTEGER", "last port; equal to `port_low` for a single port"),
             col("port_kind", "TEXT", "`fixed`, `range`, `dynamic` or `none`, as in `port_rules`"),
             col("service_count", "INTEGER", "how many services (by title) use exactly this port or range"),
             col("services", "TEXT", "their titles, alphabetically"),
-            col(
-                "system_service_names",
-                "TEXT",
-                "their system service names, alphabetically; NULL if none has one",
-            ),
+            col("system_service_names", "TEXT", "their system service names, alphabetically; NULL if none has one"),
         ],
         facets: &["transport", "port_kind"],
         sort: Some("port_low"),
@@ -228,7 +216,11 @@ pub const CATALOG: &[RelationDoc] = &[
         summary: "ingested document: name, sha256, size, format, encoding, options, ingest time, tool version",
         columns: &[
             col("id", "INTEGER", "row id"),
-            col("name", "TEXT NOT NULL", "the name the document was ingested under (its path as given, or `--source-name`)"),
+            col(
+                "name",
+                "TEXT NOT NULL",
+                "the name the document was ingested under (its path as given, or `--source-name`)",
+            ),
             col("sha256", "TEXT NOT NULL", "SHA-256 of the document's bytes, in hex"),
             col("size_bytes", "INTEGER NOT NULL", "the document's size in bytes"),
             col("format", "TEXT NOT NULL", "`text`, `html` or `markdown`, as it was read"),

@@ -95,11 +95,7 @@ fn check_identity(conn: &Connection, path: &str, untouched: &str) -> Result<i64>
         .map_err(not_a_database(path))?;
     let fresh = app_id == 0 && version == 0 && objects == 0;
     if app_id != APPLICATION_ID && !fresh {
-        return Err(Error::database(
-            path,
-            "is an SQLite database, but not a kbingest database",
-            untouched,
-        ));
+        return Err(Error::database(path, "is an SQLite database, but not a kbingest database", untouched));
     }
     if version > latest_version() {
         return Err(newer(path, version));

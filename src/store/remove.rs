@@ -63,12 +63,13 @@ pub fn remove_sources(db: &mut Database, names: &[String]) -> Result<Vec<Removed
 }
 
 fn unknown_source(tx: &rusqlite::Transaction<'_>, path: &str, name: &str) -> Error {
-    let names: rusqlite::Result<Vec<String>> = tx
-        .prepare("SELECT name FROM sources ORDER BY name")
-        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());
+    let names: rusqlite::Result<Vec<String>> =
+        tx.prepare("SELECT name FROM sources ORDER BY name").and_then(|mut s| s.query_map([], |r| r.get(0))?.collect());
     let list = match names {
         Ok(names) if names.is_empty() => "it holds none".to_string(),
-        Ok(names) => format!("its sources are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+        Ok(names) => {
+            format!("its sources are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+        }
         Err(e) => return Error::sqlite(path, "listing the sources")(e),
     };
     Error::database(
@@ -101,8 +102,10 @@ mod tests {
         assert_eq!(count, 2, "nothing was removed");
         let removed = remove_sources(&mut db, &["a".into(), "a".into()]).unwrap();
         assert_eq!(removed, [RemovedSource { name: "a".into(), services: 1, rules: 0, anomalies: 0 }]);
-        let indexed: i64 =
-            db.conn.query_row("SELECT count(*) FROM services_fts WHERE services_fts MATCH 'RPC'", [], |r| r.get(0)).unwrap();
+        let indexed: i64 = db
+            .conn
+            .query_row("SELECT count(*) FROM services_fts WHERE services_fts MATCH 'RPC'", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(indexed, 0, "the search index follows the cascade");
     }
 }
