@@ -46,11 +46,11 @@ fn transcripts(readme: &str) -> Vec<(String, String)> {
         if let Some(command) = line.strip_prefix("$ ") {
             found.push((command.to_string(), String::new()));
             current = Some(found.len() - 1);
-        } else if let Some((_, expected)) = current.map(|i| &mut found[i]) {
-            if !line.is_empty() {
-                expected.push_str(line);
-                expected.push('\n');
-            }
+        } else if let Some((_, expected)) = current.map(|i| &mut found[i])
+            && !line.is_empty()
+        {
+            expected.push_str(line);
+            expected.push('\n');
         }
     }
     found

@@ -51,7 +51,7 @@ mod tests {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE \"odd'na\"\"me\" (x); INSERT INTO \"odd'na\"\"me\" VALUES (1), (2); CREATE VIEW port_rules AS SELECT 1;").unwrap();
         let mut stmt = conn.prepare(&tables_sql(&relations, true)).unwrap();
-        let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+        let names: Vec<String> = stmt.column_names().map(String::from).collect();
         assert_eq!(names, ["name", "type", "count"]);
         let rows: Vec<(String, String, i64)> =
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect();

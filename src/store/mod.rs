@@ -14,7 +14,7 @@ pub use remove::{RemovedSource, remove_sources};
 
 use crate::error::{Error, Result};
 use claim::Claim;
-use header::{check_header, newer};
+use header::{CHANGE_HINT, LOAD_HINT, READ_HINT, check_header, check_identity};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
@@ -73,48 +73,6 @@ fn holds_no_source(conn: &Connection) -> bool {
         Ok(0) => true,
         Ok(_) => conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM sources)", [], |r| r.get(0)).unwrap_or(false),
         Err(_) => false,
-    }
-}
-
-/// What a refused file's user is told, by what kbingest was asked to do with it: load into it
-/// (named with `-o`), change it (`remove`), or read it (`query`, `export`, ...).
-const LOAD_HINT: &str = "name a new file or a kbingest database with -o; the file was left untouched";
-const CHANGE_HINT: &str = "name a database made by `kbingest INPUT... -o DB`; the file was left untouched";
-const READ_HINT: &str = CHANGE_HINT;
-
-/// Refuses a database that is another application's, or newer than this kbingest knows.
-fn check_identity(conn: &Connection, path: &str, untouched: &str) -> Result<i64> {
-    // One statement, so one snapshot: another process may be committing the first migration.
-    let (app_id, version, objects): (i32, i64, i64) = conn
-        .query_row(
-            "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version),
-                    (SELECT count(*) FROM sqlite_schema)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .map_err(not_a_database(path))?;
-    let fresh = app_id == 0 && version == 0 && objects == 0;
-    if app_id != APPLICATION_ID && !fresh {
-        return Err(Error::database(path, "is an SQLite database, but not a kbingest database", untouched));
-    }
-    if version > latest_version() {
-        return Err(newer(path, version));
-    }
-    Ok(version)
-}
-
-fn not_a_database(path: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
-    move |e| {
-        if let rusqlite::Error::SqliteFailure(f, _) = &e
-            && f.code == rusqlite::ErrorCode::NotADatabase
-        {
-            return Error::database(
-                path,
-                "is not an SQLite database",
-                "name a kbingest database; the file was left untouched",
-            );
-        }
-        Error::sqlite(path, "reading the database header")(e)
     }
 }
 
