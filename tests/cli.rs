@@ -94,6 +94,9 @@ fn named_parameters_bind_as_text_and_must_match_the_statement() {
         &["query", "ports.db", "SELECT @a || $b AS ab", "-p", "@a", "x", "-p", "b", "y", "--format", "tsv"],
     );
     assert_eq!(run.success().stdout(), "ab\nxy\n");
+    // A value may start with a dash.
+    let run = kbingest(dir.path(), &["query", "ports.db", "SELECT :n + 1 AS n", "-p", "n", "-5", "--format", "tsv"]);
+    assert_eq!(run.success().stdout(), "n\n-4\n");
     kbingest(dir.path(), &["query", "ports.db", sql, "-p", "transport", "UDP"])
         .expect(2)
         .stderr_has("the query's parameter :port has no value: give it one with -p port VALUE");

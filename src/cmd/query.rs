@@ -21,7 +21,7 @@ pub struct Args {
 
     /// A value for the named parameter :NAME of the statement, as text (repeatable), e.g.
     /// -p port 135 for "... WHERE port_low = :port".
-    #[arg(short = 'p', long = "param", num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append)]
+    #[arg(short = 'p', long = "param", num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append, allow_hyphen_values = true)]
     pub params: Vec<String>,
 
     /// The output format: table (aligned columns; holds the rows in memory to align them), or
