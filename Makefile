@@ -41,10 +41,10 @@ install:
 		echo "fish completions -> $(CONFIG_HOME)/fish/completions/kbingest.fish"; \
 	fi; \
 	if command -v man >/dev/null 2>&1; then \
-		mkdir -p $(MANDIR)/man1 && $$kb man > $(MANDIR)/man1/kbingest.1 && \
-		echo "man page -> $(MANDIR)/man1/kbingest.1"; \
+		$$kb man --output-dir $(MANDIR)/man1 && \
+		echo "man pages -> $(MANDIR)/man1/kbingest.1, kbingest-query.1, ..."; \
 	else \
-		echo "no man command here: the man page was not installed (kbingest man > kbingest.1 writes it)"; \
+		echo "no man command here: the man pages were not installed (kbingest man --output-dir DIR writes them)"; \
 	fi; \
 	echo "kbingest -> $$kb (zsh: kbingest completions zsh > a folder on your fpath)"
 
