@@ -93,3 +93,37 @@ fn shell_words_split_as_the_shell_does() {
     );
     assert_eq!(shell_words("a  ''"), ["a", ""]);
 }
+
+/// The README's Use block runs, line by line in order, on a fresh clone after `make`, and loads
+/// nothing twice.
+#[test]
+fn the_use_block_runs_in_order_after_make() {
+    let dir = workdir();
+    std::fs::create_dir_all(dir.path().join("raw")).unwrap();
+    std::fs::copy(repo_file("raw/ports.txt"), dir.path().join("raw/ports.txt")).unwrap();
+    kbingest(dir.path(), &["raw/ports.txt", "-o", "ports.db", "-q"]).success(); // what `make` does
+    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let block =
+        readme.split("\n## Use\n").nth(1).unwrap().split("```sh\n").nth(1).unwrap().split("```").next().unwrap();
+    let mut ran = 0;
+    for line in block.lines() {
+        let command = line.split(" # ").next().unwrap().trim();
+        let (command, redirect) = match command.split_once(" > ") {
+            Some((command, file)) => (command, Some(file.trim())),
+            None => (command, None),
+        };
+        let words = shell_words(command);
+        assert_eq!(words[0], "kbingest", "{line}");
+        let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+        let run = kbingest(dir.path(), &args);
+        run.success();
+        if let Some(file) = redirect {
+            std::fs::write(dir.path().join(file), &run.output.stdout).unwrap();
+        }
+        ran += 1;
+    }
+    assert!(ran >= 5, "{block}");
+    assert_eq!(scalar::<i64>(&open(&dir.path().join("ports.db")), "SELECT count(*) FROM sources"), 1, "no double load");
+    let csv = std::fs::read_to_string(dir.path().join("port_rules.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 173);
+}
