@@ -77,7 +77,7 @@ pub enum Command {
     Metadata(metadata::Args),
     /// Print a shell completion script.
     Completions(completions::Args),
-    /// Print the man page (roff).
+    /// Print the man page (roff), or write one page per command into a folder.
     Man(man::Args),
     /// Print the help of kbingest or of one of its subcommands.
     Help(help::Args),
