@@ -138,7 +138,8 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage(message) => write!(f, "{message}\nRun `kbingest --help` for usage."),
+            // `main` adds where to look for usage: the help of the subcommand that was run.
+            Error::Usage(message) => write!(f, "{message}"),
             Error::Io { action, path, source } => {
                 let (what, hint) = match source.kind() {
                     io::ErrorKind::NotFound => ("no such file or directory".to_string(), "check the path"),

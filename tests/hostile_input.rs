@@ -194,7 +194,7 @@ fn a_database_in_a_read_only_folder_can_be_read() {
         eprintln!("skipped: setpriv cannot change user here: {}", run.stderr());
         return;
     }
-    assert_eq!(run.success().stdout(), "count(*)\n172\n");
+    assert_eq!(run.success().stdout(), "count(*)\r\n172\r\n");
     // With a write-ahead log beside it, the file alone is not the database: say what to do.
     std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::write(folder.join("ports.db-wal"), "frames").unwrap();
@@ -208,9 +208,9 @@ fn a_database_in_a_read_only_folder_can_be_read() {
 fn reading_pragmas_work_in_query() {
     let dir = ports_db();
     let run = kbingest(dir.path(), &["query", "ports.db", "PRAGMA journal_mode", "--format", "csv"]);
-    assert_eq!(run.success().stdout(), "journal_mode\nwal\n");
+    assert_eq!(run.success().stdout(), "journal_mode\r\nwal\r\n");
     let run = kbingest(dir.path(), &["query", "ports.db", "PRAGMA user_version", "--format", "csv"]);
-    assert!(run.success().stdout().starts_with("user_version\n"));
+    assert!(run.success().stdout().starts_with("user_version\r\n"));
     kbingest(dir.path(), &["query", "ports.db", "PRAGMA journal_mode = DELETE"]).expect(1).stderr_has("refused");
 }
 

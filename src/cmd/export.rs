@@ -1,6 +1,7 @@
 //! `kbingest export DB [TABLE_OR_VIEW]`: a table or view as CSV, TSV, JSON, JSON Lines or a
 //! Markdown table, or every table and view into a folder.
 
+use crate::cmd::count_of;
 use crate::cmd::messages::say;
 use crate::error::{Error, Result};
 use crate::export::{
@@ -69,6 +70,10 @@ pub struct Args {
     #[arg(long)]
     pub excel_safe: bool,
 
+    /// Leave out the header row (CSV and TSV only).
+    #[arg(long)]
+    pub no_header: bool,
+
     /// Export every table and view, one file each (e.g. port_rules.csv), into the folder given
     /// with -o.
     #[arg(long, requires = "output")]
@@ -82,14 +87,14 @@ pub struct Args {
 /// Exports as asked.
 pub fn run(args: Args) -> Result<()> {
     let format = Format::from(args.format);
-    if (args.bom || args.excel_safe) && !format.is_delimited() {
+    if (args.bom || args.excel_safe || args.no_header) && !format.is_delimited() {
         return Err(Error::Usage(
-            "--bom and --excel-safe are for CSV and TSV, which spreadsheets open; JSON and Markdown have no \
-             byte-order mark and no formulas"
+            "--bom, --excel-safe and --no-header are for CSV and TSV, which spreadsheets open; JSON and Markdown \
+             have no byte-order mark, no formulas and no header row"
                 .into(),
         ));
     }
-    let options = SpreadsheetOptions { bom: args.bom, excel_safe: args.excel_safe };
+    let options = SpreadsheetOptions { bom: args.bom, excel_safe: args.excel_safe, no_header: args.no_header };
     let output = args.output.as_deref().filter(|o| *o != "-");
     if args.all && output.is_none() {
         return Err(Error::Usage("--all writes files: name a folder with -o DIR".into()));
@@ -157,11 +162,11 @@ fn export_all(db: &Database, dir: &Path, format: Format, options: SpreadsheetOpt
         }
     }
     if !quiet {
-        say(&format!("{} tables and views -> {shown}", all.len()));
+        say(&format!("{} -> {shown}", count_of(all.len() as u64, "table or view", "tables and views")));
     }
     Ok(())
 }
 
 fn rows_phrase(rows: u64) -> String {
-    if rows == 1 { "1 row".into() } else { format!("{rows} rows") }
+    count_of(rows, "row", "rows")
 }

@@ -1,7 +1,7 @@
 //! `kbingest ingest INPUT... -o DB`: load documents into a database.
 
 use crate::cmd::messages::say;
-use crate::cmd::progress_bar;
+use crate::cmd::{count_of, progress_bar};
 use crate::error::{Error, Result};
 use crate::ingest::{IngestOptions, Progress, Silent, SourceReport, ingest};
 use crate::interrupt;
@@ -161,11 +161,12 @@ fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String
                 registered += g;
                 let verb = if replaced { "replaced" } else { "loaded" };
                 let what = if r.format.is_registry() {
-                    format!("{g} registry records")
+                    count_of(g, "registry record", "registry records")
+                        + &format!(", {}", count_of(a, "anomaly", "anomalies"))
                 } else {
-                    format!("{s} services, {p} port rules")
+                    counts(s, p, a)
                 };
-                text.push_str(&format!("{}: {verb} {what}, {a} anomalies ({}, {})\n", r.name, r.format, r.encoding));
+                text.push_str(&format!("{}: {verb} {what} ({}, {})\n", r.name, r.format, r.encoding));
             }
         }
     }
@@ -176,9 +177,21 @@ fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String
     let range_note = if custom_range { " (custom --dynamic-range)" } else { "" };
     let registries = if registered > 0 { format!(", {registered} registry records") } else { String::new() };
     text.push_str(&format!(
-        "{loaded} source(s), {services} services, {rules} port rules{registries}, {anomalies} anomalies -> {output}{range_note}\n"
+        "{}, {}{registries} -> {output}{range_note}\n",
+        count_of(loaded, "source", "sources"),
+        counts(services, rules, anomalies)
     ));
     text
+}
+
+/// `62 services, 172 port rules, 34 anomalies`, in the right number.
+fn counts(services: u64, rules: u64, anomalies: u64) -> String {
+    format!(
+        "{}, {}, {}",
+        count_of(services, "service", "services"),
+        count_of(rules, "port rule", "port rules"),
+        count_of(anomalies, "anomaly", "anomalies")
+    )
 }
 
 #[cfg(test)]

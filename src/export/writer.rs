@@ -11,9 +11,10 @@ use std::io::{self, Write};
 pub enum Format {
     /// Aligned columns for a terminal.
     Table,
-    /// Comma-separated values with a header row (RFC 4180).
+    /// Comma-separated values with a header row, lines ending in CRLF (RFC 4180).
     Csv,
-    /// Tab-separated values with a header row, quoted like CSV where a cell needs it.
+    /// Tab-separated values with a header row, quoted like CSV where a cell needs it; lines end
+    /// in LF.
     Tsv,
     /// One JSON array of objects, one object per row.
     Json,
@@ -42,13 +43,15 @@ impl Format {
     }
 }
 
-/// What `--bom` and `--excel-safe` ask for; both off by default.
+/// What `--bom`, `--excel-safe` and `--no-header` ask for of CSV and TSV; all off by default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SpreadsheetOptions {
     /// Start the output with the UTF-8 byte-order mark, which Excel needs to read UTF-8.
     pub bom: bool,
     /// Prefix `'` to text cells a spreadsheet would run as a formula.
     pub excel_safe: bool,
+    /// Leave out the header row.
+    pub no_header: bool,
 }
 
 /// The UTF-8 byte-order mark.
@@ -84,14 +87,21 @@ impl<W: Write> RowWriter<W> {
         };
         let sink = match format {
             Format::Csv | Format::Tsv => {
-                let delimiter = if format == Format::Tsv { b'\t' } else { b',' };
-                let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(out);
+                // CSV lines end in CRLF, as RFC 4180 and Python's csv module write them; TSV,
+                // read by Unix tools, in LF.
+                let (delimiter, terminator) = match format {
+                    Format::Tsv => (b'\t', csv::Terminator::Any(b'\n')),
+                    _ => (b',', csv::Terminator::CRLF),
+                };
+                let mut writer = csv::WriterBuilder::new().delimiter(delimiter).terminator(terminator).from_writer(out);
                 // Column names are cells too, and a query can name a column `=1+1`.
                 let header: Vec<_> = columns
                     .iter()
                     .map(|c| if options.excel_safe { cell::neutralize(c.into()) } else { c.into() })
                     .collect();
-                writer.write_record(header.iter().map(|c: &std::borrow::Cow<str>| c.as_bytes())).map_err(csv_io)?;
+                if !options.no_header {
+                    writer.write_record(header.iter().map(|c: &std::borrow::Cow<str>| c.as_bytes())).map_err(csv_io)?;
+                }
                 Sink::Delimited(Box::new(writer))
             }
             Format::Json => {
@@ -223,17 +233,24 @@ mod tests {
     #[test]
     fn csv_and_tsv_have_a_header_and_quote_where_needed() {
         let csv = write(Format::Csv, SpreadsheetOptions::default(), &sample());
-        assert_eq!(csv, "port,name\n53,\"DNS, \"\"the\"\" server\"\n,=1+1\n");
+        assert_eq!(csv, "port,name\r\n53,\"DNS, \"\"the\"\" server\"\r\n,=1+1\r\n");
         let tsv = write(Format::Tsv, SpreadsheetOptions::default(), &sample());
         assert_eq!(tsv, "port\tname\n53\t\"DNS, \"\"the\"\" server\"\n\t=1+1\n");
     }
 
     #[test]
     fn bom_and_excel_safe() {
-        let options = SpreadsheetOptions { bom: true, excel_safe: true };
+        let options = SpreadsheetOptions { bom: true, excel_safe: true, no_header: false };
         let csv = write(Format::Csv, options, &sample());
         assert_eq!(csv.as_bytes()[..3], *BOM);
-        assert!(csv.ends_with("\n,'=1+1\n"), "{csv}");
+        assert!(csv.ends_with("\r\n,'=1+1\r\n"), "{csv}");
+    }
+
+    #[test]
+    fn no_header_leaves_out_the_header_row_only() {
+        let options = SpreadsheetOptions { no_header: true, ..SpreadsheetOptions::default() };
+        assert_eq!(write(Format::Tsv, options, &sample()), "53\t\"DNS, \"\"the\"\" server\"\n\t=1+1\n");
+        assert_eq!(write(Format::Csv, options, &[]), "");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_bi_views.sql", include_str!("../../migrations/0002_bi_views.sql")),
     ("0003_rule_context.sql", include_str!("../../migrations/0003_rule_context.sql")),
     ("0004_cross_checks.sql", include_str!("../../migrations/0004_cross_checks.sql")),
+    ("0005_search.sql", include_str!("../../migrations/0005_search.sql")),
 ];
 
 /// The schema version this kbingest creates.
@@ -192,6 +193,27 @@ mod tests {
         for table in ["services", "service_ports", "anomaly_log", "registry_ports"] {
             assert_eq!(count(&format!("SELECT count(*) FROM {table}")), 0, "{table} cascades");
         }
+    }
+
+    #[test]
+    fn an_older_database_gets_its_rows_into_the_search_indexes() {
+        let conn = Connection::open_in_memory().unwrap();
+        let search = MIGRATIONS.iter().position(|(name, _)| name.ends_with("_search.sql")).unwrap();
+        for (version, (_, sql)) in MIGRATIONS[..search].iter().enumerate() {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", version as i64 + 1).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO sources VALUES (1, 's', printf('%064d', 0), 0, 'text', 'UTF-8', '', 'now', 'v');
+             INSERT INTO services VALUES (1, 1, 'Remote Procedure Call', 'RpcSs', 'RPC things', 1, 1);
+             INSERT INTO anomaly_kinds VALUES ('transport_typo', 'x');
+             INSERT INTO anomaly_log VALUES (1, 1, 1, 1, 'transport_typo', 'UPD', 'UDP', 'UPD read as UDP');",
+        )
+        .unwrap();
+        migrate(&conn, ":memory:").unwrap();
+        let found = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+        assert_eq!(found("SELECT rowid FROM services_fts WHERE services_fts MATCH 'rpcss'"), 1);
+        assert_eq!(found("SELECT rowid FROM anomaly_log_fts WHERE anomaly_log_fts MATCH 'UPD'"), 1);
     }
 
     #[test]

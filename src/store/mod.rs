@@ -1,6 +1,7 @@
 //! Storage: opens kbingest databases (creating and migrating them as needed) and loads clean rows
 //! into them. The schema is plain SQL in `migrations/`; only this module speaks SQL to write.
 
+pub mod catalog;
 mod claim;
 mod header;
 mod load;
@@ -8,17 +9,20 @@ mod migrate;
 mod prose;
 mod readable;
 mod registry;
+mod remove;
 
 pub use load::{Load, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
 pub use migrate::{MIGRATIONS, latest_version};
 pub use prose::NamedRule;
+pub use remove::{RemovedSource, remove_sources};
 
 use crate::error::{Error, Result};
 use crate::stop::Stop;
 use claim::Claim;
-use header::{check_header, newer};
+use header::{CHANGE_HINT, LOAD_HINT, READ_HINT, check_header, check_identity};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -114,46 +118,6 @@ fn holds_no_source(conn: &Connection) -> bool {
     }
 }
 
-/// Refuses a database that is another application's, or newer than this kbingest knows.
-fn check_identity(conn: &Connection, path: &str) -> Result<i64> {
-    // One statement, so one snapshot: another process may be committing the first migration.
-    let (app_id, version, objects): (i32, i64, i64) = conn
-        .query_row(
-            "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version),
-                    (SELECT count(*) FROM sqlite_schema)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .map_err(not_a_database(path))?;
-    let fresh = app_id == 0 && version == 0 && objects == 0;
-    if app_id != APPLICATION_ID && !fresh {
-        return Err(Error::database(
-            path,
-            "is an SQLite database, but not a kbingest database",
-            "name a new file or a kbingest database with -o; the file was left untouched",
-        ));
-    }
-    if version > latest_version() {
-        return Err(newer(path, version));
-    }
-    Ok(version)
-}
-
-fn not_a_database(path: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
-    move |e| {
-        if let rusqlite::Error::SqliteFailure(f, _) = &e
-            && f.code == rusqlite::ErrorCode::NotADatabase
-        {
-            return Error::database(
-                path,
-                "is not an SQLite database",
-                "name a kbingest database; the file was left untouched",
-            );
-        }
-        Error::sqlite(path, "reading the database header")(e)
-    }
-}
-
 impl Database {
     /// Opens `path` for loading, creating it if it does not exist and applying any migrations it
     /// lacks. A file that is not a kbingest database is refused and left untouched. If opening a
@@ -161,6 +125,19 @@ impl Database {
     /// `stop` is checked while waiting for another writer, during every statement and before the
     /// commit.
     pub fn open_for_write(path: &str, busy_timeout: Duration, stop: Stop) -> Result<Database> {
+        Database::open_writable(path, busy_timeout, stop, LOAD_HINT)
+    }
+
+    /// Opens an existing kbingest database to change it (applying any migrations it lacks);
+    /// nothing is created.
+    pub fn open_to_change(path: &str, stop: Stop) -> Result<Database> {
+        if !Path::new(path).is_file() {
+            return Err(Error::database(path, "does not exist", "name a database made by `kbingest ... -o DB`"));
+        }
+        Database::open_writable(path, DEFAULT_BUSY_TIMEOUT, stop, CHANGE_HINT)
+    }
+
+    fn open_writable(path: &str, busy_timeout: Duration, stop: Stop, untouched: &'static str) -> Result<Database> {
         // Opening a FIFO would wait for a writer for ever; a device is no place for a database.
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
@@ -177,7 +154,7 @@ impl Database {
         }
         let claim = Claim::take(path)?;
         if !claim.created {
-            check_header(path)?;
+            check_header(path, untouched)?;
         }
         // No CREATE flag: the claim made the file, and SQLite must not make another one.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -195,7 +172,7 @@ impl Database {
         let interruptible = Arc::new(AtomicBool::new(false));
         let mut db =
             Database { conn, path: path.to_string(), created, claim: Some(claim), stop, interruptible, foreign_wal };
-        match db.prepare_for_write(Patience { timeout: busy_timeout, stop }) {
+        match db.prepare_for_write(Patience { timeout: busy_timeout, stop }, untouched) {
             Ok(()) => Ok(db),
             Err(e) => {
                 db.discard();
@@ -205,7 +182,7 @@ impl Database {
     }
 
     /// Settings of a writing connection, identity checks, WAL mode and migrations.
-    fn prepare_for_write(&mut self, patience: Patience) -> Result<()> {
+    fn prepare_for_write(&mut self, patience: Patience, untouched: &str) -> Result<()> {
         self.conn
             .busy_handler(Some(move |tries| patience.wait(tries)))
             .map_err(Error::sqlite(&self.path, "setting the busy handler"))?;
@@ -215,14 +192,14 @@ impl Database {
         // be run again, so wait and run them again, under the busy handler's policy.
         let mut tries = 0;
         loop {
-            match self.identify_and_migrate() {
+            match self.identify_and_migrate(untouched) {
                 Err(e) if is_busy(&e) && patience.wait(tries) => tries += 1,
                 done => return done,
             }
         }
     }
 
-    fn identify_and_migrate(&self) -> Result<()> {
+    fn identify_and_migrate(&self, untouched: &str) -> Result<()> {
         let path = self.path.as_str();
         // Until the file is known to be ours, closing must not checkpoint a WAL left by another
         // application into its database.
@@ -232,7 +209,7 @@ impl Database {
                 .map_err(Error::sqlite(path, "setting checkpoint on close"))
         };
         no_checkpoint(true)?;
-        let version = check_identity(&self.conn, path)?;
+        let version = check_identity(&self.conn, path, untouched)?;
         no_checkpoint(false)?;
         self.conn.pragma_update(None, "foreign_keys", true).map_err(Error::sqlite(path, "turning on foreign keys"))?;
         // A file this run created stays in rollback-journal mode until its first load is done
@@ -277,13 +254,13 @@ impl Database {
     /// it; a database with an interrupted load's journal is refused with what to do.
     pub fn open_read_only(path: &str, stop: Stop) -> Result<Database> {
         readable::check_file(path)?;
-        check_header(path)?;
+        check_header(path, READ_HINT)?;
         let mut conn = readable::open(path)?;
         conn.busy_timeout(DEFAULT_BUSY_TIMEOUT).map_err(Error::sqlite(path, "setting the busy timeout"))?;
-        let version = check_identity(&conn, path).or_else(|e| {
+        let version = check_identity(&conn, path, READ_HINT).or_else(|e| {
             // Whether the file can be read only as it is on disk shows in the first read.
             conn = readable::open_immutable(path, e)?;
-            check_identity(&conn, path)
+            check_identity(&conn, path, READ_HINT)
         })?;
         if version < latest_version() {
             return Err(Error::database(
