@@ -68,6 +68,40 @@ pub enum AnomalyKind {
     ProseConflict,
     /// A character lost or garbled in an encoding conversion (`?` between spaces, U+FFFD, `â€”`).
     EncodingArtifact,
+    /// A table row that labels the rows below it (`**Internet ports**| | |`), with no port of its own.
+    LabelRow,
+    /// A table row whose empty first cell repeats the first cell of the row above.
+    ContinuationRow,
+    /// Paragraphs outside any port table's section: a preamble, a footer, remarks after a table.
+    UnattachedText,
+    /// A summary-table row found in no per-service table, loaded under the service it names.
+    SummaryOnlyRow,
+    /// A port cell naming its transport (`443/TCP`, `TCP 443`, `53 (TCP/UDP)`).
+    TransportInPortCell,
+    /// A name beside the port (`80: WinRM`, `WCF: 8100`), kept in the note.
+    PortLabel,
+    /// Words before the port number (`Port 135`), dropped from the port.
+    PortWords,
+    /// Two numbers joined by `/` (`443/8531`, `67/68`): alternatives or a pair; both loaded.
+    SlashPorts,
+    /// An ICMP message named in the port cell (`Echo`), loaded as ICMP with its type.
+    IcmpMessage,
+    /// A TCP or UDP rule whose port cell gives no port (`n/a`, `--`, `Any`, `Not applicable`).
+    PortNotGiven,
+    /// A port given without any transport; loaded with a NULL transport.
+    TransportUnspecified,
+    /// A protocol cell naming an application protocol (`HTTPS`, `DHCP`) that implies the transport.
+    TransportFromApplication,
+    /// A `--` in a column named after a transport: that transport is not used; no rule for it.
+    PortNotUsed,
+    /// A row with no application protocol cell (or an empty one); the section title is used.
+    ApplicationFromTitle,
+    /// A direction or client port cell that says neither; loaded as NULL, kept in row_cells.
+    UnreadCell,
+    /// A port cell that refers to the row's remarks (`see comments`), which name the ports.
+    PortsInNote,
+    /// An arrow beside the port (`443 --->`), loaded as the rule's direction.
+    DirectionArrow,
 }
 
 impl AnomalyKind {
@@ -105,6 +139,23 @@ impl AnomalyKind {
         AnomalyKind::SkippedRow,
         AnomalyKind::ProseConflict,
         AnomalyKind::EncodingArtifact,
+        AnomalyKind::LabelRow,
+        AnomalyKind::ContinuationRow,
+        AnomalyKind::UnattachedText,
+        AnomalyKind::SummaryOnlyRow,
+        AnomalyKind::TransportInPortCell,
+        AnomalyKind::PortLabel,
+        AnomalyKind::PortWords,
+        AnomalyKind::SlashPorts,
+        AnomalyKind::IcmpMessage,
+        AnomalyKind::PortNotGiven,
+        AnomalyKind::TransportUnspecified,
+        AnomalyKind::TransportFromApplication,
+        AnomalyKind::PortNotUsed,
+        AnomalyKind::ApplicationFromTitle,
+        AnomalyKind::UnreadCell,
+        AnomalyKind::PortsInNote,
+        AnomalyKind::DirectionArrow,
     ];
 
     /// The stable name stored in `anomalies.kind`.
@@ -143,6 +194,23 @@ impl AnomalyKind {
             SkippedRow => "skipped_row",
             ProseConflict => "prose_conflict",
             EncodingArtifact => "encoding_artifact",
+            LabelRow => "label_row",
+            ContinuationRow => "continuation_row",
+            UnattachedText => "unattached_text",
+            SummaryOnlyRow => "summary_only_row",
+            TransportInPortCell => "transport_in_port_cell",
+            PortLabel => "port_label",
+            PortWords => "port_words",
+            SlashPorts => "slash_ports",
+            IcmpMessage => "icmp_message",
+            PortNotGiven => "port_not_given",
+            TransportUnspecified => "transport_unspecified",
+            TransportFromApplication => "transport_from_application",
+            PortNotUsed => "port_not_used",
+            ApplicationFromTitle => "application_from_title",
+            UnreadCell => "unread_cell",
+            PortsInNote => "ports_in_note",
+            DirectionArrow => "direction_arrow",
         }
     }
 
@@ -188,6 +256,33 @@ impl AnomalyKind {
             EncodingArtifact => {
                 "A character lost or garbled in an encoding conversion; the text is kept as the document has it."
             }
+            LabelRow => "A table row labelling the rows below it; no port of its own, kept as their group.",
+            ContinuationRow => "A table row with an empty first cell; read with the first cell of the row above.",
+            UnattachedText => {
+                "Text outside any port table's section (preamble, footer, remarks); recorded, not loaded."
+            }
+            SummaryOnlyRow => "A summary-table row found in no per-service table; loaded under the service it names.",
+            TransportInPortCell => {
+                "A port cell naming its transport (e.g. 443/TCP, TCP 443); loaded with that transport."
+            }
+            PortLabel => "A name beside the port (e.g. 80: WinRM); the port is loaded, the name kept in the note.",
+            PortWords => "Words before the port number (e.g. Port 135); the number is loaded.",
+            SlashPorts => "Two port numbers joined by / (alternatives or a pair); both are loaded, one row each.",
+            IcmpMessage => {
+                "An ICMP message named in the port cell (e.g. Echo); loaded as ICMP with its type (8 for echo request)."
+            }
+            PortNotGiven => {
+                "A TCP or UDP row whose port cell gives no port (n/a, --, Any); loaded with no port, kind none."
+            }
+            TransportUnspecified => "A port given without any transport; loaded with transport and ip_protocol NULL.",
+            TransportFromApplication => {
+                "A protocol cell naming an application protocol (e.g. HTTPS, DHCP); loaded as the transport it runs over."
+            }
+            PortNotUsed => "A no-port word (e.g. --) in a column named after a transport; no rule for that transport.",
+            ApplicationFromTitle => "A row without an application protocol; loaded under the section title.",
+            UnreadCell => "A direction or client port cell that is neither; loaded as NULL and kept in row_cells.",
+            PortsInNote => "A port cell referring to the row's remarks (see comments); the ports they list are loaded.",
+            DirectionArrow => "An arrow beside the port (e.g. 443 --->); loaded as the rule's direction.",
         }
     }
 }
@@ -240,6 +335,6 @@ mod tests {
     fn all_lists_every_kind() {
         // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
         // against the highest discriminant.
-        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::EncodingArtifact as usize + 1);
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::DirectionArrow as usize + 1);
     }
 }

@@ -15,6 +15,14 @@ fn companions(kind: &str) -> &'static [&'static str] {
         "missing_cell" => &["no_port"],
         // An ICMP row whose protocol is taken from its name: ICMP has no ports.
         "transport_inferred" => &["no_port"],
+        // An ICMP message named in the port cell: ICMP has no ports.
+        "icmp_message" => &["no_port"],
+        // A section without a table: its description is text outside any port table's section.
+        "section_without_table" => &["unattached_text"],
+        // The paragraph that introduces the summary table is in no port table's section.
+        "summary_table" => &["unattached_text"],
+        // A summary row loaded comes with the summary table's own entry.
+        "summary_only_row" => &["summary_table"],
         _ => &[],
     }
 }

@@ -11,10 +11,14 @@ fn a_synthetic_corpus_loads_exactly_its_expected_rows() {
     std::fs::write(dir.path().join("corpus.txt"), &text).unwrap();
     kbingest(dir.path(), &["corpus.txt", "-o", "c.db"]).success().stderr_has("400 services");
     let db = open(&dir.path().join("c.db"));
-    let loaded: Vec<String> = rows(&db, "SELECT * FROM port_rules")
-        .into_iter()
-        .map(|r| r.into_iter().map(|v| if v == "NULL" { String::new() } else { v }).collect::<Vec<_>>().join(","))
-        .collect();
+    let loaded: Vec<String> = rows(
+        &db,
+        "SELECT source, service, system_service_name, application_protocol, transport, ip_protocol, port_low,
+                port_high, port_kind, port_raw, transport_raw, source_line FROM port_rules",
+    )
+    .into_iter()
+    .map(|r| r.into_iter().map(|v| if v == "NULL" { String::new() } else { v }).collect::<Vec<_>>().join(","))
+    .collect();
     assert_eq!(loaded.len(), expected.len());
     for (got, want) in loaded.iter().zip(&expected) {
         assert_eq!(got, want);

@@ -90,11 +90,11 @@ fn the_changes_between_2003_and_2020() {
 fn summary_exit_code_and_changes_only() {
     let dir = both_db();
     let run = kbingest(dir.path(), &["diff", "both.db", "2003", "2020", "--format", "csv"]);
-    run.success().stderr_has("kbingest: 2003 -> 2020: 95 added, 43 removed, 11 changed, 118 unchanged (port rules)");
+    run.success().stderr_has("kbingest: 2003 -> 2020: 103 added, 24 removed, 11 changed, 137 unchanged (port rules)");
     kbingest(dir.path(), &["diff", "both.db", "2003", "2020", "--exit-code", "-q"]).expect(1);
     let changes = kbingest(dir.path(), &["diff", "both.db", "2003", "2020", "--changes-only", "--format", "csv"]);
     let lines: Vec<String> = changes.success().stdout().lines().map(String::from).collect();
-    assert_eq!(lines.len(), 1 + 95 + 43 + 11, "a header and the changed rows");
+    assert_eq!(lines.len(), 1 + 103 + 24 + 11, "a header and the changed rows");
     assert!(lines[1..].iter().all(|l| !l.starts_with("unchanged,")));
     assert_eq!(changes.stderr(), run.stderr(), "the summary counts every rule");
 }
@@ -186,7 +186,7 @@ fn csv_and_json_hold_the_same_rows() {
 fn the_markdown_report_matches_its_golden_file() {
     let dir = both_db();
     let run = kbingest(dir.path(), &["diff", "both.db", "2003", "2020", "--format", "markdown", "-o", "report.md"]);
-    run.success().stderr_has("2003 -> 2020: 95 added");
+    run.success().stderr_has("2003 -> 2020: 103 added");
     assert_eq!(run.stdout(), "", "-o writes the file, not standard output");
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     let golden = repo_file(GOLDEN);
@@ -198,7 +198,7 @@ fn the_markdown_report_matches_its_golden_file() {
         let first = report.lines().zip(expected.lines()).position(|(a, b)| a != b);
         panic!("{GOLDEN} differs (first at line {first:?}); run with KBINGEST_BLESS=1 to rewrite it\n{report}");
     }
-    assert!(report.contains("| added | 95 |\n| removed | 43 |\n| changed | 11 |\n| unchanged | 118 |"));
+    assert!(report.contains("| added | 103 |\n| removed | 24 |\n| changed | 11 |\n| unchanged | 137 |"));
 }
 
 #[test]

@@ -244,6 +244,8 @@ fn error_messages_are_capped_and_escaped() {
     let mut rows: Vec<(String, String, String)> =
         (0..200_000).map(|_| ("A".into(), "TCP".into(), "x".into())).collect();
     rows[0].2 = format!("\u{1b}]0;pwned\u{7}{}", "9".repeat((1 << 20) - 100));
+    // A short cell is quoted in its message: escaped.
+    rows[1].2 = "\u{1b}]0;pwned\u{7}".into();
     let rows: Vec<(&str, &str, &str)> = rows.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
     write(dir.path(), "bad.txt", service_doc("Bad", &rows));
     let run = kbingest(dir.path(), &["bad.txt", "-o", "x.db"]);

@@ -159,9 +159,14 @@ fn check_section(n: &NormalizedSection, last_line: u32) {
     for rule in &n.rules {
         assert!(!rule.application_protocol.is_empty());
         assert!((1..=last_line).contains(&rule.line), "rule line {} of {last_line}", rule.line);
+        // A port only for a transport with ports (or none named); TCP or UDP may go without one
+        // where the page says so (`n/a`, `Any`), as kind `none`.
         match rule.port.range {
-            Some((low, high)) => assert!(rule.transport.has_ports() && low <= high, "{rule:?}"),
-            None => assert!(!rule.transport.has_ports(), "{rule:?}"),
+            Some((low, high)) => assert!(rule.transport.is_none_or(|t| t.has_ports()) && low <= high, "{rule:?}"),
+            None => assert_eq!(rule.port.kind, kbingest::normalize::PortKind::None, "{rule:?}"),
+        }
+        if let Some((low, high)) = rule.context.source_ports {
+            assert!(low <= high, "{rule:?}");
         }
     }
     for a in &n.anomalies {
@@ -187,6 +192,7 @@ fn pipeline(bytes: &[u8], lenient_range: bool) -> Result<usize> {
                 check_section(&normalize_section(&section, &options), last_line);
             }
             Event::Anomaly(a) => assert!((1..=last_line).contains(&a.line), "{a:?}"),
+            Event::Summary(t) => assert!((1..=last_line).contains(&t.line), "{t:?}"),
             Event::Problem(p) => assert!((1..=last_line).contains(&p.line), "{p:?}"),
         }
     }

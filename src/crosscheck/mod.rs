@@ -37,8 +37,9 @@ pub fn check_section(section: &Section, normalized: &mut NormalizedSection) -> P
         .iter()
         .filter(|r| r.port.kind != PortKind::Dynamic)
         .filter_map(|r| {
+            // A rule whose page gives no transport cannot contradict a transport in the prose.
             let (low, high) = r.port.range?;
-            Some(TableEntry { name: &r.application_protocol, transport: r.transport.name(), low, high })
+            Some(TableEntry { name: &r.application_protocol, transport: r.transport?.name(), low, high })
         })
         .collect();
     let findings = conflict::check_section(&entries, &mentions);

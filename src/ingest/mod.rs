@@ -13,6 +13,7 @@ mod pipeline;
 mod progress;
 mod prose;
 mod registry;
+mod summary;
 
 pub use progress::{Progress, Silent};
 
@@ -185,9 +186,13 @@ fn ingest_one(
     if tables == 0 {
         let expected = match format {
             Format::Text => "service sections with a table headed `Application protocol Protocol Port`",
-            Format::Markdown => "service sections with a pipe table headed `|Application protocol|Protocol|Ports|`",
+            Format::Markdown => {
+                "a pipe table whose header names its ports (`Port`, `Ports`, `Server Port`, `Start Port`, a `TCP` \
+                 or `UDP` column, ...) or whose cells hold them (`TCP 443`)"
+            }
             Format::Html => {
-                "service sections with a <table> whose header row names Application protocol, Protocol, Port"
+                "a <table> whose header row names its ports (`Port`, `Ports`, `Server Port`, a `TCP` or `UDP` \
+                 column, ...) or whose cells hold them (`TCP 443`)"
             }
             Format::IanaCsv | Format::Services | Format::NmapServices => "a document, not a port registry",
         };

@@ -2,6 +2,7 @@
 //! normalized sections over in batches while the other thread stores the previous ones. The two
 //! halves overlap, so an ingest takes about as long as the slower of them.
 
+use super::summary::Summaries;
 use crate::anomaly::Anomaly;
 use crate::crosscheck::{ProsePorts, check_section};
 use crate::error::{Error, Problem, Result};
@@ -103,13 +104,20 @@ fn run(
         }
     };
     let mut batch = Vec::with_capacity(BATCH);
+    let mut summaries = Summaries::default();
     for event in events {
         let item = match event {
             Ok(Event::Section(section)) => {
                 let tables = section.tables.iter().filter(|t| t.is_port_table()).count();
                 let mut normalized = normalize_section(&section, &options);
                 let prose = check_section(&section, &mut normalized);
+                summaries.record(&normalized);
                 Item::Section(normalized, tables, prose)
+            }
+            Ok(Event::Summary(table)) => {
+                let (sections, anomaly) = summaries.judge(&table, &options);
+                batch.extend(sections.into_iter().map(|s| Item::Section(s, 0, ProsePorts::default())));
+                Item::Anomaly(anomaly)
             }
             Ok(Event::Anomaly(anomaly)) => Item::Anomaly(anomaly),
             Ok(Event::Problem(problem)) => Item::Problem(problem),

@@ -2,21 +2,30 @@
 //! (a service and its port rules) plus an anomaly for every departure from the regular form and a
 //! problem for every row that cannot be read.
 
+mod elsewhere;
+pub mod ledger;
 pub mod port;
+mod port_forms;
+mod row;
+mod rules;
 pub mod service_name;
 pub mod text;
 pub mod transport;
+pub mod words;
 
 pub use port::{PortKind, PortSpec};
+pub use row::RuleContext;
 pub use transport::Transport;
+pub use words::Direction;
 
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::Problem;
+use crate::parse::Located;
 use crate::parse::sections::Section;
-use crate::parse::table::{Columns, TableKind};
-use crate::parse::{Located, TableRow};
-use std::collections::HashMap;
-use text::clean;
+use crate::parse::table::TableKind;
+use ledger::Ledger;
+use row::normalize_row;
+use rules::SeenRules;
 
 /// The dynamic port range a Windows Server 2003-era document means by `RANDOM`.
 pub const LEGACY_DYNAMIC_RANGE: (u16, u16) = (1025, 5000);
@@ -54,8 +63,8 @@ pub struct Service {
 pub struct PortRule {
     /// The application protocol as the document names it.
     pub application_protocol: String,
-    /// The normalized transport.
-    pub transport: Transport,
+    /// The normalized transport; `None` where the page gives a port but no transport.
+    pub transport: Option<Transport>,
     /// The ports.
     pub port: PortSpec,
     /// The port cell's words for this rule.
@@ -64,6 +73,13 @@ pub struct PortRule {
     pub transport_raw: String,
     /// Line where the table row begins.
     pub line: u32,
+    /// The ICMP message type, where the page names one (8: echo request).
+    pub icmp_type: Option<u8>,
+    /// The footnotes, remarks, labels and qualifiers attached to the rule, in the page's words,
+    /// joined with `; `.
+    pub note: Option<String>,
+    /// What the row says besides its ports: direction, endpoints, client ports, every cell.
+    pub context: RuleContext,
 }
 
 /// The result of normalizing one section.
@@ -79,14 +95,6 @@ pub struct NormalizedSection {
     pub problems: Vec<Problem>,
 }
 
-fn row_raw(row: &TableRow) -> String {
-    let cells: Vec<&str> = row.cells.iter().map(|c| c.text.trim()).collect();
-    if cells.iter().all(|c| c.is_empty()) {
-        return format!("|{}|", cells.join("|"));
-    }
-    cells.join(" / ").replace('\n', " ")
-}
-
 /// Normalizes one section.
 pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> NormalizedSection {
     let mut out = NormalizedSection { anomalies: section.anomalies.clone(), ..Default::default() };
@@ -96,31 +104,35 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
         match table.kind() {
             TableKind::Ports(columns) => {
                 port_tables += 1;
-                for row in &table.rows {
-                    normalize_row(row, columns, table.header.len(), options, &mut seen, &mut out);
+                let rows = table.rows_by_role(&columns);
+                out.anomalies.extend(rows.anomalies);
+                let title = text::collapse_whitespace(&section.title.text);
+                for cells in &rows.rows {
+                    normalize_row(cells, options, &title, &mut seen, &mut out);
                 }
             }
-            TableKind::Summary | TableKind::Unrecognized => out.anomalies.extend(table.not_loaded()),
+            TableKind::Summary(_) | TableKind::Unrecognized => out.anomalies.extend(table.not_loaded()),
         }
     }
     if port_tables > 0 {
-        let title_line = section.title.line;
-        let mut title_notes = Vec::new();
-        let title = text::one_line(clean(&section.title.text, title_line, "title", &mut title_notes));
-        text::ledger_markup(&section.title, title_line, &title, "title", &mut out.anomalies);
-        out.anomalies.append(&mut title_notes);
+        let mut ledger = Ledger::new(section.title.line);
+        let mut title_marks = Ledger::new(section.title.line);
+        let title = text::one_line(text::clean(&section.title.text, "title", &mut title_marks));
+        text::ledger_markup(&section.title, &title, "title", &mut ledger);
+        ledger.append(&mut title_marks);
         let title_at = Located::new(section.title.line, title.clone());
         let system_service_name =
-            service_name::read_system_service_name(&section.system_service_lines, &title_at, &mut out.anomalies);
+            service_name::read_system_service_name(&section.system_service_lines, &title_at, &mut ledger);
         for caption in &section.captions {
-            out.anomalies.push(Anomaly::new(
+            ledger.note_at(
                 caption.line,
                 AnomalyKind::TableCaption,
                 caption.text.clone(),
                 None,
                 format!("A caption before the table of \"{title}\"; it is not a service and was not loaded."),
-            ));
+            );
         }
+        out.anomalies.extend(ledger.into_entries());
         let description: Vec<String> = section.description.iter().map(|p| text::collapse_whitespace(&p.text)).collect();
         out.service = Some(Service {
             title,
@@ -132,198 +144,6 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
     }
     out.anomalies.sort_by_key(|a| a.line);
     out
-}
-
-/// The problem of a row with fewer cells than its table has columns.
-fn cut_short(row: &TableRow, width: usize) -> String {
-    let found: Vec<String> = row.cells.iter().map(|c| format!("\"{}\"", c.text.trim())).collect();
-    format!(
-        "table row cut short: expected {width} cells (application protocol, protocol, port), found {}{}",
-        row.cells.len(),
-        if found.is_empty() { String::new() } else { format!(": {}", found.join(", ")) }
-    )
-}
-
-/// Normalizes one table row into zero or more rules, ledgering as it goes.
-fn normalize_row(
-    row: &TableRow,
-    columns: Columns,
-    header_cells: usize,
-    options: &NormalizeOptions,
-    seen: &mut SeenRules,
-    out: &mut NormalizedSection,
-) {
-    let line = row.line;
-    // A problem points at the cell it is about, so an editor can jump to it.
-    let cell_line = |i: usize| row.cells.get(i).map_or(line, |c| c.line);
-    let problem_at = |at: u32, message: String| Problem { line: at, raw: row_raw(row), message };
-    let problem = |message: String| problem_at(line, message);
-    if row.cells.iter().all(|c| c.text.trim().is_empty()) {
-        out.anomalies.push(Anomaly::new(
-            line,
-            AnomalyKind::EmptyRow,
-            row_raw(row),
-            None,
-            "A table row with every cell empty; nothing to load.",
-        ));
-        return;
-    }
-    let width = columns.application.max(columns.protocol).max(columns.port) + 1;
-    let cell = |i: usize| row.cells.get(i);
-    let (Some(application_cell), Some(protocol_cell)) = (cell(columns.application), cell(columns.protocol)) else {
-        out.problems.push(problem(cut_short(row, width)));
-        return;
-    };
-    // Anomalies of a row that turns out unreadable are not kept: the problem says it all.
-    let mut notes = Vec::new();
-    // Markup the reader removed is ledgered before what `clean` removes (footnote marks), in the
-    // order the two were removed.
-    let read_cell = |located: &Located, what: &str, notes: &mut Vec<Anomaly>| {
-        let mut marks = Vec::new();
-        let cleaned = clean(&located.text, line, what, &mut marks);
-        text::ledger_markup(located, line, &cleaned, what, notes);
-        notes.append(&mut marks);
-        cleaned
-    };
-    let application = text::one_line(read_cell(application_cell, "application protocol", &mut notes));
-    if application.is_empty() {
-        out.problems
-            .push(problem("empty application protocol cell: expected the name of an application protocol".into()));
-        return;
-    }
-    let transport_raw = text::one_line(read_cell(protocol_cell, "protocol cell", &mut notes));
-    let transports = match transport::parse_transport(&transport_raw, &application, line, &mut notes) {
-        Ok(t) => t,
-        Err(message) => return out.problems.push(problem_at(cell_line(columns.protocol), message)),
-    };
-    let port_cell = match cell(columns.port) {
-        Some(located) => read_cell(located, "port cell", &mut notes),
-        // Only a transport without ports may go without a port cell.
-        None if !transports.is_empty() && transports.iter().all(|t| !t.has_ports()) => {
-            notes.push(Anomaly::new(
-                line,
-                AnomalyKind::MissingCell,
-                row_raw(row),
-                None,
-                "The row has no port cell; read as an empty port cell.",
-            ));
-            String::new()
-        }
-        None => {
-            return out.problems.push(problem(cut_short(row, width)));
-        }
-    };
-    let extra: Vec<&str> = row.cells.iter().skip(header_cells).map(|c| c.text.trim()).collect();
-    if extra.iter().any(|c| !c.is_empty()) {
-        notes.push(Anomaly::new(
-            line,
-            AnomalyKind::ExtraCell,
-            extra.join(" / ").replace('\n', " "),
-            None,
-            format!("The row has {} cell(s) more than its header; they were not loaded.", extra.len()),
-        ));
-    }
-    let values = match port::parse_ports(&port_cell, &application, options.dynamic_range, line, &mut notes) {
-        Ok(v) => v,
-        Err(message) => return out.problems.push(problem_at(cell_line(columns.port), message)),
-    };
-    let mut rules = Vec::new();
-    for value in &values {
-        let named;
-        let for_value: &[Transport] = match value.transport {
-            Some(t) => {
-                named = [t];
-                &named
-            }
-            None => &transports,
-        };
-        if for_value.is_empty() {
-            return out.problems.push(problem("empty protocol cell: expected TCP, UDP, GRE, ESP, AH or ICMP".into()));
-        }
-        for &t in for_value {
-            match (t.has_ports(), value.spec.kind) {
-                (true, PortKind::None) => {
-                    let found = if value.raw.is_empty() { "nothing".to_string() } else { format!("\"{}\"", value.raw) };
-                    let message = format!("{} needs a port number, found {found}", t.name());
-                    return out.problems.push(problem_at(cell_line(columns.port), message));
-                }
-                (false, kind) if kind != PortKind::None => {
-                    return out.problems.push(problem(format!(
-                        "{} has no ports, but the port cell says \"{}\": expected n/a or an empty cell",
-                        t.name(),
-                        value.raw
-                    )));
-                }
-                (false, _) => notes.push(Anomaly::new(
-                    line,
-                    AnomalyKind::NoPort,
-                    value.raw.clone(),
-                    Some(format!("no port (IP protocol {})", t.ip_protocol())),
-                    format!("{} (IP protocol {}) has no ports; loaded with no port.", t.name(), t.ip_protocol()),
-                )),
-                _ => {}
-            }
-            rules.push(PortRule {
-                application_protocol: application.clone(),
-                transport: t,
-                port: value.spec,
-                port_raw: value.raw.clone(),
-                transport_raw: transport_raw.clone(),
-                line,
-            });
-        }
-    }
-    out.anomalies.append(&mut notes);
-    for rule in rules {
-        if let Some(first) = seen.first_line(&out.rules, &rule) {
-            out.anomalies.push(Anomaly::new(
-                line,
-                AnomalyKind::DuplicateRow,
-                format!("{} / {} / {}", rule.application_protocol, rule.transport_raw, rule.port_raw),
-                None,
-                format!("This row repeats the row at line {first} of the same section; loaded once."),
-            ));
-        } else {
-            seen.record(&rule, out.rules.len());
-            out.rules.push(rule);
-        }
-    }
-}
-
-/// The rules of a section loaded so far, to tell a repeated row. Sections are small, so a scan of
-/// the section's rules does until one grows large; then an index takes over.
-#[derive(Default)]
-struct SeenRules {
-    index: Option<HashMap<(String, Transport, PortSpec), usize>>,
-}
-
-impl SeenRules {
-    const SCAN_LIMIT: usize = 32;
-
-    fn key(rule: &PortRule) -> (String, Transport, PortSpec) {
-        (rule.application_protocol.clone(), rule.transport, rule.port)
-    }
-
-    /// The line of the earlier rule that `rule` repeats, if any.
-    fn first_line(&mut self, rules: &[PortRule], rule: &PortRule) -> Option<u32> {
-        if rules.len() >= Self::SCAN_LIMIT && self.index.is_none() {
-            self.index = Some(rules.iter().enumerate().map(|(i, r)| (Self::key(r), i)).collect());
-        }
-        let same = |r: &&PortRule| {
-            r.transport == rule.transport && r.port == rule.port && r.application_protocol == rule.application_protocol
-        };
-        match &self.index {
-            Some(index) => index.get(&Self::key(rule)).map(|&i| rules[i].line),
-            None => rules.iter().find(same).map(|r| r.line),
-        }
-    }
-
-    /// Notes that `rule` is loaded as the section's rule number `position`.
-    fn record(&mut self, rule: &PortRule, position: usize) {
-        if let Some(index) = &mut self.index {
-            index.insert(Self::key(rule), position);
-        }
-    }
 }
 
 impl Problem {

@@ -1,8 +1,12 @@
 //! The port column: a number, a range, a randomly allocated port, no port at all, or several of
-//! these in one cell; every form beyond a single number is ledgered.
+//! these in one cell (one per line, `,` or `;`, or alternatives joined by `or`/`and`); every form
+//! beyond a single number is ledgered. The forms of one value are in [`super::port_forms`].
 
+use super::ledger::Ledger;
+use super::port_forms::read_value;
 use super::transport::Transport;
-use crate::anomaly::{Anomaly, AnomalyKind};
+use super::words::Direction;
+use crate::anomaly::AnomalyKind;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -61,27 +65,48 @@ pub struct PortValue {
     pub raw: String,
     /// The ports.
     pub spec: PortSpec,
-    /// The transport the words themselves name (`TCP 80` in a sentence), if any.
-    pub transport: Option<Transport>,
+    /// The transports the words themselves name (`443/TCP`, `TCP 80`); empty where they name none
+    /// and the protocol cell says.
+    pub transports: Vec<Transport>,
+    /// Remarks, qualifiers, labels and footnote marks beside the port, in the page's words.
+    pub notes: Vec<String>,
+    /// The ICMP message type the words name (`Echo`: 8).
+    pub icmp_type: Option<u8>,
+    /// The direction an arrow beside the port gives (`443 --->`).
+    pub direction: Option<Direction>,
 }
 
-static RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:a\s+)?random(?:ly allocated)?\s+(?:high\s+)?port(?:\s+number)?s?\s+(?:between|from|in)\s+)?(\d+)\s*(?:-|–|—|to|through|and)\s*(\d+)$")
-        .expect("valid regex")
-});
-static REMARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.*?)\s*\(([^()]*)\)$").expect("valid regex"));
+impl PortValue {
+    /// A value of `raw` with these ports and nothing else said.
+    pub fn new(raw: &str, spec: PortSpec) -> PortValue {
+        PortValue {
+            raw: raw.to_string(),
+            spec,
+            transports: Vec::new(),
+            notes: Vec::new(),
+            icmp_type: None,
+            direction: None,
+        }
+    }
+}
+
+/// What the words of a port cell are read with.
+#[derive(Debug, Clone, Copy)]
+pub struct PortContext<'a> {
+    /// The row's application protocol (a "randomly allocated" one makes a range dynamic).
+    pub application: &'a str,
+    /// What a dynamic-range word (`RANDOM`, `DYNAMIC`) means.
+    pub dynamic_range: (u16, u16),
+}
+
+/// A port cell longer than this is no port cell: it is refused rather than taken apart.
+const LONGEST_CELL: usize = 4096;
+
 static IN_SENTENCE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(TCP|UDP)\s+(?:port\s+)?(\d+)\b").expect("valid regex"));
 
-/// Words that mean "no port here".
-fn means_no_port(text: &str) -> bool {
-    matches!(
-        text.to_ascii_lowercase().as_str(),
-        "" | "n/a" | "na" | "none" | "no port" | "no port number" | "-" | "—" | "–"
-    )
-}
-
-fn port_number(digits: &str) -> Result<u16, String> {
+/// A port number, or why it is none.
+pub fn port_number(digits: &str) -> Result<u16, String> {
     digits
         .parse::<u32>()
         .ok()
@@ -90,140 +115,137 @@ fn port_number(digits: &str) -> Result<u16, String> {
         .ok_or_else(|| format!("port {digits} is out of range: expected a number from 0 to 65535"))
 }
 
-/// Reads one value (no commas or line breaks in it) of a port cell.
-fn read_value(
-    text: &str,
-    application: &str,
-    dynamic_range: (u16, u16),
-    line: u32,
-    anomalies: &mut Vec<Anomaly>,
-) -> Result<Option<PortValue>, String> {
-    let value = |spec| Ok(Some(PortValue { raw: text.to_string(), spec, transport: None }));
-    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
-        let port = port_number(text)?;
-        return value(PortSpec { kind: PortKind::Fixed, range: Some((port, port)) });
+/// The cell with HTML a text page may carry literally read as what it stands for: `&nbsp;` as a
+/// space, `<br>` as a line break.
+fn tidy(cell: &str) -> std::borrow::Cow<'_, str> {
+    if !cell.contains('&') && !cell.contains('<') {
+        return std::borrow::Cow::Borrowed(cell);
     }
-    if text.eq_ignore_ascii_case("random") {
-        let (low, high) = dynamic_range;
-        anomalies.push(Anomaly::new(
-            line,
-            AnomalyKind::DynamicPort,
-            text,
-            Some(format!("{low}-{high}")),
-            format!(
-                "\"{text}\" means a port allocated at random from the dynamic range; loaded as dynamic {low}-{high}."
-            ),
-        ));
-        return value(PortSpec { kind: PortKind::Dynamic, range: Some(dynamic_range) });
+    let mut tidied = cell.replace("&nbsp;", " ").replace("&#160;", " ");
+    for br in ["<br>", "<br/>", "<br />", "<BR>"] {
+        tidied = tidied.replace(br, "\n");
     }
-    if means_no_port(text) {
-        return value(PortSpec::NONE);
-    }
-    if let Some(caps) = RANGE.captures(text) {
-        let (low, high) = (port_number(&caps[1])?, port_number(&caps[2])?);
-        if low > high {
-            return Err(format!("port range {low}-{high} runs backwards: expected the lower port first"));
-        }
-        let random =
-            text.to_ascii_lowercase().contains("random") || application.to_ascii_lowercase().contains("random");
-        let (kind, anomaly_kind, what) = if random {
-            (PortKind::Dynamic, AnomalyKind::DynamicPort, "a port allocated at random from a range; loaded as dynamic")
-        } else {
-            (PortKind::Range, AnomalyKind::PortRange, "a range of ports; loaded as range")
-        };
-        anomalies.push(Anomaly::new(
-            line,
-            anomaly_kind,
-            text,
-            Some(format!("{low}-{high}")),
-            format!("\"{text}\" is {what} {low}-{high}."),
-        ));
-        return value(PortSpec { kind, range: Some((low, high)) });
-    }
-    if let Some(caps) = REMARK.captures(text) {
-        let (port, remark) = (caps[1].to_string(), caps[2].to_string());
-        if !port.is_empty() {
-            let mut inner = Vec::new();
-            if let Ok(Some(found)) = read_value(&port, application, dynamic_range, line, &mut inner) {
-                anomalies.push(Anomaly::new(
-                    line,
-                    AnomalyKind::PortRemark,
-                    text,
-                    Some(port.clone()),
-                    format!("The remark \"({remark})\" after the port was dropped from the port."),
-                ));
-                anomalies.extend(inner);
-                return Ok(Some(PortValue { raw: text.to_string(), ..found }));
-            }
-        }
-    }
-    Ok(None)
+    std::borrow::Cow::Owned(tidied)
 }
 
-/// Reads a port cell into one or more values. `application` is the row's application protocol
-/// (a "randomly allocated" one makes a range dynamic); `dynamic_range` is what `RANDOM` means.
-pub fn parse_ports(
-    cell: &str,
-    application: &str,
-    dynamic_range: (u16, u16),
-    line: u32,
-    anomalies: &mut Vec<Anomaly>,
-) -> Result<Vec<PortValue>, String> {
-    let cell = cell.trim();
-    let mut notes = Vec::new();
-    if let Some(v) = read_value(cell, application, dynamic_range, line, &mut notes)? {
-        anomalies.extend(notes);
-        return Ok(vec![v]);
-    }
-    // Several values: one per line break, then one per comma.
-    let parts: Vec<&str> =
-        cell.split('\n').flat_map(|p| p.split(',')).map(str::trim).filter(|p| !p.is_empty()).collect();
-    if parts.len() > 1 {
-        let mut values = Vec::new();
-        let mut notes = Vec::new();
-        let mut all_read = true;
-        for part in &parts {
-            match read_value(part, application, dynamic_range, line, &mut notes)? {
-                Some(v) => values.push(v),
-                None => all_read = false,
+/// The parts of a cell holding several values: one per line break, `;` or `,` (outside
+/// parentheses: `(note 1, 4)` is one remark).
+fn split_values(cell: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in cell.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            '\n' | ';' | ',' if depth == 0 => {
+                parts.push(&cell[start..i]);
+                start = i + 1;
             }
-        }
-        if all_read {
-            anomalies.push(Anomaly::new(
-                line,
-                AnomalyKind::MultiplePorts,
-                cell.replace('\n', " / "),
-                Some(values.iter().map(|v| v.spec.describe()).collect::<Vec<_>>().join(", ")),
-                format!("The port cell holds {} values; one row each.", values.len()),
-            ));
-            anomalies.extend(notes);
-            return Ok(values);
+            _ => {}
         }
     }
-    // A sentence that names its ports: "The default HTTP port is TCP 80, and ...".
+    parts.push(&cell[start..]);
+    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+}
+
+/// Alternatives within one part: `80 or 8530`, `80 and 443`, `80 & 443`.
+fn split_alternatives(part: &str) -> Vec<&str> {
+    part.split(" or ").flat_map(|p| p.split(" and ")).flat_map(|p| p.split(" & ")).map(str::trim).collect()
+}
+
+/// Reads one part of a cell, splitting it into alternatives if it does not read whole.
+fn read_part(part: &str, context: &PortContext, ledger: &mut Ledger) -> Result<Option<Vec<PortValue>>, String> {
+    if let Some(values) = read_value(part, context, ledger)? {
+        return Ok(Some(values));
+    }
+    let alternatives = split_alternatives(part);
+    if alternatives.len() < 2 {
+        return Ok(None);
+    }
     let mut values = Vec::new();
-    for caps in IN_SENTENCE.captures_iter(cell) {
-        let port = port_number(&caps[2])?;
-        values.push(PortValue {
-            raw: caps[0].to_string(),
-            spec: PortSpec { kind: PortKind::Fixed, range: Some((port, port)) },
-            transport: Transport::from_name(&caps[1]),
-        });
+    for alternative in alternatives {
+        match read_value(alternative, context, ledger)? {
+            Some(found) => values.extend(found),
+            None => return Ok(None),
+        }
     }
-    if !values.is_empty() {
-        anomalies.push(Anomaly::new(
-            line,
-            AnomalyKind::PortInSentence,
-            cell.replace('\n', " / "),
-            Some(values.iter().map(|v| v.raw.clone()).collect::<Vec<_>>().join(", ")),
-            format!("The port cell is a sentence; the {} port(s) it names were loaded.", values.len()),
-        ));
+    Ok(Some(values))
+}
+
+/// Reads a port cell into one or more values, ledgering every form beyond a single number.
+pub fn parse_ports(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Result<Vec<PortValue>, String> {
+    if cell.len() > LONGEST_CELL {
+        return Err(format!("port cell of {} characters: expected a port number, a range or a short list", cell.len()));
+    }
+    let tidied = tidy(cell);
+    let cell = tidied.trim();
+    let mut notes = Ledger::new(ledger.line());
+    if let Some(values) = read_value(cell, context, &mut notes)? {
+        ledger.append(&mut notes);
+        return Ok(values);
+    }
+    if let Some(values) = several_values(cell, context, ledger)? {
+        return Ok(values);
+    }
+    if let Some(values) = ports_in_sentence(cell, ledger)? {
         return Ok(values);
     }
     Err(format!(
         "unreadable port \"{}\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a",
         cell.replace('\n', " / ")
     ))
+}
+
+/// A cell of several values, each readable: one row each.
+fn several_values(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Result<Option<Vec<PortValue>>, String> {
+    let mut values: Vec<PortValue> = Vec::new();
+    let mut notes = Ledger::new(ledger.line());
+    for part in split_values(cell) {
+        match read_part(part, context, &mut notes)? {
+            Some(found) => values.extend(found),
+            None => return Ok(None),
+        }
+    }
+    if values.len() < 2 {
+        return Ok(None);
+    }
+    // `53,1024-65535/TCP/UDP`: a transport written once, after the last value, is every value's.
+    // So is an arrow after the last value (`5723, 5724 --->`).
+    for i in (0..values.len() - 1).rev() {
+        if values[i].transports.is_empty() {
+            values[i].transports = values[i + 1].transports.clone();
+        }
+        values[i].direction = values[i].direction.or(values[i + 1].direction);
+    }
+    ledger.note(
+        AnomalyKind::MultiplePorts,
+        cell.replace('\n', " / "),
+        Some(values.iter().map(|v| v.spec.describe()).collect::<Vec<_>>().join(", ")),
+        format!("The port cell holds {} values; one row each.", values.len()),
+    );
+    ledger.append(&mut notes);
+    Ok(Some(values))
+}
+
+/// A sentence that names its ports: "The default HTTP port is TCP 80, and ...".
+fn ports_in_sentence(cell: &str, ledger: &mut Ledger) -> Result<Option<Vec<PortValue>>, String> {
+    let mut values = Vec::new();
+    for caps in IN_SENTENCE.captures_iter(cell) {
+        let port = port_number(&caps[2])?;
+        let mut value = PortValue::new(&caps[0], PortSpec { kind: PortKind::Fixed, range: Some((port, port)) });
+        value.transports.extend(Transport::from_name(&caps[1]));
+        values.push(value);
+    }
+    if values.is_empty() {
+        return Ok(None);
+    }
+    ledger.note(
+        AnomalyKind::PortInSentence,
+        cell.replace('\n', " / "),
+        Some(values.iter().map(|v| v.raw.clone()).collect::<Vec<_>>().join(", ")),
+        format!("The port cell is a sentence; the {} port(s) it names were loaded.", values.len()),
+    );
+    Ok(Some(values))
 }
 
 #[cfg(test)]
@@ -235,10 +257,11 @@ mod tests {
     type Read = Result<Vec<(PortKind, Option<(u16, u16)>)>, String>;
 
     fn parse(cell: &str, application: &str) -> (Read, Vec<AnomalyKind>) {
-        let mut anomalies = Vec::new();
-        let got = parse_ports(cell, application, LEGACY, 1, &mut anomalies)
+        let mut ledger = Ledger::new(1);
+        let context = PortContext { application, dynamic_range: LEGACY };
+        let got = parse_ports(cell, &context, &mut ledger)
             .map(|vs| vs.into_iter().map(|v| (v.spec.kind, v.spec.range)).collect());
-        (got, anomalies.into_iter().map(|a| a.kind).collect())
+        (got, ledger.into_entries().into_iter().map(|a| a.kind).collect())
     }
 
     #[test]
@@ -298,20 +321,19 @@ mod tests {
 
     #[test]
     fn a_sentence_naming_ports() {
-        let mut anomalies = Vec::new();
+        let mut ledger = Ledger::new(1);
+        let context = PortContext { application: "WinRM 2.0", dynamic_range: LEGACY };
         let got = parse_ports(
             "The default HTTP port is TCP 5985, and the default HTTPS port is TCP 5986.",
-            "WinRM 2.0",
-            LEGACY,
-            1,
-            &mut anomalies,
+            &context,
+            &mut ledger,
         )
         .unwrap();
         assert_eq!(
-            got.iter().map(|v| (v.spec.range, v.transport)).collect::<Vec<_>>(),
-            [(Some((5985, 5985)), Some(Transport::Tcp)), (Some((5986, 5986)), Some(Transport::Tcp))]
+            got.iter().map(|v| (v.spec.range, v.transports.clone())).collect::<Vec<_>>(),
+            [(Some((5985, 5985)), vec![Transport::Tcp]), (Some((5986, 5986)), vec![Transport::Tcp])]
         );
-        assert_eq!(anomalies[0].kind, AnomalyKind::PortInSentence);
+        assert_eq!(ledger.entries()[0].kind, AnomalyKind::PortInSentence);
     }
 
     #[test]

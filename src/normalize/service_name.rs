@@ -1,36 +1,43 @@
 //! The `System Service Name X` line: the service's logical name, however the document spells the
 //! line.
 
+use super::ledger::Ledger;
 use super::text::{collapse_whitespace, ledger_markup};
-use crate::anomaly::{Anomaly, AnomalyKind};
+use crate::anomaly::AnomalyKind;
 use crate::parse::Located;
-use crate::parse::label::system_service_label;
+use crate::parse::label::{Label, system_service_label};
 
 /// Reads the system service name from the line(s) that give it. Returns the name (several names
 /// joined with `, `) and ledgers every departure from `System Service Name X`.
-pub fn read_system_service_name(lines: &[Located], title: &Located, anomalies: &mut Vec<Anomaly>) -> Option<String> {
+/// Notes about the name line are at its own line; a missing name is noted at the title's.
+pub fn read_system_service_name(lines: &[Located], title: &Located, ledger: &mut Ledger) -> Option<String> {
     let Some(first) = lines.first() else {
-        anomalies.push(Anomaly::new(
+        ledger.note_at(
             title.line,
             AnomalyKind::MissingSystemServiceName,
             title.text.clone(),
             None,
             format!("The section \"{}\" gives no system service name; loaded as NULL.", title.text),
-        ));
+        );
         return None;
     };
     for extra in &lines[1..] {
-        anomalies.push(Anomaly::new(
+        ledger.note_at(
             extra.line,
             AnomalyKind::ExtraSystemServiceName,
             extra.text.clone(),
             None,
             "A second system service name line in one section; the first one was loaded.",
-        ));
+        );
     }
-    let line = first.line;
-    let raw = collapse_whitespace(&first.text);
-    let label = system_service_label(&raw)?;
+    let mut at_line = Ledger::new(first.line);
+    let name = read_name_line(first, &mut at_line);
+    ledger.append(&mut at_line);
+    name
+}
+
+/// The names a line gives after its label, and whether the label is inside a sentence.
+fn names_in(raw: &str, label: &Label) -> (Vec<String>, bool) {
     let before = raw[..label.start].trim();
     let mut value = raw[label.value..].trim().to_string();
     if !before.is_empty() {
@@ -40,59 +47,63 @@ pub fn read_system_service_name(lines: &[Located], title: &Located, anomalies: &
         }
     }
     let value = value.trim_end_matches('.').trim().to_string();
-    let names: Vec<String> = value
+    let names = value
         .split(',')
         .flat_map(|part| part.split(" and "))
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty())
         .collect();
+    (names, !before.is_empty())
+}
+
+/// Reads the first system service name line, noting at its line every departure from the
+/// regular form.
+fn read_name_line(first: &Located, ledger: &mut Ledger) -> Option<String> {
+    let raw = collapse_whitespace(&first.text);
+    let label = system_service_label(&raw)?;
+    let (names, in_sentence) = names_in(&raw, &label);
     if names.is_empty() {
-        anomalies.push(Anomaly::new(
-            line,
+        ledger.note(
             AnomalyKind::MissingSystemServiceName,
             raw.clone(),
             None,
             "The system service name line names no service; loaded as NULL.",
-        ));
+        );
         return None;
     }
     let name = names.join(", ");
-    ledger_markup(first, line, &name, "system service name line", anomalies);
-    if !before.is_empty() {
-        anomalies.push(Anomaly::new(
-            line,
+    ledger_markup(first, &name, "system service name line", ledger);
+    if in_sentence {
+        ledger.note(
             AnomalyKind::SystemServiceNameInText,
             raw.clone(),
             Some(name.clone()),
             format!("The system service name \"{name}\" was found inside a description paragraph."),
-        ));
+        );
     }
     if label.glued {
-        anomalies.push(Anomaly::new(
-            line,
+        ledger.note(
             AnomalyKind::GluedSystemServiceName,
             raw.clone(),
             Some(name.clone()),
             format!("\"System Service Name\" is glued to the name; the name was read as \"{name}\"."),
-        ));
+        );
     }
     if names.len() > 1 {
-        anomalies.push(Anomaly::new(
-            line,
+        ledger.note(
             AnomalyKind::SeveralSystemServiceNames,
             raw.clone(),
             Some(name.clone()),
             format!("The section gives {} system service names; loaded as the list \"{name}\".", names.len()),
-        ));
+        );
     }
     for n in names.iter().filter(|n| n.contains(' ')) {
-        anomalies.push(Anomaly::new(
-            line,
+        ledger.note(
             AnomalyKind::SystemServiceNameWithSpace,
             raw.clone(),
             Some(n.clone()),
             format!("The system service name \"{n}\" contains a space, which service names do not; loaded as written."),
-        ));
+        );
     }
     Some(name)
 }
@@ -102,10 +113,10 @@ mod tests {
     use super::*;
 
     fn read(line: &str) -> (Option<String>, Vec<AnomalyKind>) {
-        let mut anomalies = Vec::new();
+        let mut ledger = Ledger::new(1);
         let title = Located::new(1, "T");
-        let name = read_system_service_name(&[Located::new(3, line)], &title, &mut anomalies);
-        (name, anomalies.into_iter().map(|a| a.kind).collect())
+        let name = read_system_service_name(&[Located::new(3, line)], &title, &mut ledger);
+        (name, ledger.into_entries().into_iter().map(|a| a.kind).collect())
     }
 
     #[test]
@@ -142,19 +153,20 @@ mod tests {
 
     #[test]
     fn missing() {
-        let mut anomalies = Vec::new();
-        assert_eq!(read_system_service_name(&[], &Located::new(9, "Exchange Server"), &mut anomalies), None);
+        let mut ledger = Ledger::new(9);
+        assert_eq!(read_system_service_name(&[], &Located::new(9, "Exchange Server"), &mut ledger), None);
+        let anomalies = ledger.entries();
         assert_eq!((anomalies[0].line, anomalies[0].kind), (9, AnomalyKind::MissingSystemServiceName));
         assert_eq!(read("System Service Name"), (None, vec![AnomalyKind::MissingSystemServiceName]));
     }
 
     #[test]
     fn markup_around_the_name_is_ledgered() {
-        let mut anomalies = Vec::new();
+        let mut ledger = Ledger::new(1);
         let line = Located::with_markup(5, "System service name: Dfs", "System service name: `Dfs`");
-        let name = read_system_service_name(&[line], &Located::new(1, "T"), &mut anomalies);
+        let name = read_system_service_name(&[line], &Located::new(1, "T"), &mut ledger);
         assert_eq!(name.as_deref(), Some("Dfs"));
-        let a = &anomalies[0];
+        let a = &ledger.entries()[0];
         assert_eq!((a.line, a.kind, a.raw.as_str()), (5, AnomalyKind::InlineMarkup, "System service name: `Dfs`"));
         assert_eq!(a.normalized.as_deref(), Some("Dfs"));
     }

@@ -1,7 +1,8 @@
 //! Cleaning of the document's words: runs of white space collapsed, footnote marks removed (and
 //! ledgered), inline markup the reader removed ledgered. Names are not otherwise rewritten.
 
-use crate::anomaly::{Anomaly, AnomalyKind};
+use super::ledger::Ledger;
+use crate::anomaly::AnomalyKind;
 use crate::parse::Located;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -47,12 +48,17 @@ static NOTE_MARK: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\s*\(notes?\s+\d+(?:\s*(?:,|and)\s*\d+)*\)").expect("valid regex"));
 
 /// Cleans a name or cell: footnote marks (superscript digits, `(note N)`) removed, with a
-/// `footnote_mark` anomaly at `line` naming `what`, and white space collapsed. Line breaks inside
+/// `footnote_mark` note naming `what`, and white space collapsed. Line breaks inside
 /// the text (several values in one cell) are kept as `\n` between cleaned parts.
-pub fn clean(text: &str, line: u32, what: &str, anomalies: &mut Vec<Anomaly>) -> String {
+pub fn clean(text: &str, what: &str, ledger: &mut Ledger) -> String {
+    clean_keeping_marks(text, what, ledger).0
+}
+
+/// [`clean`], returning the footnote marks it removed too (for a rule's note).
+pub fn clean_keeping_marks(text: &str, what: &str, ledger: &mut Ledger) -> (String, Vec<String>) {
     // No footnote marks are possible without `(` or a non-ASCII character.
     if is_single_spaced_ascii(text) && !text.contains('(') {
-        return text.to_string();
+        return (text.to_string(), Vec::new());
     }
     let parts: Vec<String> = text.split('\n').map(collapse_whitespace).filter(|p| !p.is_empty()).collect();
     let joined = parts.join("\n");
@@ -68,7 +74,7 @@ pub fn clean(text: &str, line: u32, what: &str, anomalies: &mut Vec<Anomaly>) ->
         marks.insert(0, superscripts);
     }
     if marks.is_empty() {
-        return joined;
+        return (joined, marks);
     }
     let stripped: Vec<String> = joined
         .split('\n')
@@ -78,27 +84,41 @@ pub fn clean(text: &str, line: u32, what: &str, anomalies: &mut Vec<Anomaly>) ->
         })
         .collect();
     let cleaned = stripped.join("\n");
-    anomalies.push(Anomaly::new(
-        line,
+    ledger.note(
         AnomalyKind::FootnoteMark,
         joined.replace('\n', " / "),
         Some(cleaned.replace('\n', " / ")),
         format!("Footnote mark(s) {} removed from the {what}.", marks.join(" ")),
-    ));
-    cleaned
+    );
+    (cleaned, marks)
 }
 
-/// Ledgers the inline markup the format's reader removed from `located`, if it removed any, at
-/// `line` (a cell's row): `loaded` is what was loaded from it, `what` names it in the message.
-pub fn ledger_markup(located: &Located, line: u32, loaded: &str, what: &str, anomalies: &mut Vec<Anomaly>) {
+/// A name ending in a footnote mark written as a sign (`RPC *`, `SMB (**)`, `NodePort Services†`):
+/// the name and the mark. `None` where there is none, or nothing before it.
+pub fn trailing_mark(text: &str) -> Option<(&str, &str)> {
+    let text = text.trim_end();
+    let mark_start = if text.ends_with(')') {
+        let open = text.rfind('(')?;
+        let inside = &text[open + 1..text.len() - 1];
+        (!inside.is_empty() && inside.chars().all(|c| c == '*')).then_some(open)?
+    } else {
+        let kept = text.trim_end_matches(['*', '†', '‡', '§']);
+        (kept.len() < text.len()).then_some(kept.len())?
+    };
+    let name = text[..mark_start].trim_end().trim_end_matches('\\').trim_end();
+    (!name.is_empty()).then(|| (name, text[mark_start..].trim()))
+}
+
+/// Ledgers the inline markup the format's reader removed from `located`, if it removed any (at the
+/// ledger's line: a cell's row): `loaded` is what was loaded from it, `what` names it in the message.
+pub fn ledger_markup(located: &Located, loaded: &str, what: &str, ledger: &mut Ledger) {
     let Some(source) = &located.markup else { return };
-    anomalies.push(Anomaly::new(
-        line,
+    ledger.note(
         AnomalyKind::InlineMarkup,
         collapse_whitespace(source),
         Some(loaded.replace('\n', " / ")),
         format!("Inline markup removed from the {what}."),
-    ));
+    );
 }
 
 #[cfg(test)]
@@ -117,9 +137,10 @@ mod tests {
 
     #[test]
     fn removes_and_ledgers_footnote_marks() {
-        let mut anomalies = Vec::new();
-        assert_eq!(clean("RPC¹", 7, "application protocol", &mut anomalies), "RPC");
-        assert_eq!(clean("1024 - 5000\n49152 - 65535²", 7, "port cell", &mut anomalies), "1024 - 5000\n49152 - 65535");
+        let mut ledger = Ledger::new(7);
+        assert_eq!(clean("RPC¹", "application protocol", &mut ledger), "RPC");
+        assert_eq!(clean("1024 - 5000\n49152 - 65535²", "port cell", &mut ledger), "1024 - 5000\n49152 - 65535");
+        let anomalies = ledger.into_entries();
         assert_eq!(anomalies.len(), 2);
         assert_eq!(anomalies[0].kind, AnomalyKind::FootnoteMark);
         assert_eq!(anomalies[1].raw, "1024 - 5000 / 49152 - 65535²");
@@ -128,38 +149,46 @@ mod tests {
 
     #[test]
     fn footnote_references_in_words_are_marks_too() {
-        let mut anomalies = Vec::new();
+        let mut ledger = Ledger::new(3);
         assert_eq!(
-            clean("Randomly allocated high TCP ports (note 6)", 3, "application protocol", &mut anomalies),
+            clean("Randomly allocated high TCP ports (note 6)", "application protocol", &mut ledger),
             "Randomly allocated high TCP ports"
         );
-        assert_eq!(clean("2175 (note 1, 4)", 3, "port cell", &mut anomalies), "2175");
-        assert_eq!(clean("445\n139 (Notes 2 and 3)¹", 3, "port cell", &mut anomalies), "445\n139");
-        assert_eq!(anomalies.len(), 3);
-        assert_eq!(anomalies[1].message, "Footnote mark(s) (note 1, 4) removed from the port cell.");
-        assert_eq!(anomalies[2].message, "Footnote mark(s) ¹ (Notes 2 and 3) removed from the port cell.");
-        assert_eq!(
-            clean("1745 (This port is required.)", 3, "port cell", &mut anomalies),
-            "1745 (This port is required.)"
-        );
-        assert_eq!(anomalies.len(), 3, "a remark is no footnote mark");
+        assert_eq!(clean("2175 (note 1, 4)", "port cell", &mut ledger), "2175");
+        assert_eq!(clean("445\n139 (Notes 2 and 3)¹", "port cell", &mut ledger), "445\n139");
+        assert_eq!(ledger.entries().len(), 3);
+        assert_eq!(ledger.entries()[1].message, "Footnote mark(s) (note 1, 4) removed from the port cell.");
+        assert_eq!(ledger.entries()[2].message, "Footnote mark(s) ¹ (Notes 2 and 3) removed from the port cell.");
+        assert_eq!(clean("1745 (This port is required.)", "port cell", &mut ledger), "1745 (This port is required.)");
+        assert_eq!(ledger.entries().len(), 3, "a remark is no footnote mark");
+    }
+
+    #[test]
+    fn trailing_marks_of_names() {
+        assert_eq!(trailing_mark("RPC for LSA, SAM, NetLogon (*)"), Some(("RPC for LSA, SAM, NetLogon", "(*)")));
+        assert_eq!(trailing_mark("SMB (**)"), Some(("SMB", "(**)")));
+        assert_eq!(trailing_mark("RPC *"), Some(("RPC", "*")));
+        assert_eq!(trailing_mark("NodePort Services†"), Some(("NodePort Services", "†")));
+        assert_eq!(trailing_mark("GRE (IP protocol 47)"), None);
+        assert_eq!(trailing_mark("*"), None);
+        assert_eq!(trailing_mark("SMB"), None);
     }
 
     #[test]
     fn plain_text_is_left_alone() {
-        let mut anomalies = Vec::new();
-        assert_eq!(clean("MSSQL$UDDI", 1, "title", &mut anomalies), "MSSQL$UDDI");
-        assert!(anomalies.is_empty());
+        let mut ledger = Ledger::new(1);
+        assert_eq!(clean("MSSQL$UDDI", "title", &mut ledger), "MSSQL$UDDI");
+        assert!(ledger.entries().is_empty());
     }
 
     #[test]
     fn removed_markup_is_ledgered_with_the_source() {
-        let mut anomalies = Vec::new();
-        ledger_markup(&Located::new(3, "SMB"), 3, "SMB", "application protocol", &mut anomalies);
-        assert!(anomalies.is_empty());
+        let mut ledger = Ledger::new(4);
+        ledger_markup(&Located::new(3, "SMB"), "SMB", "application protocol", &mut ledger);
+        assert!(ledger.entries().is_empty());
         let cell = Located::with_markup(4, "a\nb", "**a**<br/>**b**");
-        ledger_markup(&cell, 4, "a\nb", "port cell", &mut anomalies);
-        let a = &anomalies[0];
+        ledger_markup(&cell, "a\nb", "port cell", &mut ledger);
+        let a = &ledger.entries()[0];
         assert_eq!(
             (a.line, a.kind, a.raw.as_str(), a.normalized.as_deref()),
             (4, AnomalyKind::InlineMarkup, "**a**<br/>**b**", Some("a / b"))

@@ -1,6 +1,7 @@
 //! The protocol column: normalized to TCP, UDP, GRE, ESP, AH or ICMP, with every departure ledgered.
 
-use crate::anomaly::{Anomaly, AnomalyKind};
+use super::ledger::Ledger;
+use crate::anomaly::AnomalyKind;
 
 /// A transport (IP-level protocol) a port rule is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,28 +69,6 @@ fn carried_by(token: &str) -> Option<Transport> {
     }
 }
 
-/// Optimal string alignment distance (edits, with adjacent transpositions), for typo matching.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
-}
-
 /// The one transport a misspelt token can only mean (one edit away from exactly one name).
 fn correct_typo(token: &str) -> Option<Transport> {
     let upper = token.to_ascii_uppercase();
@@ -98,7 +77,7 @@ fn correct_typo(token: &str) -> Option<Transport> {
     if !(2..=5).contains(&upper.len()) || !upper.chars().all(|c| c.is_ascii_alphabetic()) {
         return None;
     }
-    let mut near = Transport::ALL.into_iter().filter(|t| edit_distance(&upper, t.name()) == 1);
+    let mut near = Transport::ALL.into_iter().filter(|t| strsim::osa_distance(&upper, t.name()) == 1);
     match (near.next(), near.next()) {
         (Some(t), None) => Some(t),
         _ => None,
@@ -106,16 +85,15 @@ fn correct_typo(token: &str) -> Option<Transport> {
 }
 
 /// Reads one token of a protocol cell: a transport name, a typo of one, or a carried layer.
-fn read_token(token: &str, line: u32, anomalies: &mut Vec<Anomaly>) -> Option<(Transport, bool)> {
+fn read_token(token: &str, ledger: &mut Ledger) -> Option<(Transport, bool)> {
     if let Some(t) = Transport::from_name(token) {
         if token != t.name() {
-            anomalies.push(Anomaly::new(
-                line,
+            ledger.note(
                 AnomalyKind::TransportCase,
                 token,
                 Some(t.name().into()),
                 format!("The protocol \"{token}\" was loaded as {}.", t.name()),
-            ));
+            );
         }
         return Some((t, false));
     }
@@ -123,8 +101,7 @@ fn read_token(token: &str, line: u32, anomalies: &mut Vec<Anomaly>) -> Option<(T
         return Some((t, true));
     }
     let t = correct_typo(token)?;
-    anomalies.push(Anomaly::new(
-        line,
+    ledger.note(
         AnomalyKind::TransportTypo,
         token,
         Some(t.name().into()),
@@ -132,83 +109,166 @@ fn read_token(token: &str, line: u32, anomalies: &mut Vec<Anomaly>) -> Option<(T
             "The protocol \"{token}\" is not a protocol name; it was read as the typo for {} it can only be.",
             t.name()
         ),
-    ));
+    );
     Some((t, false))
 }
 
-/// Reads a protocol cell into one or more transports. `application` is the row's application
-/// protocol, used when the cell is empty. An empty result with no error means the cell was empty
-/// and nothing could be inferred; the caller may find the transport elsewhere (a port sentence).
-pub fn parse_transport(
-    cell: &str,
-    application: &str,
-    line: u32,
-    anomalies: &mut Vec<Anomaly>,
-) -> Result<Vec<Transport>, String> {
-    let cell = cell.trim();
-    if cell.is_empty() {
-        if application.to_ascii_uppercase().contains("ICMP") {
-            anomalies.push(Anomaly::new(
-                line,
-                AnomalyKind::TransportInferred,
-                "",
-                Some("ICMP".into()),
-                format!("The protocol cell is empty; ICMP was taken from the application protocol \"{application}\"."),
-            ));
-            return Ok(vec![Transport::Icmp]);
+/// What a protocol cell says: its transports (none where it names none: the page leaves the
+/// transport unspecified, unless the port cell names it) and the words beside them (`TLS` in
+/// `TCP (TLS)`, an application protocol such as `HTTPS`), kept for the rule's note.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProtocolCell {
+    /// The transports, each once, in the cell's order.
+    pub transports: Vec<Transport>,
+    /// The other words of the cell.
+    pub notes: Vec<String>,
+}
+
+/// The cell with its remarks in parentheses and after ` - ` taken out (`TCP (TLS)`,
+/// `TCP - Client and device retrieval ...`).
+fn without_remarks(cell: &str) -> (String, Vec<String>) {
+    let (mut kept, mut remarks, mut depth, mut remark) = (String::new(), Vec::new(), 0usize, String::new());
+    for c in cell.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    remarks.push(std::mem::take(&mut remark).trim().to_string());
+                }
+            }
+            _ if depth > 0 => remark.push(c),
+            _ => kept.push(c),
         }
-        return Ok(Vec::new());
     }
-    // The regular form, first: one transport by its name.
-    if let Some(t) = Transport::ALL.into_iter().find(|t| t.name() == cell) {
-        return Ok(vec![t]);
+    if let Some((head, tail)) = kept.split_once(" - ") {
+        remarks.push(tail.trim().to_string());
+        kept = head.to_string();
     }
-    let tokens: Vec<&str> = cell
-        .split(['/', '+', ',', '&'])
-        .flat_map(|part| part.split(" and "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .collect();
-    let mut found: Vec<(Transport, bool)> = Vec::new();
-    for token in &tokens {
-        match read_token(token, line, anomalies) {
-            Some(t) => found.push(t),
+    remarks.retain(|r| !r.is_empty());
+    (kept, remarks)
+}
+
+/// At most 80 characters of `text`, for a message (a cell may be a megabyte long).
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
+/// The words of a protocol cell, sorted by what they say.
+#[derive(Default)]
+struct Words {
+    /// Transports named (or misspelt).
+    named: Vec<Transport>,
+    /// Transports of the layers named (`TLS`: TCP).
+    carried: Vec<Transport>,
+    /// Transports the application protocols named imply (`HTTPS`: TCP).
+    implied: Vec<Transport>,
+    /// Every word that is not a transport name, for the note.
+    notes: Vec<String>,
+}
+
+/// Sorts the words of `kept` (the cell without its remarks); refuses one unknown word.
+fn read_words(cell: &str, kept: &str, ledger: &mut Ledger) -> Result<Words, String> {
+    let tokens = kept.split(['/', '+', ',', '&', '\n']).flat_map(|part| part.split(" and "));
+    let mut words = Words::default();
+    for token in tokens.map(str::trim).filter(|t| !t.is_empty()) {
+        // An application protocol is no typo: `RPC` is one edit from `TCP`, but means RPC.
+        if let (None, Some(implied)) = (Transport::from_name(token), super::words::application_transport(token)) {
+            words.implied.extend(implied);
+            words.notes.push(token.to_string());
+            continue;
+        }
+        match read_token(token, ledger) {
+            Some((t, false)) => words.named.push(t),
+            Some((t, true)) => {
+                words.carried.push(t);
+                words.notes.push(token.to_string());
+            }
+            // Several words are a description (`remote procedure call`).
+            None if token.contains(' ') => words.notes.push(token.to_string()),
+            // One word that is neither a transport nor an application protocol is a mistake (`XTP`).
             None => {
-                let within = if *token == cell { String::new() } else { format!(" in \"{cell}\"") };
+                let within = if token == cell { String::new() } else { format!(" in \"{}\"", shortened(cell)) };
+                let token = shortened(token);
                 return Err(format!("unknown protocol \"{token}\"{within}: expected TCP, UDP, GRE, ESP, AH or ICMP"));
             }
         }
     }
-    let mut transports: Vec<Transport> = found.iter().filter(|(_, carried)| !carried).map(|(t, _)| *t).collect();
-    let carried: Vec<Transport> = found.iter().filter(|(_, carried)| *carried).map(|(t, _)| *t).collect();
-    if transports.is_empty() {
-        transports = carried.clone();
+    Ok(words)
+}
+
+/// Reads a protocol cell. `application` is the row's application protocol, used when the cell is
+/// empty. A cell naming no transport reads as none (with its words as notes) where its words are
+/// an application protocol or several words, and is refused where it is one unknown word (`XTP`).
+pub fn parse_transport(cell: &str, application: &str, ledger: &mut Ledger) -> Result<ProtocolCell, String> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        if application.to_ascii_uppercase().contains("ICMP") {
+            ledger.note(
+                AnomalyKind::TransportInferred,
+                "",
+                Some("ICMP".into()),
+                format!("The protocol cell is empty; ICMP was taken from the application protocol \"{application}\"."),
+            );
+            return Ok(ProtocolCell { transports: vec![Transport::Icmp], notes: Vec::new() });
+        }
+        return Ok(ProtocolCell::default());
     }
-    transports.dedup();
-    if !carried.is_empty() {
-        let names: Vec<&str> = transports.iter().map(|t| t.name()).collect();
-        anomalies.push(Anomaly::new(
-            line,
+    // The regular form, first: one transport by its name.
+    if let Some(t) = Transport::ALL.into_iter().find(|t| t.name() == cell) {
+        return Ok(ProtocolCell { transports: vec![t], notes: Vec::new() });
+    }
+    let (kept, remarks) = without_remarks(cell);
+    let words = read_words(cell, &kept, ledger)?;
+    // Named transports first, then the transports of carried layers (`DTLS`), then those the
+    // application protocols imply (`HTTPS`).
+    let from_application = words.named.is_empty() && words.carried.is_empty() && !words.implied.is_empty();
+    let chosen = [&words.named, &words.carried, &words.implied].into_iter().find(|t| !t.is_empty());
+    let mut unique = Vec::new();
+    for &t in chosen.into_iter().flatten() {
+        if !unique.contains(&t) {
+            unique.push(t);
+        }
+    }
+    let notes = remarks.into_iter().chain(words.notes).collect();
+    let carried = !words.carried.is_empty();
+    let found = ProtocolCell { transports: unique, notes };
+    ledger_cell(cell, &found, carried, from_application, ledger);
+    Ok(found)
+}
+
+/// Ledgers what reading a protocol cell did beyond naming one transport.
+fn ledger_cell(cell: &str, found: &ProtocolCell, carried: bool, from_application: bool, ledger: &mut Ledger) {
+    let names: Vec<&str> = found.transports.iter().map(|t| t.name()).collect();
+    if from_application {
+        ledger.note(
+            AnomalyKind::TransportFromApplication,
+            cell,
+            Some(names.join(", ")),
+            format!("The protocol cell \"{cell}\" names an application protocol; loaded as {}.", names.join(" and ")),
+        );
+    } else if (carried || !found.notes.is_empty()) && !names.is_empty() {
+        ledger.note(
             AnomalyKind::TransportQualifier,
             cell,
             Some(names.join(", ")),
             format!(
-                "The protocol cell \"{cell}\" names a layer carried by a transport; loaded as {}.",
+                "The protocol cell \"{cell}\" names more than a transport; loaded as {}, the rest kept in the note.",
                 names.join(" and ")
             ),
-        ));
+        );
     }
-    if transports.len() > 1 {
-        let names: Vec<&str> = transports.iter().map(|t| t.name()).collect();
-        anomalies.push(Anomaly::new(
-            line,
+    if found.transports.len() > 1 {
+        ledger.note(
             AnomalyKind::MultipleTransports,
             cell,
             Some(names.join(", ")),
-            format!("The protocol cell \"{cell}\" names {} transports; one row each.", transports.len()),
-        ));
+            format!("The protocol cell \"{cell}\" names {} transports; one row each.", found.transports.len()),
+        );
     }
-    Ok(transports)
 }
 
 #[cfg(test)]
@@ -216,9 +276,9 @@ mod tests {
     use super::*;
 
     fn parse(cell: &str, application: &str) -> (Result<Vec<Transport>, String>, Vec<AnomalyKind>) {
-        let mut anomalies = Vec::new();
-        let got = parse_transport(cell, application, 1, &mut anomalies);
-        (got, anomalies.into_iter().map(|a| a.kind).collect())
+        let mut ledger = Ledger::new(1);
+        let got = parse_transport(cell, application, &mut ledger).map(|c| c.transports);
+        (got, ledger.into_entries().into_iter().map(|a| a.kind).collect())
     }
 
     #[test]
@@ -238,7 +298,8 @@ mod tests {
         );
         assert!(parse("TCP/XYZ", "x").0.unwrap_err().starts_with("unknown protocol \"XYZ\" in \"TCP/XYZ\": expected"));
         assert!(parse("SCTP", "x").0.is_err());
-        assert!(parse(&"TCP".repeat(100_000), "x").0.is_err());
+        let long = parse(&"TCP".repeat(100_000), "x").0.unwrap_err();
+        assert!(long.len() < 300, "{}", long.len());
     }
 
     #[test]
@@ -254,6 +315,27 @@ mod tests {
     fn an_empty_cell_beside_icmp_is_icmp() {
         assert_eq!(parse("", "ICMP"), (Ok(vec![Transport::Icmp]), vec![AnomalyKind::TransportInferred]));
         assert_eq!(parse("", "SMB"), (Ok(vec![]), vec![]));
+    }
+
+    #[test]
+    fn words_beside_the_transport_and_application_protocols() {
+        let cell = |c: &str| parse_transport(c, "x", &mut Ledger::new(1)).unwrap();
+        assert_eq!(cell("TCP (TLS)"), ProtocolCell { transports: vec![Transport::Tcp], notes: vec!["TLS".into()] });
+        assert_eq!(cell("HTTPS\nTCP").transports, [Transport::Tcp]);
+        assert_eq!(cell("DCOM and remote procedure call (RPC)").transports, [Transport::Tcp]);
+        assert_eq!(cell("UDP and TCP").transports, [Transport::Udp, Transport::Tcp]);
+        assert_eq!(cell("TCP, UDP").transports, [Transport::Tcp, Transport::Udp]);
+        assert_eq!(cell("RPC").transports, [Transport::Tcp]);
+        assert_eq!(cell("DNS").transports, []);
+        assert_eq!(cell("TCP - Client and device retrieval of root certificate").transports, [Transport::Tcp]);
+        assert_eq!(parse("HTTPS", "x"), (Ok(vec![Transport::Tcp]), vec![AnomalyKind::TransportFromApplication]));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_protocol_cell_is_read_or_refused(cell in "[A-Za-z/(), +&\n-]{0,40}") {
+            let _ = parse_transport(&cell, "x", &mut Ledger::new(1));
+        }
     }
 
     #[test]

@@ -9,8 +9,10 @@ pub mod registry;
 pub mod sections;
 pub mod table;
 pub mod text;
+pub mod words;
 
 use crate::anomaly::Anomaly;
+pub use words::superscript_digit;
 
 /// A piece of text and the line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,9 +56,17 @@ pub struct Table {
     pub header: Vec<String>,
     /// The body rows.
     pub rows: Vec<TableRow>,
+    /// Footnotes below the table (paragraphs opening with a mark such as `†` or `*`), for the rows
+    /// that carry the mark; the section finder fills them in.
+    pub footnotes: Vec<Located>,
 }
 
 impl Table {
+    /// A table without footnotes.
+    pub fn new(line: u32, header: Vec<String>, rows: Vec<TableRow>) -> Table {
+        Table { line, header, rows, footnotes: Vec::new() }
+    }
+
     /// The last line the table occupies.
     pub fn last_line(&self) -> u32 {
         self.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.line).chain([r.line])).max().unwrap_or(self.line)
@@ -86,14 +96,24 @@ pub enum Block {
     Quirk(Anomaly),
 }
 
-/// The Unicode superscript form of an ASCII digit (how footnote marks are written in every format
-/// once markup such as `<sup>2</sup>` is rendered); any other character is returned as it is.
-pub fn superscript_digit(digit: char) -> char {
-    match digit {
-        '1' => '\u{b9}',
-        '2' => '\u{b2}',
-        '3' => '\u{b3}',
-        d => d.to_digit(10).and_then(|n| char::from_u32(0x2070 + n)).unwrap_or(d),
+impl Block {
+    /// Moves the block `by` lines down (a block read from a part of a file, such as an HTML block
+    /// in a Markdown page, to its lines in the whole file).
+    pub fn shift_lines(&mut self, by: u32) {
+        let shift = |located: &mut Located| located.line = located.line.saturating_add(by);
+        match self {
+            Block::Heading { text, .. } => shift(text),
+            Block::Paragraph(t) | Block::Caption(t) | Block::Note(t) => shift(t),
+            Block::Table(table) => {
+                table.line = table.line.saturating_add(by);
+                for row in &mut table.rows {
+                    row.line = row.line.saturating_add(by);
+                    row.cells.iter_mut().for_each(shift);
+                }
+                table.footnotes.iter_mut().for_each(shift);
+            }
+            Block::Quirk(anomaly) => anomaly.line = anomaly.line.saturating_add(by),
+        }
     }
 }
 

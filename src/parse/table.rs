@@ -1,51 +1,58 @@
-//! What a table is, from its header: a port table (and where its three columns are), a summary
-//! table that repeats the per-service tables, or a table kbingest does not read. Every format's
-//! tables are told apart here, once.
+//! What a table is and what its columns mean: a port table (and the role of each column, found by
+//! what its header says, in any order and wording), a summary table that repeats the per-service
+//! tables, or a table kbingest does not read. Every format's tables are told apart here, once; the
+//! rows of a port table are handed on by role ([`RowCells`]).
+
+mod roles;
+mod rows;
+
+pub use roles::Role;
+pub use rows::{RowCells, TableRows, footnote_mark, split_footnotes};
 
 use super::Table;
 use crate::anomaly::{Anomaly, AnomalyKind};
 
-/// Where the three columns of a port table are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The role of each column of a port table, in the header's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Columns {
-    /// The application protocol column.
-    pub application: usize,
-    /// The protocol (transport) column.
-    pub protocol: usize,
-    /// The port column.
-    pub port: usize,
+    /// One role per header cell.
+    pub roles: Vec<Role>,
 }
 
-/// What a table is, from its header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl Columns {
+    /// The first column with `role`.
+    pub fn find(&self, role: Role) -> Option<usize> {
+        self.roles.iter().position(|&r| r == role)
+    }
+}
+
+/// What a table is, from its header (or, for a header that names no port, from its cells).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TableKind {
-    /// A port table: application protocol, protocol, port (in any order, among other columns).
+    /// A port table: it has a port column (or a column per transport holding ports).
     Ports(Columns),
     /// A summary table (it has a system service name column): it repeats the per-service tables.
-    Summary,
+    Summary(Columns),
     /// Any other table.
     Unrecognized,
 }
 
-/// Whether a header cell says `name`, in any case and spacing (allocating nothing: every table
-/// of a long document is asked, more than once).
-fn says(cell: &str, name: &str) -> bool {
-    let mut words = cell.split_whitespace();
-    name.split(' ').all(|w| words.next().is_some_and(|c| c.eq_ignore_ascii_case(w))) && words.next().is_none()
+/// Whether a row of several short cells names a port column (or a column per transport), as a
+/// header does (a layout table's one cell holding a whole page does not).
+pub fn header_names_ports(header: &[String]) -> bool {
+    let short = |h: &String| h.split_whitespace().count() <= 6;
+    header.len() >= 2 && header.iter().all(short) && header.iter().any(|h| roles::names_ports(h))
 }
 
 impl Table {
-    /// What the table is, from its header.
+    /// What the table is.
     pub fn kind(&self) -> TableKind {
-        let find = |wanted: &[&str]| self.header.iter().position(|h| wanted.iter().any(|name| says(h, name)));
-        if find(&["system service name", "system service"]).is_some() {
-            return TableKind::Summary;
-        }
-        match (find(&["application protocol", "application"]), find(&["protocol"]), find(&["port", "ports"])) {
-            (Some(application), Some(protocol), Some(port)) => {
-                TableKind::Ports(Columns { application, protocol, port })
-            }
-            _ => TableKind::Unrecognized,
+        let Some(roles) = roles::roles(&self.header, &self.rows) else { return TableKind::Unrecognized };
+        let columns = Columns { roles };
+        if columns.find(Role::SystemServiceName).is_some() {
+            TableKind::Summary(columns)
+        } else {
+            TableKind::Ports(columns)
         }
     }
 
@@ -54,58 +61,42 @@ impl Table {
         matches!(self.kind(), TableKind::Ports(_))
     }
 
-    /// The ledger entry for a table that is not loaded (a summary or unrecognized table);
-    /// `None` for a port table.
+    /// The ledger entry for a table that is not loaded (a summary table, a table that holds no
+    /// ports); `None` for a port table.
     pub fn not_loaded(&self) -> Option<Anomaly> {
         let (kind, what) = match self.kind() {
             TableKind::Ports(_) => return None,
-            TableKind::Summary => {
+            TableKind::Summary(_) => {
                 (AnomalyKind::SummaryTable, "summary table repeats the per-service tables; not loaded")
             }
-            TableKind::Unrecognized => (
-                AnomalyKind::UnrecognizedTable,
-                "table's header is not application protocol, protocol, port; not loaded",
-            ),
+            TableKind::Unrecognized => {
+                (AnomalyKind::UnrecognizedTable, "table names no port column and its cells hold no ports; not loaded")
+            }
         };
+        Some(Anomaly::new(self.line, kind, self.header_text(), None, format!("This {}-row {what}.", self.rows.len())))
+    }
+
+    /// The table with its first row moved into its body where that row is data, not a header: a
+    /// table without a header row whose cells hold ports (`|TCP 80|Web server|` first), as the
+    /// rows below it do. The header is then empty, and the columns are found by their cells.
+    pub fn with_data_header(mut self) -> Table {
+        let data = self.header.iter().any(|h| roles::holds_port(h))
+            && !self.header.iter().any(|h| roles::names_a_role(h))
+            && self.rows.iter().any(|r| r.cells.iter().any(|c| roles::holds_port(&c.text)));
+        if data {
+            let cells = self.header.iter().map(|h| super::Located::new(self.line, h.clone())).collect();
+            self.rows.insert(0, super::TableRow { line: self.line, cells });
+            self.header = vec![String::new(); self.header.len()];
+        }
+        self
+    }
+
+    /// The header cells joined, white space collapsed.
+    pub fn header_text(&self) -> String {
         let header = self.header.iter().map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "));
-        Some(Anomaly::new(
-            self.line,
-            kind,
-            header.collect::<Vec<_>>().join(" | "),
-            None,
-            format!("This {}-row {what}.", self.rows.len()),
-        ))
+        header.collect::<Vec<_>>().join(" | ")
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn table(header: &[&str]) -> Table {
-        Table { line: 7, header: header.iter().map(|h| h.to_string()).collect(), rows: vec![] }
-    }
-
-    #[test]
-    fn port_headers_in_their_variants() {
-        let regular = Columns { application: 0, protocol: 1, port: 2 };
-        assert_eq!(table(&["Application protocol", "Protocol", "Port"]).kind(), TableKind::Ports(regular));
-        assert_eq!(table(&["Application", "Protocol", " Ports"]).kind(), TableKind::Ports(regular));
-        assert_eq!(table(&[" Application\u{a0}protocol", " Protocol", " Ports "]).kind(), TableKind::Ports(regular));
-        let moved = Columns { application: 2, protocol: 1, port: 0 };
-        assert_eq!(table(&["Port", "Protocol", "Application protocol"]).kind(), TableKind::Ports(moved));
-    }
-
-    #[test]
-    fn summary_and_other_tables() {
-        let summary = table(&["Port", "Protocol", "Application protocol", "System service name"]);
-        assert_eq!(summary.kind(), TableKind::Summary);
-        let a = summary.not_loaded().unwrap();
-        assert_eq!((a.line, a.kind), (7, AnomalyKind::SummaryTable));
-        assert_eq!(a.raw, "Port | Protocol | Application protocol | System service name");
-        let other = table(&["Setting", "Value"]);
-        assert_eq!(other.kind(), TableKind::Unrecognized);
-        assert_eq!(other.not_loaded().unwrap().kind, AnomalyKind::UnrecognizedTable);
-        assert!(table(&["Application protocol", "Protocol", "Port"]).not_loaded().is_none());
-    }
-}
+mod tests;

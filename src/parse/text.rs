@@ -105,7 +105,7 @@ impl<L: Iterator<Item = Result<Line>>> TextBlocks<L> {
             rows.push(TableRow { line, cells: cells.by_ref().take(CELLS_PER_ROW).collect() });
         }
         let header_cells = vec!["Application protocol".to_string(), "Protocol".to_string(), "Port".to_string()];
-        self.out.push_back(Ok(Block::Table(Table { line: header.number, header: header_cells, rows })));
+        self.out.push_back(Ok(Block::Table(Table::new(header.number, header_cells, rows))));
         self.out.extend(after);
     }
 }

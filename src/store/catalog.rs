@@ -75,7 +75,7 @@ const RULE_DETAILS: &[ColumnDoc] = &[
     col(
         "row_cells",
         "TEXT",
-        "the whole table row as a JSON object, header -> cell text, so no column of a page is lost; NULL for the text format's three-column tables",
+        "the whole table row as a JSON object, header -> cell text, so no column of a page is lost; NULL where the table has only the application protocol, protocol and port columns",
     ),
 ];
 

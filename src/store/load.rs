@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::normalize::NormalizedSection;
 use crate::stop::Stop;
 use rusqlite::config::DbConfig;
-use rusqlite::{OptionalExtension, Statement, Transaction, TransactionBehavior, params};
+use rusqlite::{CachedStatement, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -67,7 +67,6 @@ pub struct Load<'db> {
 /// The loading of one source within a [`Load`].
 pub struct SourceLoad<'l, 'db> {
     pub(super) load: &'l Load<'db>,
-    statements: Statements<'l>,
     pub(super) source_id: i64,
     meta: SourceMeta,
     previous: Option<StoredSource>,
@@ -170,10 +169,8 @@ impl<'db> Load<'db> {
             )
             .map_err(Error::sqlite(&path, "recording the source"))?;
         let source_id = self.tx.last_insert_rowid();
-        let statements = Statements::prepare(&this.tx, &path)?;
         Ok(SourceLoad {
             load: this,
-            statements,
             source_id,
             meta: meta.clone(),
             previous,
@@ -253,19 +250,22 @@ fn drop_indexes_of_first_load(tx: &Transaction<'_>, path: &str) -> Result<Vec<St
     Ok(deferred)
 }
 
-impl SourceLoad<'_, '_> {
+impl<'l> SourceLoad<'l, '_> {
+    /// One of the load's statements, from the connection's statement cache.
+    fn statement(&self, sql: &str) -> Result<CachedStatement<'l>> {
+        self.load.tx.prepare_cached(sql).map_err(Error::sqlite(&self.load.path, format!("preparing {sql}")))
+    }
+
     fn application_protocol_id(&mut self, name: &str) -> Result<i64> {
         if let Some(&id) = self.load.application_protocols.borrow().get(name) {
             return Ok(id);
         }
         let path = &self.load.path;
-        self.statements
-            .add_protocol
+        self.statement(ADD_PROTOCOL)?
             .execute([name])
             .map_err(Error::sqlite(path, "recording an application protocol"))?;
         let id: i64 = self
-            .statements
-            .find_protocol
+            .statement(FIND_PROTOCOL)?
             .query_row([name], |r| r.get(0))
             .map_err(Error::sqlite(path, "looking up an application protocol"))?;
         self.load.application_protocols.borrow_mut().insert(name.to_string(), id);
@@ -274,8 +274,7 @@ impl SourceLoad<'_, '_> {
 
     /// Records an anomaly, of a service or of the source as a whole.
     pub fn anomaly(&mut self, service_id: Option<i64>, anomaly: &Anomaly) -> Result<()> {
-        self.statements
-            .add_anomaly
+        self.statement(ADD_ANOMALY)?
             .execute(params![
                 self.source_id,
                 service_id,
@@ -295,8 +294,7 @@ impl SourceLoad<'_, '_> {
     pub fn section(&mut self, section: &NormalizedSection) -> Result<Option<i64>> {
         let mut service_id = None;
         if let Some(service) = &section.service {
-            self.statements
-                .add_service
+            self.statement(ADD_SERVICE)?
                 .execute(params![
                     self.source_id,
                     service.title,
@@ -315,18 +313,27 @@ impl SourceLoad<'_, '_> {
                     Some((low, high)) => (Some(low), Some(high)),
                     None => (None, None),
                 };
-                self.statements
-                    .add_rule
+                let c = &rule.context;
+                let (source_low, source_high) = c.source_ports.unzip();
+                self.statement(ADD_RULE)?
                     .execute(params![
                         id,
                         application_protocol_id,
-                        rule.transport.ip_protocol(),
+                        rule.transport.map(|t| t.ip_protocol()),
                         low,
                         high,
                         rule.port.kind.name(),
                         rule.port_raw,
                         rule.transport_raw,
-                        rule.line
+                        rule.line,
+                        c.direction.map(|d| d.name()),
+                        c.from_endpoint,
+                        c.to_endpoint,
+                        source_low,
+                        source_high,
+                        rule.icmp_type,
+                        rule.note,
+                        c.row_cells
                     ])
                     .map_err(Error::sqlite(
                         &self.load.path,
@@ -375,36 +382,17 @@ impl SourceLoad<'_, '_> {
     }
 }
 
-/// The statements a source's load runs for every row, prepared once.
-struct Statements<'t> {
-    add_service: Statement<'t>,
-    add_rule: Statement<'t>,
-    add_anomaly: Statement<'t>,
-    add_protocol: Statement<'t>,
-    find_protocol: Statement<'t>,
-}
-
-impl<'t> Statements<'t> {
-    fn prepare(tx: &'t Transaction<'_>, path: &str) -> Result<Statements<'t>> {
-        let prepare = |sql: &str| tx.prepare(sql).map_err(Error::sqlite(path, format!("preparing {sql}")));
-        Ok(Statements {
-            add_service: prepare(
-                "INSERT INTO services (source_id, title, system_service_name, description, first_line, last_line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?,
-            add_rule: prepare(
-                "INSERT INTO service_ports (service_id, application_protocol_id, ip_protocol, port_low, port_high,
-                                            port_kind, port_raw, transport_raw, source_line)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?,
-            add_anomaly: prepare(
-                "INSERT INTO anomaly_log (source_id, service_id, source_line, kind, raw, normalized, message)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?,
-            add_protocol: prepare(
-                "INSERT INTO application_protocols (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
-            )?,
-            find_protocol: prepare("SELECT id FROM application_protocols WHERE name = ?1")?,
-        })
-    }
-}
+// The statements a source's load runs for every row, prepared once per connection (the
+// connection's statement cache keeps them).
+const ADD_SERVICE: &str =
+    "INSERT INTO services (source_id, title, system_service_name, description, first_line, last_line)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+const ADD_RULE: &str =
+    "INSERT INTO service_ports (service_id, application_protocol_id, ip_protocol, port_low, port_high,
+                                port_kind, port_raw, transport_raw, source_line, direction, from_endpoint,
+                                to_endpoint, source_port_low, source_port_high, icmp_type, note, row_cells)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+const ADD_ANOMALY: &str = "INSERT INTO anomaly_log (source_id, service_id, source_line, kind, raw, normalized, message)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+const ADD_PROTOCOL: &str = "INSERT INTO application_protocols (name) VALUES (?1) ON CONFLICT (name) DO NOTHING";
+const FIND_PROTOCOL: &str = "SELECT id FROM application_protocols WHERE name = ?1";

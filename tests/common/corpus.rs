@@ -181,12 +181,10 @@ pub fn generate(sections: u64, mut emit_text: impl FnMut(&str), mut emit_rule: i
 pub const CSV_HEADER: &str = "source,service,system_service_name,application_protocol,transport,ip_protocol,port_low,port_high,port_kind,port_raw,transport_raw,source_line";
 
 /// One expected row as a CSV record (no field needs quoting in the synthetic corpus).
-/// The text format says nothing of the columns schema version 3 added (direction, endpoints,
-/// client ports, ICMP type, note, row cells), so they are empty.
 pub fn csv_record(source: &str, rule: &ExpectedRule) -> String {
     let (low, high) = rule.port.map_or((String::new(), String::new()), |(l, h)| (l.to_string(), h.to_string()));
     format!(
-        "{source},{},{},{},{},{},{low},{high},{},{},{},{},,,,,,,,",
+        "{source},{},{},{},{},{},{low},{high},{},{},{},{}",
         rule.service,
         rule.system_service_name.as_deref().unwrap_or(""),
         rule.application_protocol,

@@ -3,24 +3,26 @@
 //! A page reduces to the same [`Block`]s as the text article: headings (`h1`-`h6`, and paragraphs
 //! whose words are all bold), paragraphs and list items, captions (`<caption>`, Word's
 //! `MsoCaption` paragraphs, a one-cell first row), notes (block quotes that open with `[!NOTE]` or
-//! are classed as notes) and tables. A table holding other tables is layout: its cells are read as
-//! page text. Any other table's first row is its header; whether it is a port table is decided
+//! are classed as notes) and tables. A table holding other tables is layout (its cells are read as
+//! page text) unless its own first row names a port column. Any other table's first row is its header; whether it is a port table is decided
 //! later, from that header, as for every format. Lines are the source lines where elements start.
 
 mod nesting;
 mod positions;
 pub mod render;
+mod spans;
 
-use super::markdown::without_alert_marker;
-use super::{Block, Located, Table, TableRow};
+use super::words::{is_title_like, without_alert_marker};
+use super::{Block, Located, Table};
 use crate::error::{Error, Result};
 use ego_tree::NodeId;
 use render::{BLOCKS, MAX_DEPTH, Rendered, SKIPPED, TooDeep, lines, render};
 use scraper::{ElementRef, Node};
+use spans::WrittenCell;
 use std::collections::HashMap;
 
 /// The level given to a title that is a bold paragraph: below the `h1`-`h4` document structure.
-const BOLD_TITLE_LEVEL: u8 = 5;
+pub const BOLD_TITLE_LEVEL: u8 = 5;
 
 /// Reads a page into blocks. `path` names the page in an error.
 pub fn html_blocks(source: &str, path: &str) -> Result<Vec<Block>> {
@@ -35,6 +37,17 @@ pub fn html_blocks(source: &str, path: &str) -> Result<Vec<Block>> {
     reader
         .container(root, 0)
         .map_err(|TooDeep| Error::input(path, format!("elements are nested more than {MAX_DEPTH} deep"), hint))?;
+    // A page whose body has no heading at all is titled by its `<title>`: the first paragraph, so
+    // that the section finder weighs it like any title line.
+    if !reader.blocks.iter().any(|b| matches!(b, Block::Heading { .. }))
+        && let Ok(selector) = scraper::Selector::parse("head > title")
+        && let Some(title) = page.html.select(&selector).next()
+    {
+        let text = lines(&title.text().collect::<String>()).join(" ");
+        if !text.is_empty() {
+            reader.blocks.insert(0, Block::Paragraph(Located::new(reader.line(title), text)));
+        }
+    }
     Ok(reader.blocks)
 }
 
@@ -142,7 +155,12 @@ impl Reader<'_> {
                     self.blocks.push(Block::Caption(located(line, text, &rendered, element)));
                 }
             }
-            "table" if !element.descendants().skip(1).any(|n| is_named(n, "table")) => self.table(element, depth)?,
+            "table"
+                if !element.descendants().skip(1).any(|n| is_named(n, "table"))
+                    || self.names_ports(element, depth)? =>
+            {
+                self.table(element, depth)?
+            }
             "li" => {
                 self.items += 1;
                 let read = self.container(element, depth);
@@ -176,7 +194,7 @@ impl Reader<'_> {
                 self.blocks.push(Block::Caption(text_at));
                 return Ok(());
             }
-            if super::sections::is_title_like(&text) {
+            if is_title_like(&text) {
                 self.blocks.push(Block::Heading { level: BOLD_TITLE_LEVEL, text: text_at });
                 return Ok(());
             }
@@ -187,35 +205,42 @@ impl Reader<'_> {
     }
 
     /// A table without tables inside: its first row is the header; one-cell rows before it are
-    /// captions (a title row spanning the table).
+    /// captions (a title row spanning the table); spanned cells stand in every row and column they
+    /// span.
     fn table(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), TooDeep> {
-        let mut rows: Vec<TableRow> = Vec::new();
-        for child in element.descendants() {
-            let Some(child) = ElementRef::wrap(child) else { continue };
+        let mut written: Vec<(u32, Vec<WrittenCell>)> = Vec::new();
+        for child in own(element) {
             match child.value().name() {
                 "caption" => self.block(child, depth + 1)?,
-                "tr" => rows.push(TableRow { line: self.line(child), cells: self.cells(child, depth + 1)? }),
+                "tr" => written.push((self.line(child), self.cells(child, depth + 1)?)),
                 _ => {}
             }
         }
-        while rows.len() > 1 && rows[0].cells.len() == 1 {
-            let title = rows.remove(0);
-            let text = title.cells.into_iter().next().map(|c| Located { text: c.text.replace('\n', " "), ..c });
+        while written.len() > 1 && written[0].1.len() == 1 {
+            let (_, cells) = written.remove(0);
+            let text = cells.into_iter().next().map(|c| Located { text: c.cell.text.replace('\n', " "), ..c.cell });
             self.blocks.extend(text.filter(|c| !c.text.is_empty()).map(Block::Caption));
         }
+        let mut rows = spans::lay_out(written);
         if rows.is_empty() {
             return Ok(());
         }
         let header = rows.remove(0);
-        self.blocks.push(Block::Table(Table {
-            line: header.line,
-            header: header.cells.into_iter().map(|c| c.text.replace('\n', " ")).collect(),
-            rows,
-        }));
+        let header_line = header.line;
+        let header = header.cells.into_iter().map(|c| c.text.replace('\n', " ")).collect();
+        self.blocks.push(Block::Table(Table::new(header_line, header, rows)));
         Ok(())
     }
 
-    fn cells(&self, row: ElementRef<'_>, depth: usize) -> Result<Vec<Located>, TooDeep> {
+    /// Whether a table's own first row names a port column: then it is a port table even with
+    /// tables inside its cells (read as their text), not page layout.
+    fn names_ports(&self, table: ElementRef<'_>, depth: usize) -> Result<bool, TooDeep> {
+        let Some(first) = own(table).find(|e| e.value().name() == "tr") else { return Ok(false) };
+        let header: Vec<String> = self.cells(first, depth + 1)?.into_iter().map(|c| c.cell.text).collect();
+        Ok(crate::parse::table::header_names_ports(&header))
+    }
+
+    fn cells(&self, row: ElementRef<'_>, depth: usize) -> Result<Vec<WrittenCell>, TooDeep> {
         let mut cells = Vec::new();
         for cell in row.children().filter_map(ElementRef::wrap) {
             if !matches!(cell.value().name(), "td" | "th") {
@@ -223,10 +248,24 @@ impl Reader<'_> {
             }
             let rendered = render(cell, false, depth)?;
             let text = lines(&rendered.text).join("\n");
-            cells.push(located(self.line(cell), text, &rendered, cell));
+            cells.push(WrittenCell {
+                cell: located(self.line(cell), text, &rendered, cell),
+                rows: spans::span(cell.attr("rowspan")),
+                columns: spans::span(cell.attr("colspan")),
+            });
         }
         Ok(cells)
     }
+}
+
+/// The elements of a table that are its own, not those of the tables inside it.
+fn own(table: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
+    let id = table.id();
+    table
+        .descendants()
+        .skip(1)
+        .filter_map(ElementRef::wrap)
+        .filter(move |e| e.ancestors().find(|a| is_named(*a, "table")).is_some_and(|a| a.id() == id))
 }
 
 fn located(line: u32, text: String, rendered: &Rendered, element: ElementRef<'_>) -> Located {

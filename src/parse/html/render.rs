@@ -1,5 +1,5 @@
 //! Renders an element's content to plain text: white space as in a browser (runs collapse later),
-//! `<br>` and block boundaries as line breaks, `<sup>2</sup>` as the superscript digit, and every
+//! `<br>` and block boundaries as line breaks, `<sup>` as [`crate::parse::words::superscript`] reads it, and every
 //! other tag dropped. Notes whether inline markup (bold, italics, code, links, ...) was removed.
 
 use ego_tree::NodeRef;
@@ -101,7 +101,7 @@ pub fn node(
     }
     let Some(element) = ElementRef::wrap(node) else {
         if let Node::Text(text) = node.value() {
-            push_text(out, text, superscript);
+            push_text(out, text);
         }
         return Ok(());
     };
@@ -122,8 +122,17 @@ pub fn node(
     if block {
         out.text.push('\n');
     }
+    if name == "sup" && !superscript {
+        let mut inner = Rendered::default();
+        for child in element.children() {
+            self::node(child, bold_is_structure, true, depth + 1, &mut inner)?;
+        }
+        out.markup |= inner.markup;
+        out.text.push_str(&crate::parse::words::superscript(&inner.text));
+        return Ok(());
+    }
     for child in element.children() {
-        self::node(child, bold_is_structure, superscript || name == "sup", depth + 1, out)?;
+        self::node(child, bold_is_structure, superscript, depth + 1, out)?;
     }
     if block {
         out.text.push('\n');
@@ -131,12 +140,7 @@ pub fn node(
     Ok(())
 }
 
-fn push_text(out: &mut Rendered, text: &str, superscript: bool) {
-    let digits = text.trim();
-    if superscript && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-        out.text.extend(digits.chars().map(crate::parse::superscript_digit));
-        return;
-    }
+fn push_text(out: &mut Rendered, text: &str) {
     // Line breaks in the source are white space in HTML; `\n` is kept for real line breaks.
     out.text.extend(text.chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }));
 }

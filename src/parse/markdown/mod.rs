@@ -2,13 +2,16 @@
 //!
 //! Headings, paragraphs, list items and tables become [`Block`]s; their lines are those of the
 //! original file (pulldown-cmark's byte offsets). Inline markup is rendered to its text: bold,
-//! italics, code and links to their words, `<sup>2</sup>` to the superscript digit (so footnote
-//! marks are handled as in every format), `<br/>` in a table cell to a line break between values.
+//! italics, code and links to their words, `<sup>2</sup>` to the superscript digit and other
+//! superscript words to a remark in parentheses (as in every format), `<br/>` in a table cell to a line break between values.
 //! Where markup was removed the element keeps its source, for normalization to ledger. What is in
 //! block quotes (`> [!NOTE]` notes) becomes [`Block::Note`]s, never titles or captions; code
-//! blocks, HTML blocks and the front matter are not the article's text and are skipped.
+//! blocks, HTML blocks (but for the tables they hold, read by the HTML reader) and the front matter
+//! (but for its `title:`, a level-1 heading) are not the article's text and are skipped.
 
-use super::{Block, LineIndex, Located, Table, TableRow, superscript_digit};
+use super::html::{BOLD_TITLE_LEVEL, html_blocks};
+use super::words::{is_title_like, superscript, without_alert_marker};
+use super::{Block, LineIndex, Located, Table, TableRow};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
@@ -18,20 +21,17 @@ struct Inline {
     range: Range<usize>,
     text: String,
     markup: bool,
-    superscript: bool,
+    /// Where the open `<sup>`'s words start in `text`.
+    superscript: Option<usize>,
 }
 
 impl Inline {
     fn new(range: Range<usize>) -> Inline {
-        Inline { range, text: String::new(), markup: false, superscript: false }
+        Inline { range, text: String::new(), markup: false, superscript: None }
     }
 
     fn push_text(&mut self, text: &str) {
-        if self.superscript && !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
-            self.text.extend(text.chars().map(superscript_digit));
-        } else {
-            self.text.push_str(text);
-        }
+        self.text.push_str(text);
     }
 
     /// An inline HTML tag: `<br>` is a line break, `<sup>` marks footnote digits; every other tag
@@ -44,23 +44,30 @@ impl Inline {
         match name.to_ascii_lowercase().as_str() {
             "br" => self.text.push('\n'),
             "sup" => {
-                self.superscript = !closing;
                 self.markup = true;
+                match (closing, self.superscript.take()) {
+                    (false, _) => self.superscript = Some(self.text.len()),
+                    (true, Some(start)) => {
+                        let words = self.text.split_off(start.min(self.text.len()));
+                        self.text.push_str(&superscript(&words));
+                    }
+                    (true, None) => {}
+                }
             }
             _ => self.markup = true,
         }
     }
 }
 
-/// A note's text without the alert marker that opens it (`[!NOTE]`, `[!IMPORTANT]`, ...); `None`
-/// when nothing else is left.
-pub fn without_alert_marker(text: &str) -> Option<&str> {
-    let rest = text.trim_start();
-    let rest = match rest.strip_prefix("[!").and_then(|r| r.split_once(']')) {
-        Some((kind, after)) if !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphabetic()) => after.trim(),
-        _ => rest,
-    };
-    (!rest.is_empty()).then_some(rest)
+/// Whether a paragraph's source is one bold run and nothing else (`**Required Client Ports**`).
+fn all_bold(source: Option<&str>) -> bool {
+    let Some(source) = source else { return false };
+    ["**", "__"].iter().any(|mark| {
+        source
+            .strip_prefix(mark)
+            .and_then(|s| s.strip_suffix(mark))
+            .is_some_and(|inner| !inner.is_empty() && !inner.contains(mark))
+    })
 }
 
 /// The cells of a pipe-table row as its source splits them: on pipes not escaped by `\\`, the
@@ -106,6 +113,10 @@ struct Reader<'a> {
     /// List items being collected, innermost last.
     items: Vec<Inline>,
     table: Option<TableBuild>,
+    /// Whether the events are the front matter's.
+    in_front_matter: bool,
+    /// An HTML block being collected (where it starts, its source), for the tables it may hold.
+    html: Option<(usize, String)>,
 }
 
 /// Reads a Markdown document into blocks.
@@ -120,6 +131,8 @@ pub fn markdown_blocks(source: &str) -> Vec<Block> {
         inline: None,
         items: Vec::new(),
         table: None,
+        in_front_matter: false,
+        html: None,
     };
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
         reader.event(event, range);
@@ -130,6 +143,40 @@ pub fn markdown_blocks(source: &str) -> Vec<Block> {
 impl Reader<'_> {
     fn line(&self, offset: usize) -> u32 {
         self.lines.line(offset)
+    }
+
+    /// The front matter's `title:` (a page's title where its body has no `#` heading) as a level-1
+    /// heading; the rest of the front matter is not the article's text.
+    fn front_matter_title(&mut self, text: &str, start: usize) {
+        let mut offset = start;
+        for line in text.split_inclusive('\n') {
+            if let Some(title) = line.strip_prefix("title:") {
+                let title = title.trim().trim_matches(|c| c == '"' || c == '\'');
+                if !title.is_empty() {
+                    let text = Located::new(self.line(offset), title);
+                    self.blocks.push(Block::Heading { level: 1, text });
+                }
+            }
+            offset += line.len();
+        }
+    }
+
+    /// The tables of an HTML block (a page that writes its tables in HTML), read as the HTML reader
+    /// reads them, at their lines in this file; the block's other text is not the article's.
+    fn html_tables(&mut self) {
+        let Some((start, html)) = self.html.take() else { return };
+        if !html.to_ascii_lowercase().contains("<table") {
+            return;
+        }
+        // A block nested too deep to read is skipped like any other HTML block.
+        let Ok(blocks) = html_blocks(&html, "") else { return };
+        let offset = self.line(start) - 1;
+        for mut block in blocks {
+            if matches!(block, Block::Table(_) | Block::Caption(_)) {
+                block.shift_lines(offset);
+                self.blocks.push(block);
+            }
+        }
     }
 
     /// The text collected last: a cell, heading or paragraph, else the innermost list item.
@@ -165,7 +212,12 @@ impl Reader<'_> {
             // A list item reads like the text article's bullet lines: never a title or caption.
             located.text.insert_str(0, "\u{2022} ");
         }
-        if self.quotes == 0 {
+        if self.quotes == 0 && !bullet && all_bold(located.markup.as_deref()) && is_title_like(&located.text) {
+            // A title in a bold paragraph, as in a web page (`**Required Client Ports**`): the
+            // bold marks the title itself, so there is no markup to ledger.
+            let text = Located::new(located.line, located.text);
+            self.blocks.push(Block::Heading { level: BOLD_TITLE_LEVEL, text });
+        } else if self.quotes == 0 {
             self.blocks.push(Block::Paragraph(located));
         } else if let Some(note) = without_alert_marker(&located.text) {
             located.text = note.to_string();
@@ -176,14 +228,34 @@ impl Reader<'_> {
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
         if self.skipped > 0 {
             match event {
+                Event::Text(text) if self.in_front_matter => self.front_matter_title(&text, range.start),
+                Event::Html(html) => {
+                    if let Some((_, block)) = self.html.as_mut() {
+                        block.push_str(&html);
+                    }
+                }
                 Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => self.skipped += 1,
-                Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => self.skipped -= 1,
+                Event::End(TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::MetadataBlock(_)) => {
+                    self.skipped -= 1;
+                    self.in_front_matter = false;
+                    if self.skipped == 0 {
+                        self.html_tables();
+                    }
+                }
                 _ => {}
             }
             return;
         }
         match event {
-            Event::Start(Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::MetadataBlock(_)) => self.skipped += 1,
+            Event::Start(Tag::MetadataBlock(_)) => {
+                self.skipped += 1;
+                self.in_front_matter = true;
+            }
+            Event::Start(Tag::HtmlBlock) => {
+                self.skipped += 1;
+                self.html = Some((range.start, String::new()));
+            }
+            Event::Start(Tag::CodeBlock(_)) => self.skipped += 1,
             Event::Start(Tag::BlockQuote(_)) => self.quotes += 1,
             Event::End(TagEnd::BlockQuote(_)) => self.quotes = self.quotes.saturating_sub(1),
             Event::Start(Tag::Heading { .. }) => self.inline = Some(Inline::new(range)),
@@ -265,11 +337,8 @@ impl Reader<'_> {
             Event::End(TagEnd::Table) => {
                 if let Some(table) = self.table.take() {
                     let header = table.header.unwrap_or(TableRow { line: 0, cells: Vec::new() });
-                    self.blocks.push(Block::Table(Table {
-                        line: header.line,
-                        header: header.cells.into_iter().map(|c| c.text).collect(),
-                        rows: table.rows,
-                    }));
+                    let cells = header.cells.into_iter().map(|c| c.text).collect();
+                    self.blocks.push(Block::Table(Table::new(header.line, cells, table.rows)));
                 }
             }
             Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }) => {

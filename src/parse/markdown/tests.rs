@@ -1,12 +1,21 @@
 use super::*;
 use crate::parse::outline;
+use crate::parse::words::without_alert_marker;
 
 #[test]
 fn front_matter_headings_paragraphs_and_lists() {
     let doc = "---\ntitle: x\nms.date: 09/08/2020\n---\n# Top\n\nSome *text*\nwrapped.\n\n- Echo, port 7\n- Discard\n\n  - nested\n";
     assert_eq!(
         outline(&markdown_blocks(doc)),
-        ["h1@5: Top", "p@7: Some text wrapped.", "p@10: • Echo, port 7", "p@11: • Discard", "p@13: • nested"]
+        // The front matter's title is the page's heading; the rest of it is not the article's text.
+        [
+            "h1@2: x",
+            "h1@5: Top",
+            "p@7: Some text wrapped.",
+            "p@10: • Echo, port 7",
+            "p@11: • Discard",
+            "p@13: • nested"
+        ]
     );
 }
 
@@ -72,4 +81,13 @@ fn alert_markers() {
     assert_eq!(without_alert_marker("[!NOTE] Text"), Some("Text"));
     assert_eq!(without_alert_marker("[!NOTE]"), None);
     assert_eq!(without_alert_marker("[link] text"), Some("[link] text"));
+}
+
+#[test]
+fn a_bold_title_paragraph_is_a_heading_as_in_a_web_page() {
+    let doc = "## Ports\n\nThe table below.\n\n**Required Client Ports**\n\n**Note**: not a title.\n";
+    assert_eq!(
+        outline(&markdown_blocks(doc)),
+        ["h2@1: Ports", "p@3: The table below.", "h5@5: Required Client Ports", "p@7: Note: not a title."]
+    );
 }

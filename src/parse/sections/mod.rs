@@ -3,13 +3,23 @@
 //! A section is a title, description paragraphs, an optional system service name line, optional
 //! captions, and one or more port tables. Titles come from headings where a document has them;
 //! otherwise (the plain-text article) the title is the short, unpunctuated line that opens the
-//! description before a table. The document's own header and footer hold no table and so make no
-//! section. Tables that are not port tables (summary tables, others) are ledgered where they stand.
+//! description before a table. A heading right before a table, with no description of its own, at
+//! the level of a section that has a description and no table yet, is that section's caption (one
+//! rule for every format). Paragraphs right below a table that open with a footnote mark are its
+//! footnotes. The document's own header and footer, and any other text outside a section, hold no
+//! table and make no section: they are ledgered (`unattached_text`). A summary table is handed on
+//! ([`Event::Summary`]) to be judged against the per-service tables; other tables that are not
+//! port tables are ledgered where they stand.
+
+mod prelude;
 
 use super::label::system_service_label;
+use super::table::{TableKind, footnote_mark, split_footnotes};
+pub use super::words::is_title_like;
 use super::{Block, Located, Table};
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::{Problem, Result};
+use prelude::{Pending, Role, attach_prelude, pick_title, sections_without_table, unattached_text};
 use std::collections::VecDeque;
 
 /// A service section as the document lays it out, before normalization.
@@ -55,67 +65,18 @@ impl Section {
 pub enum Event {
     /// A section with at least one table.
     Section(Section),
+    /// A summary table (KB 832017's closing table): its rows repeat the per-service tables, or
+    /// add rows found in none, under the service each row names.
+    Summary(Table),
     /// An irregularity outside any section.
     Anomaly(Anomaly),
     /// A structural problem outside any section (a table with no title).
     Problem(Problem),
 }
 
-/// Whether a paragraph gives the system service name (`System Service Name X`, `System service
-/// name: **X**`), at its start or inside it.
-pub fn mentions_system_service_name(text: &str) -> bool {
-    system_service_label(text.trim_start()).is_some()
-}
-
 /// Whether a paragraph starts with `System Service Name` (any case and spacing).
 pub fn starts_with_system_service_name(text: &str) -> bool {
     system_service_label(text.trim_start()).is_some_and(|label| label.start == 0)
-}
-
-/// Whether a paragraph looks like a title or caption: short, not a sentence, not a list item.
-pub fn is_title_like(text: &str) -> bool {
-    has_title_shape(text) && !mentions_system_service_name(text)
-}
-
-/// The form of a title, whatever the words: short, not ending as a sentence, not a list item.
-fn has_title_shape(text: &str) -> bool {
-    let t = text.trim();
-    let Some(last) = t.chars().last() else { return false };
-    let first = t.chars().next().unwrap_or(' ');
-    t.chars().count() <= 120
-        && !matches!(last, '.' | ':' | ';' | ',' | '?' | '!')
-        && !matches!(first, '●' | '•' | '·' | '▪' | '-' | '*' | '–' | '—')
-        && t.chars().any(char::is_alphabetic)
-}
-
-/// What the format says a waiting paragraph is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    /// A plain paragraph: description, title or caption, as its place and form say.
-    Paragraph,
-    /// Marked a caption by the format.
-    Caption,
-    /// A note (a block quote): description only, never a title or caption.
-    Note,
-}
-
-/// A paragraph waiting for the table it belongs to, with what its form says about it (worked out
-/// once: every paragraph of a long document passes through here).
-#[derive(Debug)]
-struct Pending {
-    text: Located,
-    role: Role,
-    title_like: bool,
-    names_system_service: bool,
-}
-
-impl Pending {
-    fn new(text: Located, role: Role) -> Pending {
-        let names_system_service = mentions_system_service_name(&text.text);
-        // The label was looked for just above: only the shape is left to check.
-        let title_like = !names_system_service && has_title_shape(&text.text);
-        Pending { text, role, title_like, names_system_service }
-    }
 }
 
 /// The section finder: an iterator of [`Event`]s over an iterator of blocks.
@@ -126,6 +87,10 @@ pub struct Sections<B> {
     /// Heading level of the sections that own tables so far, to tell which table-less headings are
     /// sections that lack a table (same level) and which are mere document structure.
     owner_level: Option<u8>,
+    /// A heading that may be the caption of the section before it, until the next block says.
+    held: Option<(u8, Located)>,
+    /// Whether the last block was a table of the current section or one of its footnotes.
+    after_table: bool,
     out: VecDeque<Result<Event>>,
     finished: bool,
     /// Of `pending`: how many paragraphs are counted in `pending_bytes` (see `bound_pending`).
@@ -147,6 +112,8 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
             current: None,
             pending: Vec::new(),
             owner_level: None,
+            held: None,
+            after_table: false,
             out: VecDeque::new(),
             finished: false,
             pending_counted: 0,
@@ -204,19 +171,72 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
         }
     }
 
+    /// Ledgers paragraphs that end up in no section (a preamble, a footer, remarks after a table).
+    fn unattached(&mut self, paragraphs: Vec<Pending>) {
+        if let Some(anomaly) = unattached_text(paragraphs) {
+            self.out.push_back(Ok(Event::Anomaly(anomaly)));
+        }
+    }
+
+    /// A heading: it starts a section, unless it is the caption of the section before it (one rule
+    /// for every format: a heading right before a table, with no description of its own, at the
+    /// level of a section that has a description and no table yet).
     fn on_heading(&mut self, level: u8, text: Located) {
-        self.flush();
-        self.pending.clear();
+        let described = |s: &Section| !s.description.is_empty() || self.pending.iter().any(|p| p.role != Role::Caption);
+        if self.held.is_none()
+            && self
+                .current
+                .as_ref()
+                .is_some_and(|s| s.heading_level == Some(level) && s.tables.is_empty() && described(s))
+        {
+            self.held = Some((level, text));
+            return;
+        }
+        self.start_section(level, text);
+    }
+
+    fn start_section(&mut self, level: u8, text: Located) {
+        self.end_section();
         if self.owner_level.is_some_and(|owner| level < owner) {
             self.owner_level = None;
         }
         self.current = Some(Section::new(text, Some(level)));
     }
 
+    /// Settles a held heading before `block`: a caption where a table follows, else a section's title.
+    fn settle_held(&mut self, block: &Block) {
+        let Some((level, text)) = self.held.take() else { return };
+        if matches!(block, Block::Table(t) if t.is_port_table()) {
+            self.wait(Pending::new(text, Role::Caption));
+        } else {
+            self.start_section(level, text);
+        }
+    }
+
+    /// A paragraph or note: a footnote of the table just before it (it opens with a mark such as
+    /// `†` or `(*)`), or text waiting for a table.
+    fn on_paragraph(&mut self, text: Located, role: Role) {
+        if self.after_table
+            && footnote_mark(&text.text).is_some()
+            && let Some(table) = self.current.as_mut().and_then(|s| s.tables.last_mut())
+        {
+            table.footnotes.extend(split_footnotes(&text));
+            return;
+        }
+        self.wait(Pending::new(text, role));
+    }
+
     fn on_table(&mut self, table: Table) {
+        let table = table.with_data_header();
+        if matches!(table.kind(), TableKind::Summary(_)) {
+            // Judged once the per-service tables are normalized: it neither makes a section nor
+            // joins one.
+            self.out.push_back(Ok(Event::Summary(table)));
+            return;
+        }
         if let Some(anomaly) = table.not_loaded() {
-            // A summary or unrecognized table is ledgered where it stands: it neither makes a
-            // section nor joins one, nor does it make its heading a section that owns tables.
+            // A table that holds no ports is ledgered where it stands: it neither makes a section
+            // nor joins one, nor does it make its heading a section that owns tables.
             self.out.push_back(Ok(Event::Anomaly(anomaly)));
             return;
         }
@@ -225,6 +245,7 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
             attach_prelude(section, pending, true);
             section.tables.push(table);
             self.owner_level = section.heading_level;
+            self.after_table = true;
             return;
         }
         let at_start = self.current.is_none();
@@ -238,10 +259,12 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
                 for anomaly in sections_without_table(&before) {
                     self.out.push_back(Ok(Event::Anomaly(anomaly)));
                 }
+                self.unattached(before);
                 let mut section = Section::new(title.text, None);
                 attach_prelude(&mut section, after.collect(), false);
                 section.tables.push(table);
                 self.current = Some(section);
+                self.after_table = true;
             }
             None => match self.current.as_mut() {
                 Some(section) => {
@@ -257,8 +280,10 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
                         ),
                     ));
                     section.tables.push(table);
+                    self.after_table = true;
                 }
                 None => {
+                    self.unattached(pending);
                     for row in &table.rows {
                         let raw = row.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" / ");
                         self.out.push_back(Ok(Event::Problem(Problem {
@@ -273,86 +298,31 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
             },
         }
     }
-}
 
-/// Picks the title among the paragraphs before a table: a title-like paragraph that opens a
-/// description. At the start of a document the last such (what precedes it is the document's own
-/// header); later the first after any complete section without a table (what follows it belongs
-/// to the section).
-fn pick_title(pending: &[Pending], at_start: bool) -> Option<usize> {
-    let candidates: Vec<usize> = pending
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.role == Role::Paragraph && !p.names_system_service)
-        .map(|(i, _)| i)
-        .collect();
-    let title_like = |i: usize| pending[i].title_like;
-    let opening: Vec<usize> =
-        candidates.windows(2).filter(|w| title_like(w[0]) && !title_like(w[1])).map(|w| w[0]).collect();
-    // A section that has given its system service name is complete: a title that follows it starts
-    // the table's own section (the earlier one has no table).
-    let after_complete = pending
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.names_system_service)
-        .map(|(i, _)| i + 1)
-        .rfind(|&k| opening.iter().any(|&c| c >= k))
-        .unwrap_or(0);
-    let opening: Vec<usize> = opening.into_iter().filter(|&c| c >= after_complete).collect();
-    let choose = |v: &[usize]| if at_start { v.last().copied() } else { v.first().copied() };
-    choose(&opening).or_else(|| {
-        let all: Vec<usize> = candidates.iter().copied().filter(|&i| title_like(i)).collect();
-        choose(&all)
-    })
-}
-
-/// The sections among the paragraphs before a table's title that have no table of their own: a
-/// title-like paragraph followed, before the next one, by its own system service name line. (The
-/// document's header has no such line, so it is never taken for one.)
-fn sections_without_table(before: &[Pending]) -> Vec<Anomaly> {
-    let mut found = Vec::new();
-    for (i, p) in before.iter().enumerate() {
-        if p.role != Role::Paragraph || !p.title_like {
-            continue;
+    /// The end of the document: what is held or waiting is settled.
+    fn finish(&mut self) {
+        self.finished = true;
+        if let Some((level, text)) = self.held.take() {
+            self.start_section(level, text);
         }
-        if before[i + 1..].iter().take_while(|q| !q.title_like).any(|q| q.names_system_service) {
-            found.push(Anomaly::new(
-                p.text.line,
-                AnomalyKind::SectionWithoutTable,
-                p.text.text.clone(),
-                None,
-                format!("The section \"{}\" has no port table; nothing was loaded for it.", p.text.text),
-            ));
-        }
+        self.end_section();
     }
-    found
-}
 
-/// Sorts the paragraphs between a title and a table into description, system service name lines
-/// and captions (title-like lines right before the table, after a description).
-fn attach_prelude(section: &mut Section, pending: Vec<Pending>, titled_by_heading: bool) {
-    let mut body: Vec<Pending> = Vec::new();
-    for p in pending {
-        if p.role != Role::Caption && p.names_system_service {
-            let at_start = starts_with_system_service_name(&p.text.text);
-            section.system_service_lines.push(p.text.clone());
-            if !at_start {
-                body.push(p);
+    /// Ends the current section: paragraphs after the last table of a section under a heading are
+    /// its remarks (description); any other waiting paragraphs belong to no section.
+    fn end_section(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        match self.current.as_mut() {
+            Some(section) if section.heading_level.is_some() && !section.tables.is_empty() => {
+                section.description.extend(pending.into_iter().map(|p| p.text));
+                self.flush();
             }
-        } else {
-            body.push(p);
+            _ => {
+                self.flush();
+                self.unattached(pending);
+            }
         }
     }
-    let trailing = body
-        .iter()
-        .rev()
-        .take_while(|p| p.role == Role::Caption || (p.role == Role::Paragraph && p.title_like))
-        .count();
-    let has_description = body.len() > trailing || titled_by_heading || !section.description.is_empty();
-    let split = if has_description { body.len() - trailing } else { body.len() };
-    let captions = body.split_off(split);
-    section.description.extend(body.into_iter().map(|p| p.text));
-    section.captions.extend(captions.into_iter().map(|p| p.text));
 }
 
 impl<B: Iterator<Item = Result<Block>>> Iterator for Sections<B> {
@@ -367,22 +337,29 @@ impl<B: Iterator<Item = Result<Block>>> Iterator for Sections<B> {
                 return None;
             }
             match self.blocks.next() {
-                None => {
-                    self.finished = true;
-                    self.flush();
-                }
+                None => self.finish(),
                 Some(Err(e)) => {
                     self.finished = true;
                     return Some(Err(e));
                 }
-                Some(Ok(block)) => match block {
-                    Block::Heading { level, text } => self.on_heading(level, text),
-                    Block::Paragraph(text) => self.wait(Pending::new(text, Role::Paragraph)),
-                    Block::Caption(text) => self.wait(Pending::new(text, Role::Caption)),
-                    Block::Note(text) => self.wait(Pending::new(text, Role::Note)),
-                    Block::Table(table) => self.on_table(table),
-                    Block::Quirk(anomaly) => self.out.push_back(Ok(Event::Anomaly(anomaly))),
-                },
+                Some(Ok(block)) => {
+                    self.settle_held(&block);
+                    let after_table = std::mem::take(&mut self.after_table);
+                    match block {
+                        Block::Heading { level, text } => self.on_heading(level, text),
+                        Block::Paragraph(text) => {
+                            self.after_table = after_table;
+                            self.on_paragraph(text, Role::Paragraph);
+                        }
+                        Block::Note(text) => {
+                            self.after_table = after_table;
+                            self.on_paragraph(text, Role::Note);
+                        }
+                        Block::Caption(text) => self.wait(Pending::new(text, Role::Caption)),
+                        Block::Table(table) => self.on_table(table),
+                        Block::Quirk(anomaly) => self.out.push_back(Ok(Event::Anomaly(anomaly))),
+                    }
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 use super::*;
 use crate::parse::text::TextBlocks;
+use crate::parse::words::mentions_system_service_name;
 use crate::read::Line;
 
 fn events(doc: &str) -> Vec<Event> {
@@ -93,7 +94,7 @@ fn a_table_before_any_title_is_a_problem_per_row() {
 #[test]
 fn headings_title_sections_and_later_tables_take_captions() {
     let header = vec!["Application protocol".into(), "Protocol".into(), "Port".into()];
-    let table = crate::parse::Table { line: 3, header, rows: vec![] };
+    let table = crate::parse::Table { line: 3, header, rows: vec![], footnotes: vec![] };
     let blocks = vec![
         Block::Heading { level: 2, text: Located::new(1, "Part") },
         Block::Heading { level: 3, text: Located::new(2, "Hyper-V service") },
@@ -107,7 +108,7 @@ fn headings_title_sections_and_later_tables_take_captions() {
         Block::Heading { level: 3, text: Located::new(10, "General") },
     ];
     let got: Vec<Event> = Sections::new(blocks.into_iter().map(Ok)).collect::<Result<_>>().unwrap();
-    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got.len(), 3, "{got:?}");
     let Event::Section(s) = &got[0] else { panic!() };
     assert_eq!(s.title.text, "Hyper-V service");
     assert_eq!(s.tables.len(), 2);
@@ -117,6 +118,9 @@ fn headings_title_sections_and_later_tables_take_captions() {
     );
     let Event::Anomaly(a) = &got[1] else { panic!() };
     assert_eq!((a.kind, a.line), (AnomalyKind::SectionWithoutTable, 7));
+    // The table-less section's text is recorded, not dropped.
+    let Event::Anomaly(a) = &got[2] else { panic!() };
+    assert_eq!((a.kind, a.line, a.raw.as_str()), (AnomalyKind::UnattachedText, 8, "It listens on port 48885."));
 }
 
 #[test]
@@ -129,16 +133,18 @@ fn system_service_name_inside_a_paragraph_is_found() {
 }
 
 #[test]
-fn other_tables_are_ledgered_and_own_no_section() {
+fn summary_tables_are_handed_on_and_own_no_section() {
     let ports = |line| crate::parse::Table {
         line,
         header: vec!["Application protocol".into(), "Protocol".into(), "Ports".into()],
         rows: vec![],
+        footnotes: vec![],
     };
     let summary = crate::parse::Table {
         line: 6,
         header: vec!["Port".into(), "Protocol".into(), "Application protocol".into(), "System service name".into()],
         rows: vec![],
+        footnotes: vec![],
     };
     let blocks = vec![
         Block::Heading { level: 2, text: Located::new(1, "System services ports") },
@@ -150,10 +156,12 @@ fn other_tables_are_ledgered_and_own_no_section() {
         Block::Paragraph(Located::new(9, "See the help.")),
     ];
     let got: Vec<Event> = Sections::new(blocks.into_iter().map(Ok)).collect::<Result<_>>().unwrap();
-    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got.len(), 3, "{got:?}");
     assert!(matches!(&got[0], Event::Section(s) if s.title.text == "DNS Server"));
-    let Event::Anomaly(a) = &got[1] else { panic!("{got:?}") };
-    assert_eq!((a.kind, a.line), (AnomalyKind::SummaryTable, 6));
+    // The summary table is judged later, against the per-service tables' rules.
+    assert!(matches!(&got[1], Event::Summary(t) if t.line == 6), "{got:?}");
+    // The footer is recorded.
+    assert!(matches!(&got[2], Event::Anomaly(a) if a.kind == AnomalyKind::UnattachedText && a.line == 9));
 }
 
 #[test]
@@ -163,7 +171,7 @@ fn a_note_before_a_table_is_description_not_a_caption() {
         Block::Heading { level: 3, text: Located::new(1, "Server") },
         Block::Paragraph(Located::new(2, "Shares files.")),
         Block::Note(Located::new(3, "Port 445 only")),
-        Block::Table(crate::parse::Table { line: 4, header, rows: vec![] }),
+        Block::Table(crate::parse::Table { line: 4, header, rows: vec![], footnotes: vec![] }),
     ];
     let got: Vec<Event> = Sections::new(blocks.into_iter().map(Ok)).collect::<Result<_>>().unwrap();
     let Event::Section(s) = &got[0] else { panic!("{got:?}") };

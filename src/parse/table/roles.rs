@@ -1,0 +1,206 @@
+//! The role of each column of a table, from what its header says (in any order and wording), and,
+//! where a header names no port, from what its cells hold.
+
+use crate::parse::TableRow;
+
+/// What a column of a port table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The row's application protocol, service, purpose or feature (`Application protocol`,
+    /// `Service`, `Purpose`, `Description`, `Rule name`, ...).
+    Application,
+    /// The transport (`Protocol`, `Transport`).
+    Transport,
+    /// The port or ports (`Port`, `Ports`, `Port Range`, `Server Port`, `Destination port`, `Start Port`).
+    Port,
+    /// The last port of a range whose first is in the [`Role::Port`] column (`End Port`).
+    PortEnd,
+    /// Ports of the transport the header names (`Description|UDP|TCP`).
+    TransportPort,
+    /// Client (source) ports (`Client Port(s)`, `Source port`).
+    ClientPort,
+    /// Which way the traffic flows (`Direction`).
+    Direction,
+    /// Where the traffic comes from (`From`, `Source`, `Used By`).
+    From,
+    /// Where it goes (`To`, `Destination`, `Target`, `Server role`).
+    To,
+    /// A remark on the row (`Notes`, `Comments`).
+    Note,
+    /// The system service name of a summary table.
+    SystemServiceName,
+    /// Anything else: kept in the row's cells only.
+    Other,
+}
+
+/// A header cell's words: lower case, markup stars and underscores gone, `(s)` folded, spaces collapsed.
+pub(crate) fn header_words(header: &str) -> String {
+    let cleaned: String = header
+        .replace("(s)", "s")
+        .chars()
+        .map(|c| if c == '*' || c == '_' || c == ':' || c == '\u{a0}' { ' ' } else { c.to_ascii_lowercase() })
+        .collect();
+    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a header names only transports, whose ports its cells hold: `UDP`, `TCP ports`,
+/// `TCP/UDP`, `UDP and TCP port`.
+pub(crate) fn names_transports_only(words: &str) -> bool {
+    let words = ["port numbers", "port number", "ports", "port"]
+        .iter()
+        .find_map(|suffix| words.strip_suffix(suffix))
+        .unwrap_or(words)
+        .trim();
+    let names: Vec<&str> =
+        words.split(['/', ',', ' ']).filter(|w| !w.is_empty() && *w != "and" && *w != "or").collect();
+    !names.is_empty() && names.iter().all(|w| matches!(*w, "tcp" | "udp" | "sctp"))
+}
+
+/// How strongly a header names the row's application: lower is stronger.
+fn application_rank(words: &str) -> Option<u8> {
+    Some(match words {
+        "application protocol" | "application protocols" | "application" => 0,
+        "service name" | "service" | "services" => 1,
+        "purpose" | "feature" | "scenario" | "function" | "usage" | "used for" => 2,
+        "rule name" | "rule" | "name" | "port name" => 3,
+        "component" | "components" | "role" | "traffic" | "communication" => 4,
+        "description" => 5,
+        _ => return None,
+    })
+}
+
+/// The role of a header cell, ignoring its neighbours (`Protocol` is settled later: `None`).
+fn role_of(words: &str) -> Option<Role> {
+    let has = |w: &str| words.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
+    let role = match words {
+        "system service name" | "system service" | "system service names" => Role::SystemServiceName,
+        "protocol" | "protocols" | "protocol type" => return None,
+        "transport" | "transport protocol" | "transport protocols" | "ip protocol" | "layer 4 protocol" => {
+            Role::Transport
+        }
+        "direction" | "traffic direction" | "inbound/outbound" => Role::Direction,
+        "from" | "source" | "source ip" | "source address" | "source computer" | "client" | "initiator" | "used by"
+        | "origin" => Role::From,
+        "to"
+        | "destination"
+        | "destination ip"
+        | "destination address"
+        | "destination computer"
+        | "target"
+        | "server"
+        | "server role"
+        | "to/from"
+        | "listener" => Role::To,
+        "notes" | "note" | "comments" | "comment" | "remarks" | "remark" | "details" | "more information"
+        | "considerations" => Role::Note,
+        w if names_transports_only(w) => Role::TransportPort,
+        _ if (has("client") || has("source")) && (has("port") || has("ports")) => Role::ClientPort,
+        "end port" | "port end" | "last port" | "to port" | "high port" | "end" => Role::PortEnd,
+        _ if has("port") || has("ports") => Role::Port,
+        _ => Role::Other,
+    };
+    Some(role)
+}
+
+/// Whether a header cell names a port column or a transport's ports.
+pub(crate) fn names_ports(header: &str) -> bool {
+    matches!(role_of(&header_words(header)), Some(Role::Port | Role::TransportPort))
+}
+
+/// Whether a header cell names a role (anything but [`Role::Other`]).
+pub(crate) fn names_a_role(header: &str) -> bool {
+    let words = header_words(header);
+    role_of(&words) != Some(Role::Other) || application_rank(&words).is_some()
+}
+
+/// Whether a cell reads as transport words (`TCP`, `UDP and TCP`, `TCP (TLS)`), or is empty.
+fn names_transport(cell: &str) -> bool {
+    let lower = cell.to_ascii_lowercase();
+    lower
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| matches!(w, "tcp" | "udp" | "icmp" | "gre" | "esp" | "ah"))
+}
+
+/// Whether a cell holds a port as people write one with its transport: `TCP 80`, `443/TCP`, `UDP/53`.
+pub(crate) fn holds_port(cell: &str) -> bool {
+    let lower = cell.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.windows(2).any(|w| {
+        let transport = |x: &str| matches!(x, "tcp" | "udp");
+        let port = |x: &str| x.parse::<u32>().is_ok_and(|n| n <= 65535);
+        (transport(w[0]) && port(w[1])) || (port(w[0]) && transport(w[1]))
+    })
+}
+
+/// Whether most of a column's non-empty cells satisfy `test` (and at least one does).
+fn mostly(rows: &[TableRow], column: usize, test: impl Fn(&str) -> bool) -> bool {
+    let cells: Vec<&str> =
+        rows.iter().filter_map(|r| r.cells.get(column)).map(|c| c.text.trim()).filter(|t| !t.is_empty()).collect();
+    let yes = cells.iter().filter(|c| test(c)).count();
+    yes > 0 && yes * 2 >= cells.len()
+}
+
+/// The role of every column, or `None` where the table holds no ports by header or by cells.
+pub(crate) fn roles(header: &[String], rows: &[TableRow]) -> Option<Vec<Role>> {
+    let words: Vec<String> = header.iter().map(|h| header_words(h)).collect();
+    let mut roles: Vec<Option<Role>> = words.iter().map(|w| role_of(w)).collect();
+    // Only the first column of a role that can be had once keeps it.
+    for i in 0..roles.len() {
+        let once = matches!(
+            roles[i],
+            Some(
+                Role::Port
+                    | Role::PortEnd
+                    | Role::Transport
+                    | Role::ClientPort
+                    | Role::Direction
+                    | Role::From
+                    | Role::To
+            )
+        );
+        if once && roles[..i].contains(&roles[i]) {
+            roles[i] = Some(Role::Other);
+        }
+    }
+    // The application: the header that names it most strongly.
+    let application = (0..words.len())
+        .filter(|&i| roles[i] == Some(Role::Other))
+        .filter_map(|i| application_rank(&words[i]).map(|rank| (rank, i)))
+        .min();
+    let has_transport = roles.contains(&Some(Role::Transport));
+    for (i, role) in roles.iter_mut().enumerate() {
+        if role.is_none() {
+            // `Protocol`: the application protocol beside a `Transport` column, or where its cells
+            // are not transports and nothing else names the application; else the transport.
+            let strong_application = application.is_some_and(|(rank, _)| rank < 5);
+            let unlike_transports = !mostly(rows, i, names_transport) && mostly(rows, i, |_| true);
+            let is_application = has_transport || (!strong_application && unlike_transports);
+            *role = Some(if is_application { Role::Application } else { Role::Transport });
+        }
+    }
+    let mut roles: Vec<Role> = roles.into_iter().map(|r| r.unwrap_or(Role::Other)).collect();
+    if !roles.contains(&Role::Application) {
+        match application {
+            Some((_, i)) => roles[i] = Role::Application,
+            None => {
+                if let Some(i) = roles.iter().position(|&r| r == Role::Other) {
+                    roles[i] = Role::Application;
+                }
+            }
+        }
+    }
+    for (i, w) in words.iter().enumerate() {
+        if w == "description" && roles[i] == Role::Other {
+            roles[i] = Role::Note;
+        }
+    }
+    let has_ports = roles.iter().any(|r| matches!(r, Role::Port | Role::TransportPort));
+    if !has_ports {
+        // A header that names no port: a column whose cells say they hold ports.
+        let column = (0..roles.len()).find(|&i| {
+            matches!(roles[i], Role::Other | Role::Note | Role::Application) && mostly(rows, i, holds_port)
+        })?;
+        roles[column] = Role::Port;
+    }
+    Some(roles)
+}

@@ -1,0 +1,150 @@
+use super::*;
+use crate::parse::{Located, TableRow};
+
+fn table(header: &[&str]) -> Table {
+    Table::new(7, header.iter().map(|h| h.to_string()).collect(), vec![])
+}
+
+fn with_rows(header: &[&str], rows: &[&[&str]]) -> Table {
+    let mut t = table(header);
+    t.rows = rows
+        .iter()
+        .enumerate()
+        .map(|(i, cells)| {
+            let line = 9 + i as u32;
+            TableRow { line, cells: cells.iter().map(|c| Located::new(line, *c)).collect() }
+        })
+        .collect();
+    t
+}
+
+fn roles(t: &Table) -> Vec<Role> {
+    match t.kind() {
+        TableKind::Ports(c) | TableKind::Summary(c) => c.roles,
+        TableKind::Unrecognized => vec![],
+    }
+}
+
+use Role::*;
+
+#[test]
+fn port_headers_in_their_variants() {
+    assert_eq!(roles(&table(&["Application protocol", "Protocol", "Port"])), [Application, Transport, Port]);
+    assert_eq!(roles(&table(&["Application", "Protocol", " Ports"])), [Application, Transport, Port]);
+    assert_eq!(roles(&table(&[" Application\u{a0}protocol", " Protocol", " Ports "])), [Application, Transport, Port]);
+    assert_eq!(roles(&table(&["Port", "Protocol", "Application protocol"])), [Port, Transport, Application]);
+}
+
+#[test]
+fn real_page_headers() {
+    assert_eq!(roles(&table(&["Description", "UDP", "TCP"])), [Application, TransportPort, TransportPort]);
+    assert_eq!(roles(&table(&["Service", "TCP/UDP ports"])), [Application, TransportPort]);
+    assert_eq!(roles(&table(&["Service", "UDP and TCP port"])), [Application, TransportPort]);
+    assert_eq!(roles(&table(&["Service", "TCP Port", "Notes"])), [Application, TransportPort, Note]);
+    assert_eq!(roles(&table(&["**Purpose**", "**Ports**", "**Comments**"])), [Application, Port, Note]);
+    assert_eq!(
+        roles(&table(&["Protocol", "Direction", "Port Range", "Purpose", "Used By"])),
+        [Transport, Direction, Port, Application, From]
+    );
+    assert_eq!(
+        roles(&table(&["Service", "Protocol", "Action", "Start Port", "End Port", "Notes"])),
+        [Application, Transport, Other, Port, PortEnd, Note]
+    );
+    assert_eq!(
+        roles(&table(&["**Protocol**", "**Transport**", "**Port**", "**From**", "**To**"])),
+        [Application, Transport, Port, From, To]
+    );
+    assert_eq!(roles(&table(&["Client Port(s)", "Server Port", "Service"])), [ClientPort, Port, Application]);
+    assert_eq!(roles(&table(&["**Load Balancer**", "**Port**", "**Protocol**"])), [Application, Port, Transport]);
+    assert_eq!(
+        roles(&table(&["Rule name", "Source IP", "Destination IP", "Protocol", "Source port", "Destination port"])),
+        [Application, From, To, Transport, ClientPort, Port]
+    );
+}
+
+#[test]
+fn protocol_is_the_application_where_its_cells_are_not_transports() {
+    let t = with_rows(
+        &["Protocol", "Ports", "Description"],
+        &[&["DNS", "53 (TCP/UDP)", "Name lookup"], &["Kerberos", "88", "Auth"]],
+    );
+    assert_eq!(roles(&t), [Application, Port, Note]);
+}
+
+#[test]
+fn a_header_without_ports_is_read_by_its_cells() {
+    let t = with_rows(&["Server", "Needs"], &[&["Web", "TCP 80, TCP 443 (SSL)"], &["Mail", "TCP 25"]]);
+    assert_eq!(roles(&t), [To, Port]);
+    let prose = with_rows(&["Setting", "Value"], &[&["Timeout", "30 seconds"]]);
+    assert_eq!(prose.kind(), TableKind::Unrecognized);
+    assert_eq!(prose.not_loaded().unwrap().kind, AnomalyKind::UnrecognizedTable);
+}
+
+#[test]
+fn summary_tables() {
+    let summary = table(&["Port", "Protocol", "Application protocol", "System service name"]);
+    assert!(matches!(summary.kind(), TableKind::Summary(_)));
+    let a = summary.not_loaded().unwrap();
+    assert_eq!((a.line, a.kind), (7, AnomalyKind::SummaryTable));
+    assert_eq!(a.raw, "Port | Protocol | Application protocol | System service name");
+    assert!(table(&["Application protocol", "Protocol", "Port"]).not_loaded().is_none());
+}
+
+#[test]
+fn label_and_continuation_rows() {
+    let t = with_rows(
+        &["Protocol", "Transport", "Port"],
+        &[&["Internet ports", "", ""], &["SSL", "TCP", "443"], &["", "UDP", "443"], &["DNS", "UDP", "53"]],
+    );
+    let TableKind::Ports(columns) = t.kind() else { panic!("not a port table") };
+    let rows = t.rows_by_role(&columns);
+    let kinds: Vec<_> = rows.anomalies.iter().map(|a| (a.line, a.kind)).collect();
+    assert_eq!(kinds, [(9, AnomalyKind::LabelRow), (11, AnomalyKind::ContinuationRow)]);
+    let read: Vec<_> = rows
+        .rows
+        .iter()
+        .map(|r| (r.line, r.application.unwrap().text.as_str(), r.group.map(|g| g.text.as_str()), r.continues))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (10, "SSL", Some("Internet ports"), None),
+            (11, "SSL", Some("Internet ports"), Some(10)),
+            (12, "DNS", Some("Internet ports"), None)
+        ]
+    );
+}
+
+#[test]
+fn footnotes_reach_the_rows_they_mark() {
+    let mut t = with_rows(
+        &["Protocol", "Port Range", "Purpose"],
+        &[&["TCP", "30000-32767", "NodePort Services†"], &["TCP", "10250", "Kubelet API"]],
+    );
+    t.footnotes.push(Located::new(20, "† Default port range for NodePort Services."));
+    let TableKind::Ports(columns) = t.kind() else { panic!("not a port table") };
+    let rows = t.rows_by_role(&columns);
+    assert_eq!(rows.rows[0].notes.iter().map(|n| n.line).collect::<Vec<_>>(), [20]);
+    assert!(rows.rows[1].notes.is_empty());
+    let ports: Vec<_> = rows.rows.iter().map(|r| r.port.unwrap().text.as_str()).collect();
+    assert_eq!(ports, ["30000-32767", "10250"]);
+}
+
+#[test]
+fn footnotes_split_per_mark_and_reach_only_their_rows() {
+    let parts = split_footnotes(&Located::new(30, "(*) Customize this port. (**) Not needed for trusts."));
+    assert_eq!(
+        parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+        ["(*) Customize this port.", "(**) Not needed for trusts."]
+    );
+    assert_eq!(split_footnotes(&Located::new(1, "SSL (*.atp.azure.com) only")).len(), 1);
+    let mut t = with_rows(
+        &["Client Port(s)", "Server Port", "Service"],
+        &[&["1024-65535/TCP", "135/TCP", "RPC (*)"], &["1024-65535/TCP", "445/TCP", "SMB (**)"]],
+    );
+    t.footnotes = parts;
+    let TableKind::Ports(columns) = t.kind() else { panic!("not a port table") };
+    let rows = t.rows_by_role(&columns);
+    let notes: Vec<Vec<&str>> = rows.rows.iter().map(|r| r.notes.iter().map(|n| n.text.as_str()).collect()).collect();
+    assert_eq!(notes, [vec!["(*) Customize this port."], vec!["(**) Not needed for trusts."]]);
+}
