@@ -61,10 +61,13 @@ fn datasette_serves_the_database_with_its_metadata_and_search() {
     kbingest(dir.path(), &["ports.txt", "kb832017.md", "-o", "ports.db", "-q"]).success();
     kbingest(dir.path(), &["metadata", "ports.db", "-o", "metadata.json"]).success();
 
+    // Counted by SQLite itself, not by what the readers happen to load today.
+    let stored: i64 = scalar(&open(&dir.path().join("ports.db")), "SELECT count(*) FROM port_rules");
+    assert!(stored > 396, "both sources loaded: {stored} rules");
     let rules = json(&datasette, dir.path(), "/ports/port_rules.json?_shape=objects&_size=max");
     let rows = rules["rows"].as_array().expect("rows");
-    assert_eq!(rows.len(), 396, "every rule of both sources");
-    assert_eq!(rules["filtered_table_rows_count"], 396);
+    assert_eq!(rows.len() as i64, stored, "every rule of both sources");
+    assert_eq!(rules["filtered_table_rows_count"], stored);
     assert!(rows.iter().any(|r| r["transport"] == "GRE" && r["port_low"].is_null()));
     let facets = rules["facet_results"].as_object().expect("facets from the metadata");
     assert!(facets.contains_key("transport") && facets.contains_key("port_kind"), "{facets:?}");
