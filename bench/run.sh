@@ -104,4 +104,25 @@ compare ports $((RUNS * 6)) "$rows_ports" "$bytes_ports" \
 rm -f "$OUT/corpus2x.kbingest.times"
 run_once corpus2x.kbingest "$KB" "$OUT/corpus2x.txt" -o "$OUT/run.db" -q
 awk '{ printf "\ncorpus twice as large (%s): %.3f s, peak %.1f MiB\n", "'"$(wc -c <"$OUT/corpus2x.txt")"' bytes", $1, $2 / 1024 }' "$OUT/corpus2x.kbingest.times"
+
+# Hostile shapes (issue 15): 40 MB of text without a port table (the README says what memory this
+# costs: paragraphs wait for a table), and 100,000 nested <div>s (refused before html5ever parses).
+# Each is a refusal (exit 1), so they run apart from run_once, which stops at a failure.
+hostile() {
+    local name=$1
+    shift
+    rm -f "$OUT/run.db"*
+    local start end
+    start=$EPOCHREALTIME
+    /usr/bin/time -f "%M" -o "$OUT/time.tmp" "$@" >/dev/null 2>"$OUT/$name.err" || true
+    end=$EPOCHREALTIME
+    awk -v n="$name" -v s="$start" -v e="$end" -v m="$(tail -1 "$OUT/time.tmp")" \
+        'BEGIN { printf "%s: %.3f s, peak %.1f MiB (%s)\n", n, e - s, m / 1024, "refused as expected" }'
+}
+awk 'BEGIN { for (i = 0; i < 500000; i++) print "A long description line of a document without any port table at all, line " i }' \
+    >"$OUT/tableless.txt"
+awk 'BEGIN { printf "<html><body>\n"; for (i = 0; i < 100000; i++) print "<div>"; print "x</body></html>" }' >"$OUT/deep.html"
+echo
+hostile "tableless text, $(wc -c <"$OUT/tableless.txt") bytes" "$KB" "$OUT/tableless.txt" -o "$OUT/run.db" -q
+hostile "100,000 nested divs" "$KB" "$OUT/deep.html" -o "$OUT/run.db" -q
 rm -f "$OUT/run.db" "$OUT/run.db-wal" "$OUT/run.db-shm" "$OUT/time.tmp"

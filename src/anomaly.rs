@@ -64,6 +64,10 @@ pub enum AnomalyKind {
     TableWithoutTitle,
     /// A row that cannot be read, skipped under `--lenient`.
     SkippedRow,
+    /// A port in a section's prose that its table (or the document's tables) contradicts.
+    ProseConflict,
+    /// A character lost or garbled in an encoding conversion (`?` between spaces, U+FFFD, `â€”`).
+    EncodingArtifact,
     /// A table row that labels the rows below it (`**Internet ports**| | |`), with no port of its own.
     LabelRow,
     /// A table row whose empty first cell repeats the first cell of the row above.
@@ -133,6 +137,8 @@ impl AnomalyKind {
         AnomalyKind::SectionWithoutTable,
         AnomalyKind::TableWithoutTitle,
         AnomalyKind::SkippedRow,
+        AnomalyKind::ProseConflict,
+        AnomalyKind::EncodingArtifact,
         AnomalyKind::LabelRow,
         AnomalyKind::ContinuationRow,
         AnomalyKind::UnattachedText,
@@ -186,6 +192,8 @@ impl AnomalyKind {
             SectionWithoutTable => "section_without_table",
             TableWithoutTitle => "table_without_title",
             SkippedRow => "skipped_row",
+            ProseConflict => "prose_conflict",
+            EncodingArtifact => "encoding_artifact",
             LabelRow => "label_row",
             ContinuationRow => "continuation_row",
             UnattachedText => "unattached_text",
@@ -244,6 +252,10 @@ impl AnomalyKind {
             SectionWithoutTable => "A section heading with no port table; nothing loaded for it.",
             TableWithoutTitle => "A table with no title of its own; loaded into the section before it.",
             SkippedRow => "A row that cannot be read, skipped because of --lenient.",
+            ProseConflict => "A port in the prose that the tables contradict; the tables are loaded as they are.",
+            EncodingArtifact => {
+                "A character lost or garbled in an encoding conversion; the text is kept as the document has it."
+            }
             LabelRow => "A table row labelling the rows below it; no port of its own, kept as their group.",
             ContinuationRow => "A table row with an empty first cell; read with the first cell of the row above.",
             UnattachedText => {

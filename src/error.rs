@@ -67,12 +67,22 @@ pub enum Error {
         /// SQLite's error.
         source: rusqlite::Error,
     },
+    /// `diff --exit-code` found differences: exit status 1 with nothing more to say, like
+    /// `git diff --exit-code`.
+    Differences,
     /// Output went to a reader that has gone away (`kbingest export db | head`): not a failure.
     BrokenPipe,
     /// SIGINT or SIGTERM asked kbingest to stop before the ingest finished.
     Interrupted {
         /// The signal's number (2 for SIGINT, 15 for SIGTERM).
         signal: i32,
+    },
+    /// SIGINT or SIGTERM asked kbingest to stop before an export finished.
+    ExportInterrupted {
+        /// The signal's number.
+        signal: i32,
+        /// The output file or folder (`-` for standard output).
+        output: String,
     },
 }
 
@@ -86,7 +96,7 @@ impl Error {
         match self {
             Error::Usage(_) => 2,
             Error::BrokenPipe => 0,
-            Error::Interrupted { signal } => 128 + signal,
+            Error::Interrupted { signal } | Error::ExportInterrupted { signal, .. } => 128 + signal,
             _ => 1,
         }
     }
@@ -128,7 +138,8 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Usage(message) => write!(f, "{message}\nRun `kbingest --help` for usage."),
+            // `main` adds where to look for usage: the help of the subcommand that was run.
+            Error::Usage(message) => write!(f, "{message}"),
             Error::Io { action, path, source } => {
                 let (what, hint) = match source.kind() {
                     io::ErrorKind::NotFound => ("no such file or directory".to_string(), "check the path"),
@@ -159,16 +170,38 @@ impl fmt::Display for Error {
                 )
             }
             Error::Database { path, problem, hint } => write!(f, "{path}: {problem}; {hint}"),
+            // Not SQLite's input error as such: it quotes the whole SQL, a migration's 150 lines.
+            Error::Sqlite { path, context, source: rusqlite::Error::SqlInputError { msg, .. } } => {
+                write!(f, "{path}: database error while {context}: {msg}")
+            }
             Error::Sqlite { path, context, source } => {
                 write!(f, "{path}: database error while {context}: {source}")
             }
             Error::BrokenPipe => write!(f, "output closed"),
+            Error::Differences => Ok(()),
             Error::Interrupted { signal } => write!(
                 f,
                 "stopped by {} before the ingest finished: nothing was loaded and the database is as it was before",
-                crate::interrupt::signal_name(*signal)
+                signal_name(*signal)
+            ),
+            Error::ExportInterrupted { signal, output } if output == "-" => {
+                write!(f, "stopped by {} before the export finished", signal_name(*signal))
+            }
+            Error::ExportInterrupted { signal, output } => write!(
+                f,
+                "stopped by {} before the export finished: {output} was left as it was, with no partial file",
+                signal_name(*signal)
             ),
         }
+    }
+}
+
+/// The conventional name of a stop signal, for messages.
+pub fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        signal_hook::consts::SIGINT => "SIGINT (Ctrl-C)",
+        signal_hook::consts::SIGTERM => "SIGTERM",
+        _ => "a signal",
     }
 }
 
@@ -224,6 +257,12 @@ mod tests {
         assert_eq!(e.to_string(), "gone.txt: cannot open input: no such file or directory; check the path");
         let e = Error::io("read input", "x")(io::Error::from_raw_os_error(5));
         assert_eq!(e.to_string(), "x: cannot read input: Input/output error; check the file and the disk");
+    }
+
+    #[test]
+    fn differences_exit_one_without_a_message() {
+        assert_eq!(Error::Differences.exit_code(), 1);
+        assert_eq!(Error::Differences.to_string(), "");
     }
 
     #[test]

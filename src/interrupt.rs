@@ -1,10 +1,12 @@
 //! Stopping cleanly on Ctrl-C (SIGINT) and SIGTERM. The signal handler only raises a flag; the
-//! ingest checks it between lines and while waiting for another writer, and turns it into
-//! [`Error::Interrupted`], so a stop rolls back like any other error. A second signal ends the
+//! ingest checks it between lines, and hands it as a [`Stop`] to the store (which asks it while
+//! waiting for another writer, building indexes and before the commit) and to the export; a stop
+//! becomes [`Error::Interrupted`], so it rolls back like any other error. A second signal ends the
 //! process at once (for a read that is stuck waiting on a terminal); SQLite still rolls back the
 //! unfinished transaction the next time the database is opened.
 
 use crate::error::{Error, Result};
+use crate::stop::Stop;
 use signal_hook::consts::{SIGINT, SIGTERM};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -50,13 +52,9 @@ fn stopped(signal: Option<i32>) -> Result<()> {
     }
 }
 
-/// The conventional name of a stop signal, for messages.
-pub fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        SIGINT => "SIGINT (Ctrl-C)",
-        SIGTERM => "SIGTERM",
-        _ => "a signal",
-    }
+/// The stop check the store and the export are given: this process's signal flag.
+pub fn stop() -> Stop {
+    Stop::new(requested)
 }
 
 #[cfg(test)]

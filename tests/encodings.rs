@@ -49,7 +49,7 @@ fn every_encoding_and_line_ending_gives_the_same_rules() {
         args.push(name);
     }
     args.extend(["-o", "all.db"]);
-    kbingest(dir.path(), &args).success().stderr_has("8 source(s), 496 services, 1376 port rules");
+    kbingest(dir.path(), &args).success().stderr_has("8 sources, 496 services, 1376 port rules");
     let db = open(&dir.path().join("all.db"));
     let original = rules(&db, "utf8.txt");
     assert_eq!(original.len(), 172);

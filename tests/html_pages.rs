@@ -264,4 +264,15 @@ fn clean_and_word_pages_give_the_texts_rules_at_their_rows_lines() {
         5
     );
     assert_eq!(scalar::<i64>(&text_db, marked), 5);
+    // The cross-checks find in each page what they find in the text.
+    let kinds = "SELECT kind, count(*) FROM anomalies WHERE source = 'SOURCE'
+                 AND kind IN ('prose_conflict', 'encoding_artifact') GROUP BY kind ORDER BY kind";
+    for name in ["ports.txt", "clean.html", "plain.html", "word.htm"] {
+        let db = if name == "ports.txt" { &text_db } else { &db };
+        assert_eq!(
+            rows(db, &kinds.replace("SOURCE", name)),
+            [["encoding_artifact", "2"], ["prose_conflict", "7"]],
+            "{name}"
+        );
+    }
 }

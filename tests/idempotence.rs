@@ -70,11 +70,11 @@ fn changed_content_replaces_that_sources_rows_and_no_other() {
     kbingest(dir.path(), &["ports.txt", "svc.txt", "-o", "s.db", "-q"]).success();
     let db = dir.path().join("s.db");
     let ports_before = source_rows(&db, "ports.txt");
-    assert_eq!(ports_before.len(), 172 + 36);
+    assert_eq!(ports_before.len(), 172 + 45);
     std::fs::write(&svc, service_doc("Svc", &[("HTTPS", "TCP", "443")])).unwrap();
     kbingest(dir.path(), &["svc.txt", "-o", "s.db"])
         .success()
-        .stderr_has("svc.txt: replaced 1 services, 1 port rules, 0 anomalies");
+        .stderr_has("svc.txt: replaced 1 service, 1 port rule, 0 anomalies");
     let conn = inspect(&db);
     assert_eq!(
         rows(&conn, "SELECT application_protocol, transport, port_low FROM port_rules WHERE source = 'svc.txt'"),
@@ -108,9 +108,9 @@ fn several_sources_live_side_by_side_and_one_unchanged_among_changed_ones_is_kep
     kbingest(dir.path(), &["ports.txt", "a.txt", "b.txt", "-o", "m.db"])
         .success()
         .stderr_has("ports.txt: unchanged")
-        .stderr_has("a.txt: replaced 1 services, 1 port rules")
-        .stderr_has("b.txt: loaded 1 services, 2 port rules")
-        .stderr_has("kbingest: 2 source(s), 2 services, 3 port rules, 0 anomalies -> m.db");
+        .stderr_has("a.txt: replaced 1 service, 1 port rule")
+        .stderr_has("b.txt: loaded 1 service, 2 port rules")
+        .stderr_has("kbingest: 2 sources, 2 services, 3 port rules, 0 anomalies -> m.db");
     let conn = inspect(&db);
     assert_eq!(
         rows(&conn, "SELECT source, count(*) FROM port_rules GROUP BY source ORDER BY source"),

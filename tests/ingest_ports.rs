@@ -8,7 +8,7 @@ fn ingest_ports() -> (tempfile::TempDir, rusqlite::Connection) {
     let input = repo_file("raw/ports.txt");
     kbingest(dir.path(), &[input.to_str().unwrap(), "-o", "ports.db"])
         .success()
-        .stderr_has("62 services, 172 port rules, 36 anomalies");
+        .stderr_has("62 services, 172 port rules, 45 anomalies");
     let conn = open(&dir.path().join("ports.db"));
     (dir, conn)
 }
@@ -112,9 +112,11 @@ fn every_normalization_has_its_anomaly() {
         [
             ["duplicate_row", "1"],
             ["dynamic_port", "16"],
+            ["encoding_artifact", "2"],
             ["glued_system_service_name", "2"],
             ["missing_system_service_name", "7"],
             ["no_port", "3"],
+            ["prose_conflict", "7"],
             ["system_service_name_with_space", "1"],
             ["table_caption", "1"],
             ["transport_typo", "1"],

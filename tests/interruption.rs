@@ -31,7 +31,7 @@ impl Setup {
         kbingest(dir.path(), &["small.txt", "-o", "k.db", "-q"]).success();
         let db = dir.path().join("k.db");
         let earlier = everything(&db);
-        assert_eq!(earlier.len(), 172 + 36 + 1 + 2, "rules, anomalies and sources");
+        assert_eq!(earlier.len(), 172 + 45 + 1 + 2, "rules, anomalies and sources");
         let bytes = db_bytes(&db);
         Setup { dir, earlier, bytes }
     }

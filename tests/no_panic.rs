@@ -240,7 +240,7 @@ proptest! {
         let doc = SHARED.path().join("doc.txt");
         std::fs::write(&doc, mutated(window, &mutations)).unwrap();
         let db_path = SHARED.path().join("p.db");
-        let mut db = Database::open_for_write(db_path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT).unwrap();
+        let mut db = Database::open_for_write(db_path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT, kbingest::stop::Stop::NEVER).unwrap();
         db.conn.pragma_update(None, "synchronous", "OFF").unwrap();
         let options = IngestOptions { lenient, ..Default::default() };
         match ingest(&mut db, &[doc.to_str().unwrap().to_string()], &options, &Silent) {

@@ -62,11 +62,12 @@ fn every_refused_query_leaves_the_database_byte_identical() {
 fn reads_and_reading_pragmas_run() {
     let dir = ports_db();
     let csv = kbingest(dir.path(), &["query", "ports.db", "SELECT count(*) FROM port_rules", "--format", "csv"]);
-    assert_eq!(csv.success().stdout(), "count(*)\n172\n");
+    // CSV lines end in CRLF (RFC 4180), TSV lines in LF.
+    assert_eq!(csv.success().stdout(), "count(*)\r\n172\r\n");
     let table = kbingest(dir.path(), &["query", "ports.db", "PRAGMA table_info(port_rules)"]);
     assert!(table.success().stdout().contains("port_low"), "{}", table.stdout());
     let version = kbingest(dir.path(), &["query", "ports.db", "PRAGMA user_version", "--format", "csv"]);
-    assert_eq!(version.success().stdout(), "user_version\n3\n");
+    assert_eq!(version.success().stdout(), format!("user_version\r\n{}\r\n", kbingest::store::latest_version()));
     let cte = kbingest(
         dir.path(),
         &[
@@ -119,7 +120,13 @@ fn bad_sql_and_foreign_databases_say_so() {
     let dir = ports_db();
     kbingest(dir.path(), &["query", "ports.db", "SELEC 1"]).expect(1).stderr_has("syntax error");
     kbingest(dir.path(), &["query", "ports.db", "SELECT * FROM nope"]).expect(1).stderr_has("no such table: nope");
-    kbingest(dir.path(), &["query", "ports.db", "  -- nothing"]).expect(1).stderr_has("the query is empty");
+    // An empty statement is bad usage, and the hint is the query command's own help.
+    for empty in ["", "  -- nothing"] {
+        kbingest(dir.path(), &["query", "ports.db", empty])
+            .expect(2)
+            .stderr_has("the query is empty")
+            .stderr_has("Run `kbingest query --help` for usage.");
+    }
     rusqlite::Connection::open(dir.path().join("other.db")).unwrap().execute_batch("CREATE TABLE t (x);").unwrap();
     kbingest(dir.path(), &["query", "other.db", "SELECT * FROM t"]).expect(1).stderr_has("not a kbingest database");
 }

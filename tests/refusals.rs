@@ -132,7 +132,11 @@ fn text_that_breaks_its_encoding_after_the_first_64_kib() {
     bytes.extend(std::iter::repeat_n(b"plain ascii line\n".as_slice(), 5000).flatten());
     bytes.extend(b"caf\xE9\n");
     write(dir.path(), "enc.txt", &bytes);
-    refused(dir.path(), &["enc.txt"], &["enc.txt:5011: bytes that are not valid UTF-8", "--encoding windows-1252"]);
+    refused(
+        dir.path(),
+        &["enc.txt"],
+        &["enc.txt:5011: byte 0xE9 at column 4 is not valid UTF-8", "--encoding windows-1252"],
+    );
 }
 
 #[test]

@@ -1,8 +1,14 @@
-//! `kbingest export DB [TABLE_OR_VIEW]`: a table or view as CSV, TSV, JSON or JSON Lines, or
-//! every table and view into a folder.
+//! `kbingest export DB [TABLE_OR_VIEW]`: a table or view as CSV, TSV, JSON, JSON Lines or a
+//! Markdown table, or every table and view into a folder.
 
+use crate::cmd::count_of;
+use crate::cmd::messages::say;
 use crate::error::{Error, Result};
-use crate::export::{Format, Relation, SpreadsheetOptions, export_relation, find_relation, relations, write_file};
+use crate::export::{
+    FileNames, Format, Relation, SpreadsheetOptions, check_output, export_relation, find_relation, relations,
+    write_file,
+};
+use crate::interrupt;
 use crate::store::Database;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -18,6 +24,8 @@ pub enum ExportFormat {
     Json,
     /// One JSON object per line.
     Jsonl,
+    /// A GitHub Markdown table.
+    Markdown,
 }
 
 impl From<ExportFormat> for Format {
@@ -27,6 +35,7 @@ impl From<ExportFormat> for Format {
             ExportFormat::Tsv => Format::Tsv,
             ExportFormat::Json => Format::Json,
             ExportFormat::Jsonl => Format::Jsonl,
+            ExportFormat::Markdown => Format::Markdown,
         }
     }
 }
@@ -61,6 +70,10 @@ pub struct Args {
     #[arg(long)]
     pub excel_safe: bool,
 
+    /// Leave out the header row (CSV and TSV only).
+    #[arg(long)]
+    pub no_header: bool,
+
     /// Export every table and view, one file each (e.g. port_rules.csv), into the folder given
     /// with -o.
     #[arg(long, requires = "output")]
@@ -74,57 +87,86 @@ pub struct Args {
 /// Exports as asked.
 pub fn run(args: Args) -> Result<()> {
     let format = Format::from(args.format);
-    if (args.bom || args.excel_safe) && !format.is_delimited() {
+    if (args.bom || args.excel_safe || args.no_header) && !format.is_delimited() {
         return Err(Error::Usage(
-            "--bom and --excel-safe are for CSV and TSV, which spreadsheets open; JSON has no byte-order mark and \
-             no formulas"
+            "--bom, --excel-safe and --no-header are for CSV and TSV, which spreadsheets open; JSON and Markdown \
+             have no byte-order mark, no formulas and no header row"
                 .into(),
         ));
     }
-    let options = SpreadsheetOptions { bom: args.bom, excel_safe: args.excel_safe };
-    let db = Database::open_read_only(&args.database)?;
+    let options = SpreadsheetOptions { bom: args.bom, excel_safe: args.excel_safe, no_header: args.no_header };
     let output = args.output.as_deref().filter(|o| *o != "-");
-    if args.all {
-        let dir = output.ok_or_else(|| Error::Usage("--all writes files: name a folder with -o DIR".into()))?;
-        return export_all(&db, Path::new(dir), format, options, args.quiet);
+    if args.all && output.is_none() {
+        return Err(Error::Usage("--all writes files: name a folder with -o DIR".into()));
     }
-    let relation = find_relation(&db, args.table.as_deref().unwrap_or("port_rules"))?;
-    match output {
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            export_relation(&db, &relation, &mut out, format, options, "-")?;
-            out.flush().map_err(Error::io("write output", "-"))
-        }
-        Some(path) => {
-            let rows = write_file(Path::new(path), |out| export_relation(&db, &relation, out, format, options, path))?;
-            if !args.quiet {
-                eprintln!("kbingest: {}: {} -> {path}", relation.name, rows_phrase(rows));
-            }
-            Ok(())
-        }
+    if let (Some(path), false) = (output, args.all) {
+        check_output(Path::new(path))?;
     }
+    interrupt::install()?;
+    let db = Database::open_read_only(&args.database, interrupt::stop())?;
+    let exported = match output {
+        Some(dir) if args.all => export_all(&db, Path::new(dir), format, options, args.quiet),
+        _ => export_one(&db, args.table.as_deref().unwrap_or("port_rules"), output, format, options, args.quiet),
+    };
+    // Whatever failed after a stop was asked for failed because of it: report the stop.
+    exported.map_err(|e| match interrupt::requested() {
+        Some(signal) => Error::ExportInterrupted { signal, output: output.unwrap_or("-").to_string() },
+        None => e,
+    })
 }
 
-/// One file per table and view in `dir`, named after it.
+/// One table or view, to standard output (`output` `None`) or a file.
+fn export_one(
+    db: &Database,
+    name: &str,
+    output: Option<&str>,
+    format: Format,
+    options: SpreadsheetOptions,
+    quiet: bool,
+) -> Result<()> {
+    let relation = find_relation(db, name)?;
+    let Some(path) = output else {
+        let stdout = std::io::stdout();
+        let mut out = BufWriter::new(stdout.lock());
+        export_relation(db, &relation, &mut out, format, options, "-")?;
+        return out.flush().map_err(Error::io("write output", "-"));
+    };
+    let rows = write_file(Path::new(path), |out| export_relation(db, &relation, out, format, options, path))?;
+    if !quiet {
+        say(&format!("{}: {} -> {path}", relation.name, rows_phrase(rows)));
+    }
+    Ok(())
+}
+
+/// One file per table and view in `dir`, named after it (made safe as a file name). Every file's
+/// path is checked before the first is written.
 fn export_all(db: &Database, dir: &Path, format: Format, options: SpreadsheetOptions, quiet: bool) -> Result<()> {
     let shown = dir.display().to_string();
-    std::fs::create_dir_all(dir).map_err(Error::io("create the output folder", &shown))?;
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage(format!("{shown} is not a folder; --all writes one file per table into a folder")));
+    }
     let all: Vec<Relation> = relations(db)?;
+    let mut names = FileNames::default();
+    let mut files = Vec::with_capacity(all.len());
     for relation in &all {
-        let path = dir.join(format!("{}.{}", relation.name, format.extension()));
+        let path = names.path_for(dir, &relation.name, format.extension())?;
+        check_output(&path)?;
+        files.push(path);
+    }
+    std::fs::create_dir_all(dir).map_err(Error::io("create the output folder", &shown))?;
+    for (relation, path) in all.iter().zip(&files) {
         let name = path.display().to_string();
-        let rows = write_file(&path, |out| export_relation(db, relation, out, format, options, &name))?;
+        let rows = write_file(path, |out| export_relation(db, relation, out, format, options, &name))?;
         if !quiet {
-            eprintln!("kbingest: {}: {} -> {name}", relation.name, rows_phrase(rows));
+            say(&format!("{}: {} -> {name}", relation.name, rows_phrase(rows)));
         }
     }
     if !quiet {
-        eprintln!("kbingest: {} tables and views -> {shown}", all.len());
+        say(&format!("{} -> {shown}", count_of(all.len() as u64, "table or view", "tables and views")));
     }
     Ok(())
 }
 
 fn rows_phrase(rows: u64) -> String {
-    if rows == 1 { "1 row".into() } else { format!("{rows} rows") }
+    count_of(rows, "row", "rows")
 }

@@ -1,12 +1,23 @@
 //! The command line: one module per subcommand, each with its arguments and one `run`.
 
+pub mod completions;
+pub mod diff;
 pub mod export;
+pub mod firewall;
+pub mod help;
 pub mod ingest;
+pub mod man;
+pub mod messages;
+pub mod metadata;
 mod progress_bar;
 pub mod query;
+pub mod remove;
+pub mod sources;
+pub mod tables;
 
 use crate::error::Result;
 use clap::{Parser, Subcommand};
+use std::sync::LazyLock;
 
 const ABOUT: &str = "Turns network-port knowledge-base documents into a normalized SQLite dataset.";
 
@@ -18,15 +29,27 @@ the `anomalies` view.
 
 The bare form `kbingest INPUT... -o DB` is the same as `kbingest ingest INPUT... -o DB`.";
 
+/// What `--version` says: kbingest's version, the SQLite built into it, and the schema version
+/// it writes.
+pub static VERSION: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "{} (SQLite {}, schema version {})",
+        env!("CARGO_PKG_VERSION"),
+        rusqlite::version(),
+        crate::store::latest_version()
+    )
+});
+
 /// `kbingest`: the bare form ingests; subcommands do the rest.
 #[derive(Debug, Parser)]
 #[command(
     name = "kbingest",
-    version,
+    version = VERSION.as_str(),
     about = ABOUT,
     long_about = LONG_ABOUT,
     args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true
+    subcommand_negates_reqs = true,
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     /// A subcommand; without one, kbingest ingests.
@@ -47,6 +70,46 @@ pub enum Command {
     Export(export::Args),
     /// Run one read-only SQL statement and print its rows.
     Query(query::Args),
+    /// Compare two sources (editions of a port reference): which port rules were added, removed or
+    /// changed.
+    Diff(diff::Args),
+    /// Write the selected port rules as nftables, iptables or Windows Firewall (PowerShell)
+    /// rules, each naming its service, source document and line.
+    Firewall(firewall::Args),
+    /// List the sources loaded into a database, with what each holds.
+    Sources(sources::Args),
+    /// Remove sources and everything loaded from them, in one transaction.
+    Remove(remove::Args),
+    /// List the tables and views of a database.
+    Tables(tables::Args),
+    /// Write Datasette metadata (titles, descriptions, credits, facets) for a database.
+    Metadata(metadata::Args),
+    /// Print a shell completion script.
+    Completions(completions::Args),
+    /// Print the man page (roff), or write one page per command into a folder.
+    Man(man::Args),
+    /// Print the help of kbingest or of one of its subcommands.
+    Help(help::Args),
+}
+
+impl Command {
+    /// The subcommand's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Ingest(_) => "ingest",
+            Command::Export(_) => "export",
+            Command::Query(_) => "query",
+            Command::Diff(_) => "diff",
+            Command::Firewall(_) => "firewall",
+            Command::Sources(_) => "sources",
+            Command::Remove(_) => "remove",
+            Command::Tables(_) => "tables",
+            Command::Metadata(_) => "metadata",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
+            Command::Help(_) => "help",
+        }
+    }
 }
 
 /// Runs the command the user asked for.
@@ -55,6 +118,29 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Ingest(args)) => ingest::run(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Query(args)) => query::run(args),
+        Some(Command::Diff(args)) => diff::run(args),
+        Some(Command::Firewall(args)) => firewall::run(args),
+        Some(Command::Sources(args)) => sources::run(args),
+        Some(Command::Remove(args)) => remove::run(args),
+        Some(Command::Tables(args)) => tables::run(args),
+        Some(Command::Metadata(args)) => metadata::run(args),
+        Some(Command::Completions(args)) => completions::run(args),
+        Some(Command::Man(args)) => man::run(args),
+        Some(Command::Help(args)) => help::run(args),
         None => ingest::run(cli.ingest),
     }
+}
+
+/// Where to look for usage: `kbingest query --help` for a usage error of `query`, `kbingest
+/// --help` for the bare form.
+pub fn help_hint(subcommand: Option<&str>) -> String {
+    match subcommand {
+        Some(name) => format!("Run `kbingest {name} --help` for usage."),
+        None => "Run `kbingest --help` for usage.".to_string(),
+    }
+}
+
+/// `1 service`, `2 services`: a count with its noun in the right number.
+pub fn count_of(n: u64, singular: &str, plural: &str) -> String {
+    if n == 1 { format!("1 {singular}") } else { format!("{n} {plural}") }
 }

@@ -1,8 +1,9 @@
-//! `kbingest query DB "SQL"`: one read-only SQL statement, its rows as a table, CSV, TSV, JSON or
-//! JSON Lines on standard output.
+//! `kbingest query DB "SQL"`: one read-only SQL statement, its rows as a table, CSV, TSV, JSON,
+//! JSON Lines or a Markdown table on standard output.
 
 use crate::error::{Error, Result};
-use crate::export::{Format, SpreadsheetOptions, prepare_read_only, write_rows};
+use crate::export::{Format, SpreadsheetOptions, bind_parameters, prepare_read_only, write_rows};
+use crate::stop::Stop;
 use crate::store::Database;
 use std::io::{BufWriter, Write};
 
@@ -19,19 +20,34 @@ pub struct Args {
     #[arg(value_name = "SQL")]
     pub sql: String,
 
+    /// A value for the named parameter :NAME of the statement, as text (repeatable), e.g.
+    /// -p port 135 for "... WHERE port_low = :port".
+    #[arg(short = 'p', long = "param", num_args = 2, value_names = ["NAME", "VALUE"], action = clap::ArgAction::Append, allow_hyphen_values = true)]
+    pub params: Vec<String>,
+
     /// The output format: table (aligned columns; holds the rows in memory to align them), or
-    /// csv, tsv, json, jsonl (streamed).
+    /// csv, tsv, json, jsonl, markdown (a GitHub table) (streamed).
     #[arg(long, value_enum, default_value = "table")]
     pub format: Format,
+
+    /// Leave out the header row (CSV and TSV only).
+    #[arg(long)]
+    pub no_header: bool,
 }
 
 /// Runs the query and writes its rows to standard output.
 pub fn run(args: Args) -> Result<()> {
-    let mut db = Database::open_read_only(&args.database)?;
+    if args.no_header && !args.format.is_delimited() {
+        return Err(Error::Usage("--no-header is for --format csv and tsv".into()));
+    }
+    let params: Vec<(&str, &str)> = args.params.chunks(2).map(|pair| (pair[0].as_str(), pair[1].as_str())).collect();
+    let mut db = Database::open_read_only(&args.database, Stop::NEVER)?;
     let path = db.path.clone();
     let mut stmt = prepare_read_only(&mut db, &args.sql)?;
+    bind_parameters(&mut stmt, &params, &path)?;
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    write_rows(&mut stmt, &path, &mut out, args.format, SpreadsheetOptions::default(), "-")?;
+    let options = SpreadsheetOptions { no_header: args.no_header, ..SpreadsheetOptions::default() };
+    write_rows(&mut stmt, &path, &mut out, args.format, options, "-")?;
     out.flush().map_err(Error::io("write output", "-"))
 }

@@ -34,6 +34,27 @@ pub fn neutralize(text: Cow<'_, str>) -> Cow<'_, str> {
     if text.starts_with(FORMULA_STARTS) { Cow::Owned(format!("'{text}")) } else { text }
 }
 
+/// Characters that could start inline markup in GitHub Markdown, or end a table cell (`|`).
+const MARKDOWN_SPECIALS: [char; 10] = ['\\', '`', '*', '_', '[', ']', '<', '&', '~', '|'];
+
+/// Text for a Markdown table cell: markup characters escaped with a backslash, so that a cell
+/// shows the document's own words, and line breaks and other control characters as spaces, so that
+/// a row stays on its line.
+pub fn markdown_text(text: &str) -> String {
+    let mut cell = String::with_capacity(text.len());
+    for c in text.chars() {
+        if MARKDOWN_SPECIALS.contains(&c) {
+            cell.push('\\');
+            cell.push(c);
+        } else if c.is_control() {
+            cell.push(' ');
+        } else {
+            cell.push(c);
+        }
+    }
+    cell
+}
+
 /// Writes a value as JSON: NULL as `null`, numbers as numbers (a non-finite real as `null`, which
 /// JSON cannot express otherwise), text and blobs as strings.
 pub fn write_json(out: &mut impl Write, value: ValueRef<'_>) -> io::Result<()> {
@@ -95,6 +116,17 @@ mod tests {
         assert_eq!(json(ValueRef::Real(2.5)), "2.5");
         assert_eq!(json(ValueRef::Real(f64::INFINITY)), "null");
         assert_eq!(json(ValueRef::Text("say \"hi\"\n".as_bytes())), r#""say \"hi\"\n""#);
+    }
+
+    #[test]
+    fn markdown_cells_show_markup_characters_as_text() {
+        assert_eq!(markdown_text("DNS Server"), "DNS Server");
+        assert_eq!(markdown_text("a|b"), "a\\|b");
+        assert_eq!(
+            markdown_text("**bold** _x_ `c` <b> [l](u) &amp; ~s~ \\"),
+            "\\*\\*bold\\*\\* \\_x\\_ \\`c\\` \\<b> \\[l\\](u) \\&amp; \\~s\\~ \\\\"
+        );
+        assert_eq!(markdown_text("two\nlines\tand tab"), "two lines and tab");
     }
 
     #[test]

@@ -1,14 +1,19 @@
-//! The way out of a database: `export` (a table or view) and `query` (one read-only statement)
-//! share one [`RowWriter`]. Every format but `table` streams, so memory does not grow with the rows.
+//! The way out of a database: `export` (a table or view), `query` (one read-only statement) and
+//! `diff` share one [`RowWriter`]. Every format but `table` streams, so memory does not grow with the rows.
 
 mod cell;
+mod datasette;
 mod file;
+mod listing;
 mod query;
 mod table;
 mod writer;
 
-pub use file::write_file;
-pub use query::prepare_read_only;
+pub use cell::markdown_text;
+pub use datasette::metadata;
+pub use file::{FileNames, check_output, write_file};
+pub use listing::{SOURCES_SQL, tables_sql};
+pub use query::{bind_parameters, prepare_read_only};
 pub use writer::{BOM, Format, RowWriter, SpreadsheetOptions};
 
 use crate::error::{Error, Result};
@@ -27,10 +32,11 @@ pub struct Relation {
 }
 
 /// The tables and views of a database, views first, each group by name; SQLite's own tables
-/// (`sqlite_...`) are left out.
+/// (`sqlite_...`) and the full-text search indexes (virtual tables and their shadow tables) are
+/// left out.
 pub fn relations(db: &Database) -> Result<Vec<Relation>> {
-    let sql = "SELECT name, type = 'view' FROM sqlite_schema
-               WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
+    let sql = "SELECT name, type = 'view' FROM pragma_table_list
+               WHERE schema = 'main' AND type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'
                ORDER BY type = 'view' DESC, name";
     let mut stmt = db.conn.prepare(sql).map_err(Error::sqlite(&db.path, "listing the tables and views"))?;
     let rows = stmt
@@ -72,8 +78,9 @@ pub fn export_relation(
     write_rows(&mut stmt, &db.path, out, format, options, output)
 }
 
-/// Runs a prepared statement and writes its rows; returns how many rows were written. `database`
-/// and `output` name the two ends in error messages; a closed output becomes [`Error::BrokenPipe`].
+/// Runs a prepared statement, with the parameters already bound to it, and writes its rows;
+/// returns how many rows were written. `database` and `output` name the two ends in error
+/// messages; a closed output becomes [`Error::BrokenPipe`].
 pub fn write_rows(
     stmt: &mut Statement<'_>,
     database: &str,
@@ -84,7 +91,7 @@ pub fn write_rows(
 ) -> Result<u64> {
     let columns: Vec<String> = stmt.column_names().map(String::from).collect();
     let mut writer = RowWriter::new(out, format, options, &columns).map_err(Error::io("write output", output))?;
-    let mut rows = stmt.query([]).map_err(Error::sqlite(database, "running the query"))?;
+    let mut rows = stmt.raw_query();
     let mut count = 0;
     let refused_or = |e: rusqlite::Error| {
         // SQLite itself refuses what it is not allowed to do at run time (load_extension).

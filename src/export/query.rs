@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::store::Database;
 use rusqlite::Statement;
 use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// PRAGMAs that take an argument naming what to read about, and only read.
@@ -38,9 +39,17 @@ const SCHEMA_TABLES: &[&str] = &["sqlite_master", "sqlite_temp_master", "sqlite_
 pub fn prepare_read_only<'db>(db: &'db mut Database, sql: &str) -> Result<Statement<'db>> {
     let refusal: Arc<Mutex<Option<String>>> = Arc::default();
     let seen = Arc::clone(&refusal);
+    // A reading PRAGMA (`PRAGMA journal_mode`) is not "read-only" to SQLite; the authorizer knows it reads.
+    let reading_pragma = Arc::new(AtomicBool::new(false));
+    let pragma_seen = Arc::clone(&reading_pragma);
     db.conn
         .authorizer(Some(move |context: AuthContext<'_>| match refusal_of(&context.action) {
-            None => Authorization::Allow,
+            None => {
+                if matches!(context.action, AuthAction::Pragma { .. }) {
+                    pragma_seen.store(true, Ordering::Relaxed);
+                }
+                Authorization::Allow
+            }
             Some(reason) => {
                 if let Ok(mut first) = seen.lock() {
                     first.get_or_insert(reason);
@@ -61,22 +70,51 @@ pub fn prepare_read_only<'db>(db: &'db mut Database, sql: &str) -> Result<Statem
                 "refused: the query holds more than one SQL statement",
                 "run one statement at a time",
             ),
-            rusqlite::Error::Empty => Error::database(
-                &db.path,
-                "the query is empty",
-                "give one SQL statement, e.g. \"SELECT * FROM port_rules\"",
-            ),
+            rusqlite::Error::Empty => {
+                Error::Usage("the query is empty: give one SQL statement, e.g. \"SELECT * FROM port_rules\"".into())
+            }
             e => Error::database(
                 &db.path,
                 format!("the query cannot run: {e}"),
-                "check the SQL; `SELECT type, name FROM sqlite_schema` lists the tables and views",
+                "check the SQL; `kbingest tables DB` lists the tables and views",
             ),
         }
     })?;
-    if !stmt.readonly() {
+    if !stmt.readonly() && !reading_pragma.load(Ordering::Relaxed) {
         return Err(refused("write to the database or to another file".into()));
     }
     Ok(stmt)
+}
+
+/// Binds `-p NAME VALUE` pairs to the statement's named parameters (`:NAME`, `@NAME` or `$NAME`),
+/// as text. A name the statement lacks, a parameter left without a value, and a positional `?`
+/// parameter are usage errors: SQLite would quietly read them as NULL.
+pub fn bind_parameters(stmt: &mut Statement<'_>, params: &[(&str, &str)], database: &str) -> Result<()> {
+    let names: Vec<String> =
+        (1..=stmt.parameter_count()).filter_map(|i| stmt.parameter_name(i).map(String::from)).collect();
+    if names.len() < stmt.parameter_count() {
+        return Err(Error::Usage(
+            "the query has a positional parameter (`?`): name it, e.g. `:port`, and give it with -p port VALUE".into(),
+        ));
+    }
+    let mut bound = vec![false; names.len()];
+    for (name, value) in params {
+        let index = names.iter().position(|n| n == name || (n.len() > 1 && &n[1..] == *name));
+        let Some(index) = index else {
+            let known =
+                if names.is_empty() { "it has none".to_string() } else { format!("it has {}", names.join(", ")) };
+            return Err(Error::Usage(format!("-p {name}: the query has no parameter :{name}; {known}")));
+        };
+        stmt.raw_bind_parameter(index + 1, *value).map_err(Error::sqlite(database, format!("binding :{name}")))?;
+        bound[index] = true;
+    }
+    if let Some(missing) = names.iter().zip(&bound).find(|(_, b)| !**b).map(|(n, _)| n) {
+        return Err(Error::Usage(format!(
+            "the query's parameter {missing} has no value: give it one with -p {} VALUE",
+            &missing[1..]
+        )));
+    }
+    Ok(())
 }
 
 /// Why an action is refused, as words that follow "the query would"; `None` for a read.

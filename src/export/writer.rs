@@ -1,5 +1,5 @@
-//! The one output writer of `export` and `query`: rows of SQLite values out as CSV, TSV, JSON,
-//! JSON Lines or an aligned table.
+//! The one output writer of `export`, `query` and `diff`: rows of SQLite values out as CSV, TSV,
+//! JSON, JSON Lines, a Markdown (GitHub) table or an aligned table.
 
 use super::cell;
 use super::table::Table;
@@ -11,14 +11,17 @@ use std::io::{self, Write};
 pub enum Format {
     /// Aligned columns for a terminal.
     Table,
-    /// Comma-separated values with a header row (RFC 4180).
+    /// Comma-separated values with a header row, lines ending in CRLF (RFC 4180).
     Csv,
-    /// Tab-separated values with a header row, quoted like CSV where a cell needs it.
+    /// Tab-separated values with a header row, quoted like CSV where a cell needs it; lines end
+    /// in LF.
     Tsv,
     /// One JSON array of objects, one object per row.
     Json,
     /// JSON Lines: one JSON object per line.
     Jsonl,
+    /// A GitHub Markdown table, to paste into a ticket or a pull request.
+    Markdown,
 }
 
 impl Format {
@@ -30,6 +33,7 @@ impl Format {
             Format::Tsv => "tsv",
             Format::Json => "json",
             Format::Jsonl => "jsonl",
+            Format::Markdown => "md",
         }
     }
 
@@ -39,13 +43,15 @@ impl Format {
     }
 }
 
-/// What `--bom` and `--excel-safe` ask for; both off by default.
+/// What `--bom`, `--excel-safe` and `--no-header` ask for of CSV and TSV; all off by default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SpreadsheetOptions {
     /// Start the output with the UTF-8 byte-order mark, which Excel needs to read UTF-8.
     pub bom: bool,
     /// Prefix `'` to text cells a spreadsheet would run as a formula.
     pub excel_safe: bool,
+    /// Leave out the header row.
+    pub no_header: bool,
 }
 
 /// The UTF-8 byte-order mark.
@@ -55,6 +61,7 @@ enum Sink<W: Write> {
     Delimited(Box<csv::Writer<W>>),
     Json { out: W, rows: u64 },
     Jsonl(W),
+    Markdown(W),
     Table { out: W, table: Table },
 }
 
@@ -80,14 +87,21 @@ impl<W: Write> RowWriter<W> {
         };
         let sink = match format {
             Format::Csv | Format::Tsv => {
-                let delimiter = if format == Format::Tsv { b'\t' } else { b',' };
-                let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(out);
+                // CSV lines end in CRLF, as RFC 4180 and Python's csv module write them; TSV,
+                // read by Unix tools, in LF.
+                let (delimiter, terminator) = match format {
+                    Format::Tsv => (b'\t', csv::Terminator::Any(b'\n')),
+                    _ => (b',', csv::Terminator::CRLF),
+                };
+                let mut writer = csv::WriterBuilder::new().delimiter(delimiter).terminator(terminator).from_writer(out);
                 // Column names are cells too, and a query can name a column `=1+1`.
                 let header: Vec<_> = columns
                     .iter()
                     .map(|c| if options.excel_safe { cell::neutralize(c.into()) } else { c.into() })
                     .collect();
-                writer.write_record(header.iter().map(|c: &std::borrow::Cow<str>| c.as_bytes())).map_err(csv_io)?;
+                if !options.no_header {
+                    writer.write_record(header.iter().map(|c: &std::borrow::Cow<str>| c.as_bytes())).map_err(csv_io)?;
+                }
                 Sink::Delimited(Box::new(writer))
             }
             Format::Json => {
@@ -95,6 +109,10 @@ impl<W: Write> RowWriter<W> {
                 Sink::Json { out, rows: 0 }
             }
             Format::Jsonl => Sink::Jsonl(out),
+            Format::Markdown => {
+                write_markdown_header(&mut out, columns)?;
+                Sink::Markdown(out)
+            }
             Format::Table => Sink::Table { out, table: Table::new(columns) },
         };
         Ok(RowWriter { sink, keys, excel_safe: options.excel_safe })
@@ -116,6 +134,10 @@ impl<W: Write> RowWriter<W> {
                 write_object(out, &self.keys, cells)?;
                 out.write_all(b"\n")
             }
+            Sink::Markdown(out) => {
+                let texts: Vec<String> = cells.iter().map(|&v| cell::markdown_text(&cell::text(v))).collect();
+                write_markdown_line(out, &texts)
+            }
             Sink::Table { table, .. } => {
                 table.push(cells);
                 Ok(())
@@ -132,7 +154,7 @@ impl<W: Write> RowWriter<W> {
                 out.write_all(if rows == 0 { b"]\n" } else { b"\n]\n" })?;
                 out
             }
-            Sink::Jsonl(out) => out,
+            Sink::Jsonl(out) | Sink::Markdown(out) => out,
             Sink::Table { mut out, table } => {
                 table.render(&mut out)?;
                 out
@@ -141,6 +163,24 @@ impl<W: Write> RowWriter<W> {
         out.flush()?;
         Ok(out)
     }
+}
+
+/// The header row and the delimiter row of a Markdown table; nothing for a statement without
+/// columns, which a Markdown table cannot express.
+fn write_markdown_header(out: &mut impl Write, columns: &[String]) -> io::Result<()> {
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<String> = columns.iter().map(|c| cell::markdown_text(c)).collect();
+    write_markdown_line(out, &names)?;
+    write_markdown_line(out, &vec!["---".to_string(); columns.len()])
+}
+
+fn write_markdown_line(out: &mut impl Write, cells: &[String]) -> io::Result<()> {
+    if cells.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "| {} |", cells.join(" | "))
 }
 
 fn json_key(column: &str) -> io::Result<String> {
@@ -193,17 +233,24 @@ mod tests {
     #[test]
     fn csv_and_tsv_have_a_header_and_quote_where_needed() {
         let csv = write(Format::Csv, SpreadsheetOptions::default(), &sample());
-        assert_eq!(csv, "port,name\n53,\"DNS, \"\"the\"\" server\"\n,=1+1\n");
+        assert_eq!(csv, "port,name\r\n53,\"DNS, \"\"the\"\" server\"\r\n,=1+1\r\n");
         let tsv = write(Format::Tsv, SpreadsheetOptions::default(), &sample());
         assert_eq!(tsv, "port\tname\n53\t\"DNS, \"\"the\"\" server\"\n\t=1+1\n");
     }
 
     #[test]
     fn bom_and_excel_safe() {
-        let options = SpreadsheetOptions { bom: true, excel_safe: true };
+        let options = SpreadsheetOptions { bom: true, excel_safe: true, no_header: false };
         let csv = write(Format::Csv, options, &sample());
         assert_eq!(csv.as_bytes()[..3], *BOM);
-        assert!(csv.ends_with("\n,'=1+1\n"), "{csv}");
+        assert!(csv.ends_with("\r\n,'=1+1\r\n"), "{csv}");
+    }
+
+    #[test]
+    fn no_header_leaves_out_the_header_row_only() {
+        let options = SpreadsheetOptions { no_header: true, ..SpreadsheetOptions::default() };
+        assert_eq!(write(Format::Tsv, options, &sample()), "53\t\"DNS, \"\"the\"\" server\"\n\t=1+1\n");
+        assert_eq!(write(Format::Csv, options, &[]), "");
     }
 
     #[test]
@@ -218,6 +265,14 @@ mod tests {
         let lines: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(lines[0]["port"], 53);
         assert!(lines[1]["port"].is_null());
+    }
+
+    #[test]
+    fn markdown_is_a_github_table_with_escaped_cells() {
+        let markdown = write(Format::Markdown, SpreadsheetOptions::default(), &sample());
+        assert_eq!(markdown, "| port | name |\n| --- | --- |\n| 53 | DNS, \"the\" server |\n|  | =1+1 |\n");
+        let empty = write(Format::Markdown, SpreadsheetOptions::default(), &[]);
+        assert_eq!(empty, "| port | name |\n| --- | --- |\n");
     }
 
     #[test]

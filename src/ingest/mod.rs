@@ -5,12 +5,14 @@
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
 use crate::normalize::NormalizeOptions;
-use crate::read::{Format, Input, ReadOptions, fingerprint_file};
+use crate::read::{DEFAULT_MAX_WHOLE_BYTES, Format, Input, ReadOptions, fingerprint_file};
 use crate::store::{Database, Load, SourceMeta, SourceOutcome};
 use pipeline::{Item, Pipeline};
 
 mod pipeline;
 mod progress;
+mod prose;
+mod registry;
 mod summary;
 
 pub use progress::{Progress, Silent};
@@ -133,15 +135,26 @@ fn ingest_one(
         return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged });
     }
     let mut source = load.source(&meta)?;
+    if format.is_registry() {
+        let max_whole_bytes = options.read.max_whole_bytes.unwrap_or(DEFAULT_MAX_WHOLE_BYTES);
+        registry::load_registry(&mut source, input, options.lenient, max_whole_bytes)?;
+        progress.read(fingerprint.bytes_read());
+        let (sha256, size) = fingerprint.finish();
+        let outcome = source.finish(&sha256, size)?;
+        return Ok(SourceReport { name, format, encoding, outcome });
+    }
     let mut problems: Vec<Problem> = Vec::new();
     let mut tables = 0usize;
-    let pipeline = Pipeline::start(input, options.normalize)?;
+    // Named prose ports that their own section's table lacks, looked for elsewhere at the end.
+    let mut unresolved = Vec::new();
+    let max_whole_bytes = options.read.max_whole_bytes.unwrap_or(DEFAULT_MAX_WHOLE_BYTES);
+    let pipeline = Pipeline::start(input, options.normalize, max_whole_bytes)?;
     for batch in &pipeline.items {
         let mut batch = batch?;
         for item in batch.iter_mut() {
             interrupt::check()?;
             match item {
-                Item::Section(normalized, port_tables) => {
+                Item::Section(normalized, port_tables, prose_ports) => {
                     tables += *port_tables;
                     let found = std::mem::take(&mut normalized.problems);
                     if options.lenient {
@@ -150,7 +163,11 @@ fn ingest_one(
                     } else {
                         problems.extend(found);
                     }
-                    source.section(normalized)?;
+                    if let Some(service_id) = source.section(normalized)? {
+                        source.prose_mentions(service_id, &prose_ports.mentions)?;
+                        let named = std::mem::take(&mut prose_ports.unresolved);
+                        unresolved.extend(named.into_iter().map(|m| (service_id, m)));
+                    }
                 }
                 Item::Anomaly(anomaly) => source.anomaly(None, anomaly)?,
                 Item::Problem(problem) if options.lenient => source.anomaly(None, &problem.clone().into_skipped())?,
@@ -165,6 +182,7 @@ fn ingest_one(
         problems.sort_by_key(|p| p.line);
         return Err(Error::Invalid { path: path.to_string(), problems });
     }
+    prose::check_elsewhere(&mut source, &unresolved)?;
     if tables == 0 {
         let expected = match format {
             Format::Text => "service sections with a table headed `Application protocol Protocol Port`",
@@ -176,6 +194,7 @@ fn ingest_one(
                 "a <table> whose header row names its ports (`Port`, `Ports`, `Server Port`, a `TCP` or `UDP` \
                  column, ...) or whose cells hold them (`TCP 443`)"
             }
+            Format::IanaCsv | Format::Services | Format::NmapServices => "a document, not a port registry",
         };
         return Err(Error::input(
             path,
@@ -195,6 +214,6 @@ fn unchanged_file(load: &Load<'_>, path: &str, meta: &SourceMeta) -> Result<bool
     if !stored.same(meta, &stored.sha256) {
         return Ok(false);
     }
-    let (sha256, _) = fingerprint_file(path)?;
+    let (sha256, _) = fingerprint_file(path, interrupt::stop())?;
     Ok(stored.same(meta, &sha256))
 }

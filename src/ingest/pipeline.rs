@@ -4,6 +4,7 @@
 
 use super::summary::Summaries;
 use crate::anomaly::Anomaly;
+use crate::crosscheck::{ProsePorts, check_section};
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
 use crate::normalize::{NormalizeOptions, NormalizedSection, normalize_section};
@@ -17,8 +18,8 @@ use std::thread::JoinHandle;
 
 /// What the reading half hands over.
 pub enum Item {
-    /// A normalized section, and how many port tables it had.
-    Section(NormalizedSection, usize),
+    /// A normalized section, how many port tables it had, and the ports its prose mentions.
+    Section(NormalizedSection, usize, ProsePorts),
     /// An anomaly outside any section.
     Anomaly(Anomaly),
     /// A row that cannot be read, outside any section.
@@ -42,14 +43,15 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Starts reading `input` on its own thread.
-    pub fn start(input: Input, options: NormalizeOptions) -> Result<Pipeline> {
+    /// HTML and Markdown, parsed whole, are refused beyond `max_whole_bytes`.
+    pub fn start(input: Input, options: NormalizeOptions, max_whole_bytes: u64) -> Result<Pipeline> {
         let (sender, items) = sync_channel(QUEUE);
         let (used, returned) = channel();
         let path = input.path.clone();
         let worker = std::thread::Builder::new()
             .name("kbingest-read".into())
             .spawn(move || {
-                run(input, options, &sender, &returned);
+                run(input, options, max_whole_bytes, &sender, &returned);
                 drop(sender);
                 // Free what the storing thread hands back until it is done.
                 returned.iter().for_each(drop);
@@ -78,20 +80,28 @@ impl Pipeline {
 fn run(
     input: Input,
     options: NormalizeOptions,
+    max_whole_bytes: u64,
     sender: &SyncSender<Result<Vec<Item>>>,
     returned: &Receiver<Vec<Item>>,
 ) {
     let path = input.path.clone();
     let events: Box<dyn Iterator<Item = Result<Event>>> = match input.format {
         Format::Text => Box::new(Sections::new(TextBlocks::new(stoppable(input.lines())))),
-        Format::Markdown => match input.into_text() {
+        Format::Markdown => match input.into_text(max_whole_bytes, interrupt::stop()) {
             Ok(text) => Box::new(Sections::new(markdown_blocks(&text).into_iter().map(Ok))),
             Err(e) => return drop(sender.send(Err(e))),
         },
-        Format::Html => match input.into_text().and_then(|text| html_blocks(&text, &path)) {
-            Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
-            Err(e) => return drop(sender.send(Err(e))),
-        },
+        Format::Html => {
+            match input.into_text(max_whole_bytes, interrupt::stop()).and_then(|text| html_blocks(&text, &path)) {
+                Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
+                Err(e) => return drop(sender.send(Err(e))),
+            }
+        }
+        // Registries are loaded without this pipeline (see `ingest::registry`).
+        Format::IanaCsv | Format::Services | Format::NmapServices => {
+            let e = Error::input(&path, "is a port registry, not a document with port tables", "load it on its own");
+            return drop(sender.send(Err(e)));
+        }
     };
     let mut batch = Vec::with_capacity(BATCH);
     let mut summaries = Summaries::default();
@@ -99,13 +109,14 @@ fn run(
         let item = match event {
             Ok(Event::Section(section)) => {
                 let tables = section.tables.iter().filter(|t| t.is_port_table()).count();
-                let normalized = normalize_section(&section, &options);
+                let mut normalized = normalize_section(&section, &options);
+                let prose = check_section(&section, &mut normalized);
                 summaries.record(&normalized);
-                Item::Section(normalized, tables)
+                Item::Section(normalized, tables, prose)
             }
             Ok(Event::Summary(table)) => {
                 let (sections, anomaly) = summaries.judge(&table, &options);
-                batch.extend(sections.into_iter().map(|s| Item::Section(s, 0)));
+                batch.extend(sections.into_iter().map(|s| Item::Section(s, 0, ProsePorts::default())));
                 Item::Anomaly(anomaly)
             }
             Ok(Event::Anomaly(anomaly)) => Item::Anomaly(anomaly),

@@ -5,6 +5,7 @@
 pub mod html;
 pub mod label;
 pub mod markdown;
+pub mod registry;
 pub mod sections;
 pub mod table;
 pub mod text;

@@ -1,5 +1,7 @@
 //! Encoding detection: a byte-order mark wins; then an HTML page's declared charset; otherwise
-//! UTF-8 if the bytes are valid UTF-8, windows-1252 if they are not.
+//! UTF-8 if the bytes are valid UTF-8 or hold any UTF-8 sequence beyond ASCII (a few stray bytes
+//! in a UTF-8 file are then refused at the first, rather than the whole file misread), and
+//! windows-1252 if they are neither.
 
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252, X_USER_DEFINED};
 use regex::bytes::Regex;
@@ -18,8 +20,15 @@ pub fn detect_encoding(sniff: &[u8], complete: bool) -> &'static Encoding {
     match std::str::from_utf8(sniff) {
         Ok(_) => UTF_8,
         Err(e) if e.error_len().is_none() && !complete => UTF_8,
+        Err(_) if has_utf8_beyond_ascii(sniff) => UTF_8,
         Err(_) => WINDOWS_1252,
     }
+}
+
+/// Whether the bytes hold a valid UTF-8 sequence of more than one byte (`—` as E2 80 94): in
+/// windows-1252 text such pairs and triples (`â€”`) are next to unheard of.
+fn has_utf8_beyond_ascii(bytes: &[u8]) -> bool {
+    bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii())
 }
 
 /// Whether the bytes open with a byte-order mark.
@@ -55,6 +64,8 @@ mod tests {
     fn invalid_utf8_means_windows_1252() {
         assert_eq!(detect_encoding("caf\u{e9}".as_bytes(), true), UTF_8);
         assert_eq!(detect_encoding(b"caf\xE9 au lait", true), WINDOWS_1252);
+        // Mostly UTF-8 with one stray byte: UTF-8, which refuses the byte, not windows-1252.
+        assert_eq!(detect_encoding(b"caf\xC3\xA9 \xE2\x80\x94 \xE9", true), UTF_8);
     }
 
     #[test]

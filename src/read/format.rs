@@ -1,4 +1,5 @@
-//! Format detection from the content: HTML, Markdown, or the plain text of the knowledge-base article.
+//! Format detection from the content: HTML, Markdown, the plain text of the knowledge-base article,
+//! or a port registry (IANA's CSV, `/etc/services`, nmap's `nmap-services`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -12,6 +13,12 @@ pub enum Format {
     Html,
     /// Markdown with pipe tables, as Microsoft publishes KB 832017.
     Markdown,
+    /// IANA's service name and port number registry, as CSV.
+    IanaCsv,
+    /// A services file as netbase installs it in `/etc/services`: `name port/proto [aliases] [# comment]`.
+    Services,
+    /// nmap's `nmap-services`: `name port/proto frequency [# comment]`.
+    NmapServices,
 }
 
 impl Format {
@@ -21,7 +28,15 @@ impl Format {
             Format::Text => "text",
             Format::Html => "html",
             Format::Markdown => "markdown",
+            Format::IanaCsv => "iana-csv",
+            Format::Services => "services",
+            Format::NmapServices => "nmap-services",
         }
+    }
+
+    /// Whether the format is a port registry rather than a document with port tables.
+    pub fn is_registry(self) -> bool {
+        matches!(self, Format::IanaCsv | Format::Services | Format::NmapServices)
     }
 }
 
@@ -38,7 +53,12 @@ impl FromStr for Format {
             "text" | "txt" => Ok(Format::Text),
             "html" | "htm" => Ok(Format::Html),
             "markdown" | "md" => Ok(Format::Markdown),
-            _ => Err(format!("unknown format `{s}`: expected text, html or markdown")),
+            "iana-csv" => Ok(Format::IanaCsv),
+            "services" => Ok(Format::Services),
+            "nmap-services" => Ok(Format::NmapServices),
+            _ => {
+                Err(format!("unknown format `{s}`: expected text, html, markdown, iana-csv, services or nmap-services"))
+            }
         }
     }
 }
@@ -56,6 +76,10 @@ pub fn detect_format(head: &str) -> Format {
     {
         return Format::Html;
     }
+    // Before Markdown: a services file opens with `# comment` lines, which look like headings.
+    if let Some(registry) = detect_registry(start) {
+        return registry;
+    }
     let markdown_table = head.lines().any(|l| {
         let t = l.trim();
         t.starts_with('|') && t.contains("---")
@@ -68,6 +92,38 @@ pub fn detect_format(head: &str) -> Format {
         return Format::Markdown;
     }
     Format::Text
+}
+
+/// How many entry lines of a services file are looked at, and the share that must have its shape.
+const REGISTRY_SAMPLE: usize = 50;
+
+/// Tells a port registry from the start of its text: IANA's CSV by its header; a services file by
+/// lines of the shape `name port/proto ...` (comments aside), nmap's when each has a frequency.
+fn detect_registry(start: &str) -> Option<Format> {
+    if start.starts_with("Service Name,Port Number,Transport Protocol") {
+        return Some(Format::IanaCsv);
+    }
+    let entries: Vec<Vec<&str>> = start
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").split_whitespace().collect::<Vec<_>>())
+        .filter(|fields| !fields.is_empty())
+        .take(REGISTRY_SAMPLE)
+        .collect();
+    let shaped = |fields: &&Vec<&str>| {
+        fields.get(1).and_then(|f| f.split_once('/')).is_some_and(|(port, proto)| {
+            !port.is_empty()
+                && port.bytes().all(|b| b.is_ascii_digit())
+                && !proto.is_empty()
+                && proto.bytes().all(|b| b.is_ascii_alphabetic())
+        })
+    };
+    // Nine in ten must fit (the sample may end in half a line, cut off at the end of the bytes sniffed).
+    let fitting = entries.iter().filter(shaped).count();
+    if fitting < 2 || fitting * 10 < entries.len() * 9 {
+        return None;
+    }
+    let frequency = |fields: &Vec<&str>| fields.get(2).is_some_and(|f| f.contains('.') && f.parse::<f64>().is_ok());
+    if entries.iter().filter(shaped).all(frequency) { Some(Format::NmapServices) } else { Some(Format::Services) }
 }
 
 #[cfg(test)]
@@ -86,8 +142,23 @@ mod tests {
     }
 
     #[test]
+    fn detects_each_registry() {
+        let iana = "Service Name,Port Number,Transport Protocol,Description\n,0,tcp,Reserved\n";
+        assert_eq!(detect_format(iana), Format::IanaCsv);
+        let services = "# Network services, Internet style\n#\n\ntcpmux\t\t1/tcp\t\t# TCP port service multiplexer\n\
+                        echo\t\t7/tcp\ndiscard\t\t9/tcp\t\tsink null\n";
+        assert_eq!(detect_format(services), Format::Services);
+        let nmap = "# Fields in this file are: Service name, portnum/protocol, open-frequency\n\
+                    tcpmux\t1/tcp\t0.001995\t# TCP Port Service Multiplexer\ncompressnet\t2/tcp\t0.000013\n";
+        assert_eq!(detect_format(nmap), Format::NmapServices);
+        // A Markdown document with a heading and a line that happens to look like an entry.
+        assert_eq!(detect_format("# Ports\n\nDNS 53/udp is used\n\nMore text here.\n"), Format::Markdown);
+    }
+
+    #[test]
     fn names_round_trip() {
-        for f in [Format::Text, Format::Html, Format::Markdown] {
+        for f in [Format::Text, Format::Html, Format::Markdown, Format::IanaCsv, Format::Services, Format::NmapServices]
+        {
             assert_eq!(f.name().parse::<Format>(), Ok(f));
         }
         assert!("pdf".parse::<Format>().is_err());

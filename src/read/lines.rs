@@ -76,26 +76,41 @@ impl<R: Read> Lines<R> {
                 self.decoder.max_utf8_buffer_length_without_replacement(input.len()).unwrap_or(input.len() * 3 + 16);
             self.text.reserve(need);
             let (result, read) = self.decoder.decode_to_string_without_replacement(input, &mut self.text, self.eof);
+            let at = n - input.len() + read;
             input = &input[read..];
             match result {
                 DecoderResult::InputEmpty => return Ok(()),
                 DecoderResult::OutputFull => continue,
-                DecoderResult::Malformed(_, _) => {
-                    let line = self.line_at(self.text.len());
-                    let hint = if self.encoding == encoding_rs::UTF_8 {
-                        "if the document is in another encoding, name it with --encoding (e.g. --encoding windows-1252)"
-                    } else {
-                        "name the document's real encoding with --encoding"
-                    };
-                    return Err(Error::input_at(
-                        &self.path,
-                        line,
-                        format!("bytes that are not valid {}", self.encoding.name()),
-                        hint,
-                    ));
+                DecoderResult::Malformed(bad, after) => {
+                    // A sequence begun in the previous chunk has its first byte there.
+                    let byte = at.checked_sub(usize::from(bad) + usize::from(after)).map(|start| self.chunk[start]);
+                    return Err(self.malformed(byte));
                 }
             }
         }
+    }
+
+    /// The error for the first byte that is not valid in the encoding, at the end of `text`.
+    fn malformed(&self, byte: Option<u8>) -> Error {
+        let line = self.line_at(self.text.len());
+        let line_text = &self.text[self.pos..];
+        let line_start = line_text.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let column = line_text[line_start..].chars().count() + 1;
+        let hint = if self.encoding == encoding_rs::UTF_8 {
+            "if the document is in another encoding, name it with --encoding (e.g. --encoding windows-1252); \
+             if it is UTF-8, that byte is damage to fix"
+        } else {
+            "name the document's real encoding with --encoding"
+        };
+        Error::input_at(
+            &self.path,
+            line,
+            match byte {
+                Some(byte) => format!("byte 0x{byte:02X} at column {column} is not valid {}", self.encoding.name()),
+                None => format!("the bytes at column {column} are not valid {}", self.encoding.name()),
+            },
+            hint,
+        )
     }
 
     fn take_line(&mut self, end: usize, terminator: usize) -> Result<Line> {
@@ -224,7 +239,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_an_error_at_its_line() {
         let err = Lines::new(&b"ok\nbad \xFF\n"[..], UTF_8, "doc.txt".into()).collect::<Result<Vec<_>>>().unwrap_err();
-        assert!(err.to_string().starts_with("doc.txt:2: bytes that are not valid UTF-8"), "{err}");
+        assert!(err.to_string().starts_with("doc.txt:2: byte 0xFF at column 5 is not valid UTF-8; "), "{err}");
     }
 
     #[test]

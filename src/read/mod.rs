@@ -10,6 +10,7 @@ pub use format::{Format, detect_format};
 pub use lines::{Line, Lines, MAX_LINE_BYTES};
 
 use crate::error::{Error, Result};
+use crate::stop::Stop;
 use encoding_rs::Encoding;
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -19,6 +20,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// How many bytes are looked at to tell the encoding and the format.
 pub const SNIFF_BYTES: usize = 64 * 1024;
 
+/// The largest input read whole (HTML and Markdown are parsed whole; text streams) unless
+/// `--max-input-size` says otherwise: 64 MiB, far beyond any knowledge-base page.
+pub const DEFAULT_MAX_WHOLE_BYTES: u64 = 64 << 20;
+
 /// What the user asked for on the command line about reading an input.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
@@ -26,6 +31,9 @@ pub struct ReadOptions {
     pub format: Option<Format>,
     /// `--encoding`: skip encoding detection (an encoding_rs label such as `windows-1252`).
     pub encoding: Option<&'static Encoding>,
+    /// `--max-input-size`: the most bytes of an input read whole; `None` for
+    /// [`DEFAULT_MAX_WHOLE_BYTES`].
+    pub max_whole_bytes: Option<u64>,
 }
 
 /// The sha256 and size of every byte read so far, shared with whoever consumes the input (on
@@ -61,12 +69,21 @@ impl Fingerprint {
 
 /// The sha256 and size of a whole file, read apart from any parsing: lets an ingest see that a
 /// source is unchanged without parsing it.
-pub fn fingerprint_file(path: &str) -> Result<(String, u64)> {
+/// A large file takes a while: `stop` is asked between chunks.
+pub fn fingerprint_file(path: &str, stop: Stop) -> Result<(String, u64)> {
     let fingerprint = Fingerprint::default();
     let file = File::open(path).map_err(Error::io("read input", path))?;
     let mut reader = Fingerprinted { inner: file, fingerprint: fingerprint.clone() };
-    io::copy(&mut reader, &mut io::sink()).map_err(Error::io("read input", path))?;
-    Ok(fingerprint.finish())
+    let mut chunk = vec![0; 1 << 20];
+    loop {
+        stop.check()?;
+        match reader.read(&mut chunk) {
+            Ok(0) => return Ok(fingerprint.finish()),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io("read input", path)(e)),
+        }
+    }
 }
 
 /// A reader that feeds every byte it passes on into a [`Fingerprint`].
@@ -79,6 +96,36 @@ impl<R: Read> Read for Fingerprinted<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.fingerprint.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+/// A size as people say it: `64 MiB`.
+fn size_words(bytes: u64) -> String {
+    if bytes >= 1 << 20 { format!("{} MiB", bytes >> 20) } else { format!("{bytes} bytes") }
+}
+
+/// A file's bytes, refused if there turn out to be fewer or more than its size when it was opened:
+/// a file truncated or appended to while kbingest reads it would otherwise load in part.
+struct SizeChecked<R> {
+    inner: R,
+    expected: u64,
+    seen: u64,
+}
+
+impl<R: Read> Read for SizeChecked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.seen += n as u64;
+        if (n == 0 && !buf.is_empty() && self.seen != self.expected) || self.seen > self.expected {
+            let verb = if self.seen > self.expected { "grew" } else { "shrank" };
+            return Err(io::Error::other(format!(
+                "it {verb} while being read ({} bytes when opened, {}{} read): load it once nothing writes to it",
+                self.expected,
+                if verb == "grew" { "more than " } else { "" },
+                self.seen
+            )));
+        }
         Ok(n)
     }
 }
@@ -115,7 +162,12 @@ impl Input {
                 return Err(Error::input(path, "is a directory, not a document", "name a document file"));
             }
             let file = File::open(path).map_err(Error::io("open input", path))?;
-            (Box::new(file), meta.is_file(), meta.is_file().then_some(meta.len()))
+            let size = meta.is_file().then_some(meta.len());
+            let raw: Box<dyn Read + Send> = match size {
+                Some(expected) => Box::new(SizeChecked { inner: file, expected, seen: 0 }),
+                None => Box::new(file),
+            };
+            (raw, meta.is_file(), size)
         };
         let fingerprint = Fingerprint::default();
         let mut reader = Fingerprinted { inner: raw, fingerprint: fingerprint.clone() };
@@ -145,13 +197,32 @@ impl Input {
         Lines::new(self.bytes, self.encoding, self.path)
     }
 
-    /// The whole decoded text, for formats that are parsed as a whole (HTML, Markdown).
-    /// Line breaks are kept as they are, so the parser can count lines itself.
-    pub fn into_text(self) -> Result<String> {
-        let path = self.path.clone();
+    /// The whole decoded text, for formats that are parsed as a whole (HTML, Markdown), read
+    /// while `stop` does not ask to stop, and refused beyond `max_bytes` (before reading, where
+    /// the size is known). Line breaks are kept as they are, so the parser can count lines itself.
+    pub fn into_text(self, max_bytes: u64, stop: Stop) -> Result<String> {
+        let (path, format) = (self.path.clone(), self.format);
+        let too_large = |found: &str| {
+            Error::input(
+                &path,
+                format!(
+                    "is {found} bytes, more than the {max_bytes} ({}) kbingest reads whole for {}",
+                    size_words(max_bytes),
+                    format
+                ),
+                format!("pass --max-input-size {}M (or more) to read it anyway", (max_bytes >> 20).max(1) * 4),
+            )
+        };
+        if let Some(size) = self.size.filter(|&size| size > max_bytes) {
+            return Err(too_large(&size.to_string()));
+        }
         let mut text = String::new();
         for line in self.lines() {
+            stop.check()?;
             let line = line?;
+            if (text.len() + line.text.len()) as u64 > max_bytes {
+                return Err(too_large(&format!("more than {max_bytes}")));
+            }
             text.push_str(&line.text);
             text.push('\n');
         }
@@ -159,5 +230,25 @@ impl Input {
             return Err(Error::input(&path, "the input is empty", "name a document with port tables"));
         }
         Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8], expected: u64) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        SizeChecked { inner: bytes, expected, seen: 0 }.read_to_end(&mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn a_file_that_changes_size_while_read_is_an_error() {
+        assert_eq!(read_all(b"hello", 5).unwrap(), b"hello");
+        let shrank = read_all(b"hello", 10).unwrap_err().to_string();
+        assert!(shrank.starts_with("it shrank while being read (10 bytes when opened, 5 read)"), "{shrank}");
+        let grew = read_all(b"hello", 3).unwrap_err().to_string();
+        assert!(grew.starts_with("it grew while being read (3 bytes when opened, more than"), "{grew}");
     }
 }

@@ -1,8 +1,10 @@
-//! Judging a file named with `-o` by its first 100 bytes, before SQLite opens it: SQLite may
-//! write to a database it opens (a checkpoint on close), and a refused file must stay untouched.
+//! Is this file a kbingest database? Judged first by its first 100 bytes, before SQLite opens it
+//! (SQLite may write to a database it opens, a checkpoint on close, and a refused file must stay
+//! untouched), then by what SQLite reads in it.
 
 use super::{APPLICATION_ID, latest_version};
 use crate::error::{Error, Result};
+use rusqlite::Connection;
 use std::io::Read;
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -16,11 +18,11 @@ fn header_u32(header: &[u8; HEADER_BYTES], at: usize) -> u32 {
 /// Refuses, from the file's first bytes and without letting SQLite open it (which could write
 /// to it), a file that is not an SQLite database, another application's database, or a
 /// kbingest database newer than this binary. An empty file passes: it is a new database.
-pub(super) fn check_header(path: &str) -> Result<()> {
+/// `untouched` is what the refusal tells the user to do.
+pub(super) fn check_header(path: &str, untouched: &str) -> Result<()> {
     let mut bytes = Vec::with_capacity(HEADER_BYTES);
     let file = std::fs::File::open(path).map_err(Error::io("open the database", path))?;
     file.take(HEADER_BYTES as u64).read_to_end(&mut bytes).map_err(Error::io("read the database", path))?;
-    let untouched = "name a new file or a kbingest database with -o; the file was left untouched";
     if bytes.is_empty() {
         return Ok(());
     }
@@ -51,6 +53,48 @@ pub(super) fn newer(path: &str, version: i64) -> Error {
     )
 }
 
+/// What a refused file's user is told, by what kbingest was asked to do with it: load into it
+/// (named with `-o`), change it (`remove`), or read it (`query`, `export`, ...).
+pub(super) const LOAD_HINT: &str = "name a new file or a kbingest database with -o; the file was left untouched";
+pub(super) const CHANGE_HINT: &str = "name a database made by `kbingest INPUT... -o DB`; the file was left untouched";
+pub(super) const READ_HINT: &str = CHANGE_HINT;
+
+/// Refuses a database that is another application's, or newer than this kbingest knows.
+pub(super) fn check_identity(conn: &Connection, path: &str, untouched: &str) -> Result<i64> {
+    // One statement, so one snapshot: another process may be committing the first migration.
+    let (app_id, version, objects): (i32, i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version),
+                    (SELECT count(*) FROM sqlite_schema)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .map_err(not_a_database(path))?;
+    let fresh = app_id == 0 && version == 0 && objects == 0;
+    if app_id != APPLICATION_ID && !fresh {
+        return Err(Error::database(path, "is an SQLite database, but not a kbingest database", untouched));
+    }
+    if version > latest_version() {
+        return Err(newer(path, version));
+    }
+    Ok(version)
+}
+
+fn not_a_database(path: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
+    move |e| {
+        if let rusqlite::Error::SqliteFailure(f, _) = &e
+            && f.code == rusqlite::ErrorCode::NotADatabase
+        {
+            return Error::database(
+                path,
+                "is not an SQLite database",
+                "name a kbingest database; the file was left untouched",
+            );
+        }
+        Error::sqlite(path, "reading the database header")(e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,7 +103,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
         std::fs::write(&path, bytes).unwrap();
-        check_header(path.to_str().unwrap())
+        check_header(path.to_str().unwrap(), "hint")
     }
 
     fn header(schema_cookie: u32, version: u32, app_id: u32) -> Vec<u8> {

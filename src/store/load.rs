@@ -1,12 +1,16 @@
 //! Loading clean rows: one write transaction for a whole ingest, one source at a time inside it.
 
-use super::Database;
+use super::{Database, stopped_or};
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::{Error, Result};
 use crate::normalize::NormalizedSection;
+use crate::stop::Stop;
+use rusqlite::config::DbConfig;
 use rusqlite::{CachedStatement, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What is recorded about a source besides its rows.
 #[derive(Debug, Clone)]
@@ -46,19 +50,24 @@ impl StoredSource {
 
 /// One ingest: a write transaction that commits only if every source loads.
 pub struct Load<'db> {
-    tx: Transaction<'db>,
-    path: String,
+    pub(super) tx: Transaction<'db>,
+    pub(super) path: String,
     application_protocols: RefCell<HashMap<String, i64>>,
     /// Whether any source was loaded (rather than found unchanged).
     changed: Cell<bool>,
     /// Indexes dropped for the load, with the SQL that builds them again before the commit.
     deferred_indexes: Vec<String>,
+    /// Whether another program's WAL was beside the file: left alone when nothing changed.
+    foreign_wal: bool,
+    /// Asked before the commit; raising `interruptible` lets it end a long statement.
+    stop: Stop,
+    interruptible: Arc<AtomicBool>,
 }
 
 /// The loading of one source within a [`Load`].
 pub struct SourceLoad<'l, 'db> {
-    load: &'l Load<'db>,
-    source_id: i64,
+    pub(super) load: &'l Load<'db>,
+    pub(super) source_id: i64,
     meta: SourceMeta,
     previous: Option<StoredSource>,
     /// Services loaded so far.
@@ -67,6 +76,8 @@ pub struct SourceLoad<'l, 'db> {
     pub rules: u64,
     /// Anomalies recorded so far.
     pub anomalies: u64,
+    /// Port registry records loaded so far.
+    pub registered: u64,
 }
 
 /// How loading one source ended.
@@ -80,6 +91,8 @@ pub enum SourceOutcome {
         rules: u64,
         /// Anomalies recorded.
         anomalies: u64,
+        /// Port registry records loaded.
+        registered: u64,
         /// Whether an earlier version under the same name was replaced.
         replaced: bool,
     },
@@ -93,6 +106,7 @@ impl<'db> Load<'db> {
     /// the loaded tables at its end.
     pub fn begin(db: &'db mut Database, defer_indexes: bool) -> Result<Load<'db>> {
         let path = db.path.clone();
+        let (stop, interruptible, foreign_wal) = (db.stop, Arc::clone(&db.interruptible), db.foreign_wal);
         let tx = db
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -117,6 +131,9 @@ impl<'db> Load<'db> {
             application_protocols: RefCell::new(HashMap::new()),
             changed: Cell::new(false),
             deferred_indexes,
+            stop,
+            interruptible,
+            foreign_wal,
         })
     }
 
@@ -152,7 +169,16 @@ impl<'db> Load<'db> {
             )
             .map_err(Error::sqlite(&path, "recording the source"))?;
         let source_id = self.tx.last_insert_rowid();
-        Ok(SourceLoad { load: this, source_id, meta: meta.clone(), previous, services: 0, rules: 0, anomalies: 0 })
+        Ok(SourceLoad {
+            load: this,
+            source_id,
+            meta: meta.clone(),
+            previous,
+            services: 0,
+            rules: 0,
+            anomalies: 0,
+            registered: 0,
+        })
     }
 
     /// Commits the whole ingest. When no source changed, nothing is written at all: the
@@ -160,23 +186,35 @@ impl<'db> Load<'db> {
     pub fn commit(self) -> Result<()> {
         let path = self.path.clone();
         if !self.changed.get() {
+            if self.foreign_wal {
+                // Closing must not move another program's committed WAL into the file either.
+                let _ = self.tx.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+            }
             return self.tx.rollback().map_err(Error::sqlite(&path, "ending the ingest"));
         }
-        for sql in &self.deferred_indexes {
-            self.tx.execute_batch(sql).map_err(Error::sqlite(&path, format!("building an index: {sql}")))?;
-        }
+        // Building the indexes of a large first load takes a while: a stop may end it.
+        self.interruptible.store(true, Ordering::Relaxed);
+        let built = self.deferred_indexes.iter().try_for_each(|sql| {
+            self.tx.execute_batch(sql).map_err(stopped_or(self.stop, &path, format!("building an index: {sql}")))
+        });
+        self.interruptible.store(false, Ordering::Relaxed);
+        built?;
+        // A stop asked for before this point means no commit.
+        self.stop.check()?;
         self.tx.commit().map_err(Error::sqlite(&path, "committing the ingest"))
     }
 }
 
-/// The tables whose indexes a first load builds at its end.
+/// The tables whose indexes (and search indexes) a first load builds at its end.
 const LOADED_TABLES: &str = "'services', 'service_ports', 'anomaly_log'";
 
-/// In a first load (a database without sources), drops the indexes of the loaded tables and
-/// returns the SQL that builds them again before the commit: built once from all the rows, sorted,
-/// they cost a fraction of keeping them up to date row by row. Nothing is deleted during a first
-/// load (an ingest names each source once), so no deletion needs them. Inside the transaction: a
-/// failed load rolls the drop back with everything else.
+/// In a first load (a database without sources), drops the indexes of the loaded tables, and the
+/// triggers that keep the full-text search indexes in step with them, and returns the SQL that
+/// builds them again before the commit: built once from all the rows, sorted, indexes cost a
+/// fraction of keeping them up to date row by row, and a search index's `rebuild` half of what
+/// its triggers cost. Nothing is deleted during a first load (an ingest names each source once),
+/// so no deletion needs them. Inside the transaction: a failed load rolls the drop back with
+/// everything else.
 fn drop_indexes_of_first_load(tx: &Transaction<'_>, path: &str) -> Result<Vec<String>> {
     let first_load: bool = tx
         .query_row("SELECT NOT EXISTS (SELECT 1 FROM sources)", [], |r| r.get(0))
@@ -184,18 +222,31 @@ fn drop_indexes_of_first_load(tx: &Transaction<'_>, path: &str) -> Result<Vec<St
     if !first_load {
         return Ok(Vec::new());
     }
-    let indexes: Vec<(String, String)> = tx
-        .prepare(&format!(
-            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({LOADED_TABLES})"
-        ))
-        .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
-        .map_err(Error::sqlite(path, "reading the schema"))?;
-    let mut deferred = Vec::new();
-    for (name, sql) in indexes {
-        tx.execute_batch(&format!("DROP INDEX \"{name}\""))
-            .map_err(Error::sqlite(path, format!("deferring the index {name}")))?;
-        deferred.push(sql);
+    let read = |sql: &str| -> Result<Vec<(String, String, String)>> {
+        tx.prepare(sql)
+            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
+            .map_err(Error::sqlite(path, "reading the schema"))
+    };
+    let deferrable = read(&format!(
+        "SELECT type, name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND sql IS NOT NULL
+           AND tbl_name IN ({LOADED_TABLES}) ORDER BY type = 'trigger'"
+    ))?;
+    let search_indexes = read(
+        "SELECT type, name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%'",
+    )?;
+    let (mut deferred, mut triggers) = (Vec::new(), Vec::new());
+    for (kind, name, sql) in deferrable {
+        tx.execute_batch(&format!("DROP {} \"{name}\"", kind.to_uppercase()))
+            .map_err(Error::sqlite(path, format!("deferring the {kind} {name}")))?;
+        if kind == "trigger" { triggers.push(sql) } else { deferred.push(sql) }
     }
+    if !triggers.is_empty() {
+        // Before the triggers come back, each search index reads every row once.
+        for (_, index, _) in search_indexes {
+            deferred.push(format!("INSERT INTO \"{index}\" (\"{index}\") VALUES ('rebuild')"));
+        }
+    }
+    deferred.extend(triggers);
     Ok(deferred)
 }
 
@@ -238,8 +289,9 @@ impl<'l> SourceLoad<'l, '_> {
         Ok(())
     }
 
-    /// Records a normalized section: its service, rules and anomalies.
-    pub fn section(&mut self, section: &NormalizedSection) -> Result<()> {
+    /// Records a normalized section: its service, rules and anomalies. Returns the service's id,
+    /// if it has a service.
+    pub fn section(&mut self, section: &NormalizedSection) -> Result<Option<i64>> {
         let mut service_id = None;
         if let Some(service) = &section.service {
             self.statement(ADD_SERVICE)?
@@ -293,7 +345,7 @@ impl<'l> SourceLoad<'l, '_> {
         for anomaly in &section.anomalies {
             self.anomaly(service_id, anomaly)?;
         }
-        Ok(())
+        Ok(service_id)
     }
 
     /// Finishes the source with its fingerprint. If an earlier version had the same content and
@@ -324,6 +376,7 @@ impl<'l> SourceLoad<'l, '_> {
             services: self.services,
             rules: self.rules,
             anomalies: self.anomalies,
+            registered: self.registered,
             replaced: self.previous.is_some(),
         })
     }

@@ -1,21 +1,30 @@
 //! Storage: opens kbingest databases (creating and migrating them as needed) and loads clean rows
 //! into them. The schema is plain SQL in `migrations/`; only this module speaks SQL to write.
 
+pub mod catalog;
 mod claim;
 mod header;
 mod load;
 mod migrate;
+mod prose;
+mod readable;
+mod registry;
+mod remove;
 
 pub use load::{Load, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
 pub use migrate::{MIGRATIONS, latest_version};
+pub use prose::NamedRule;
+pub use remove::{RemovedSource, remove_sources};
 
 use crate::error::{Error, Result};
+use crate::stop::Stop;
 use claim::Claim;
-use header::{check_header, newer};
+use header::{CHANGE_HINT, LOAD_HINT, READ_HINT, check_header, check_identity};
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// The `application_id` stamped into every kbingest database ('KBIN').
@@ -34,25 +43,61 @@ pub struct Database {
     pub created: bool,
     /// A writer's claim on the file (see `claim.rs`); `None` when read-only.
     claim: Option<Claim>,
+    /// Asked before the commit: a stop requested before it means no commit.
+    pub stop: Stop,
+    /// Raised while a stop may end the statement running (see `stop_on_request`).
+    interruptible: Arc<AtomicBool>,
+    /// Whether a write-ahead log with content was beside the file before this run opened it:
+    /// another program's committed changes, which a run that commits nothing must not move into
+    /// the file (see [`Database::keep_foreign_wal`]).
+    foreign_wal: bool,
 }
 
-/// How long a writer waits for another writer, in milliseconds. One per process, because
-/// SQLite's busy handler is a plain function; a process opens one database for writing.
-static BUSY_TIMEOUT_MS: AtomicU64 = AtomicU64::new(60_000);
 const BUSY_SLEEP: Duration = Duration::from_millis(10);
+/// SQLite calls the progress handler every this many virtual-machine steps: often enough to
+/// notice a stop within a fraction of a second, rarely enough to cost nothing measurable.
+const STEPS_BETWEEN_STOP_CHECKS: i32 = 10_000;
 
-/// SQLite's busy handler: waits for another process's lock in short sleeps, and gives up at the
-/// busy timeout or as soon as Ctrl-C or SIGTERM asks kbingest to stop.
-fn wait_for_lock(tries: i32) -> bool {
-    if crate::interrupt::requested().is_some() {
-        return false;
+/// How a writer waits for another process's lock: in short sleeps, giving up at the busy
+/// timeout or as soon as a stop is asked for.
+#[derive(Debug, Clone, Copy)]
+struct Patience {
+    timeout: Duration,
+    stop: Stop,
+}
+
+impl Patience {
+    /// Whether to try again after `tries` failed tries (sleeping first).
+    fn wait(self, tries: i32) -> bool {
+        if self.stop.requested().is_some() {
+            return false;
+        }
+        let waited = BUSY_SLEEP.saturating_mul(u32::try_from(tries).unwrap_or(u32::MAX));
+        if waited >= self.timeout {
+            return false;
+        }
+        std::thread::sleep(BUSY_SLEEP);
+        true
     }
-    let waited = u64::try_from(tries).unwrap_or(u64::MAX).saturating_mul(BUSY_SLEEP.as_millis() as u64);
-    if waited >= BUSY_TIMEOUT_MS.load(Ordering::Relaxed) {
-        return false;
+}
+
+/// Makes a statement on `conn` end with SQLITE_INTERRUPT soon after a stop is asked for, while
+/// `armed` is raised: a long index build, a query that never ends. (Disarmed, the clean-up after
+/// a stop still runs to its end.)
+fn stop_on_request(conn: &mut Connection, path: &str, stop: Stop, armed: Arc<AtomicBool>) -> Result<()> {
+    let handler = move || armed.load(Ordering::Relaxed) && stop.requested().is_some();
+    conn.progress_handler(STEPS_BETWEEN_STOP_CHECKS, Some(handler))
+        .map_err(Error::sqlite(path, "setting the stop check"))
+}
+
+/// Maps an SQLite error to [`Error::Interrupted`] when a stop was asked for (SQLite reports
+/// "interrupted" then), else wraps it as usual.
+pub(crate) fn stopped_or(stop: Stop, path: &str, context: impl Into<String>) -> impl FnOnce(rusqlite::Error) -> Error {
+    let wrap = Error::sqlite(path, context);
+    move |e| match stop.requested() {
+        Some(signal) => Error::Interrupted { signal },
+        None => wrap(e),
     }
-    std::thread::sleep(BUSY_SLEEP);
-    true
 }
 
 /// Whether an error is SQLite's "database is locked".
@@ -73,61 +118,48 @@ fn holds_no_source(conn: &Connection) -> bool {
     }
 }
 
-/// Refuses a database that is another application's, or newer than this kbingest knows.
-fn check_identity(conn: &Connection, path: &str) -> Result<i64> {
-    // One statement, so one snapshot: another process may be committing the first migration.
-    let (app_id, version, objects): (i32, i64, i64) = conn
-        .query_row(
-            "SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version),
-                    (SELECT count(*) FROM sqlite_schema)",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .map_err(not_a_database(path))?;
-    let fresh = app_id == 0 && version == 0 && objects == 0;
-    if app_id != APPLICATION_ID && !fresh {
-        return Err(Error::database(
-            path,
-            "is an SQLite database, but not a kbingest database",
-            "name a new file or a kbingest database with -o; the file was left untouched",
-        ));
-    }
-    if version > latest_version() {
-        return Err(newer(path, version));
-    }
-    Ok(version)
-}
-
-fn not_a_database(path: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
-    move |e| {
-        if let rusqlite::Error::SqliteFailure(f, _) = &e
-            && f.code == rusqlite::ErrorCode::NotADatabase
-        {
-            return Error::database(
-                path,
-                "is not an SQLite database",
-                "name a kbingest database; the file was left untouched",
-            );
-        }
-        Error::sqlite(path, "reading the database header")(e)
-    }
-}
-
 impl Database {
     /// Opens `path` for loading, creating it if it does not exist and applying any migrations it
     /// lacks. A file that is not a kbingest database is refused and left untouched. If opening a
     /// file this call created fails, the file is removed again.
-    pub fn open_for_write(path: &str, busy_timeout: Duration) -> Result<Database> {
-        if Path::new(path).is_dir() {
-            return Err(Error::database(path, "is a directory", "name a database file with -o"));
+    /// `stop` is checked while waiting for another writer, during every statement and before the
+    /// commit.
+    pub fn open_for_write(path: &str, busy_timeout: Duration, stop: Stop) -> Result<Database> {
+        Database::open_writable(path, busy_timeout, stop, LOAD_HINT)
+    }
+
+    /// Opens an existing kbingest database to change it (applying any migrations it lacks);
+    /// nothing is created.
+    pub fn open_to_change(path: &str, stop: Stop) -> Result<Database> {
+        if !Path::new(path).is_file() {
+            return Err(Error::database(path, "does not exist", "name a database made by `kbingest ... -o DB`"));
+        }
+        Database::open_writable(path, DEFAULT_BUSY_TIMEOUT, stop, CHANGE_HINT)
+    }
+
+    fn open_writable(path: &str, busy_timeout: Duration, stop: Stop, untouched: &'static str) -> Result<Database> {
+        // Opening a FIFO would wait for a writer for ever; a device is no place for a database.
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                return Err(Error::database(path, "is a directory", "name a database file with -o"));
+            }
+            Ok(meta) if !meta.is_file() => {
+                return Err(Error::database(
+                    path,
+                    "is not a regular file (a FIFO, device or socket)",
+                    "name a database file with -o; nothing was read or written",
+                ));
+            }
+            _ => {}
         }
         let claim = Claim::take(path)?;
         if !claim.created {
-            check_header(path)?;
+            check_header(path, untouched)?;
         }
         // No CREATE flag: the claim made the file, and SQLite must not make another one.
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let created = claim.created;
+        let foreign_wal = std::fs::metadata(format!("{path}-wal")).is_ok_and(|m| m.len() > 0);
         let conn = match Connection::open_with_flags(path, flags) {
             Ok(conn) => conn,
             Err(e) => {
@@ -137,8 +169,10 @@ impl Database {
                 return Err(Error::sqlite(path, "opening the database")(e));
             }
         };
-        let mut db = Database { conn, path: path.to_string(), created, claim: Some(claim) };
-        match db.prepare_for_write(busy_timeout) {
+        let interruptible = Arc::new(AtomicBool::new(false));
+        let mut db =
+            Database { conn, path: path.to_string(), created, claim: Some(claim), stop, interruptible, foreign_wal };
+        match db.prepare_for_write(Patience { timeout: busy_timeout, stop }, untouched) {
             Ok(()) => Ok(db),
             Err(e) => {
                 db.discard();
@@ -148,22 +182,24 @@ impl Database {
     }
 
     /// Settings of a writing connection, identity checks, WAL mode and migrations.
-    fn prepare_for_write(&mut self, busy_timeout: Duration) -> Result<()> {
-        BUSY_TIMEOUT_MS.store(u64::try_from(busy_timeout.as_millis()).unwrap_or(u64::MAX), Ordering::Relaxed);
-        self.conn.busy_handler(Some(wait_for_lock)).map_err(Error::sqlite(&self.path, "setting the busy handler"))?;
+    fn prepare_for_write(&mut self, patience: Patience, untouched: &str) -> Result<()> {
+        self.conn
+            .busy_handler(Some(move |tries| patience.wait(tries)))
+            .map_err(Error::sqlite(&self.path, "setting the busy handler"))?;
+        stop_on_request(&mut self.conn, &self.path, patience.stop, Arc::clone(&self.interruptible))?;
         // Where waiting could deadlock (two connections switching a new file to WAL mode at
         // once, say) SQLite reports "busy" without calling the busy handler; every step here can
         // be run again, so wait and run them again, under the busy handler's policy.
         let mut tries = 0;
         loop {
-            match self.identify_and_migrate() {
-                Err(e) if is_busy(&e) && wait_for_lock(tries) => tries += 1,
+            match self.identify_and_migrate(untouched) {
+                Err(e) if is_busy(&e) && patience.wait(tries) => tries += 1,
                 done => return done,
             }
         }
     }
 
-    fn identify_and_migrate(&self) -> Result<()> {
+    fn identify_and_migrate(&self, untouched: &str) -> Result<()> {
         let path = self.path.as_str();
         // Until the file is known to be ours, closing must not checkpoint a WAL left by another
         // application into its database.
@@ -173,7 +209,7 @@ impl Database {
                 .map_err(Error::sqlite(path, "setting checkpoint on close"))
         };
         no_checkpoint(true)?;
-        let version = check_identity(&self.conn, path)?;
+        let version = check_identity(&self.conn, path, untouched)?;
         no_checkpoint(false)?;
         self.conn.pragma_update(None, "foreign_keys", true).map_err(Error::sqlite(path, "turning on foreign keys"))?;
         // A file this run created stays in rollback-journal mode until its first load is done
@@ -193,7 +229,8 @@ impl Database {
     /// kbingest has opened meanwhile, or has loaded a source into, is theirs now and stays.
     /// Returns whether the file was put back.
     pub fn discard(self) -> bool {
-        let Database { conn, path, created, claim } = self;
+        self.keep_foreign_wal();
+        let Database { conn, path, created, claim, .. } = self;
         let was_empty = claim.as_ref().is_some_and(|c| c.was_empty);
         let alone = was_empty && claim.as_ref().is_some_and(Claim::try_exclusive);
         let put_back = alone && holds_no_source(&conn);
@@ -212,15 +249,19 @@ impl Database {
     }
 
     /// Opens an existing kbingest database read-only; nothing is created and nothing can change.
-    pub fn open_read_only(path: &str) -> Result<Database> {
-        if !Path::new(path).is_file() {
-            return Err(Error::database(path, "does not exist", "name a database made by `kbingest ... -o DB`"));
-        }
-        check_header(path)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags).map_err(Error::sqlite(path, "opening the database"))?;
+    /// A statement ends soon after `stop` asks for it. A database in a folder kbingest cannot
+    /// write to is read as it is on disk (SQLite's `immutable`) when no write-ahead log is beside
+    /// it; a database with an interrupted load's journal is refused with what to do.
+    pub fn open_read_only(path: &str, stop: Stop) -> Result<Database> {
+        readable::check_file(path)?;
+        check_header(path, READ_HINT)?;
+        let mut conn = readable::open(path)?;
         conn.busy_timeout(DEFAULT_BUSY_TIMEOUT).map_err(Error::sqlite(path, "setting the busy timeout"))?;
-        let version = check_identity(&conn, path)?;
+        let version = check_identity(&conn, path, READ_HINT).or_else(|e| {
+            // Whether the file can be read only as it is on disk shows in the first read.
+            conn = readable::open_immutable(path, e)?;
+            check_identity(&conn, path, READ_HINT)
+        })?;
         if version < latest_version() {
             return Err(Error::database(
                 path,
@@ -228,7 +269,25 @@ impl Database {
                 "ingest into it once with this kbingest to upgrade it",
             ));
         }
-        Ok(Database { conn, path: path.to_string(), created: false, claim: None })
+        let interruptible = Arc::new(AtomicBool::new(true));
+        stop_on_request(&mut conn, path, stop, Arc::clone(&interruptible))?;
+        Ok(Database {
+            conn,
+            path: path.to_string(),
+            created: false,
+            claim: None,
+            stop,
+            interruptible,
+            foreign_wal: false,
+        })
+    }
+
+    /// A run that commits nothing leaves another program's write-ahead log where it is: closing
+    /// would otherwise checkpoint it into the file (the same content, other bytes). Best effort.
+    pub(crate) fn keep_foreign_wal(&self) {
+        if self.foreign_wal {
+            let _ = self.conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+        }
     }
 
     /// Prepares a first load (into a database without sources) by leaving WAL mode for the
@@ -241,7 +300,9 @@ impl Database {
             .conn
             .query_row("SELECT NOT EXISTS (SELECT 1 FROM sources)", [], |r| r.get(0))
             .map_err(Error::sqlite(&self.path, "counting sources"))?;
-        if !first {
+        // Leaving WAL mode would checkpoint another program's WAL into the file before the load
+        // has even begun: a refused load must leave it as it was.
+        if !first || self.foreign_wal {
             return Ok(false);
         }
         let mode: rusqlite::Result<String> = self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0));
@@ -275,105 +336,4 @@ fn remove_companions(path: &str) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_new_database_gets_the_schema_and_wal_once_its_first_load_ends() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("new.db");
-        let db = Database::open_for_write(path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT).unwrap();
-        assert!(db.created);
-        // A new file waits in rollback-journal mode for its first load.
-        assert_eq!(db.journal_mode().unwrap(), "delete");
-        assert!(db.begin_first_load().unwrap());
-        db.end_first_load();
-        assert_eq!(db.journal_mode().unwrap(), "wal");
-        let id: i32 = db.conn.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
-        assert_eq!(id, APPLICATION_ID);
-        drop(db);
-        let again = Database::open_for_write(path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT).unwrap();
-        assert!(!again.created);
-        assert_eq!(again.journal_mode().unwrap(), "wal");
-    }
-
-    #[test]
-    fn a_text_file_is_refused_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("notes.txt");
-        std::fs::write(&path, "my notes\n").unwrap();
-        let err = Database::open_for_write(path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT).err().unwrap();
-        assert!(err.to_string().contains("is not an SQLite database"), "{err}");
-        assert_eq!(std::fs::read(&path).unwrap(), b"my notes\n");
-    }
-
-    #[test]
-    fn another_applications_database_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("other.db");
-        Connection::open(&path).unwrap().execute_batch("CREATE TABLE t (x INTEGER);").unwrap();
-        let before = std::fs::read(&path).unwrap();
-        let err = Database::open_for_write(path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT).err().unwrap();
-        assert!(err.to_string().contains("not a kbingest database"), "{err}");
-        assert_eq!(std::fs::read(&path).unwrap(), before);
-    }
-
-    #[test]
-    fn a_newer_schema_is_refused_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("future.db");
-        let p = path.to_str().unwrap();
-        drop(Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap());
-        Connection::open(&path).unwrap().pragma_update(None, "user_version", latest_version() + 1).unwrap();
-        let before = std::fs::read(&path).unwrap();
-        let err = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).err().unwrap();
-        assert!(err.to_string().contains("newer than"), "{err}");
-        assert_eq!(std::fs::read(&path).unwrap(), before);
-    }
-
-    /// Loads an empty source named `name` through `db` and closes it.
-    fn load_a_source(mut db: Database, name: &str) {
-        let mut load = Load::begin(&mut db, false).unwrap();
-        let meta =
-            SourceMeta { name: name.into(), format: "text".into(), encoding: "UTF-8".into(), options: "".into() };
-        load.source(&meta).unwrap().finish(&"0".repeat(64), 0).unwrap();
-        load.commit().unwrap();
-    }
-
-    #[test]
-    fn a_created_file_is_discarded_only_if_nobody_else_has_it_or_loaded_into_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("new.db");
-        let p = path.to_str().unwrap();
-        // Alone: the file and its companions go.
-        let alone = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap();
-        assert!(alone.created && alone.discard());
-        assert!(!path.exists() && !dir.path().join("new.db-wal").exists());
-        // Another writer has it open: it stays.
-        let creator = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap();
-        let other = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap();
-        assert!(creator.created && !other.created);
-        assert!(!creator.discard());
-        load_a_source(other, "theirs");
-        assert!(path.exists());
-        std::fs::remove_file(&path).unwrap();
-        // Another writer came, loaded a source and went: the file is theirs and stays.
-        let creator = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap();
-        load_a_source(Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap(), "theirs");
-        assert!(!creator.discard());
-        let kept = Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT).unwrap();
-        let names: i64 = kept.conn.query_row("SELECT count(*) FROM sources", [], |r| r.get(0)).unwrap();
-        assert_eq!(names, 1);
-        // Not created by this run: never removed.
-        assert!(!kept.discard());
-        assert!(path.exists());
-    }
-
-    #[test]
-    fn read_only_open_of_a_missing_file_creates_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("missing.db");
-        assert!(Database::open_read_only(path.to_str().unwrap()).is_err());
-        assert!(!path.exists());
-    }
-}
+mod tests;

@@ -3,6 +3,8 @@
 #![allow(dead_code)]
 
 pub mod corpus;
+pub mod netns;
+pub mod ruleset;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

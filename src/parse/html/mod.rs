@@ -7,6 +7,7 @@
 //! page text) unless its own first row names a port column. Any other table's first row is its header; whether it is a port table is decided
 //! later, from that header, as for every format. Lines are the source lines where elements start.
 
+mod nesting;
 mod positions;
 pub mod render;
 mod spans;
@@ -25,16 +26,17 @@ pub const BOLD_TITLE_LEVEL: u8 = 5;
 
 /// Reads a page into blocks. `path` names the page in an error.
 pub fn html_blocks(source: &str, path: &str) -> Result<Vec<Block>> {
+    let hint = "this does not look like a knowledge-base page; check the file";
+    // Refused before parsing, which would take time in proportion to the depth for every element.
+    if let Some(line) = nesting::too_deep(source, MAX_DEPTH) {
+        return Err(Error::input_at(path, line, format!("elements are nested more than {MAX_DEPTH} deep"), hint));
+    }
     let page = positions::parse(source);
     let mut reader = Reader { lines: &page.lines, blocks: Vec::new(), items: 0, notes: 0 };
     let root = page.html.root_element();
-    reader.container(root, 0).map_err(|TooDeep| {
-        Error::input(
-            path,
-            format!("elements are nested more than {MAX_DEPTH} deep"),
-            "this does not look like a knowledge-base page; check the file",
-        )
-    })?;
+    reader
+        .container(root, 0)
+        .map_err(|TooDeep| Error::input(path, format!("elements are nested more than {MAX_DEPTH} deep"), hint))?;
     // A page whose body has no heading at all is titled by its `<title>`: the first paragraph, so
     // that the section finder weighs it like any title line.
     if !reader.blocks.iter().any(|b| matches!(b, Block::Heading { .. }))

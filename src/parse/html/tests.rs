@@ -86,5 +86,5 @@ fn notes_bold_sentences_and_breaks() {
 fn a_page_nested_too_deep_is_refused() {
     let page = format!("<body>{}<p>x</p>", "<div>".repeat(MAX_DEPTH + 10));
     let err = html_blocks(&page, "deep.html").unwrap_err();
-    assert!(err.to_string().starts_with("deep.html: elements are nested more than"), "{err}");
+    assert!(err.to_string().starts_with("deep.html:1: elements are nested more than"), "{err}");
 }

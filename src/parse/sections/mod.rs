@@ -93,7 +93,16 @@ pub struct Sections<B> {
     after_table: bool,
     out: VecDeque<Result<Event>>,
     finished: bool,
+    /// Of `pending`: how many paragraphs are counted in `pending_bytes` (see `bound_pending`).
+    pending_counted: usize,
+    pending_bytes: usize,
 }
+
+/// Paragraphs waiting for a table are bounded, so that memory does not grow with a long stretch
+/// of text without one: beyond this many (or bytes), the older half is let go. Real documents
+/// have a few dozen paragraphs between tables.
+const MAX_PENDING: usize = 8192;
+const MAX_PENDING_BYTES: usize = 16 << 20;
 
 impl<B: Iterator<Item = Result<Block>>> Sections<B> {
     /// The sections of the document whose blocks are `blocks`.
@@ -107,7 +116,43 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
             after_table: false,
             out: VecDeque::new(),
             finished: false,
+            pending_counted: 0,
+            pending_bytes: 0,
         }
+    }
+
+    /// Lets the older half of the waiting paragraphs go once there are too many (called after
+    /// every push): they can no
+    /// longer become the next table's title or description (sections among them without a table
+    /// are still ledgered).
+    fn bound_pending(&mut self) {
+        if self.pending.len() != self.pending_counted + 1 {
+            // Taken by a table or cleared by a heading since the last count (one push adds one).
+            (self.pending_counted, self.pending_bytes) = (0, 0);
+        }
+        self.pending_bytes += self.pending[self.pending_counted..].iter().map(|p| p.text.text.len()).sum::<usize>();
+        self.pending_counted = self.pending.len();
+        if self.pending.len() <= MAX_PENDING && self.pending_bytes <= MAX_PENDING_BYTES {
+            return;
+        }
+        let (mut keep, mut bytes) = (0, 0);
+        for p in self.pending.iter().rev() {
+            if keep >= MAX_PENDING / 2 || bytes + p.text.text.len() > MAX_PENDING_BYTES / 2 {
+                break;
+            }
+            (keep, bytes) = (keep + 1, bytes + p.text.text.len());
+        }
+        let kept = self.pending.split_off(self.pending.len() - keep);
+        let gone = std::mem::replace(&mut self.pending, kept);
+        if self.current.as_ref().is_none_or(|s| s.heading_level.is_none()) {
+            self.out.extend(sections_without_table(&gone).into_iter().map(|a| Ok(Event::Anomaly(a))));
+        }
+        (self.pending_counted, self.pending_bytes) = (keep, bytes);
+    }
+
+    fn wait(&mut self, paragraph: Pending) {
+        self.pending.push(paragraph);
+        self.bound_pending();
     }
 
     fn flush(&mut self) {
@@ -162,7 +207,7 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
     fn settle_held(&mut self, block: &Block) {
         let Some((level, text)) = self.held.take() else { return };
         if matches!(block, Block::Table(t) if t.is_port_table()) {
-            self.pending.push(Pending::new(text, Role::Caption));
+            self.wait(Pending::new(text, Role::Caption));
         } else {
             self.start_section(level, text);
         }
@@ -179,7 +224,7 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
             return;
         }
         self.after_table = false;
-        self.pending.push(Pending::new(text, role));
+        self.wait(Pending::new(text, role));
     }
 
     fn on_table(&mut self, table: Table) {
@@ -312,7 +357,7 @@ impl<B: Iterator<Item = Result<Block>>> Iterator for Sections<B> {
                             self.after_table = after_table;
                             self.on_paragraph(text, Role::Note);
                         }
-                        Block::Caption(text) => self.pending.push(Pending::new(text, Role::Caption)),
+                        Block::Caption(text) => self.wait(Pending::new(text, Role::Caption)),
                         Block::Table(table) => self.on_table(table),
                         Block::Quirk(anomaly) => self.out.push_back(Ok(Event::Anomaly(anomaly))),
                     }

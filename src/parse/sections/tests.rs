@@ -272,3 +272,30 @@ fn a_heading_is_a_caption_only_right_before_a_table_under_a_described_section_of
         ["B []"]
     );
 }
+
+#[test]
+fn a_long_stretch_without_a_table_is_not_held_whole() {
+    let mut finder = Sections::new(std::iter::empty::<Result<Block>>());
+    for n in 0..50_000 {
+        finder
+            .wait(Pending::new(Located::new(n, format!("A line of prose number {n}, not a title.")), Role::Paragraph));
+        assert!(finder.pending.len() <= MAX_PENDING, "{} paragraphs waiting", finder.pending.len());
+    }
+    let long = "x".repeat(1 << 20);
+    for n in 0..40 {
+        finder.wait(Pending::new(Located::new(n, long.clone()), Role::Paragraph));
+    }
+    assert!(finder.pending_bytes <= MAX_PENDING_BYTES, "{} bytes waiting", finder.pending_bytes);
+    assert_eq!(finder.pending_bytes, finder.pending.iter().map(|p| p.text.text.len()).sum::<usize>());
+}
+
+#[test]
+fn a_section_after_a_long_stretch_without_a_table_is_still_found() {
+    let prose = "Some prose about the product, which goes on.\n\n".repeat(20_000);
+    let doc =
+        format!("{prose}DNS Server\n\nThe DNS Server service answers queries.\n\nSystem Service Name DNS\n\n{TABLE}");
+    let got = sections(&doc);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].title.text, "DNS Server");
+    assert_eq!(got[0].description.len(), 1);
+}

@@ -1,0 +1,28 @@
+//! `kbingest sources DB`: the sources loaded into a database, with what each holds.
+
+use crate::error::{Error, Result};
+use crate::export::{Format, SOURCES_SQL, SpreadsheetOptions, write_rows};
+use crate::store::Database;
+use std::io::{BufWriter, Write};
+
+/// Arguments of `kbingest sources`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The kbingest database; it is opened read-only.
+    #[arg(value_name = "DB")]
+    pub database: String,
+
+    /// The output format, as for `kbingest query`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// Lists the sources (name, format, encoding, sha256, size, ingested at, services, rules,
+/// anomalies) on standard output.
+pub fn run(args: Args) -> Result<()> {
+    let db = Database::open_read_only(&args.database, crate::interrupt::stop())?;
+    let mut stmt = db.conn.prepare(SOURCES_SQL).map_err(Error::sqlite(&db.path, "listing the sources"))?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    write_rows(&mut stmt, &db.path, &mut out, args.format, SpreadsheetOptions::default(), "-")?;
+    out.flush().map_err(Error::io("write output", "-"))
+}

@@ -1,0 +1,32 @@
+//! `kbingest tables DB [--counts]`: the tables and views of a database, like `sqlite-utils tables`.
+
+use crate::error::{Error, Result};
+use crate::export::{Format, SpreadsheetOptions, relations, tables_sql, write_rows};
+use crate::store::Database;
+use std::io::{BufWriter, Write};
+
+/// Arguments of `kbingest tables`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The kbingest database; it is opened read-only.
+    #[arg(value_name = "DB")]
+    pub database: String,
+
+    /// Count the rows of each table and view too.
+    #[arg(long)]
+    pub counts: bool,
+
+    /// The output format, as for `kbingest query`.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// Lists the views, then the tables, each by name (the full-text search indexes are left out).
+pub fn run(args: Args) -> Result<()> {
+    let db = Database::open_read_only(&args.database, crate::interrupt::stop())?;
+    let sql = tables_sql(&relations(&db)?, args.counts);
+    let mut stmt = db.conn.prepare(&sql).map_err(Error::sqlite(&db.path, "listing the tables and views"))?;
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    write_rows(&mut stmt, &db.path, &mut out, args.format, SpreadsheetOptions::default(), "-")?;
+    out.flush().map_err(Error::io("write output", "-"))
+}
