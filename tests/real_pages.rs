@@ -153,3 +153,16 @@ fn each_page_rendered_to_html_loads_the_same_rules() {
         assert_eq!(rules("page.html"), from_markdown, "{page}");
     }
 }
+
+#[test]
+fn ip_in_ip_is_a_transport_of_its_own() {
+    // KubeSphere's Calico row `|ipip|IPENCAP / IPIP| | |`: IP protocol 4, no ports, not "unspecified".
+    let dir = workdir();
+    let db = load(dir.path(), "kubesphere-ports");
+    let rule = rows(&db, "SELECT transport, ip_protocol, port_kind FROM port_rules WHERE source_line = 27");
+    assert_eq!(rule, [["IPIP", "4", "none"]]);
+    let kinds = rows(&db, "SELECT kind FROM anomalies WHERE source_line = 27 ORDER BY kind");
+    assert_eq!(kinds, [["no_port"], ["transport_case"]]);
+    let nft = kbingest(dir.path(), &["firewall", "kubesphere-ports.db", "--service", "Port Requirements"]);
+    assert!(nft.success().stdout().contains("meta l4proto 4 accept"), "{}", nft.stdout());
+}

@@ -85,8 +85,8 @@ fn an_unknown_protocol() {
         dir.path(),
         &["proto.txt"],
         &[
-            "proto.txt:9: unknown protocol \"SCTP\": expected TCP, UDP, GRE, ESP, AH or ICMP",
-            "proto.txt:12: unknown protocol \"XYZ\" in \"TCP/XYZ\": expected TCP, UDP, GRE, ESP, AH or ICMP",
+            "proto.txt:9: unknown protocol \"SCTP\": expected TCP, UDP, GRE, ESP, AH, ICMP or IPIP",
+            "proto.txt:12: unknown protocol \"XYZ\" in \"TCP/XYZ\": expected TCP, UDP, GRE, ESP, AH, ICMP or IPIP",
         ],
     );
 }

@@ -36,6 +36,7 @@ impl Protocol {
             Protocol::Other(47) => "GRE".into(),
             Protocol::Other(50) => "ESP".into(),
             Protocol::Other(51) => "AH".into(),
+            Protocol::Other(4) => "IPIP".into(),
             Protocol::Other(n) => format!("IP protocol {n}"),
         }
     }

@@ -24,7 +24,7 @@ pub struct PortRule {
     pub service: String,
     /// The system service name, where the document gives one.
     pub system_service_name: Option<String>,
-    /// `TCP`, `UDP`, `GRE`, `ESP`, `AH`, `ICMP`; `None` where the document gives no transport.
+    /// `TCP`, `UDP`, `GRE`, `ESP`, `AH`, `ICMP`, `IPIP`; `None` where the document gives no transport.
     pub transport: Option<String>,
     /// The IANA protocol number; `None` with `transport`.
     pub ip_protocol: Option<u8>,

@@ -18,12 +18,21 @@ pub enum Transport {
     Ah,
     /// Internet Control Message Protocol.
     Icmp,
+    /// IP in IP encapsulation (IANA's `IPv4`, also called IPENCAP), as Calico's overlay uses it.
+    IpIp,
 }
 
 impl Transport {
     /// Every transport.
-    pub const ALL: [Transport; 6] =
-        [Transport::Tcp, Transport::Udp, Transport::Gre, Transport::Esp, Transport::Ah, Transport::Icmp];
+    pub const ALL: [Transport; 7] = [
+        Transport::Tcp,
+        Transport::Udp,
+        Transport::Gre,
+        Transport::Esp,
+        Transport::Ah,
+        Transport::Icmp,
+        Transport::IpIp,
+    ];
 
     /// The normalized name, as stored.
     pub fn name(self) -> &'static str {
@@ -34,6 +43,7 @@ impl Transport {
             Transport::Esp => "ESP",
             Transport::Ah => "AH",
             Transport::Icmp => "ICMP",
+            Transport::IpIp => "IPIP",
         }
     }
 
@@ -46,6 +56,7 @@ impl Transport {
             Transport::Esp => 50,
             Transport::Ah => 51,
             Transport::Icmp => 1,
+            Transport::IpIp => 4,
         }
     }
 
@@ -54,8 +65,12 @@ impl Transport {
         matches!(self, Transport::Tcp | Transport::Udp)
     }
 
-    /// The transport with exactly this name (any case).
+    /// The transport with exactly this name (any case), or one of the other names pages give
+    /// IP in IP (`IPENCAP`, as /etc/protocols calls it, and `IP-in-IP`).
     pub fn from_name(name: &str) -> Option<Transport> {
+        if ["IPENCAP", "IP-IN-IP", "IPINIP"].iter().any(|alias| alias.eq_ignore_ascii_case(name)) {
+            return Some(Transport::IpIp);
+        }
         Transport::ALL.into_iter().find(|t| t.name().eq_ignore_ascii_case(name))
     }
 }
@@ -193,7 +208,9 @@ fn read_words(cell: &str, kept: &str, ledger: &mut Ledger) -> Result<Words, Stri
             None => {
                 let within = if token == cell { String::new() } else { format!(" in \"{}\"", shortened(cell)) };
                 let token = shortened(token);
-                return Err(format!("unknown protocol \"{token}\"{within}: expected TCP, UDP, GRE, ESP, AH or ICMP"));
+                return Err(format!(
+                    "unknown protocol \"{token}\"{within}: expected TCP, UDP, GRE, ESP, AH, ICMP or IPIP"
+                ));
             }
         }
     }
@@ -294,7 +311,7 @@ mod tests {
         assert_eq!(parse("TP", "WinRM 2.0"), (Ok(vec![Transport::Tcp]), vec![AnomalyKind::TransportTypo]));
         assert_eq!(
             parse("XYZ", "x").0,
-            Err("unknown protocol \"XYZ\": expected TCP, UDP, GRE, ESP, AH or ICMP".into())
+            Err("unknown protocol \"XYZ\": expected TCP, UDP, GRE, ESP, AH, ICMP or IPIP".into())
         );
         assert!(parse("TCP/XYZ", "x").0.unwrap_err().starts_with("unknown protocol \"XYZ\" in \"TCP/XYZ\": expected"));
         assert!(parse("SCTP", "x").0.is_err());
@@ -341,6 +358,15 @@ mod tests {
     #[test]
     fn protocol_numbers_are_iana() {
         let numbers: Vec<u8> = Transport::ALL.iter().map(|t| t.ip_protocol()).collect();
-        assert_eq!(numbers, [6, 17, 47, 50, 51, 1]);
+        assert_eq!(numbers, [6, 17, 47, 50, 51, 1, 4]);
+    }
+
+    #[test]
+    fn ip_in_ip_by_any_of_its_names() {
+        let mut ledger = Ledger::new(27);
+        let cell = parse_transport("IPENCAP / IPIP", "x", &mut ledger).unwrap();
+        assert_eq!(cell.transports, [Transport::IpIp]);
+        assert_eq!(Transport::from_name("ip-in-ip"), Some(Transport::IpIp));
+        assert!(!Transport::IpIp.has_ports());
     }
 }

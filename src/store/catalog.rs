@@ -87,12 +87,12 @@ const PORT_RULES: &[ColumnDoc] = &[
     col(
         "transport",
         "TEXT",
-        "normalized: `TCP`, `UDP`, `GRE`, `ESP`, `AH`, `ICMP`; NULL only where the page gives a port but no transport (ledgered as `transport_unspecified`)",
+        "normalized: `TCP`, `UDP`, `GRE`, `ESP`, `AH`, `ICMP`, `IPIP`; NULL only where the page gives a port but no transport (ledgered as `transport_unspecified`)",
     ),
     col(
         "ip_protocol",
         "INTEGER",
-        "IANA protocol number: TCP 6, UDP 17, GRE 47, ESP 50, AH 51, ICMP 1; NULL where `transport` is",
+        "IANA protocol number: TCP 6, UDP 17, GRE 47, ESP 50, AH 51, ICMP 1, IPIP 4; NULL where `transport` is",
     ),
     col("port_low", "INTEGER", "first port; NULL where the transport has no ports"),
     col("port_high", "INTEGER", "last port; equal to `port_low` for a single port"),
@@ -350,7 +350,7 @@ pub const CATALOG: &[RelationDoc] = &[
         summary: "transport: IANA number, name, whether it has ports",
         columns: &[
             col("ip_protocol", "INTEGER", "IANA protocol number"),
-            col("name", "TEXT NOT NULL", "`TCP`, `UDP`, `GRE`, `ESP`, `AH` or `ICMP`"),
+            col("name", "TEXT NOT NULL", "`TCP`, `UDP`, `GRE`, `ESP`, `AH`, `ICMP` or `IPIP`"),
             col("has_ports", "INTEGER NOT NULL", "1 if the transport has ports, else 0"),
         ],
         label: Some("name"),

@@ -11,6 +11,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_rule_context.sql", include_str!("../../migrations/0003_rule_context.sql")),
     ("0004_cross_checks.sql", include_str!("../../migrations/0004_cross_checks.sql")),
     ("0005_search.sql", include_str!("../../migrations/0005_search.sql")),
+    ("0006_ip_in_ip.sql", include_str!("../../migrations/0006_ip_in_ip.sql")),
 ];
 
 /// The schema version this kbingest creates.
