@@ -6,6 +6,7 @@ mod claim;
 mod header;
 mod load;
 mod migrate;
+mod plan;
 mod prose;
 mod readable;
 mod registry;
@@ -13,6 +14,7 @@ mod remove;
 
 pub use load::{Load, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
 pub use migrate::{MIGRATIONS, latest_version};
+pub use plan::LoadPlan;
 pub use prose::NamedRule;
 pub use remove::{RemovedSource, remove_sources};
 
@@ -288,31 +290,6 @@ impl Database {
         if self.foreign_wal {
             let _ = self.conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
         }
-    }
-
-    /// Prepares a first load (into a database without sources) by leaving WAL mode for the
-    /// rollback journal: a transaction that only adds pages to a database journals next to
-    /// nothing, where WAL would write every page twice (into the WAL, then back). Returns whether
-    /// it did; best effort, since another connection's WAL keeps the mode as it is, which is as
-    /// safe. [`Database::end_first_load`] goes back to WAL.
-    pub fn begin_first_load(&self) -> Result<bool> {
-        let first: bool = self
-            .conn
-            .query_row("SELECT NOT EXISTS (SELECT 1 FROM sources)", [], |r| r.get(0))
-            .map_err(Error::sqlite(&self.path, "counting sources"))?;
-        // Leaving WAL mode would checkpoint another program's WAL into the file before the load
-        // has even begun: a refused load must leave it as it was.
-        if !first || self.foreign_wal {
-            return Ok(false);
-        }
-        let mode: rusqlite::Result<String> = self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0));
-        Ok(mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete")))
-    }
-
-    /// Goes back to WAL mode after a first load, committed or not. Best effort: a database left in
-    /// rollback-journal mode is still whole, and the next writer switches it back.
-    pub fn end_first_load(&self) {
-        let _ = self.conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()));
     }
 
     fn journal_mode(&self) -> Result<String> {
