@@ -1,6 +1,7 @@
 //! Storage: opens kbingest databases (creating and migrating them as needed) and loads clean rows
 //! into them. The schema is plain SQL in `migrations/`; only this module speaks SQL to write.
 
+mod aside;
 pub mod catalog;
 mod claim;
 mod header;
@@ -43,6 +44,8 @@ pub struct Database {
     pub path: String,
     /// Whether this open created the file.
     pub created: bool,
+    /// The temporary file a new database is built in (see `aside.rs`), until it is renamed.
+    aside: Option<aside::Aside>,
     /// A writer's claim on the file (see `claim.rs`); `None` when read-only.
     claim: Option<Claim>,
     /// Asked before the commit: a stop requested before it means no commit.
@@ -130,6 +133,19 @@ impl Database {
         Database::open_writable(path, busy_timeout, stop, LOAD_HINT)
     }
 
+    /// Opens `path` to load `inputs` into: a database that does not exist yet is built aside, in a
+    /// temporary file renamed onto `path` at the end of the load (see [`LoadPlan::builds_aside`]);
+    /// any other as [`Database::open_for_write`] does.
+    /// Temporary files that earlier runs into `path` left behind are removed first.
+    pub fn open_for_load(path: &str, inputs: &[String], busy_timeout: Duration, stop: Stop) -> Result<Database> {
+        aside::remove_left_behind(Path::new(path));
+        if LoadPlan::builds_aside(path, inputs) {
+            Database::open_aside(path, busy_timeout, stop)
+        } else {
+            Database::open_for_write(path, busy_timeout, stop)
+        }
+    }
+
     /// Opens an existing kbingest database to change it (applying any migrations it lacks);
     /// nothing is created.
     pub fn open_to_change(path: &str, stop: Stop) -> Result<Database> {
@@ -172,8 +188,16 @@ impl Database {
             }
         };
         let interruptible = Arc::new(AtomicBool::new(false));
-        let mut db =
-            Database { conn, path: path.to_string(), created, claim: Some(claim), stop, interruptible, foreign_wal };
+        let mut db = Database {
+            conn,
+            path: path.to_string(),
+            created,
+            aside: None,
+            claim: Some(claim),
+            stop,
+            interruptible,
+            foreign_wal,
+        };
         match db.prepare_for_write(Patience { timeout: busy_timeout, stop }, untouched) {
             Ok(()) => Ok(db),
             Err(e) => {
@@ -231,6 +255,10 @@ impl Database {
     /// kbingest has opened meanwhile, or has loaded a source into, is theirs now and stays.
     /// Returns whether the file was put back.
     pub fn discard(self) -> bool {
+        if self.is_aside() {
+            self.discard_aside();
+            return true;
+        }
         self.keep_foreign_wal();
         let Database { conn, path, created, claim, .. } = self;
         let was_empty = claim.as_ref().is_some_and(|c| c.was_empty);
@@ -277,6 +305,7 @@ impl Database {
             conn,
             path: path.to_string(),
             created: false,
+            aside: None,
             claim: None,
             stop,
             interruptible,

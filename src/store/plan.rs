@@ -30,20 +30,43 @@ impl LoadPlan {
         }
         LoadPlan { bulk: total >= BULK_BYTES }
     }
+
+    /// Whether a load of `inputs` into `target` builds a new database aside (see `aside.rs`):
+    /// when nothing of that name exists yet, and every input is a regular file, which can be read
+    /// again should another run create the target meanwhile.
+    pub fn builds_aside(target: &str, inputs: &[String]) -> bool {
+        let absent = matches!(std::fs::symlink_metadata(target), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
+        absent && !inputs.is_empty() && inputs.iter().all(|i| std::fs::metadata(i).is_ok_and(|m| m.is_file()))
+    }
 }
 
 impl Database {
     /// Runs one load, `body`, in one write transaction under `plan`, and commits it if `body`
-    /// succeeds. A large first load pays for its set-up (switching journal modes, dropping and
-    /// building indexes); a small one would be slower for it, except into a file this run created,
-    /// which is still in rollback-journal mode and goes to WAL at the end either way.
-    pub fn load<T>(&mut self, plan: LoadPlan, body: impl FnOnce(&mut Load<'_>) -> Result<T>) -> Result<T> {
+    /// succeeds. A database built aside (see `aside.rs`) is written without a journal, with the
+    /// indexes of a bulk load built at its end, and renamed onto its name after the commit; should
+    /// another run have made a file of that name meanwhile, `body` runs again, into that file.
+    /// Into an existing database, a large first load pays for its set-up (switching journal
+    /// modes, dropping and building indexes); a small one would be slower for it, except into a
+    /// file this run created, which is still in rollback-journal mode and goes to WAL at the end
+    /// either way.
+    pub fn load<T>(&mut self, plan: LoadPlan, mut body: impl FnMut(&mut Load<'_>) -> Result<T>) -> Result<T> {
+        let mut commit = |db: &mut Database, defer: bool| {
+            Load::begin(db, defer).and_then(|mut load| {
+                let value = body(&mut load)?;
+                load.commit()?;
+                Ok(value)
+            })
+        };
+        if self.is_aside() {
+            let busy_timeout = self.aside.as_ref().map_or(super::DEFAULT_BUSY_TIMEOUT, |a| a.busy_timeout);
+            let value = commit(self, plan.bulk)?;
+            if self.publish()? {
+                return Ok(value);
+            }
+            *self = Database::open_for_write(&self.path, busy_timeout, self.stop)?;
+        }
         let rollback_journal = (plan.bulk || self.created) && self.begin_first_load()?;
-        let loaded = Load::begin(self, rollback_journal && plan.bulk).and_then(|mut load| {
-            let value = body(&mut load)?;
-            load.commit()?;
-            Ok(value)
-        });
+        let loaded = commit(self, rollback_journal && plan.bulk);
         if rollback_journal {
             self.end_first_load();
         }
