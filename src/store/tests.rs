@@ -215,3 +215,31 @@ fn a_temporary_file_left_behind_is_removed_unless_a_run_holds_it() {
     assert!(held.discard() && second.discard());
     assert!(temp_files(dir.path()).is_empty() && !path.exists());
 }
+
+static STOP_ASIDE: AtomicBool = AtomicBool::new(false);
+
+fn asked_aside() -> Option<i32> {
+    STOP_ASIDE.load(Ordering::Relaxed).then_some(15)
+}
+
+#[test]
+fn a_stop_during_a_load_built_aside_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("doc.txt");
+    std::fs::write(&input, "x").unwrap();
+    let path = dir.path().join("new.db");
+    let inputs = [input.to_string_lossy().into_owned()];
+    let mut db =
+        Database::open_for_load(path.to_str().unwrap(), &inputs, DEFAULT_BUSY_TIMEOUT, Stop::new(asked_aside)).unwrap();
+    // A bulk load: its indexes are built at the end, where the stop is noticed.
+    let err = db
+        .load(LoadPlan { bulk: true }, |load| {
+            load.source(&meta("mine"))?.finish(&"0".repeat(64), 0)?;
+            STOP_ASIDE.store(true, Ordering::Relaxed);
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::Interrupted { signal: 15 }), "{err}");
+    assert!(db.discard());
+    assert!(!path.exists() && temp_files(dir.path()).is_empty());
+}
