@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # make bench: kbingest's ingest against the sqlite3 shell's `.import --csv` of the same rows, side by
-# side in one run. Each case runs RUNS times, alternating the two commands; the medians and the
-# median of the pairwise ratios are reported, with peak memory from /usr/bin/time.
+# side in one run: the full export's rows (12 columns, as `port_rules` has them) and the same table
+# rows flattened the way a person would by hand (5 columns: service, system service name,
+# application protocol, protocol and port as written). Each case runs RUNS rounds of the three
+# commands in turn; the medians and the medians of the per-round ratios are reported, with peak
+# memory from /usr/bin/time. RUNS=3 or SECTIONS=100000 make it shorter.
 #
 #   RUNS=5 SECTIONS=200000 bench/run.sh
 set -euo pipefail
@@ -10,7 +13,7 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
 SECTIONS=${SECTIONS:-200000}
 OUT=bench/out
-KB=target/release/kbingest
+KB=${KB:-target/release/kbingest}
 GEN=target/release/examples/gen_corpus
 
 need() {
@@ -31,11 +34,14 @@ cargo build --release --locked --bin kbingest --example gen_corpus >&2
 mkdir -p "$OUT"
 
 # Inputs: the corpus (text and the same rows as CSV), one twice as large, and raw/ports.txt's rows.
-"$GEN" "$SECTIONS" --csv "$OUT/corpus.csv" --source "$OUT/corpus.txt" >"$OUT/corpus.txt"
+"$GEN" "$SECTIONS" --csv "$OUT/corpus.csv" --compact "$OUT/corpus.compact.csv" --source "$OUT/corpus.txt" >"$OUT/corpus.txt"
 "$GEN" $((SECTIONS * 2)) >"$OUT/corpus2x.txt"
 rm -f "$OUT/ports.db"*
 "$KB" raw/ports.txt -o "$OUT/ports.db" -q
 sqlite3 -csv -header "$OUT/ports.db" "SELECT * FROM port_rules" >"$OUT/ports.csv"
+# The compact file: one record per table row (a row may give several rules), its cells as written.
+sqlite3 -csv -header "$OUT/ports.db" "SELECT service, system_service_name, application_protocol, transport_raw AS protocol,
+    port_raw AS port FROM port_rules GROUP BY source_line ORDER BY source_line" >"$OUT/ports.compact.csv"
 
 # run_once NAME COMMAND...: one timed run; appends "seconds peak_kib" to $OUT/NAME.times.
 run_once() {
@@ -55,33 +61,43 @@ run_once() {
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# compare CASE RUNS ROWS BYTES A_COMMAND -- B_COMMAND
+# compare CASE RUNS ROWS BYTES KBINGEST_COMMAND -- FULL_IMPORT_COMMAND -- COMPACT_IMPORT_COMMAND
+# Runs the three commands in turn, RUNS rounds; reports medians and the medians of the ratios of
+# each round's kbingest time to each import's time.
 compare() {
     local case=$1 runs=$2 rows=$3 bytes=$4
     shift 4
-    local a=() b=()
+    local a=() b=() c=()
     while [ "$1" != "--" ]; do a+=("$1"); shift; done
     shift
-    b=("$@")
-    rm -f "$OUT/$case.kbingest.times" "$OUT/$case.sqlite3.times"
+    while [ "$1" != "--" ]; do b+=("$1"); shift; done
+    shift
+    c=("$@")
+    rm -f "$OUT/$case".*.times
     run_once "$case.kbingest" "${a[@]}" # warm-up, not counted
     rm -f "$OUT/$case.kbingest.times"
     for _ in $(seq "$runs"); do
         run_once "$case.kbingest" "${a[@]}"
-        run_once "$case.sqlite3" "${b[@]}"
+        run_once "$case.full" "${b[@]}"
+        run_once "$case.compact" "${c[@]}"
     done
-    local ka kb ma mb ratio
-    ka=$(cut -d' ' -f1 "$OUT/$case.kbingest.times" | median)
-    kb=$(cut -d' ' -f1 "$OUT/$case.sqlite3.times" | median)
-    ma=$(cut -d' ' -f2 "$OUT/$case.kbingest.times" | median)
-    mb=$(cut -d' ' -f2 "$OUT/$case.sqlite3.times" | median)
-    ratio=$(paste -d' ' "$OUT/$case.kbingest.times" "$OUT/$case.sqlite3.times" |
-        awk '{ if ($3 > 0) print $1 / $3 }' | median)
-    awk -v c="$case" -v r="$rows" -v by="$bytes" -v ka="$ka" -v kb="$kb" -v ma="$ma" -v mb="$mb" -v q="$ratio" 'BEGIN {
-        printf "| %s | kbingest | %.4f | %.0f | %.1f | %.1f |\n", c, ka, (ka > 0 ? r / ka : 0), (ka > 0 ? by / 1048576 / ka : 0), ma / 1024
-        printf "| %s | sqlite3 .import | %.4f | %.0f | %.1f | %.1f |\n", c, kb, (kb > 0 ? r / kb : 0), (kb > 0 ? by / 1048576 / kb : 0), mb / 1024
-        printf "| %s | ratio kbingest/sqlite3 (median of pairs) | %.2f | | | |\n", c, q
-    }'
+    local name label
+    for name in kbingest full compact; do
+        case $name in
+            kbingest) label="kbingest" ;;
+            full) label="sqlite3 .import, full export (12 columns)" ;;
+            compact) label="sqlite3 .import, compact (5 columns)" ;;
+        esac
+        awk -v c="$case" -v l="$label" -v r="$rows" -v by="$bytes" \
+            -v t="$(cut -d' ' -f1 "$OUT/$case.$name.times" | median)" \
+            -v m="$(cut -d' ' -f2 "$OUT/$case.$name.times" | median)" 'BEGIN {
+            printf "| %s | %s | %.4f | %.0f | %.1f | %.1f |\n", c, l, t, (t > 0 ? r / t : 0), (t > 0 ? by / 1048576 / t : 0), m / 1024
+        }'
+    done
+    for name in full compact; do
+        printf "| %s | ratio kbingest / %s import (median of rounds) | %.2f | | | |\n" "$case" "$name" \
+            "$(paste -d' ' "$OUT/$case.kbingest.times" "$OUT/$case.$name.times" | awk '{ if ($3 > 0) print $1 / $3 }' | median)"
+    done
 }
 
 rows_corpus=$(($(wc -l <"$OUT/corpus.csv") - 1))
@@ -95,10 +111,12 @@ echo
 echo "| case | command | median wall s | rows/s | MB/s | peak MiB |"
 echo "|---|---|---|---|---|---|"
 compare corpus "$RUNS" "$rows_corpus" "$bytes_corpus" \
-    "$KB" "$OUT/corpus.txt" -o "$OUT/run.db" -q -- sqlite3 "$OUT/run.db" ".import --csv $OUT/corpus.csv rows"
+    "$KB" "$OUT/corpus.txt" -o "$OUT/run.db" -q -- sqlite3 "$OUT/run.db" ".import --csv $OUT/corpus.csv rows" \
+    -- sqlite3 "$OUT/run.db" ".import --csv $OUT/corpus.compact.csv rows"
 # The small case takes milliseconds: more runs, so the medians settle.
 compare ports $((RUNS * 6)) "$rows_ports" "$bytes_ports" \
-    "$KB" raw/ports.txt -o "$OUT/run.db" -q -- sqlite3 "$OUT/run.db" ".import --csv $OUT/ports.csv rows"
+    "$KB" raw/ports.txt -o "$OUT/run.db" -q -- sqlite3 "$OUT/run.db" ".import --csv $OUT/ports.csv rows" \
+    -- sqlite3 "$OUT/run.db" ".import --csv $OUT/ports.compact.csv rows"
 
 # Memory stays flat as the input grows: the corpus twice as large.
 rm -f "$OUT/corpus2x.kbingest.times"

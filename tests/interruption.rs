@@ -73,12 +73,16 @@ fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) {
 }
 
 /// Waits until the load has written a good part of its transaction: into the WAL when loading
-/// into a database with sources, into the file itself on a first load (rollback-journal mode).
+/// into a database with sources, into the file itself on a first load (rollback-journal mode),
+/// into a temporary file beside it when the database is new (built aside).
 fn wait_mid_load(child: &mut Child, db: &Path) {
     let wal = PathBuf::from(format!("{}-wal", db.display()));
     let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
     let start = size(db);
-    wait_until(child, "the middle of the load", || size(&wal) > 2 << 20 || size(db) > start + (2 << 20));
+    let aside = || temp_files_of(db).iter().map(|t| size(t)).sum::<u64>();
+    wait_until(child, "the middle of the load", || {
+        size(&wal) > 2 << 20 || size(db) > start + (2 << 20) || aside() > 2 << 20
+    });
 }
 
 /// Waits until kbingest has the database file open (by then its signal handlers are in place).
@@ -100,17 +104,39 @@ fn signal(child: &Child, name: &str) {
 #[test]
 fn kill_9_in_the_middle_of_a_first_load_leaves_a_whole_empty_database() {
     let setup = Setup::new();
+    let db = setup.path("first.db");
+    // An empty file named with -o is loaded in place (an existing file is never replaced).
+    std::fs::write(&db, b"").unwrap();
     let args = ["large.txt", "-o", "first.db"];
     let mut child = spawn(setup.dir.path(), &args);
-    wait_mid_load(&mut child, &setup.path("first.db"));
+    wait_mid_load(&mut child, &db);
     child.kill().unwrap();
     assert_eq!(child.wait().unwrap().code(), None, "kbingest was not killed");
-    // The first load writes into the file under a rollback journal; the next open rolls it back.
-    let db = setup.path("first.db");
+    // The uncommitted load is in a journal or a WAL; the next open rolls it back or ignores it.
     assert_eq!(scalar::<String>(&inspect(&db), "PRAGMA integrity_check"), "ok");
     assert_eq!(scalar::<i64>(&inspect(&db), "SELECT count(*) FROM sources"), 0);
     kbingest(setup.dir.path(), &["small.txt", "-o", "first.db", "-q"]).success();
     assert_eq!(scalar::<i64>(&inspect(&db), "SELECT count(*) FROM port_rules"), 1);
+}
+
+#[test]
+fn kill_9_in_the_middle_of_a_load_into_a_new_database_leaves_only_a_temporary_file() {
+    let setup = Setup::new();
+    let db = setup.path("new.db");
+    let args = ["large.txt", "-o", "new.db"];
+    let mut child = spawn(setup.dir.path(), &args);
+    wait_mid_load(&mut child, &db);
+    child.kill().unwrap();
+    assert_eq!(child.wait().unwrap().code(), None, "kbingest was not killed");
+    // Built aside: nothing under the database's name, only the temporary file.
+    assert!(!db.exists(), "the new database is visible before its load ended");
+    let temps = temp_files_of(&db);
+    assert!(temps.iter().any(|t| t.to_string_lossy().ends_with(".tmp")), "{temps:?}");
+    // The next load into that name removes it (nobody holds it any more) and succeeds.
+    kbingest(setup.dir.path(), &["small.txt", "-o", "new.db", "-q"]).success();
+    assert_eq!(temp_files_of(&db), Vec::<PathBuf>::new());
+    assert_eq!(scalar::<i64>(&inspect(&db), "SELECT count(*) FROM port_rules"), 1);
+    assert_eq!(scalar::<String>(&inspect(&db), "PRAGMA integrity_check"), "ok");
 }
 
 #[test]

@@ -110,22 +110,22 @@ pub fn run(args: Args) -> Result<()> {
         source_name: args.source_name.clone(),
     };
     interrupt::install()?;
-    let loaded = Database::open_for_write(&output, Duration::from_secs(args.busy_timeout), interrupt::stop()).and_then(
-        |mut db| {
-            let bar = progress_bar::Bar::on_stderr(args.quiet);
-            let progress: &dyn Progress = match &bar {
-                Some(bar) => bar,
-                None => &Silent,
-            };
-            let result = ingest(&mut db, &args.inputs, &options, progress);
-            drop(bar);
-            if result.is_err() {
-                // The transaction is already rolled back; a file this run created goes too.
-                db.discard();
-            }
-            result
-        },
-    );
+    let loaded =
+        Database::open_for_load(&output, &args.inputs, Duration::from_secs(args.busy_timeout), interrupt::stop())
+            .and_then(|mut db| {
+                let bar = progress_bar::Bar::on_stderr(args.quiet);
+                let progress: &dyn Progress = match &bar {
+                    Some(bar) => bar,
+                    None => &Silent,
+                };
+                let result = ingest(&mut db, &args.inputs, &options, progress);
+                drop(bar);
+                if result.is_err() {
+                    // The transaction is already rolled back; a file this run created goes too.
+                    db.discard();
+                }
+                result
+            });
     // Whatever failed after a stop was asked for failed because of it (an abandoned wait for
     // another writer, say): report the stop.
     let reports = loaded.map_err(|e| interrupt::requested().map_or(e, |signal| Error::Interrupted { signal }))?;

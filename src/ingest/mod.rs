@@ -6,7 +6,7 @@ use crate::error::{Error, Problem, Result};
 use crate::interrupt;
 use crate::normalize::NormalizeOptions;
 use crate::read::{DEFAULT_MAX_WHOLE_BYTES, Format, Input, ReadOptions, fingerprint_file};
-use crate::store::{Database, Load, SourceMeta, SourceOutcome};
+use crate::store::{Database, Load, LoadPlan, SourceMeta, SourceOutcome};
 use pipeline::{Item, Pipeline};
 
 mod pipeline;
@@ -68,51 +68,17 @@ pub fn ingest(
             return Err(Error::Usage(format!("`{name}` is given twice; name each source once")));
         }
     }
-    // A large first load pays for its set-up (switching journal modes, dropping and building
-    // indexes); a small one would be slower for it, except into a file this run created, which is
-    // still in rollback-journal mode and goes to WAL at the end either way.
-    let bulk = is_bulk(inputs);
-    let first_load = (bulk || db.created) && db.begin_first_load()?;
-    let loaded = load_all(db, inputs, options, progress, first_load && bulk);
-    if first_load {
-        db.end_first_load();
-    }
-    loaded
-}
-
-/// Inputs this large together (or of unknown size: standard input) are loaded as a bulk load.
-const BULK_BYTES: u64 = 8 << 20;
-
-fn is_bulk(inputs: &[String]) -> bool {
-    let mut total = 0u64;
-    for path in inputs {
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_file() => total = total.saturating_add(meta.len()),
-            // Standard input, a pipe, or a missing file (which fails soon with its own message).
-            _ => return path == "-",
+    db.load(LoadPlan::for_inputs(inputs), |load| {
+        let mut reports = Vec::new();
+        for path in inputs {
+            reports.push(ingest_one(load, path, options, progress)?);
         }
-    }
-    total >= BULK_BYTES
-}
-
-fn load_all(
-    db: &mut Database,
-    inputs: &[String],
-    options: &IngestOptions,
-    progress: &dyn Progress,
-    first_load: bool,
-) -> Result<Vec<SourceReport>> {
-    let mut load = Load::begin(db, first_load)?;
-    let mut reports = Vec::new();
-    for path in inputs {
-        reports.push(ingest_one(&mut load, path, options, progress)?);
-    }
-    // A stop asked for during the last source still stops: nothing is committed.
-    interrupt::check()?;
-    progress.finishing();
-    load.commit()?;
-    progress.done();
-    Ok(reports)
+        // A stop asked for during the last source still stops: nothing is committed.
+        interrupt::check()?;
+        progress.finishing();
+        Ok(reports)
+    })
+    .inspect(|_| progress.done())
 }
 
 fn ingest_one(

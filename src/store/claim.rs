@@ -77,7 +77,7 @@ impl Claim {
 
 /// Whether `path` still names the file `file` has open.
 #[cfg(unix)]
-fn names_this_file(path: &str, file: &File) -> bool {
+pub(super) fn names_this_file(path: &str, file: &File) -> bool {
     use std::os::unix::fs::MetadataExt;
     match (std::fs::metadata(path), file.metadata()) {
         (Ok(named), Ok(open)) => named.dev() == open.dev() && named.ino() == open.ino(),
@@ -86,7 +86,7 @@ fn names_this_file(path: &str, file: &File) -> bool {
 }
 
 #[cfg(not(unix))]
-fn names_this_file(path: &str, _file: &File) -> bool {
+pub(super) fn names_this_file(path: &str, _file: &File) -> bool {
     std::path::Path::new(path).is_file()
 }
 

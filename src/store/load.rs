@@ -124,7 +124,8 @@ impl<'db> Load<'db> {
                     .map_err(Error::sqlite(&path, "recording anomaly kinds"))?;
             }
         }
-        let deferred_indexes = if defer_indexes { drop_indexes_of_first_load(&tx, &path)? } else { Vec::new() };
+        let deferred_indexes =
+            if defer_indexes { super::plan::drop_indexes_of_first_load(&tx, &path)? } else { Vec::new() };
         Ok(Load {
             tx,
             path,
@@ -203,51 +204,6 @@ impl<'db> Load<'db> {
         self.stop.check()?;
         self.tx.commit().map_err(Error::sqlite(&path, "committing the ingest"))
     }
-}
-
-/// The tables whose indexes (and search indexes) a first load builds at its end.
-const LOADED_TABLES: &str = "'services', 'service_ports', 'anomaly_log'";
-
-/// In a first load (a database without sources), drops the indexes of the loaded tables, and the
-/// triggers that keep the full-text search indexes in step with them, and returns the SQL that
-/// builds them again before the commit: built once from all the rows, sorted, indexes cost a
-/// fraction of keeping them up to date row by row, and a search index's `rebuild` half of what
-/// its triggers cost. Nothing is deleted during a first load (an ingest names each source once),
-/// so no deletion needs them. Inside the transaction: a failed load rolls the drop back with
-/// everything else.
-fn drop_indexes_of_first_load(tx: &Transaction<'_>, path: &str) -> Result<Vec<String>> {
-    let first_load: bool = tx
-        .query_row("SELECT NOT EXISTS (SELECT 1 FROM sources)", [], |r| r.get(0))
-        .map_err(Error::sqlite(path, "counting sources"))?;
-    if !first_load {
-        return Ok(Vec::new());
-    }
-    let read = |sql: &str| -> Result<Vec<(String, String, String)>> {
-        tx.prepare(sql)
-            .and_then(|mut s| s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect())
-            .map_err(Error::sqlite(path, "reading the schema"))
-    };
-    let deferrable = read(&format!(
-        "SELECT type, name, sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND sql IS NOT NULL
-           AND tbl_name IN ({LOADED_TABLES}) ORDER BY type = 'trigger'"
-    ))?;
-    let search_indexes = read(
-        "SELECT type, name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE % USING fts5%'",
-    )?;
-    let (mut deferred, mut triggers) = (Vec::new(), Vec::new());
-    for (kind, name, sql) in deferrable {
-        tx.execute_batch(&format!("DROP {} \"{name}\"", kind.to_uppercase()))
-            .map_err(Error::sqlite(path, format!("deferring the {kind} {name}")))?;
-        if kind == "trigger" { triggers.push(sql) } else { deferred.push(sql) }
-    }
-    if !triggers.is_empty() {
-        // Before the triggers come back, each search index reads every row once.
-        for (_, index, _) in search_indexes {
-            deferred.push(format!("INSERT INTO \"{index}\" (\"{index}\") VALUES ('rebuild')"));
-        }
-    }
-    deferred.extend(triggers);
-    Ok(deferred)
 }
 
 impl<'l> SourceLoad<'l, '_> {

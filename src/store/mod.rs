@@ -1,11 +1,13 @@
 //! Storage: opens kbingest databases (creating and migrating them as needed) and loads clean rows
 //! into them. The schema is plain SQL in `migrations/`; only this module speaks SQL to write.
 
+mod aside;
 pub mod catalog;
 mod claim;
 mod header;
 mod load;
 mod migrate;
+mod plan;
 mod prose;
 mod readable;
 mod registry;
@@ -13,6 +15,7 @@ mod remove;
 
 pub use load::{Load, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
 pub use migrate::{MIGRATIONS, latest_version};
+pub use plan::LoadPlan;
 pub use prose::NamedRule;
 pub use remove::{RemovedSource, remove_sources};
 
@@ -41,6 +44,8 @@ pub struct Database {
     pub path: String,
     /// Whether this open created the file.
     pub created: bool,
+    /// The temporary file a new database is built in (see `aside.rs`), until it is renamed.
+    aside: Option<aside::Aside>,
     /// A writer's claim on the file (see `claim.rs`); `None` when read-only.
     claim: Option<Claim>,
     /// Asked before the commit: a stop requested before it means no commit.
@@ -128,6 +133,19 @@ impl Database {
         Database::open_writable(path, busy_timeout, stop, LOAD_HINT)
     }
 
+    /// Opens `path` to load `inputs` into: a database that does not exist yet is built aside, in a
+    /// temporary file renamed onto `path` at the end of the load (see [`LoadPlan::builds_aside`]);
+    /// any other as [`Database::open_for_write`] does.
+    /// Temporary files that earlier runs into `path` left behind are removed first.
+    pub fn open_for_load(path: &str, inputs: &[String], busy_timeout: Duration, stop: Stop) -> Result<Database> {
+        aside::remove_left_behind(Path::new(path));
+        if LoadPlan::builds_aside(path, inputs) {
+            Database::open_aside(path, busy_timeout, stop)
+        } else {
+            Database::open_for_write(path, busy_timeout, stop)
+        }
+    }
+
     /// Opens an existing kbingest database to change it (applying any migrations it lacks);
     /// nothing is created.
     pub fn open_to_change(path: &str, stop: Stop) -> Result<Database> {
@@ -170,8 +188,16 @@ impl Database {
             }
         };
         let interruptible = Arc::new(AtomicBool::new(false));
-        let mut db =
-            Database { conn, path: path.to_string(), created, claim: Some(claim), stop, interruptible, foreign_wal };
+        let mut db = Database {
+            conn,
+            path: path.to_string(),
+            created,
+            aside: None,
+            claim: Some(claim),
+            stop,
+            interruptible,
+            foreign_wal,
+        };
         match db.prepare_for_write(Patience { timeout: busy_timeout, stop }, untouched) {
             Ok(()) => Ok(db),
             Err(e) => {
@@ -229,6 +255,10 @@ impl Database {
     /// kbingest has opened meanwhile, or has loaded a source into, is theirs now and stays.
     /// Returns whether the file was put back.
     pub fn discard(self) -> bool {
+        if self.is_aside() {
+            self.discard_aside();
+            return true;
+        }
         self.keep_foreign_wal();
         let Database { conn, path, created, claim, .. } = self;
         let was_empty = claim.as_ref().is_some_and(|c| c.was_empty);
@@ -275,6 +305,7 @@ impl Database {
             conn,
             path: path.to_string(),
             created: false,
+            aside: None,
             claim: None,
             stop,
             interruptible,
@@ -288,31 +319,6 @@ impl Database {
         if self.foreign_wal {
             let _ = self.conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
         }
-    }
-
-    /// Prepares a first load (into a database without sources) by leaving WAL mode for the
-    /// rollback journal: a transaction that only adds pages to a database journals next to
-    /// nothing, where WAL would write every page twice (into the WAL, then back). Returns whether
-    /// it did; best effort, since another connection's WAL keeps the mode as it is, which is as
-    /// safe. [`Database::end_first_load`] goes back to WAL.
-    pub fn begin_first_load(&self) -> Result<bool> {
-        let first: bool = self
-            .conn
-            .query_row("SELECT NOT EXISTS (SELECT 1 FROM sources)", [], |r| r.get(0))
-            .map_err(Error::sqlite(&self.path, "counting sources"))?;
-        // Leaving WAL mode would checkpoint another program's WAL into the file before the load
-        // has even begun: a refused load must leave it as it was.
-        if !first || self.foreign_wal {
-            return Ok(false);
-        }
-        let mode: rusqlite::Result<String> = self.conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0));
-        Ok(mode.is_ok_and(|m| m.eq_ignore_ascii_case("delete")))
-    }
-
-    /// Goes back to WAL mode after a first load, committed or not. Best effort: a database left in
-    /// rollback-journal mode is still whole, and the next writer switches it back.
-    pub fn end_first_load(&self) {
-        let _ = self.conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()));
     }
 
     fn journal_mode(&self) -> Result<String> {

@@ -129,3 +129,117 @@ fn a_stop_asked_for_before_the_commit_commits_nothing() {
         .unwrap();
     assert!(indexes > 0, "the indexes dropped for the load are back");
 }
+
+fn meta(name: &str) -> SourceMeta {
+    SourceMeta { name: name.into(), format: "text".into(), encoding: "UTF-8".into(), options: "".into() }
+}
+
+fn source_names(path: &std::path::Path) -> Vec<String> {
+    let conn = Connection::open(path).unwrap();
+    let mut names = conn.prepare("SELECT name FROM sources ORDER BY name").unwrap();
+    names.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+}
+
+fn temp_files(dir: &std::path::Path) -> Vec<String> {
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".new.db.kbingest-"))
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_new_database_is_built_aside_and_appears_whole_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("doc.txt");
+    std::fs::write(&input, "x").unwrap();
+    let path = dir.path().join("new.db");
+    let inputs = [input.to_string_lossy().into_owned()];
+    let mut db = Database::open_for_load(path.to_str().unwrap(), &inputs, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap();
+    db.load(LoadPlan { bulk: false }, |load| {
+        assert!(!path.exists(), "nothing under the name before the load ends");
+        assert_eq!(temp_files(dir.path()).len(), 1);
+        load.source(&meta("mine"))?.finish(&"0".repeat(64), 0).map(|_| ())
+    })
+    .unwrap();
+    drop(db);
+    assert_eq!(source_names(&path), ["mine"]);
+    assert!(temp_files(dir.path()).is_empty());
+    let conn = Connection::open(&path).unwrap();
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_database_made_meanwhile_is_not_replaced_but_loaded_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("doc.txt");
+    std::fs::write(&input, "x").unwrap();
+    let path = dir.path().join("new.db");
+    let p = path.to_str().unwrap();
+    let inputs = [input.to_string_lossy().into_owned()];
+    let mut db = Database::open_for_load(p, &inputs, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap();
+    // Another run makes the database while this one builds its own aside.
+    load_a_source(Database::open_for_write(p, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap(), "theirs");
+    let mut runs = 0;
+    db.load(LoadPlan { bulk: true }, |load| {
+        runs += 1;
+        load.source(&meta("mine"))?.finish(&"0".repeat(64), 0).map(|_| ())
+    })
+    .unwrap();
+    drop(db);
+    assert_eq!(runs, 2, "loaded aside, then again into the file that appeared");
+    assert_eq!(source_names(&path), ["mine", "theirs"]);
+    assert!(temp_files(dir.path()).is_empty());
+}
+
+#[test]
+fn a_temporary_file_left_behind_is_removed_unless_a_run_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let p = path.to_str().unwrap();
+    let input = dir.path().join("doc.txt");
+    std::fs::write(&input, "x").unwrap();
+    let inputs = [input.to_string_lossy().into_owned()];
+    let left = dir.path().join(".new.db.kbingest-1-0.tmp");
+    std::fs::write(&left, "half a database").unwrap();
+    std::fs::write(format!("{}-wal", left.display()), "").unwrap();
+    let held = Database::open_for_load(p, &inputs, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap();
+    assert_eq!(temp_files(dir.path()).len(), 1, "the one left behind went, this run's is there");
+    // A second run leaves the first one's file alone while that run holds it.
+    let second = Database::open_for_load(p, &inputs, DEFAULT_BUSY_TIMEOUT, Stop::NEVER).unwrap();
+    assert_eq!(temp_files(dir.path()).len(), 2);
+    assert!(held.discard() && second.discard());
+    assert!(temp_files(dir.path()).is_empty() && !path.exists());
+}
+
+static STOP_ASIDE: AtomicBool = AtomicBool::new(false);
+
+fn asked_aside() -> Option<i32> {
+    STOP_ASIDE.load(Ordering::Relaxed).then_some(15)
+}
+
+#[test]
+fn a_stop_during_a_load_built_aside_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("doc.txt");
+    std::fs::write(&input, "x").unwrap();
+    let path = dir.path().join("new.db");
+    let inputs = [input.to_string_lossy().into_owned()];
+    let mut db =
+        Database::open_for_load(path.to_str().unwrap(), &inputs, DEFAULT_BUSY_TIMEOUT, Stop::new(asked_aside)).unwrap();
+    // A bulk load: its indexes are built at the end, where the stop is noticed.
+    let err = db
+        .load(LoadPlan { bulk: true }, |load| {
+            load.source(&meta("mine"))?.finish(&"0".repeat(64), 0)?;
+            STOP_ASIDE.store(true, Ordering::Relaxed);
+            Ok(())
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::Interrupted { signal: 15 }), "{err}");
+    assert!(db.discard());
+    assert!(!path.exists() && temp_files(dir.path()).is_empty());
+}

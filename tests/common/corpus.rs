@@ -180,6 +180,21 @@ pub fn generate(sections: u64, mut emit_text: impl FnMut(&str), mut emit_rule: i
 /// The CSV header of the expected rows: the columns of `port_rules`.
 pub const CSV_HEADER: &str = "source,service,system_service_name,application_protocol,transport,ip_protocol,port_low,port_high,port_kind,port_raw,transport_raw,source_line";
 
+/// The columns of a table row flattened by hand (see `examples/gen_corpus.rs`).
+pub const COMPACT_HEADER: &str = "service,system_service_name,application_protocol,protocol,port";
+
+/// A table row as a person flattens it: the cells as written.
+pub fn compact_record(rule: &ExpectedRule) -> String {
+    format!(
+        "{},{},{},{},{}",
+        rule.service,
+        rule.system_service_name.as_deref().unwrap_or(""),
+        rule.application_protocol,
+        rule.transport_raw,
+        rule.port_raw
+    )
+}
+
 /// One expected row as a CSV record (no field needs quoting in the synthetic corpus).
 pub fn csv_record(source: &str, rule: &ExpectedRule) -> String {
     let (low, high) = rule.port.map_or((String::new(), String::new()), |(l, h)| (l.to_string(), h.to_string()));

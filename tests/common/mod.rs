@@ -164,6 +164,26 @@ pub fn assert_no_database(path: &Path) {
         let file = PathBuf::from(format!("{}{suffix}", path.display()));
         assert!(!file.exists(), "{} was left behind", file.display());
     }
+    let temps = temp_files_of(path);
+    assert!(temps.is_empty(), "temporary files were left behind: {temps:?}");
+}
+
+/// The temporary files beside `db` that a load building it aside writes (`.NAME.kbingest-*.tmp`,
+/// and what SQLite puts beside them).
+pub fn temp_files_of(db: &Path) -> Vec<PathBuf> {
+    let prefix = format!(".{}.kbingest-", db.file_name().unwrap().to_string_lossy());
+    let dir = db.parent().unwrap();
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort();
+    found
 }
 
 /// Copies raw/ports.txt into `dir` as `ports.txt`, so that tests can name it by a short path.
