@@ -4,6 +4,7 @@ pub mod completions;
 pub mod diff;
 pub mod export;
 pub mod firewall;
+mod formats;
 pub mod help;
 pub mod ingest;
 pub mod man;
