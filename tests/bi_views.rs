@@ -58,7 +58,7 @@ fn the_readme_documents_every_column_of_the_bi_views() {
     for view in ["ports_by_service", "services_by_port"] {
         let section = readme.split(&format!("### `{view}`")).nth(1).unwrap_or_else(|| panic!("README lacks {view}"));
         let section = section.split("\n### ").next().unwrap().split("\n## ").next().unwrap();
-        for column in rows(&db, &format!("SELECT name FROM pragma_table_info('{view}')")) {
+        for column in rows_with(&db, "SELECT name FROM pragma_table_info(?1)", [view]) {
             assert!(section.contains(&format!("| `{}` |", column[0])), "README's {view} lacks column {}", column[0]);
         }
     }

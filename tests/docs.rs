@@ -79,7 +79,7 @@ fn readme_catalog_and_database_agree_on_every_table_view_and_column() {
         let (name, kind) = (&relation[0], &relation[1]);
         let doc = relation_doc(name).unwrap_or_else(|| panic!("src/store/catalog.rs does not describe {kind} {name}"));
         assert_eq!(doc.is_view, kind == "view", "{name}");
-        let columns: Vec<String> = rows(&db, &format!("SELECT name FROM pragma_table_info('{name}')"))
+        let columns: Vec<String> = rows_with(&db, "SELECT name FROM pragma_table_info(?1)", [name])
             .into_iter()
             .map(|r| r[0].clone())
             .collect();
