@@ -109,7 +109,7 @@ fn the_readme_shows_the_findings_as_they_are() {
   WHERE kind IN ('prose_conflict', 'encoding_artifact') ORDER BY source_line, raw";
     let run = kbingest(dir.path(), &["query", "ports.db", sql, "--format", "csv"]);
     run.success();
-    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let readme = documentation();
     assert!(readme.contains(sql), "the README's query differs from this test's");
     let output = run.stdout();
     assert_eq!(output.lines().count(), 10);
@@ -122,7 +122,7 @@ fn the_readme_shows_the_findings_as_they_are() {
 fn the_readme_documents_every_column_of_the_cross_check_views() {
     let dir = ports_db();
     let db = open(&dir.path().join("ports.db"));
-    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let readme = documentation();
     for view in ["registered_ports", "port_rules_registered", "prose_ports", "prose_registry_conflicts"] {
         let section = readme.split(&format!("### `{view}`")).nth(1).unwrap_or_else(|| panic!("README lacks {view}"));
         let section = section.split("\n### ").next().unwrap().split("\n## ").next().unwrap();

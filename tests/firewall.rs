@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{ingest, kbingest, repo_file, workdir};
+use common::{documentation, ingest, kbingest, repo_file, workdir};
 use std::path::Path;
 
 /// The README's domain controller: these system service names.
@@ -43,7 +43,7 @@ fn golden(name: &str, text: &str) {
 fn domain_controller_in_every_format_matches_its_golden_file_and_the_readme() {
     let dir = workdir();
     ports_db(dir.path());
-    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let readme = documentation();
     for (format, file) in [
         ("nftables", "domain-controller.nft"),
         ("iptables", "domain-controller.iptables"),

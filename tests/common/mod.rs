@@ -226,3 +226,25 @@ pub fn ports_db() -> tempfile::TempDir {
     ingest(dir.path(), "raw/ports.txt", "ports.db", &[]);
     dir
 }
+
+/// The documentation: `README.md`, then `docs/*.md` by name.
+pub fn doc_files() -> Vec<PathBuf> {
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(repo_file("docs"))
+        .expect("docs/")
+        .map(|e| e.expect("docs/ entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    docs.insert(0, repo_file("README.md"));
+    docs
+}
+
+/// `README.md` and `docs/*.md`, one after the other: what the README leaves to docs/ is checked
+/// where it moved.
+pub fn documentation() -> String {
+    doc_files()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
