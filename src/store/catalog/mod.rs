@@ -1,7 +1,8 @@
 //! What every table, view and column of a kbingest database means: the one place these words are
 //! kept. `kbingest metadata` gives them to Datasette, and `tests/docs.rs` checks that the tables of
-//! README.md and docs/*.md say the same, so the three cannot drift apart. Columns another schema version lacks are
-//! simply not found in a given database, so the catalog may describe more than one database holds.
+//! README.md and docs/*.md say the same, so the three cannot drift apart. Columns another schema
+//! version lacks are simply not found in a given database, so the catalog may describe more than
+//! one database holds.
 //! The views are in `views.rs`, the tables beneath them in `tables.rs`.
 
 mod tables;
@@ -44,6 +45,23 @@ pub struct RelationDoc {
 
 pub(super) const fn col(name: &'static str, sql_type: &'static str, meaning: &'static str) -> ColumnDoc {
     ColumnDoc { name, sql_type, meaning }
+}
+
+/// `parts` one after the other, as one array of `N` columns, so that a table and the view over it
+/// share the words of the columns they share. `N` must be the parts' total: another fails the build.
+pub(super) const fn columns<const N: usize>(parts: &[&[ColumnDoc]]) -> [ColumnDoc; N] {
+    let mut out = [col("", "", ""); N];
+    let (mut part, mut n) = (0, 0);
+    while part < parts.len() {
+        let mut i = 0;
+        while i < parts[part].len() {
+            out[n] = parts[part][i];
+            (i, n) = (i + 1, n + 1);
+        }
+        part += 1;
+    }
+    assert!(n == N, "the columns of the parts are not as many as said");
+    out
 }
 
 pub(super) const BASE: RelationDoc = RelationDoc {
@@ -99,6 +117,16 @@ mod tests {
                 assert!(relation.column(name).is_some(), "{}: {name} is not a column", relation.name);
             }
         }
+    }
+
+    #[test]
+    fn columns_joins_the_parts_in_order_and_tables_share_their_views_words() {
+        let joined = columns::<3>(&[&[col("a", "TEXT", "")], &[col("b", "TEXT", ""), col("c", "TEXT", "")]]);
+        assert_eq!(joined.map(|c| c.name), ["a", "b", "c"]);
+        let view = relation_doc("anomalies").unwrap().column("message").unwrap();
+        assert_eq!(relation_doc("anomaly_log").unwrap().column("message"), Some(view));
+        let view = relation_doc("port_rules").unwrap().column("row_cells").unwrap();
+        assert_eq!(relation_doc("service_ports").unwrap().column("row_cells"), Some(view));
     }
 
     #[test]

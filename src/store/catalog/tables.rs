@@ -1,7 +1,7 @@
 //! The tables beneath the views.
 
-use super::views::{PORT_RULES, RULE_DETAILS};
-use super::{BASE, RelationDoc, col};
+use super::views::{ANOMALY_WORDS, RULE_PORTS};
+use super::{BASE, RelationDoc, col, columns};
 
 /// Every table kbingest makes.
 pub(super) const TABLES: &[RelationDoc] = &[
@@ -74,26 +74,19 @@ pub(super) const TABLES: &[RelationDoc] = &[
         name: "service_ports",
         title: "Service ports",
         summary: "port rule (service, application protocol, transport, ports, raw cells, line)",
-        columns: &[
-            col("id", "INTEGER", "row id"),
-            col("service_id", "INTEGER NOT NULL", "the service (`services.id`)"),
-            col("application_protocol_id", "INTEGER NOT NULL", "the application protocol (`application_protocols.id`)"),
-            col("ip_protocol", "INTEGER", "the transport (`transports.ip_protocol`)"),
-            PORT_RULES[6],
-            PORT_RULES[7],
-            PORT_RULES[8],
-            PORT_RULES[9],
-            PORT_RULES[10],
-            PORT_RULES[11],
-            RULE_DETAILS[0],
-            RULE_DETAILS[1],
-            RULE_DETAILS[2],
-            RULE_DETAILS[3],
-            RULE_DETAILS[4],
-            RULE_DETAILS[5],
-            RULE_DETAILS[6],
-            RULE_DETAILS[7],
-        ],
+        columns: &columns::<18>(&[
+            &[
+                col("id", "INTEGER", "row id"),
+                col("service_id", "INTEGER NOT NULL", "the service (`services.id`)"),
+                col(
+                    "application_protocol_id",
+                    "INTEGER NOT NULL",
+                    "the application protocol (`application_protocols.id`)",
+                ),
+                col("ip_protocol", "INTEGER", "the transport (`transports.ip_protocol`)"),
+            ],
+            RULE_PORTS,
+        ]),
         facets: &["ip_protocol", "port_kind"],
         ..BASE
     },
@@ -113,16 +106,16 @@ pub(super) const TABLES: &[RelationDoc] = &[
         name: "anomaly_log",
         title: "Anomaly log",
         summary: "anomaly (source, service if any, line, kind, raw, normalized, message)",
-        columns: &[
-            col("id", "INTEGER", "row id"),
-            col("source_id", "INTEGER NOT NULL", "the source (`sources.id`)"),
-            col("service_id", "INTEGER", "the service (`services.id`); NULL for the document as a whole"),
-            col("source_line", "INTEGER NOT NULL", "where"),
-            col("kind", "TEXT NOT NULL", "the anomaly kind (`anomaly_kinds.kind`)"),
-            col("raw", "TEXT NOT NULL", "what the document says"),
-            col("normalized", "TEXT", "what was loaded instead; NULL where nothing was loaded"),
-            col("message", "TEXT NOT NULL", "one sentence a person understands"),
-        ],
+        columns: &columns::<8>(&[
+            &[
+                col("id", "INTEGER", "row id"),
+                col("source_id", "INTEGER NOT NULL", "the source (`sources.id`)"),
+                col("service_id", "INTEGER", "the service (`services.id`); NULL for the document as a whole"),
+                col("source_line", "INTEGER NOT NULL", "where"),
+                col("kind", "TEXT NOT NULL", "the anomaly kind (`anomaly_kinds.kind`)"),
+            ],
+            ANOMALY_WORDS,
+        ]),
         facets: &["kind"],
         sort: Some("source_line"),
         ..BASE

@@ -1,11 +1,39 @@
 //! The views: the two of the contract (`port_rules`, `anomalies`), those for BI tools and those of
 //! the cross-checks.
 
-use super::{BASE, ColumnDoc, RelationDoc, col};
+use super::{BASE, ColumnDoc, RelationDoc, col, columns};
 
-/// The columns `port_rules` gained as the readers grew (the real-documents issue); the table
-/// beneath has them under the same names.
-pub(super) const RULE_DETAILS: &[ColumnDoc] = &[
+/// The columns of `port_rules` that name the rule's service and protocols.
+const RULE_NAMES: &[ColumnDoc] = &[
+    col("source", "TEXT NOT NULL", "the source document, as named at ingest (its path as given, or `--source-name`)"),
+    col("service", "TEXT NOT NULL", "the section's title as the document has it, e.g. `DNS Server`"),
+    col("system_service_name", "TEXT", "e.g. `DNS`; NULL where the document gives none"),
+    col("application_protocol", "TEXT NOT NULL", "as the document names it, e.g. `GRE (IP protocol 47)`"),
+    col(
+        "transport",
+        "TEXT",
+        "normalized: `TCP`, `UDP`, `GRE`, `ESP`, `AH`, `ICMP`; NULL only where the page gives a port but no transport (ledgered as `transport_unspecified`)",
+    ),
+    col(
+        "ip_protocol",
+        "INTEGER",
+        "IANA protocol number: TCP 6, UDP 17, GRE 47, ESP 50, AH 51, ICMP 1; NULL where `transport` is",
+    ),
+];
+
+/// The columns of a rule's ports, cells and line, and those it gained as the readers grew (the
+/// real-documents issue): the same in `port_rules` and in the table beneath, `service_ports`.
+pub(super) const RULE_PORTS: &[ColumnDoc] = &[
+    col("port_low", "INTEGER", "first port; NULL where the transport has no ports"),
+    col("port_high", "INTEGER", "last port; equal to `port_low` for a single port"),
+    col(
+        "port_kind",
+        "TEXT NOT NULL",
+        "`fixed` (one port), `range`, `dynamic` (randomly allocated from a range), `none`",
+    ),
+    col("port_raw", "TEXT NOT NULL", "the port cell as the document has it, e.g. `RANDOM`, `n/a`"),
+    col("transport_raw", "TEXT NOT NULL", "the protocol cell as the document has it, e.g. `UPD`"),
+    col("source_line", "INTEGER NOT NULL", "1-based line in the source where the row begins"),
     col(
         "direction",
         "TEXT",
@@ -28,39 +56,13 @@ pub(super) const RULE_DETAILS: &[ColumnDoc] = &[
     ),
 ];
 
-pub(super) const PORT_RULES: &[ColumnDoc] = &[
-    col("source", "TEXT NOT NULL", "the source document, as named at ingest (its path as given, or `--source-name`)"),
-    col("service", "TEXT NOT NULL", "the section's title as the document has it, e.g. `DNS Server`"),
-    col("system_service_name", "TEXT", "e.g. `DNS`; NULL where the document gives none"),
-    col("application_protocol", "TEXT NOT NULL", "as the document names it, e.g. `GRE (IP protocol 47)`"),
-    col(
-        "transport",
-        "TEXT",
-        "normalized: `TCP`, `UDP`, `GRE`, `ESP`, `AH`, `ICMP`; NULL only where the page gives a port but no transport (ledgered as `transport_unspecified`)",
-    ),
-    col(
-        "ip_protocol",
-        "INTEGER",
-        "IANA protocol number: TCP 6, UDP 17, GRE 47, ESP 50, AH 51, ICMP 1; NULL where `transport` is",
-    ),
-    col("port_low", "INTEGER", "first port; NULL where the transport has no ports"),
-    col("port_high", "INTEGER", "last port; equal to `port_low` for a single port"),
-    col(
-        "port_kind",
-        "TEXT NOT NULL",
-        "`fixed` (one port), `range`, `dynamic` (randomly allocated from a range), `none`",
-    ),
-    col("port_raw", "TEXT NOT NULL", "the port cell as the document has it, e.g. `RANDOM`, `n/a`"),
-    col("transport_raw", "TEXT NOT NULL", "the protocol cell as the document has it, e.g. `UPD`"),
-    col("source_line", "INTEGER NOT NULL", "1-based line in the source where the row begins"),
-    RULE_DETAILS[0],
-    RULE_DETAILS[1],
-    RULE_DETAILS[2],
-    RULE_DETAILS[3],
-    RULE_DETAILS[4],
-    RULE_DETAILS[5],
-    RULE_DETAILS[6],
-    RULE_DETAILS[7],
+pub(super) const PORT_RULES: &[ColumnDoc] = &columns::<20>(&[RULE_NAMES, RULE_PORTS]);
+
+/// The words of an anomaly, the same in `anomalies` and in the table beneath, `anomaly_log`.
+pub(super) const ANOMALY_WORDS: &[ColumnDoc] = &[
+    col("raw", "TEXT NOT NULL", "what the document says"),
+    col("normalized", "TEXT", "what was loaded instead; NULL where nothing was loaded"),
+    col("message", "TEXT NOT NULL", "one sentence a person understands"),
 ];
 
 /// Every view kbingest makes.
@@ -80,14 +82,14 @@ pub(super) const VIEWS: &[RelationDoc] = &[
         is_view: true,
         title: "Anomalies",
         summary: "every place where the document departs from its own regular form",
-        columns: &[
-            col("source", "TEXT NOT NULL", "the source document, as in `port_rules`"),
-            col("source_line", "INTEGER NOT NULL", "1-based line in the source where the departure is"),
-            col("kind", "TEXT NOT NULL", "a stable lower_snake_case name, listed in `anomaly_kinds` (and below)"),
-            col("raw", "TEXT NOT NULL", "what the document says"),
-            col("normalized", "TEXT", "what was loaded instead; NULL where nothing was loaded"),
-            col("message", "TEXT NOT NULL", "one sentence a person understands"),
-        ],
+        columns: &columns::<6>(&[
+            &[
+                col("source", "TEXT NOT NULL", "the source document, as in `port_rules`"),
+                col("source_line", "INTEGER NOT NULL", "1-based line in the source where the departure is"),
+                col("kind", "TEXT NOT NULL", "a stable lower_snake_case name, listed in `anomaly_kinds` (and below)"),
+            ],
+            ANOMALY_WORDS,
+        ]),
         facets: &["kind"],
         sort: Some("source_line"),
         ..BASE
