@@ -1,8 +1,8 @@
 //! `kbingest export DB [TABLE_OR_VIEW]`: a table or view as CSV, TSV, JSON, JSON Lines or a
 //! Markdown table, or every table and view into a folder.
 
+use crate::cmd::choices::export_formats;
 use crate::cmd::count_of;
-use crate::cmd::formats::export_formats;
 use crate::cmd::messages::say;
 use crate::error::{Error, Result};
 use crate::export::{

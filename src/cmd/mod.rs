@@ -1,10 +1,10 @@
 //! The command line: one module per subcommand, each with its arguments and one `run`.
 
+mod choices;
 pub mod completions;
 pub mod diff;
 pub mod export;
 pub mod firewall;
-mod formats;
 pub mod help;
 pub mod ingest;
 pub mod man;
