@@ -38,12 +38,8 @@ fn each_fixture_records_its_kind() {
     for path in fixtures() {
         let kind = path.file_stem().unwrap().to_str().unwrap().to_string();
         let dir = workdir();
-        let mut args = vec![path.to_str().unwrap(), "-o", "f.db", "-q"];
-        if kind == "skipped_row" {
-            args.push("--lenient");
-        }
-        kbingest(dir.path(), &args).success();
-        let db = open(&dir.path().join("f.db"));
+        let lenient: &[&str] = if kind == "skipped_row" { &["--lenient"] } else { &[] };
+        let db = ingest(dir.path(), path.to_str().unwrap(), "f.db", lenient);
         let found: BTreeSet<String> =
             rows(&db, "SELECT DISTINCT kind FROM anomalies").into_iter().map(|r| r[0].clone()).collect();
         let mut wanted: BTreeSet<String> = companions(&kind).iter().map(|s| s.to_string()).collect();

@@ -54,11 +54,11 @@ fn the_bi_views_list_ports_per_service_and_services_per_port() {
 fn the_readme_documents_every_column_of_the_bi_views() {
     let dir = ports_db();
     let db = open(&dir.path().join("ports.db"));
-    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let readme = documentation();
     for view in ["ports_by_service", "services_by_port"] {
         let section = readme.split(&format!("### `{view}`")).nth(1).unwrap_or_else(|| panic!("README lacks {view}"));
         let section = section.split("\n### ").next().unwrap().split("\n## ").next().unwrap();
-        for column in rows(&db, &format!("SELECT name FROM pragma_table_info('{view}')")) {
+        for column in rows_with(&db, "SELECT name FROM pragma_table_info(?1)", [view]) {
             assert!(section.contains(&format!("| `{}` |", column[0])), "README's {view} lacks column {}", column[0]);
         }
     }

@@ -9,9 +9,7 @@ use common::*;
 fn the_olap_caption_is_a_caption_in_every_format() {
     for (file, caption_line) in [("olap.txt", "7"), ("olap.md", "7"), ("olap.html", "5"), ("olap_word.html", "5")] {
         let dir = workdir();
-        let path = repo_file(&format!("tests/fixtures/captions/{file}"));
-        kbingest(dir.path(), &[path.to_str().unwrap(), "-o", "c.db", "-q"]).success();
-        let db = open(&dir.path().join("c.db"));
+        let db = ingest(dir.path(), &format!("tests/fixtures/captions/{file}"), "c.db", &[]);
         assert_eq!(
             rows(&db, "SELECT service, port_low FROM port_rules ORDER BY port_low"),
             [

@@ -159,9 +159,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
 fn each_cell_form_loads_as_documented() {
     for (form, expected) in EXPECTED {
         let dir = workdir();
-        let path = repo_file(&format!("tests/fixtures/cells/{form}.md"));
-        kbingest(dir.path(), &[path.to_str().unwrap(), "-o", "c.db", "-q"]).success();
-        let db = open(&dir.path().join("c.db"));
+        let db = ingest(dir.path(), &format!("tests/fixtures/cells/{form}.md"), "c.db", &[]);
         let mut got: Vec<String> = rows(
             &db,
             "SELECT source_line, transport, port_low, port_high, port_kind, icmp_type, direction, source_port_low,

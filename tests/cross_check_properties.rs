@@ -5,7 +5,7 @@ use kbingest::crosscheck::artifact::encoding_artifacts;
 use kbingest::crosscheck::prose_mentions;
 use kbingest::parse::Located;
 use kbingest::parse::registry::read_registry;
-use kbingest::read::Format;
+use kbingest::read::InputFormat;
 use proptest::prelude::*;
 
 /// Pieces that take the scanners down their less travelled paths.
@@ -81,7 +81,7 @@ proptest! {
 
     #[test]
     fn registries_of_any_text(text in text(), any in ".{0,80}") {
-        for format in [Format::IanaCsv, Format::Services, Format::NmapServices] {
+        for format in [InputFormat::IanaCsv, InputFormat::Services, InputFormat::NmapServices] {
             for text in [&text, &any] {
                 let read = read_registry(format, text).expect("a registry format");
                 let lines = text.lines().count().max(1) as u32 + 1;

@@ -93,8 +93,7 @@ fn documents_without_contradictions_give_none() {
     let dir = workdir();
     for (i, path) in documents.iter().enumerate() {
         let db = format!("d{i}.db");
-        kbingest(dir.path(), &[path.to_str().unwrap(), "-o", &db, "-q", "--lenient"]).success();
-        let conn = open(&dir.path().join(&db));
+        let conn = ingest(dir.path(), path.to_str().unwrap(), &db, &["--lenient"]);
         let found = rows(
             &conn,
             "SELECT source_line, kind, message FROM anomalies WHERE kind IN ('prose_conflict', 'encoding_artifact')",
@@ -110,7 +109,7 @@ fn the_readme_shows_the_findings_as_they_are() {
   WHERE kind IN ('prose_conflict', 'encoding_artifact') ORDER BY source_line, raw";
     let run = kbingest(dir.path(), &["query", "ports.db", sql, "--format", "csv"]);
     run.success();
-    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let readme = documentation();
     assert!(readme.contains(sql), "the README's query differs from this test's");
     let output = run.stdout();
     assert_eq!(output.lines().count(), 10);
@@ -123,11 +122,11 @@ fn the_readme_shows_the_findings_as_they_are() {
 fn the_readme_documents_every_column_of_the_cross_check_views() {
     let dir = ports_db();
     let db = open(&dir.path().join("ports.db"));
-    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let readme = documentation();
     for view in ["registered_ports", "port_rules_registered", "prose_ports", "prose_registry_conflicts"] {
         let section = readme.split(&format!("### `{view}`")).nth(1).unwrap_or_else(|| panic!("README lacks {view}"));
         let section = section.split("\n### ").next().unwrap().split("\n## ").next().unwrap();
-        for column in rows(&db, &format!("SELECT name FROM pragma_table_info('{view}')")) {
+        for column in rows_with(&db, "SELECT name FROM pragma_table_info(?1)", [view]) {
             let documented = section.contains(&format!("| `{}` |", column[0]))
                 || (view == "port_rules_registered" && column[0] != "registered_names");
             assert!(documented, "README's {view} lacks column {}", column[0]);

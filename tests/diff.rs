@@ -15,8 +15,7 @@ const GOLDEN: &str = "tests/fixtures/diff/2003-to-2020.md";
 fn both_db() -> tempfile::TempDir {
     let dir = workdir();
     for (input, name) in [("raw/ports.txt", "2003"), (KB2020, "2020")] {
-        let input = repo_file(input);
-        kbingest(dir.path(), &[input.to_str().unwrap(), "-o", "both.db", "--source-name", name, "-q"]).success();
+        ingest(dir.path(), input, "both.db", &["--source-name", name]);
     }
     dir
 }
@@ -102,9 +101,8 @@ fn summary_exit_code_and_changes_only() {
 #[test]
 fn a_source_against_a_copy_of_itself_is_unchanged() {
     let dir = workdir();
-    let input = repo_file("raw/ports.txt");
     for name in ["a", "b"] {
-        kbingest(dir.path(), &[input.to_str().unwrap(), "-o", "both.db", "--source-name", name, "-q"]).success();
+        ingest(dir.path(), "raw/ports.txt", "both.db", &["--source-name", name]);
     }
     let rows = diff_json(dir.path(), "a", "b", &["--exit-code"]);
     assert_eq!(rows.len(), 172);
@@ -283,7 +281,7 @@ proptest! {
 
 #[test]
 fn the_readme_shows_what_diff_says() {
-    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let readme = documentation();
     let section = &readme[readme.find("### Comparing editions").expect("the README's diff section")..];
     let dir = both_db();
     // The excerpt is of the whole report (tests/fixtures/diff/2003-to-2020.md), unchanged rules included.

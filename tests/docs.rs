@@ -1,4 +1,4 @@
-//! The documentation keeps up with the code: every anomaly kind is in the README, and every
+//! The documentation (README.md and docs/*.md) keeps up with the code: every anomaly kind is in the README, and every
 //! command and option has help text.
 
 mod common;
@@ -9,7 +9,7 @@ use kbingest::cmd::Cli;
 
 #[test]
 fn readme_lists_every_anomaly_kind() {
-    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let readme = documentation();
     for kind in AnomalyKind::ALL {
         assert!(readme.contains(&format!("| `{}` |", kind.name())), "README.md lacks anomaly kind {}", kind.name());
     }
@@ -69,7 +69,7 @@ fn readme_catalog_and_database_agree_on_every_table_view_and_column() {
     use kbingest::store::catalog::relation_doc;
     let dir = ports_db();
     let db = open(&dir.path().join("ports.db"));
-    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let readme = documentation();
     let relations = rows(
         &db,
         "SELECT name, type FROM pragma_table_list WHERE schema = 'main' AND type IN ('table', 'view') AND name NOT LIKE 'sqlite%'",
@@ -79,7 +79,7 @@ fn readme_catalog_and_database_agree_on_every_table_view_and_column() {
         let (name, kind) = (&relation[0], &relation[1]);
         let doc = relation_doc(name).unwrap_or_else(|| panic!("src/store/catalog.rs does not describe {kind} {name}"));
         assert_eq!(doc.is_view, kind == "view", "{name}");
-        let columns: Vec<String> = rows(&db, &format!("SELECT name FROM pragma_table_info('{name}')"))
+        let columns: Vec<String> = rows_with(&db, "SELECT name FROM pragma_table_info(?1)", [name])
             .into_iter()
             .map(|r| r[0].clone())
             .collect();

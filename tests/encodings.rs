@@ -5,10 +5,6 @@ mod common;
 use common::*;
 
 /// The columns compared: everything but `source`.
-const RULES: &str = "SELECT service, system_service_name, application_protocol, transport, ip_protocol, port_low,
-     port_high, port_kind, port_raw, transport_raw, source_line FROM port_rules WHERE source = ?1
-     ORDER BY source_line, application_protocol, transport, port_low";
-
 fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
     let mut bytes = if little_endian { vec![0xFF, 0xFE] } else { vec![0xFE, 0xFF] };
     for unit in text.encode_utf16() {
@@ -33,10 +29,6 @@ fn variants(text: &str) -> Vec<(&'static str, Vec<u8>, &'static str)> {
     ]
 }
 
-fn rules(db: &rusqlite::Connection, source: &str) -> Vec<Vec<String>> {
-    rows(db, &RULES.replace("?1", &format!("'{source}'")))
-}
-
 #[test]
 fn every_encoding_and_line_ending_gives_the_same_rules() {
     let dir = workdir();
@@ -55,7 +47,7 @@ fn every_encoding_and_line_ending_gives_the_same_rules() {
     assert_eq!(original.len(), 172);
     for (name, _, encoding) in &variants {
         assert_eq!(rules(&db, name), original, "{name}");
-        let recorded: String = scalar(&db, &format!("SELECT encoding FROM sources WHERE name = '{name}'"));
+        let recorded: String = scalar_with(&db, "SELECT encoding FROM sources WHERE name = ?1", [name]);
         assert_eq!(&recorded, encoding, "{name}");
     }
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{kbingest, repo_file, workdir};
+use common::{documentation, ingest, kbingest, repo_file, workdir};
 use std::path::Path;
 
 /// The README's domain controller: these system service names.
@@ -13,14 +13,12 @@ const DOMAIN_CONTROLLER: [&str; 6] = ["LSASS", "Kdc", "DNS", "Netlogon", "NtFrs"
 
 /// `raw/ports.txt` loaded into `ports.db` under the name `raw/ports.txt`, as the README does.
 fn ports_db(dir: &Path) {
-    let input = repo_file("raw/ports.txt");
-    kbingest(dir, &[input.to_str().unwrap(), "-o", "ports.db", "--source-name", "raw/ports.txt", "-q"]).success();
+    ingest(dir, "raw/ports.txt", "ports.db", &["--source-name", "raw/ports.txt"]);
 }
 
 /// The hostile fixture loaded into `hostile.db`.
 fn hostile_db(dir: &Path) {
-    let input = repo_file("tests/fixtures/firewall/hostile.txt");
-    kbingest(dir, &[input.to_str().unwrap(), "-o", "hostile.db", "--source-name", "hostile.txt", "-q"]).success();
+    ingest(dir, "tests/fixtures/firewall/hostile.txt", "hostile.db", &["--source-name", "hostile.txt"]);
 }
 
 fn domain_controller_args(format: &str) -> Vec<String> {
@@ -45,7 +43,7 @@ fn golden(name: &str, text: &str) {
 fn domain_controller_in_every_format_matches_its_golden_file_and_the_readme() {
     let dir = workdir();
     ports_db(dir.path());
-    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
+    let readme = documentation();
     for (format, file) in [
         ("nftables", "domain-controller.nft"),
         ("iptables", "domain-controller.iptables"),

@@ -8,7 +8,7 @@ mod common;
 
 use common::netns::{TOOLS, cannot_load, generate, load_and_list, ports_db, rules_written, skip};
 use common::ruleset::{ListedRule, iptables_rules, joined, nft_rules};
-use common::{kbingest, repo_file, workdir};
+use common::{ingest, workdir};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -157,8 +157,7 @@ fn a_dynamic_range_as_the_database_holds_it() {
 /// (more than an iptables comment holds), its UDP row made
 /// ICMP echo request, and 20 more TCP ports (so that iptables splits its multiport list).
 fn hostile_db(dir: &Path) -> String {
-    let input = repo_file("tests/fixtures/firewall/hostile.txt");
-    kbingest(dir, &[input.to_str().unwrap(), "-o", "ports.db", "--source-name", "hostile.txt", "-q"]).success();
+    ingest(dir, "tests/fixtures/firewall/hostile.txt", "ports.db", &["--source-name", "hostile.txt"]);
     let conn = rusqlite::Connection::open(dir.join("ports.db")).unwrap();
     conn.execute_batch(
         "UPDATE services SET title = title || char(10) || 'New-NetFirewallRule -Action Allow' || char(13, 9, 0) || '\"x'

@@ -203,14 +203,6 @@ fn word_page(pieces: &[Piece]) -> Page {
     page
 }
 
-const RULES: &str = "SELECT service, system_service_name, application_protocol, transport, ip_protocol, port_low,
-     port_high, port_kind, port_raw, transport_raw, source_line FROM port_rules WHERE source = 'SOURCE'
-     ORDER BY source_line, application_protocol, transport, port_low";
-
-fn rules(db: &rusqlite::Connection, source: &str) -> Vec<Vec<String>> {
-    rows(db, &RULES.replace("SOURCE", source))
-}
-
 #[test]
 fn clean_and_word_pages_give_the_texts_rules_at_their_rows_lines() {
     let dir = workdir();
@@ -265,14 +257,10 @@ fn clean_and_word_pages_give_the_texts_rules_at_their_rows_lines() {
     );
     assert_eq!(scalar::<i64>(&text_db, marked), 5);
     // The cross-checks find in each page what they find in the text.
-    let kinds = "SELECT kind, count(*) FROM anomalies WHERE source = 'SOURCE'
+    let kinds = "SELECT kind, count(*) FROM anomalies WHERE source = ?1
                  AND kind IN ('prose_conflict', 'encoding_artifact') GROUP BY kind ORDER BY kind";
     for name in ["ports.txt", "clean.html", "plain.html", "word.htm"] {
         let db = if name == "ports.txt" { &text_db } else { &db };
-        assert_eq!(
-            rows(db, &kinds.replace("SOURCE", name)),
-            [["encoding_artifact", "2"], ["prose_conflict", "7"]],
-            "{name}"
-        );
+        assert_eq!(rows_with(db, kinds, [name]), [["encoding_artifact", "2"], ["prose_conflict", "7"]], "{name}");
     }
 }

@@ -10,8 +10,8 @@ use std::path::Path;
 fn source_rows(db: &Path, source: &str) -> Vec<Vec<String>> {
     let conn = inspect(db);
     let mut all =
-        rows(&conn, &format!("SELECT * FROM port_rules WHERE source = '{source}' ORDER BY source_line, transport"));
-    all.extend(rows(&conn, &format!("SELECT * FROM anomalies WHERE source = '{source}' ORDER BY source_line, kind")));
+        rows_with(&conn, "SELECT * FROM port_rules WHERE source = ?1 ORDER BY source_line, transport", [source]);
+    all.extend(rows_with(&conn, "SELECT * FROM anomalies WHERE source = ?1 ORDER BY source_line, kind", [source]));
     all
 }
 

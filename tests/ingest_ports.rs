@@ -5,12 +5,17 @@ use common::*;
 
 fn ingest_ports() -> (tempfile::TempDir, rusqlite::Connection) {
     let dir = workdir();
+    let db = ingest(dir.path(), "raw/ports.txt", "ports.db", &[]);
+    (dir, db)
+}
+
+#[test]
+fn the_summary_gives_the_counts() {
+    let dir = workdir();
     let input = repo_file("raw/ports.txt");
     kbingest(dir.path(), &[input.to_str().unwrap(), "-o", "ports.db"])
         .success()
         .stderr_has("62 services, 172 port rules, 45 anomalies");
-    let conn = open(&dir.path().join("ports.db"));
-    (dir, conn)
 }
 
 #[test]
@@ -66,7 +71,7 @@ fn gre_esp_ah_have_protocol_numbers_and_no_ports() {
 fn system_service_names_glued_and_missing() {
     let (_dir, db) = ingest_ports();
     let name = |service: &str| {
-        rows(&db, &format!("SELECT DISTINCT system_service_name FROM port_rules WHERE service = '{service}'"))[0][0]
+        rows_with(&db, "SELECT DISTINCT system_service_name FROM port_rules WHERE service = ?1", [service])[0][0]
             .clone()
     };
     assert_eq!(name("Server"), "lanmanserver");
@@ -170,9 +175,7 @@ fn input_name() -> String {
 #[test]
 fn the_dynamic_range_can_be_overridden() {
     let dir = workdir();
-    let input = repo_file("raw/ports.txt");
-    kbingest(dir.path(), &[input.to_str().unwrap(), "-o", "x.db", "--dynamic-range", "49152-65535", "-q"]).success();
-    let db = open(&dir.path().join("x.db"));
+    let db = ingest(dir.path(), "raw/ports.txt", "x.db", &["--dynamic-range", "49152-65535"]);
     assert_eq!(
         rows(&db, "SELECT DISTINCT port_low, port_high FROM port_rules WHERE port_kind = 'dynamic'"),
         [["49152", "65535"]]

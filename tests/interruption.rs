@@ -7,6 +7,7 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// Sections of the large generated input: several seconds of loading in a debug build.
@@ -15,25 +16,58 @@ const LARGE: u64 = 20_000;
 /// A database holding two earlier sources, and the large input beside it.
 struct Setup {
     dir: tempfile::TempDir,
+    earlier: &'static [Vec<String>],
+    bytes: &'static [u8],
+}
+
+/// What every test starts from, made once per run: the large input (a file of the shared temporary
+/// folder) and the database of two earlier sources, with its rows and bytes.
+struct Template {
+    large: PathBuf,
     earlier: Vec<Vec<String>>,
     bytes: Vec<u8>,
 }
 
-impl Setup {
-    fn new() -> Setup {
+static TEMPLATE: OnceLock<Template> = OnceLock::new();
+
+fn template() -> &'static Template {
+    TEMPLATE.get_or_init(|| {
+        // The generator is deterministic: a file left by an earlier run is the same file.
+        let large = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("interruption-{LARGE}-sections.txt"));
+        if !large.exists() {
+            let mut text = String::new();
+            corpus::generate(LARGE, |t| text.push_str(t), |_| {});
+            let partial = large.with_extension(format!("{}.partial", std::process::id()));
+            std::fs::write(&partial, text).unwrap();
+            std::fs::rename(&partial, &large).unwrap();
+        }
         let dir = workdir();
         copy_ports(dir.path());
-        std::fs::write(dir.path().join("small.txt"), service_doc("Small", &[("HTTP", "TCP", "80")])).unwrap();
-        let mut text = String::new();
-        corpus::generate(LARGE, |t| text.push_str(t), |_| {});
-        std::fs::write(dir.path().join("large.txt"), text).unwrap();
+        std::fs::write(dir.path().join("small.txt"), small()).unwrap();
         kbingest(dir.path(), &["ports.txt", "-o", "k.db", "-q"]).success();
         kbingest(dir.path(), &["small.txt", "-o", "k.db", "-q"]).success();
         let db = dir.path().join("k.db");
         let earlier = everything(&db);
         assert_eq!(earlier.len(), 172 + 45 + 1 + 2, "rules, anomalies and sources");
-        let bytes = db_bytes(&db);
-        Setup { dir, earlier, bytes }
+        Template { large, earlier, bytes: db_bytes(&db) }
+    })
+}
+
+fn small() -> String {
+    service_doc("Small", &[("HTTP", "TCP", "80")])
+}
+
+impl Setup {
+    /// A fresh folder with `k.db` (the template's bytes), `ports.txt`, `small.txt` and `large.txt`
+    /// (a link to the one generated file).
+    fn new() -> Setup {
+        let template = template();
+        let dir = workdir();
+        copy_ports(dir.path());
+        std::fs::write(dir.path().join("small.txt"), small()).unwrap();
+        std::os::unix::fs::symlink(&template.large, dir.path().join("large.txt")).unwrap();
+        std::fs::write(dir.path().join("k.db"), &template.bytes).unwrap();
+        Setup { dir, earlier: &template.earlier, bytes: &template.bytes }
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -60,7 +94,7 @@ fn everything(db: &Path) -> Vec<Vec<String>> {
 }
 
 /// Waits until `ready` holds, failing if the child exits first.
-fn wait_until(child: &mut Child, what: &str, ready: impl Fn() -> bool) {
+fn wait_until(child: &mut Child, what: &str, mut ready: impl FnMut() -> bool) {
     let start = Instant::now();
     while !ready() {
         if let Ok(Some(status)) = child.try_wait() {
@@ -93,6 +127,29 @@ fn wait_open(child: &mut Child, db: &Path) {
         std::fs::read_dir(&fds)
             .map(|entries| entries.flatten().any(|e| std::fs::read_link(e.path()).is_ok_and(|l| l == target)))
             .unwrap_or(false)
+    });
+}
+
+/// Waits until every thread of kbingest sleeps in the kernel with no signal pending, on several
+/// looks in a row: it is blocked (on the lock's busy wait, or a read of a silent input) and has
+/// taken any signal sent before.
+fn wait_asleep(child: &mut Child, what: &str) {
+    let tasks = PathBuf::from(format!("/proc/{}/task", child.id()));
+    let asleep = |task: &Path| {
+        let stat = std::fs::read_to_string(task.join("stat")).unwrap_or_default();
+        let state = stat.rsplit_once(") ").and_then(|(_, rest)| rest.chars().next());
+        let status = std::fs::read_to_string(task.join("status")).unwrap_or_default();
+        let pending = status
+            .lines()
+            .filter(|l| l.starts_with("SigPnd:") || l.starts_with("ShdPnd:"))
+            .any(|l| l.split_whitespace().nth(1).is_some_and(|mask| !mask.trim_start_matches('0').is_empty()));
+        state == Some('S') && !pending
+    };
+    let all_asleep = || std::fs::read_dir(&tasks).is_ok_and(|entries| entries.flatten().all(|e| asleep(&e.path())));
+    let mut in_a_row = 0;
+    wait_until(child, what, || {
+        in_a_row = if all_asleep() { in_a_row + 1 } else { 0 };
+        in_a_row >= 5
     });
 }
 
@@ -188,7 +245,7 @@ fn ctrl_c_while_waiting_for_another_writer_stops_at_once() {
     let args = ["ports.txt", "-o", "k.db", "--busy-timeout", "3600", "--dynamic-range", "1-2"];
     let mut child = spawn(setup.dir.path(), &args);
     wait_open(&mut child, &db);
-    std::thread::sleep(Duration::from_millis(300));
+    wait_asleep(&mut child, "kbingest waits for the lock");
     signal(&child, "INT");
     // Not after the hour of --busy-timeout: the wait itself notices the stop.
     let asked = Instant::now();
@@ -218,10 +275,10 @@ fn a_second_ctrl_c_stops_a_read_that_waits_for_input_at_once() {
         .spawn()
         .unwrap();
     wait_open(&mut child, &setup.path("k.db"));
-    std::thread::sleep(Duration::from_millis(300));
+    wait_asleep(&mut child, "kbingest waits for input");
     signal(&child, "INT");
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(matches!(child.try_wait(), Ok(None)), "the read should still be waiting");
+    // The first Ctrl-C is taken and the read goes on waiting (wait_asleep fails if kbingest ends).
+    wait_asleep(&mut child, "kbingest took the first Ctrl-C and waits on");
     signal(&child, "INT");
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130));

@@ -47,11 +47,6 @@ fn source_rows(text: &str) -> Vec<SourceRow> {
     out
 }
 
-fn ingest(dir: &std::path::Path, input: &str, db: &str) -> rusqlite::Connection {
-    kbingest(dir, &[input, "-o", db, "-q"]).success();
-    open(&dir.join(db))
-}
-
 fn lines_of(db: &rusqlite::Connection, sql: &str) -> BTreeSet<u32> {
     rows(db, sql).iter().map(|r| r[0].parse().unwrap()).collect()
 }
@@ -68,7 +63,7 @@ fn every_table_row_is_loaded_or_ledgered() {
     assert_eq!((services.len(), rows.len(), empty.len()), (58, 197, 59));
 
     let dir = workdir();
-    let db = ingest(dir.path(), repo_file(KB).to_str().unwrap(), "kb.db");
+    let db = ingest(dir.path(), KB, "kb.db", &[]);
     let loaded: BTreeSet<String> =
         rows_of(&db, &format!("SELECT DISTINCT service FROM port_rules WHERE source_line < {SUMMARY}"));
     assert_eq!(loaded, services.iter().map(|s| s.to_string()).collect());
@@ -91,7 +86,7 @@ fn rows_of(db: &rusqlite::Connection, sql: &str) -> BTreeSet<String> {
 #[test]
 fn names_hold_no_markup_or_footnote_marks() {
     let dir = workdir();
-    let db = ingest(dir.path(), repo_file(KB).to_str().unwrap(), "kb.db");
+    let db = ingest(dir.path(), KB, "kb.db", &[]);
     let texts = rows(
         &db,
         "SELECT service, coalesce(system_service_name, ''), application_protocol, port_raw, transport_raw FROM port_rules
@@ -131,7 +126,7 @@ fn every_normalization_is_ledgered() {
     let text = std::fs::read_to_string(repo_file(KB)).unwrap();
     let by_line: BTreeMap<u32, SourceRow> = source_rows(&text).into_iter().map(|r| (r.line, r)).collect();
     let dir = workdir();
-    let db = ingest(dir.path(), repo_file(KB).to_str().unwrap(), "kb.db");
+    let db = ingest(dir.path(), KB, "kb.db", &[]);
     let mut kinds_at: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
     for r in rows(&db, "SELECT source_line, kind FROM anomalies") {
         kinds_at.entry(r[0].parse().unwrap()).or_default().insert(r[1].clone());
@@ -215,7 +210,7 @@ fn every_normalization_is_ledgered() {
 #[test]
 fn the_kbs_quirks_load_as_the_issue_says() {
     let dir = workdir();
-    let db = ingest(dir.path(), repo_file(KB).to_str().unwrap(), "kb.db");
+    let db = ingest(dir.path(), KB, "kb.db", &[]);
     let at = |line: u32| {
         rows(
             &db,
@@ -328,7 +323,7 @@ fn the_current_revisions_cluster_icmp_row_loads() {
     // The current revision of KB 832017 was refused for one cell: the Cluster service's
     // `|Cluster Service|ICMP|Echo port (This port is required during a node join operation ...)|`.
     let dir = workdir();
-    let db = ingest(dir.path(), repo_file("tests/fixtures/kb832017-cluster-icmp.md").to_str().unwrap(), "c.db");
+    let db = ingest(dir.path(), "tests/fixtures/kb832017-cluster-icmp.md", "c.db", &[]);
     assert_eq!(
         rows(&db, "SELECT transport, port_kind, icmp_type, note FROM port_rules WHERE source_line = 11"),
         [["ICMP", "none", "8", "This port is required during a node join operation ..."]]

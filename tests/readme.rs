@@ -1,9 +1,10 @@
-//! The README's transcripts are true: every `$ kbingest ...` line in a transcript block is run, in
+//! The transcripts of the README and docs/*.md are true: every `$ kbingest ...` line in a transcript block is run, in
 //! order, in a folder holding `raw/ports.txt` loaded into `ports.db` (as `make` loads it) and the
 //! KB 832017 fixture, and what it prints must be what the README shows beneath it.
 
 mod common;
 use common::*;
+use std::path::PathBuf;
 
 /// Splits a command line as a POSIX shell would for the quoting the README uses ('...', "...").
 fn shell_words(line: &str) -> Vec<String> {
@@ -68,31 +69,37 @@ fn every_readme_transcript_prints_what_it_shows() {
     // The two editions side by side, as the README's comparison section loads them.
     kbingest(dir.path(), &["raw/ports.txt", "-o", "both.db", "--source-name", "2003", "-q"]).success();
     kbingest(dir.path(), &[kb, "-o", "both.db", "--source-name", "2020", "-q"]).success();
-    let readme = std::fs::read_to_string(repo_file("README.md")).unwrap();
-    let all = transcripts(&readme);
-    assert!(all.len() >= 12, "{} transcripts", all.len());
-    let mut outputs = Vec::new();
-    for (command, expected) in all {
-        let words = shell_words(&command);
-        assert_eq!(words[0], "kbingest", "{command}");
-        let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
-        let run = kbingest(dir.path(), &args);
-        assert_ne!(run.code(), 101, "{command} panicked");
-        // Blank lines are not shown apart in the README, and CSV's CR is invisible there.
-        let printed: String = format!("{}{}", run.stdout(), run.stderr())
-            .replace('\r', "")
-            .lines()
-            .filter(|l| !l.is_empty())
-            .map(|l| format!("{l}\n"))
-            .collect();
-        if std::env::var_os("KBINGEST_BLESS").is_some() {
-            outputs.push(printed);
-        } else {
-            assert_eq!(printed, expected, "README transcript of `{command}`");
+    // The README's transcripts first, then those of docs/*.md, each file blessed on its own.
+    let files: Vec<(PathBuf, String)> =
+        doc_files().into_iter().map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap())).collect();
+    let all: Vec<Vec<(String, String)>> = files.iter().map(|(_, text)| transcripts(text)).collect();
+    let count: usize = all.iter().map(Vec::len).sum();
+    assert!(count >= 12, "{count} transcripts");
+    let bless_them = std::env::var_os("KBINGEST_BLESS").is_some();
+    for ((path, text), file_transcripts) in files.iter().zip(all) {
+        let mut outputs = Vec::new();
+        for (command, expected) in file_transcripts {
+            let words = shell_words(&command);
+            assert_eq!(words[0], "kbingest", "{command}");
+            let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+            let run = kbingest(dir.path(), &args);
+            assert_ne!(run.code(), 101, "{command} panicked");
+            // Blank lines are not shown apart in the README, and CSV's CR is invisible there.
+            let printed: String = format!("{}{}", run.stdout(), run.stderr())
+                .replace('\r', "")
+                .lines()
+                .filter(|l| !l.is_empty())
+                .map(|l| format!("{l}\n"))
+                .collect();
+            if bless_them {
+                outputs.push(printed);
+            } else {
+                assert_eq!(printed, expected, "{} transcript of `{command}`", path.display());
+            }
         }
-    }
-    if std::env::var_os("KBINGEST_BLESS").is_some() {
-        std::fs::write(repo_file("README.md"), bless(&readme, &outputs)).unwrap();
+        if bless_them {
+            std::fs::write(path, bless(text, &outputs)).unwrap();
+        }
     }
 }
 

@@ -24,10 +24,7 @@ const KNOWN_GAPS: &[(&str, u64, &str)] = &[(
 )];
 
 fn load(dir: &std::path::Path, page: &str) -> rusqlite::Connection {
-    let path = repo_file(&format!("tests/fixtures/real/{page}.md"));
-    let db = format!("{page}.db");
-    kbingest(dir, &[path.to_str().unwrap(), "-o", &db, "-q"]).success();
-    open(&dir.join(db))
+    ingest(dir, &format!("tests/fixtures/real/{page}.md"), &format!("{page}.db"), &[])
 }
 
 fn reference(page: &str) -> Value {

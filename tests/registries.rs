@@ -130,8 +130,7 @@ fn rules_get_their_registered_names() {
 #[test]
 fn named_prose_is_checked_against_a_registry_loaded_later() {
     let dir = workdir();
-    let ports = repo_file("raw/ports.txt");
-    kbingest(dir.path(), &[ports.to_str().unwrap(), "-o", "p.db", "-q"]).success();
+    ingest(dir.path(), "raw/ports.txt", "p.db", &[]);
     kbingest(dir.path(), &[&registry("iana-excerpt.csv"), "-o", "p.db", "-q"]).success();
     let conn = open(&dir.path().join("p.db"));
     assert_eq!(

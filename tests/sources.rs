@@ -15,8 +15,7 @@ fn two_sources() -> tempfile::TempDir {
 
 fn ports_db_named(name: &str) -> tempfile::TempDir {
     let dir = workdir();
-    let input = repo_file("raw/ports.txt");
-    kbingest(dir.path(), &[input.to_str().unwrap(), "-o", "ports.db", "--source-name", name, "-q"]).success();
+    ingest(dir.path(), "raw/ports.txt", "ports.db", &["--source-name", name]);
     dir
 }
 
@@ -97,7 +96,8 @@ fn search_follows_a_replaced_source() {
     std::fs::write(dir.path().join("doc.txt"), service_doc("Alpha Widget", &[("W", "TCP", "1")])).unwrap();
     kbingest(dir.path(), &["doc.txt", "-o", "ports.db", "-q"]).success();
     let count = |word: &str| {
-        matches(dir.path(), &format!("SELECT count(*) FROM services_fts WHERE services_fts MATCH '{word}'"))
+        let sql = "SELECT count(*) FROM services_fts WHERE services_fts MATCH ?1";
+        scalar_with::<i64>(&open(&dir.path().join("ports.db")), sql, [word])
     };
     assert_eq!((count("alpha"), count("beta")), (1, 0));
     std::fs::write(dir.path().join("doc.txt"), service_doc("Beta Widget", &[("W", "TCP", "1")])).unwrap();

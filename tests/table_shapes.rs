@@ -9,9 +9,7 @@ use common::*;
 /// database for more.
 fn shape(file: &str) -> (Vec<String>, tempfile::TempDir) {
     let dir = workdir();
-    let path = repo_file(&format!("tests/fixtures/shapes/{file}"));
-    kbingest(dir.path(), &[path.to_str().unwrap(), "-o", "s.db", "-q"]).success();
-    let db = open(&dir.path().join("s.db"));
+    let db = ingest(dir.path(), &format!("tests/fixtures/shapes/{file}"), "s.db", &[]);
     let rules = rows(
         &db,
         "SELECT service, application_protocol, transport, port_low, port_high, source_line FROM port_rules

@@ -5,7 +5,7 @@ use crate::cmd::messages::say;
 use crate::diff::report::{self, Report};
 use crate::diff::{self, TitlePair};
 use crate::error::{Error, Result};
-use crate::export::{Format, check_output, write_file};
+use crate::export::{OutputFormat, check_output, write_file};
 use crate::interrupt;
 use crate::store::Database;
 use std::io::{BufWriter, Write};
@@ -29,7 +29,7 @@ pub struct Args {
     /// The output format: table (aligned columns), csv, tsv, json, jsonl (one row per port rule),
     /// or markdown (a report grouped by service, changed services first, counts at the top).
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: OutputFormat,
 
     /// Pair a service of OLD with one of NEW whose titles and system service names differ, e.g.
     /// --match 'SSDP Discovery Service=Simple Service Discovery Protocol (SSDP) Discovery Service'.

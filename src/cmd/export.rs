@@ -1,44 +1,18 @@
 //! `kbingest export DB [TABLE_OR_VIEW]`: a table or view as CSV, TSV, JSON, JSON Lines or a
 //! Markdown table, or every table and view into a folder.
 
+use crate::cmd::choices::export_formats;
 use crate::cmd::count_of;
 use crate::cmd::messages::say;
 use crate::error::{Error, Result};
 use crate::export::{
-    FileNames, Format, Relation, SpreadsheetOptions, check_output, export_relation, find_relation, relations,
+    FileNames, OutputFormat, Relation, SpreadsheetOptions, check_output, export_relation, find_relation, relations,
     write_file,
 };
 use crate::interrupt;
 use crate::store::Database;
 use std::io::{BufWriter, Write};
 use std::path::Path;
-
-/// The formats `export` writes (`table` is for `query`, on a terminal).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExportFormat {
-    /// Comma-separated values with a header row.
-    Csv,
-    /// Tab-separated values with a header row.
-    Tsv,
-    /// One JSON array of objects.
-    Json,
-    /// One JSON object per line.
-    Jsonl,
-    /// A GitHub Markdown table.
-    Markdown,
-}
-
-impl From<ExportFormat> for Format {
-    fn from(format: ExportFormat) -> Format {
-        match format {
-            ExportFormat::Csv => Format::Csv,
-            ExportFormat::Tsv => Format::Tsv,
-            ExportFormat::Json => Format::Json,
-            ExportFormat::Jsonl => Format::Jsonl,
-            ExportFormat::Markdown => Format::Markdown,
-        }
-    }
-}
 
 /// Arguments of `kbingest export`.
 #[derive(Debug, Clone, clap::Args)]
@@ -57,8 +31,8 @@ pub struct Args {
     pub output: Option<String>,
 
     /// The output format.
-    #[arg(long, value_enum, default_value = "csv")]
-    pub format: ExportFormat,
+    #[arg(long, value_parser = export_formats(), default_value = "csv")]
+    pub format: OutputFormat,
 
     /// Start with a UTF-8 byte-order mark, which Excel needs to read UTF-8 (CSV and TSV only).
     #[arg(long)]
@@ -86,7 +60,7 @@ pub struct Args {
 
 /// Exports as asked.
 pub fn run(args: Args) -> Result<()> {
-    let format = Format::from(args.format);
+    let format = args.format;
     if (args.bom || args.excel_safe || args.no_header) && !format.is_delimited() {
         return Err(Error::Usage(
             "--bom, --excel-safe and --no-header are for CSV and TSV, which spreadsheets open; JSON and Markdown \
@@ -120,7 +94,7 @@ fn export_one(
     db: &Database,
     name: &str,
     output: Option<&str>,
-    format: Format,
+    format: OutputFormat,
     options: SpreadsheetOptions,
     quiet: bool,
 ) -> Result<()> {
@@ -140,7 +114,7 @@ fn export_one(
 
 /// One file per table and view in `dir`, named after it (made safe as a file name). Every file's
 /// path is checked before the first is written.
-fn export_all(db: &Database, dir: &Path, format: Format, options: SpreadsheetOptions, quiet: bool) -> Result<()> {
+fn export_all(db: &Database, dir: &Path, format: OutputFormat, options: SpreadsheetOptions, quiet: bool) -> Result<()> {
     let shown = dir.display().to_string();
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!("{shown} is not a folder; --all writes one file per table into a folder")));

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::ingest::{IngestOptions, Progress, Silent, SourceReport, ingest};
 use crate::interrupt;
 use crate::normalize::{LEGACY_DYNAMIC_RANGE, NormalizeOptions};
-use crate::read::{Format, ReadOptions};
+use crate::read::{InputFormat, ReadOptions};
 use crate::store::{Database, SourceOutcome};
 use std::time::Duration;
 
@@ -24,8 +24,8 @@ pub struct Args {
 
     /// Read the inputs as this format instead of detecting it (the last three are port registries:
     /// IANA's CSV, /etc/services, nmap-services).
-    #[arg(long, value_name = "FORMAT", value_parser = ["text", "html", "markdown", "iana-csv", "services", "nmap-services"])]
-    pub format: Option<String>,
+    #[arg(long, value_name = "FORMAT", value_enum)]
+    pub format: Option<InputFormat>,
 
     /// Decode the inputs from this encoding (e.g. utf-8, windows-1252, utf-16le) instead of
     /// detecting it.
@@ -100,11 +100,7 @@ pub fn run(args: Args) -> Result<()> {
         )));
     }
     let options = IngestOptions {
-        read: ReadOptions {
-            format: args.format.as_deref().map(|f| f.parse::<Format>().map_err(Error::Usage)).transpose()?,
-            encoding: args.encoding,
-            max_whole_bytes: Some(args.max_input_size),
-        },
+        read: ReadOptions { format: args.format, encoding: args.encoding, max_whole_bytes: Some(args.max_input_size) },
         normalize: NormalizeOptions { dynamic_range: args.dynamic_range },
         lenient: args.lenient,
         source_name: args.source_name.clone(),

@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand, each with its arguments and one `run`.
 
+mod choices;
 pub mod completions;
 pub mod diff;
 pub mod export;

@@ -2,7 +2,7 @@
 //! JSON Lines or a Markdown table on standard output.
 
 use crate::error::{Error, Result};
-use crate::export::{Format, SpreadsheetOptions, bind_parameters, prepare_read_only, write_rows};
+use crate::export::{OutputFormat, SpreadsheetOptions, bind_parameters, prepare_read_only, write_rows};
 use crate::stop::Stop;
 use crate::store::Database;
 use std::io::{BufWriter, Write};
@@ -28,7 +28,7 @@ pub struct Args {
     /// The output format: table (aligned columns; holds the rows in memory to align them), or
     /// csv, tsv, json, jsonl, markdown (a GitHub table) (streamed).
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: OutputFormat,
 
     /// Leave out the header row (CSV and TSV only).
     #[arg(long)]

@@ -1,7 +1,7 @@
 //! `kbingest sources DB`: the sources loaded into a database, with what each holds.
 
 use crate::error::{Error, Result};
-use crate::export::{Format, SOURCES_SQL, SpreadsheetOptions, write_rows};
+use crate::export::{OutputFormat, SOURCES_SQL, SpreadsheetOptions, write_rows};
 use crate::store::Database;
 use std::io::{BufWriter, Write};
 
@@ -14,7 +14,7 @@ pub struct Args {
 
     /// The output format, as for `kbingest query`.
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: OutputFormat,
 }
 
 /// Lists the sources (name, format, encoding, sha256, size, ingested at, services, rules,

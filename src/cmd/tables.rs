@@ -1,7 +1,7 @@
 //! `kbingest tables DB [--counts]`: the tables and views of a database, like `sqlite-utils tables`.
 
 use crate::error::{Error, Result};
-use crate::export::{Format, SpreadsheetOptions, relations, tables_sql, write_rows};
+use crate::export::{OutputFormat, SpreadsheetOptions, relations, tables_sql, write_rows};
 use crate::store::Database;
 use std::io::{BufWriter, Write};
 
@@ -18,7 +18,7 @@ pub struct Args {
 
     /// The output format, as for `kbingest query`.
     #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
+    pub format: OutputFormat,
 }
 
 /// Lists the views, then the tables, each by name (the full-text search indexes are left out).

@@ -3,7 +3,7 @@
 //! writer's Markdown tables.
 
 use super::{Change, Diff, DiffRow, Rule, ServiceDiff};
-use crate::export::{Format, RowWriter, SpreadsheetOptions, markdown_text};
+use crate::export::{OutputFormat, RowWriter, SpreadsheetOptions, markdown_text};
 use rusqlite::types::{Value, ValueRef};
 use std::io::{self, Write};
 
@@ -29,7 +29,7 @@ pub const COLUMNS: [&str; 14] = [
 #[derive(Debug, Clone, Copy)]
 pub struct Report<'a> {
     /// The format: `markdown` is the report for people, the others one row per rule.
-    pub format: Format,
+    pub format: OutputFormat,
     /// Leave out the `unchanged` rules (the counts still count them).
     pub changes_only: bool,
     /// The old source's name.
@@ -47,7 +47,7 @@ impl Report<'_> {
 
 /// Writes the comparison as `report` asks.
 pub fn write(out: &mut impl Write, diff: &Diff, report: &Report<'_>) -> io::Result<()> {
-    if report.format == Format::Markdown {
+    if report.format == OutputFormat::Markdown {
         return write_markdown_report(out, diff, report);
     }
     let columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
@@ -96,7 +96,7 @@ fn write_values<W: Write>(writer: &mut RowWriter<W>, values: &[Value]) -> io::Re
 /// Writes one Markdown table.
 fn write_table(out: &mut impl Write, columns: &[&str], rows: &[Vec<Value>]) -> io::Result<()> {
     let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
-    let mut writer = RowWriter::new(&mut *out, Format::Markdown, SpreadsheetOptions::default(), &columns)?;
+    let mut writer = RowWriter::new(&mut *out, OutputFormat::Markdown, SpreadsheetOptions::default(), &columns)?;
     for row in rows {
         write_values(&mut writer, row)?;
     }
@@ -238,7 +238,7 @@ mod tests {
         compare(&old, &new, &[]).unwrap()
     }
 
-    fn written(format: Format, changes_only: bool) -> String {
+    fn written(format: OutputFormat, changes_only: bool) -> String {
         let mut out = Vec::new();
         write(&mut out, &sample(), &Report { format, changes_only, old: "v1", new: "v2" }).unwrap();
         String::from_utf8(out).unwrap()
@@ -254,20 +254,20 @@ mod tests {
 
     #[test]
     fn rows_have_both_sides_and_nulls_where_a_side_has_none() {
-        let csv = written(Format::Csv, false);
+        let csv = written(OutputFormat::Csv, false);
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], COLUMNS.join(","));
         assert_eq!(lines[1], "added,New Name,Old_Name,Svc,GRE,GRE,,,,,,none,,9");
         assert_eq!(lines[2], "unchanged,New Name,Old_Name,Svc,RPC,TCP,135,135,135,135,fixed,fixed,3,7");
         assert_eq!(lines[3], "changed,New Name,Old_Name,Svc,High,TCP,1025,5000,49152,65535,dynamic,dynamic,4,8");
         assert_eq!(lines.len(), 4);
-        assert!(!written(Format::Csv, true).contains("unchanged"));
+        assert!(!written(OutputFormat::Csv, true).contains("unchanged"));
         assert_eq!(summary(&sample(), "v1", "v2"), "v1 -> v2: 1 added, 0 removed, 1 changed, 1 unchanged (port rules)");
     }
 
     #[test]
     fn the_markdown_report_counts_everything_and_shows_what_is_asked() {
-        let report = written(Format::Markdown, false);
+        let report = written(OutputFormat::Markdown, false);
         assert!(report.starts_with("# Port rules changed from v1 to v2\n\n| port rules | count |\n"), "{report}");
         assert!(report.contains("| added | 1 |\n| removed | 0 |\n| changed | 1 |\n| unchanged | 1 |\n"));
         assert!(
@@ -277,7 +277,7 @@ mod tests {
         );
         assert!(report.contains("| changed | High | TCP | 1025-5000 (dynamic) | 49152-65535 (dynamic) | 4 | 8 |\n"));
         assert!(report.contains("| unchanged | RPC | TCP | 135 | 135 | 3 | 7 |\n"));
-        let changes = written(Format::Markdown, true);
+        let changes = written(OutputFormat::Markdown, true);
         assert!(changes.contains("| unchanged | 1 |\n"), "the counts count every rule");
         assert!(!changes.contains("| unchanged | RPC |"), "{changes}");
     }

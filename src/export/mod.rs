@@ -14,7 +14,7 @@ pub use datasette::metadata;
 pub use file::{FileNames, check_output, write_file};
 pub use listing::{SOURCES_SQL, tables_sql};
 pub use query::{bind_parameters, prepare_read_only};
-pub use writer::{BOM, Format, RowWriter, SpreadsheetOptions};
+pub use writer::{BOM, OutputFormat, RowWriter, SpreadsheetOptions};
 
 use crate::error::{Error, Result};
 use crate::store::Database;
@@ -68,7 +68,7 @@ pub fn export_relation(
     db: &Database,
     relation: &Relation,
     out: impl Write,
-    format: Format,
+    format: OutputFormat,
     options: SpreadsheetOptions,
     output: &str,
 ) -> Result<u64> {
@@ -85,7 +85,7 @@ pub fn write_rows(
     stmt: &mut Statement<'_>,
     database: &str,
     out: impl Write,
-    format: Format,
+    format: OutputFormat,
     options: SpreadsheetOptions,
     output: &str,
 ) -> Result<u64> {

@@ -7,8 +7,8 @@ use rusqlite::types::ValueRef;
 use std::io::{self, Write};
 
 /// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
     /// Aligned columns for a terminal.
     Table,
     /// Comma-separated values with a header row, lines ending in CRLF (RFC 4180).
@@ -24,22 +24,44 @@ pub enum Format {
     Markdown,
 }
 
-impl Format {
+impl OutputFormat {
+    /// Every output format, in the order the command line lists them.
+    pub const ALL: [OutputFormat; 6] = [
+        OutputFormat::Table,
+        OutputFormat::Csv,
+        OutputFormat::Tsv,
+        OutputFormat::Json,
+        OutputFormat::Jsonl,
+        OutputFormat::Markdown,
+    ];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Table => "table",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Tsv => "tsv",
+            OutputFormat::Json => "json",
+            OutputFormat::Jsonl => "jsonl",
+            OutputFormat::Markdown => "markdown",
+        }
+    }
+
     /// The file name extension for files in this format.
     pub fn extension(self) -> &'static str {
         match self {
-            Format::Table => "txt",
-            Format::Csv => "csv",
-            Format::Tsv => "tsv",
-            Format::Json => "json",
-            Format::Jsonl => "jsonl",
-            Format::Markdown => "md",
+            OutputFormat::Table => "txt",
+            OutputFormat::Csv => "csv",
+            OutputFormat::Tsv => "tsv",
+            OutputFormat::Json => "json",
+            OutputFormat::Jsonl => "jsonl",
+            OutputFormat::Markdown => "md",
         }
     }
 
     /// Whether a spreadsheet opens this format (the formats `--bom` and `--excel-safe` are for).
     pub fn is_delimited(self) -> bool {
-        matches!(self, Format::Csv | Format::Tsv)
+        matches!(self, OutputFormat::Csv | OutputFormat::Tsv)
     }
 }
 
@@ -77,20 +99,22 @@ pub struct RowWriter<W: Write> {
 impl<W: Write> RowWriter<W> {
     /// Starts the output: the byte-order mark if asked for, then the header row (CSV, TSV) or the
     /// opening bracket (JSON).
-    pub fn new(mut out: W, format: Format, options: SpreadsheetOptions, columns: &[String]) -> io::Result<Self> {
+    pub fn new(mut out: W, format: OutputFormat, options: SpreadsheetOptions, columns: &[String]) -> io::Result<Self> {
         if options.bom {
             out.write_all(BOM)?;
         }
         let keys = match format {
-            Format::Json | Format::Jsonl => columns.iter().map(|c| json_key(c)).collect::<io::Result<_>>()?,
+            OutputFormat::Json | OutputFormat::Jsonl => {
+                columns.iter().map(|c| json_key(c)).collect::<io::Result<_>>()?
+            }
             _ => Vec::new(),
         };
         let sink = match format {
-            Format::Csv | Format::Tsv => {
+            OutputFormat::Csv | OutputFormat::Tsv => {
                 // CSV lines end in CRLF, as RFC 4180 and Python's csv module write them; TSV,
                 // read by Unix tools, in LF.
                 let (delimiter, terminator) = match format {
-                    Format::Tsv => (b'\t', csv::Terminator::Any(b'\n')),
+                    OutputFormat::Tsv => (b'\t', csv::Terminator::Any(b'\n')),
                     _ => (b',', csv::Terminator::CRLF),
                 };
                 let mut writer = csv::WriterBuilder::new().delimiter(delimiter).terminator(terminator).from_writer(out);
@@ -104,16 +128,16 @@ impl<W: Write> RowWriter<W> {
                 }
                 Sink::Delimited(Box::new(writer))
             }
-            Format::Json => {
+            OutputFormat::Json => {
                 out.write_all(b"[")?;
                 Sink::Json { out, rows: 0 }
             }
-            Format::Jsonl => Sink::Jsonl(out),
-            Format::Markdown => {
+            OutputFormat::Jsonl => Sink::Jsonl(out),
+            OutputFormat::Markdown => {
                 write_markdown_header(&mut out, columns)?;
                 Sink::Markdown(out)
             }
-            Format::Table => Sink::Table { out, table: Table::new(columns) },
+            OutputFormat::Table => Sink::Table { out, table: Table::new(columns) },
         };
         Ok(RowWriter { sink, keys, excel_safe: options.excel_safe })
     }
@@ -214,7 +238,7 @@ fn csv_io(e: csv::Error) -> io::Error {
 mod tests {
     use super::*;
 
-    fn write(format: Format, options: SpreadsheetOptions, rows: &[Vec<ValueRef<'_>>]) -> String {
+    fn write(format: OutputFormat, options: SpreadsheetOptions, rows: &[Vec<ValueRef<'_>>]) -> String {
         let columns = vec!["port".to_string(), "name".to_string()];
         let mut writer = RowWriter::new(Vec::new(), format, options, &columns).unwrap();
         for row in rows {
@@ -232,16 +256,16 @@ mod tests {
 
     #[test]
     fn csv_and_tsv_have_a_header_and_quote_where_needed() {
-        let csv = write(Format::Csv, SpreadsheetOptions::default(), &sample());
+        let csv = write(OutputFormat::Csv, SpreadsheetOptions::default(), &sample());
         assert_eq!(csv, "port,name\r\n53,\"DNS, \"\"the\"\" server\"\r\n,=1+1\r\n");
-        let tsv = write(Format::Tsv, SpreadsheetOptions::default(), &sample());
+        let tsv = write(OutputFormat::Tsv, SpreadsheetOptions::default(), &sample());
         assert_eq!(tsv, "port\tname\n53\t\"DNS, \"\"the\"\" server\"\n\t=1+1\n");
     }
 
     #[test]
     fn bom_and_excel_safe() {
         let options = SpreadsheetOptions { bom: true, excel_safe: true, no_header: false };
-        let csv = write(Format::Csv, options, &sample());
+        let csv = write(OutputFormat::Csv, options, &sample());
         assert_eq!(csv.as_bytes()[..3], *BOM);
         assert!(csv.ends_with("\r\n,'=1+1\r\n"), "{csv}");
     }
@@ -249,19 +273,19 @@ mod tests {
     #[test]
     fn no_header_leaves_out_the_header_row_only() {
         let options = SpreadsheetOptions { no_header: true, ..SpreadsheetOptions::default() };
-        assert_eq!(write(Format::Tsv, options, &sample()), "53\t\"DNS, \"\"the\"\" server\"\n\t=1+1\n");
-        assert_eq!(write(Format::Csv, options, &[]), "");
+        assert_eq!(write(OutputFormat::Tsv, options, &sample()), "53\t\"DNS, \"\"the\"\" server\"\n\t=1+1\n");
+        assert_eq!(write(OutputFormat::Csv, options, &[]), "");
     }
 
     #[test]
     fn json_and_jsonl_keep_numbers_and_nulls() {
-        let json = write(Format::Json, SpreadsheetOptions::default(), &sample());
+        let json = write(OutputFormat::Json, SpreadsheetOptions::default(), &sample());
         assert_eq!(
             json,
             "[\n{\"port\":53,\"name\":\"DNS, \\\"the\\\" server\"},\n{\"port\":null,\"name\":\"=1+1\"}\n]\n"
         );
-        assert_eq!(write(Format::Json, SpreadsheetOptions::default(), &[]), "[]\n");
-        let jsonl = write(Format::Jsonl, SpreadsheetOptions::default(), &sample());
+        assert_eq!(write(OutputFormat::Json, SpreadsheetOptions::default(), &[]), "[]\n");
+        let jsonl = write(OutputFormat::Jsonl, SpreadsheetOptions::default(), &sample());
         let lines: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(lines[0]["port"], 53);
         assert!(lines[1]["port"].is_null());
@@ -269,15 +293,15 @@ mod tests {
 
     #[test]
     fn markdown_is_a_github_table_with_escaped_cells() {
-        let markdown = write(Format::Markdown, SpreadsheetOptions::default(), &sample());
+        let markdown = write(OutputFormat::Markdown, SpreadsheetOptions::default(), &sample());
         assert_eq!(markdown, "| port | name |\n| --- | --- |\n| 53 | DNS, \"the\" server |\n|  | =1+1 |\n");
-        let empty = write(Format::Markdown, SpreadsheetOptions::default(), &[]);
+        let empty = write(OutputFormat::Markdown, SpreadsheetOptions::default(), &[]);
         assert_eq!(empty, "| port | name |\n| --- | --- |\n");
     }
 
     #[test]
     fn table_aligns_columns() {
-        let table = write(Format::Table, SpreadsheetOptions::default(), &sample());
+        let table = write(OutputFormat::Table, SpreadsheetOptions::default(), &sample());
         assert_eq!(table, "port  name\n----  -----------------\n  53  DNS, \"the\" server\n      =1+1\n");
     }
 }

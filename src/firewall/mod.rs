@@ -41,7 +41,7 @@ pub struct PortRule {
 }
 
 /// The directions the user asks rules for (`--direction`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     /// Traffic to this host: rows marked inbound or both, and rows with no direction.
     Inbound,
@@ -52,7 +52,7 @@ pub enum Direction {
 }
 
 /// What happens to traffic the selected rules do not allow (`--policy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Policy {
     /// Leave it to the rest of the firewall: the rules only allow.
     Accept,
@@ -61,7 +61,7 @@ pub enum Policy {
 }
 
 /// The transport to assume for rows that give a port but no transport (`--assume-transport`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AssumeTransport {
     /// TCP.
     Tcp,
@@ -72,7 +72,7 @@ pub enum AssumeTransport {
 }
 
 /// The firewall languages kbingest writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FirewallFormat {
     /// An nftables ruleset for `nft -f`.
     Nftables,

@@ -5,7 +5,7 @@
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
 use crate::normalize::NormalizeOptions;
-use crate::read::{DEFAULT_MAX_WHOLE_BYTES, Format, Input, ReadOptions, fingerprint_file};
+use crate::read::{DEFAULT_MAX_WHOLE_BYTES, Input, InputFormat, ReadOptions, fingerprint_file};
 use crate::store::{Database, Load, LoadPlan, SourceMeta, SourceOutcome};
 use pipeline::{Item, Pipeline};
 
@@ -44,7 +44,7 @@ pub struct SourceReport {
     /// The name the source was recorded under.
     pub name: String,
     /// The format it was read as.
-    pub format: Format,
+    pub format: InputFormat,
     /// The encoding it was decoded from.
     pub encoding: &'static str,
     /// Loaded or unchanged.
@@ -151,16 +151,18 @@ fn ingest_one(
     prose::check_elsewhere(&mut source, &unresolved)?;
     if tables == 0 {
         let expected = match format {
-            Format::Text => "service sections with a table headed `Application protocol Protocol Port`",
-            Format::Markdown => {
+            InputFormat::Text => "service sections with a table headed `Application protocol Protocol Port`",
+            InputFormat::Markdown => {
                 "a pipe table whose header names its ports (`Port`, `Ports`, `Server Port`, `Start Port`, a `TCP` \
                  or `UDP` column, ...) or whose cells hold them (`TCP 443`)"
             }
-            Format::Html => {
+            InputFormat::Html => {
                 "a <table> whose header row names its ports (`Port`, `Ports`, `Server Port`, a `TCP` or `UDP` \
                  column, ...) or whose cells hold them (`TCP 443`)"
             }
-            Format::IanaCsv | Format::Services | Format::NmapServices => "a document, not a port registry",
+            InputFormat::IanaCsv | InputFormat::Services | InputFormat::NmapServices => {
+                "a document, not a port registry"
+            }
         };
         return Err(Error::input(
             path,

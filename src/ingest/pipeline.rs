@@ -12,7 +12,7 @@ use crate::parse::html::html_blocks;
 use crate::parse::markdown::markdown_blocks;
 use crate::parse::sections::{Event, Sections};
 use crate::parse::text::TextBlocks;
-use crate::read::{Format, Input, Line};
+use crate::read::{Input, InputFormat, Line};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
@@ -86,19 +86,19 @@ fn run(
 ) {
     let path = input.path.clone();
     let events: Box<dyn Iterator<Item = Result<Event>>> = match input.format {
-        Format::Text => Box::new(Sections::new(TextBlocks::new(stoppable(input.lines())))),
-        Format::Markdown => match input.into_text(max_whole_bytes, interrupt::stop()) {
+        InputFormat::Text => Box::new(Sections::new(TextBlocks::new(stoppable(input.lines())))),
+        InputFormat::Markdown => match input.into_text(max_whole_bytes, interrupt::stop()) {
             Ok(text) => Box::new(Sections::new(markdown_blocks(&text).into_iter().map(Ok))),
             Err(e) => return drop(sender.send(Err(e))),
         },
-        Format::Html => {
+        InputFormat::Html => {
             match input.into_text(max_whole_bytes, interrupt::stop()).and_then(|text| html_blocks(&text, &path)) {
                 Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
                 Err(e) => return drop(sender.send(Err(e))),
             }
         }
         // Registries are loaded without this pipeline (see `ingest::registry`).
-        Format::IanaCsv | Format::Services | Format::NmapServices => {
+        InputFormat::IanaCsv | InputFormat::Services | InputFormat::NmapServices => {
             let e = Error::input(&path, "is a port registry, not a document with port tables", "load it on its own");
             return drop(sender.send(Err(e)));
         }

@@ -6,7 +6,7 @@ mod format;
 mod lines;
 
 pub use encoding::{declared_charset, detect_encoding, has_bom};
-pub use format::{Format, detect_format};
+pub use format::{InputFormat, detect_format};
 pub use lines::{Line, Lines, MAX_LINE_BYTES};
 
 use crate::error::{Error, Result};
@@ -28,7 +28,7 @@ pub const DEFAULT_MAX_WHOLE_BYTES: u64 = 64 << 20;
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
     /// `--format`: skip format detection.
-    pub format: Option<Format>,
+    pub format: Option<InputFormat>,
     /// `--encoding`: skip encoding detection (an encoding_rs label such as `windows-1252`).
     pub encoding: Option<&'static Encoding>,
     /// `--max-input-size`: the most bytes of an input read whole; `None` for
@@ -140,7 +140,7 @@ pub struct Input {
     /// The encoding the text is decoded from.
     pub encoding: &'static Encoding,
     /// The document format.
-    pub format: Format,
+    pub format: InputFormat,
     /// Whether the input is a regular file (and could be read again).
     pub is_file: bool,
     /// The input's size in bytes, where known (a regular file).
@@ -185,7 +185,7 @@ impl Input {
         let (sniff_text, _, _) = encoding.decode(&sniff);
         let format = options.format.unwrap_or_else(|| detect_format(&sniff_text));
         // Without a byte-order mark or --encoding, a web page's own declaration wins.
-        if format == Format::Html && options.encoding.is_none() && !has_bom(&sniff) {
+        if format == InputFormat::Html && options.encoding.is_none() && !has_bom(&sniff) {
             encoding = declared_charset(&sniff).unwrap_or(encoding);
         }
         let bytes: ByteStream = Box::new(Cursor::new(sniff).chain(reader));

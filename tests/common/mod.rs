@@ -105,14 +105,29 @@ pub fn inspect(path: &Path) -> rusqlite::Connection {
 
 /// A single value of a query.
 pub fn scalar<T: rusqlite::types::FromSql>(conn: &rusqlite::Connection, sql: &str) -> T {
-    conn.query_row(sql, [], |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
+    scalar_with(conn, sql, [])
+}
+
+/// A single value of a query whose parameters (`?1`, `:name`) are bound to `params`.
+pub fn scalar_with<T: rusqlite::types::FromSql>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> T {
+    conn.query_row(sql, params, |r| r.get(0)).unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// Every row of a query, each as strings (NULL as "NULL").
 pub fn rows(conn: &rusqlite::Connection, sql: &str) -> Vec<Vec<String>> {
+    rows_with(conn, sql, [])
+}
+
+/// Every row of a query whose parameters (`?1`, `:name`) are bound to `params`, each as strings
+/// (NULL as "NULL"). Values are bound, never spliced into the SQL.
+pub fn rows_with(conn: &rusqlite::Connection, sql: &str, params: impl rusqlite::Params) -> Vec<Vec<String>> {
     let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
     let n = stmt.column_count();
-    stmt.query_map([], |r| {
+    stmt.query_map(params, |r| {
         (0..n)
             .map(|i| {
                 Ok(match r.get_ref(i)? {
@@ -125,9 +140,21 @@ pub fn rows(conn: &rusqlite::Connection, sql: &str) -> Vec<Vec<String>> {
             })
             .collect()
     })
-    .unwrap()
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
     .collect::<rusqlite::Result<_>>()
-    .unwrap()
+    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The port rules of one source, every column a reader decides, in document order.
+pub fn rules(conn: &rusqlite::Connection, source: &str) -> Vec<Vec<String>> {
+    rows_with(
+        conn,
+        "SELECT service, system_service_name, application_protocol, transport, ip_protocol, port_low, port_high,
+                port_kind, port_raw, transport_raw, source_line
+         FROM port_rules WHERE source = ?1
+         ORDER BY source_line, application_protocol, transport, port_low",
+        [source],
+    )
 }
 
 /// Starts kbingest in `dir` with `args` without waiting for it; standard error is captured.
@@ -202,10 +229,42 @@ pub fn service_doc(title: &str, rows: &[(&str, &str, &str)]) -> String {
     doc
 }
 
+/// Loads `input` (a path from the repository's root, or an absolute path) into the database `db`
+/// in `dir`, quietly, with `extra` arguments (e.g. `--source-name`, `--lenient`); asserts it
+/// succeeds and opens the database read-only.
+pub fn ingest(dir: &Path, input: &str, db: &str, extra: &[&str]) -> rusqlite::Connection {
+    let input = repo_file(input);
+    let mut args = vec![input.to_str().expect("a UTF-8 path"), "-o", db, "-q"];
+    args.extend(extra);
+    kbingest(dir, &args).success();
+    open(&dir.join(db))
+}
+
 /// `raw/ports.txt` loaded into `ports.db` in a fresh directory.
 pub fn ports_db() -> tempfile::TempDir {
     let dir = workdir();
-    let input = repo_file("raw/ports.txt");
-    kbingest(dir.path(), &[input.to_str().unwrap(), "-o", "ports.db", "-q"]).success();
+    ingest(dir.path(), "raw/ports.txt", "ports.db", &[]);
     dir
+}
+
+/// The documentation: `README.md`, then `docs/*.md` by name.
+pub fn doc_files() -> Vec<PathBuf> {
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(repo_file("docs"))
+        .expect("docs/")
+        .map(|e| e.expect("docs/ entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    docs.insert(0, repo_file("README.md"));
+    docs
+}
+
+/// `README.md` and `docs/*.md`, one after the other: what the README leaves to docs/ is checked
+/// where it moved.
+pub fn documentation() -> String {
+    doc_files()
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

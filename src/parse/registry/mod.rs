@@ -6,7 +6,7 @@ pub mod iana;
 pub mod services;
 
 use crate::error::Problem;
-use crate::read::Format;
+use crate::read::InputFormat;
 
 /// One record of a port registry: a service name registered for a transport and port (or range),
 /// or a name registered without a port.
@@ -41,12 +41,12 @@ pub struct RegistryRead {
 }
 
 /// Reads the registry `text` of the given format (`None` if `format` is not a registry's).
-pub fn read_registry(format: Format, text: &str) -> Option<RegistryRead> {
+pub fn read_registry(format: InputFormat, text: &str) -> Option<RegistryRead> {
     match format {
-        Format::IanaCsv => Some(iana::read(text)),
-        Format::Services => Some(services::read(text, false)),
-        Format::NmapServices => Some(services::read(text, true)),
-        Format::Text | Format::Html | Format::Markdown => None,
+        InputFormat::IanaCsv => Some(iana::read(text)),
+        InputFormat::Services => Some(services::read(text, false)),
+        InputFormat::NmapServices => Some(services::read(text, true)),
+        InputFormat::Text | InputFormat::Html | InputFormat::Markdown => None,
     }
 }
 
