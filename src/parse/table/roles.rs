@@ -34,13 +34,30 @@ pub enum Role {
 }
 
 /// A header cell's words: lower case, markup stars and underscores gone, `(s)` folded, spaces collapsed.
+/// One pass, one allocation: every table's header is read this way, several times.
 pub(crate) fn header_words(header: &str) -> String {
-    let cleaned: String = header
-        .replace("(s)", "s")
-        .chars()
-        .map(|c| if c == '*' || c == '_' || c == ':' || c == '\u{a0}' { ' ' } else { c.to_ascii_lowercase() })
-        .collect();
-    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut words = String::with_capacity(header.len());
+    let mut space = false;
+    let mut rest = header;
+    while let Some(c) = rest.chars().next() {
+        let c = if let Some(after) = rest.strip_prefix("(s)") {
+            rest = after;
+            's'
+        } else {
+            rest = &rest[c.len_utf8()..];
+            if matches!(c, '*' | '_' | ':' | '\u{a0}') { ' ' } else { c.to_ascii_lowercase() }
+        };
+        if c.is_whitespace() {
+            space = !words.is_empty();
+        } else {
+            if space {
+                words.push(' ');
+                space = false;
+            }
+            words.push(c);
+        }
+    }
+    words
 }
 
 /// Whether a header names only transports, whose ports its cells hold: `UDP`, `TCP ports`,
