@@ -10,7 +10,9 @@ use crate::parse::Located;
 pub fn encoding_artifacts(text: &Located) -> Vec<Anomaly> {
     // Every text of every document passes through here: most have no character to look at.
     let suspect = |c: char| c == '?' || c == '\u{fffd}' || ('\u{c2}'..='\u{f4}').contains(&c);
-    if !text.text.contains(suspect) {
+    // Bytes first, without decoding: `?` is 0x3F, U+FFFD is EF BF BD and U+00C2..=U+00F4 are C3 xx
+    // in UTF-8, so a text without one of those three bytes holds no suspect character.
+    if memchr::memchr3(b'?', 0xC3, 0xEF, text.text.as_bytes()).is_none() || !text.text.contains(suspect) {
         return Vec::new();
     }
     let chars: Vec<(usize, char)> = text.text.char_indices().collect();

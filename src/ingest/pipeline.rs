@@ -108,8 +108,8 @@ fn run(
     for event in events {
         let item = match event {
             Ok(Event::Section(section)) => {
-                let tables = section.tables.iter().filter(|t| t.is_port_table()).count();
                 let mut normalized = normalize_section(&section, &options);
+                let tables = normalized.port_tables;
                 let prose = check_section(&section, &mut normalized);
                 summaries.record(&normalized);
                 Item::Section(normalized, tables, prose)

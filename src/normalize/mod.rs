@@ -93,6 +93,8 @@ pub struct NormalizedSection {
     pub anomalies: Vec<Anomaly>,
     /// Rows that cannot be read.
     pub problems: Vec<Problem>,
+    /// How many of the section's tables are port tables (found here, so callers need not ask again).
+    pub port_tables: usize,
 }
 
 /// Normalizes one section.
@@ -111,9 +113,10 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
                     normalize_row(cells, options, &title, &mut seen, &mut out);
                 }
             }
-            TableKind::Summary(_) | TableKind::Unrecognized => out.anomalies.extend(table.not_loaded()),
+            other => out.anomalies.extend(table.not_loaded_as(&other)),
         }
     }
+    out.port_tables = port_tables;
     if port_tables > 0 {
         let mut ledger = Ledger::new(section.title.line);
         let mut title_marks = Ledger::new(section.title.line);

@@ -34,13 +34,30 @@ pub enum Role {
 }
 
 /// A header cell's words: lower case, markup stars and underscores gone, `(s)` folded, spaces collapsed.
+/// One pass, one allocation: every table's header is read this way, several times.
 pub(crate) fn header_words(header: &str) -> String {
-    let cleaned: String = header
-        .replace("(s)", "s")
-        .chars()
-        .map(|c| if c == '*' || c == '_' || c == ':' || c == '\u{a0}' { ' ' } else { c.to_ascii_lowercase() })
-        .collect();
-    cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut words = String::with_capacity(header.len());
+    let mut space = false;
+    let mut rest = header;
+    while let Some(c) = rest.chars().next() {
+        let c = if let Some(after) = rest.strip_prefix("(s)") {
+            rest = after;
+            's'
+        } else {
+            rest = &rest[c.len_utf8()..];
+            if matches!(c, '*' | '_' | ':' | '\u{a0}') { ' ' } else { c.to_ascii_lowercase() }
+        };
+        if c.is_whitespace() {
+            space = !words.is_empty();
+        } else {
+            if space {
+                words.push(' ');
+                space = false;
+            }
+            words.push(c);
+        }
+    }
+    words
 }
 
 /// Whether a header names only transports, whose ports its cells hold: `UDP`, `TCP ports`,
@@ -51,9 +68,8 @@ pub(crate) fn names_transports_only(words: &str) -> bool {
         .find_map(|suffix| words.strip_suffix(suffix))
         .unwrap_or(words)
         .trim();
-    let names: Vec<&str> =
-        words.split(['/', ',', ' ']).filter(|w| !w.is_empty() && *w != "and" && *w != "or").collect();
-    !names.is_empty() && names.iter().all(|w| matches!(*w, "tcp" | "udp" | "sctp"))
+    let mut names = words.split(['/', ',', ' ']).filter(|w| !w.is_empty() && *w != "and" && *w != "or").peekable();
+    names.peek().is_some() && names.all(|w| matches!(w, "tcp" | "udp" | "sctp"))
 }
 
 /// How strongly a header names the row's application: lower is stronger.
@@ -71,7 +87,12 @@ fn application_rank(words: &str) -> Option<u8> {
 
 /// The role of a header cell, ignoring its neighbours (`Protocol` is settled later: `None`).
 fn role_of(words: &str) -> Option<Role> {
-    let has = |w: &str| words.split(|c: char| !c.is_alphanumeric()).any(|x| x == w);
+    // The words that decide the last arms, found in one pass rather than one per question.
+    let (mut client_or_source, mut port) = (false, false);
+    for word in words.split(|c: char| !c.is_alphanumeric()) {
+        client_or_source |= matches!(word, "client" | "source");
+        port |= matches!(word, "port" | "ports");
+    }
     let role = match words {
         "system service name" | "system service" | "system service names" => Role::SystemServiceName,
         "protocol" | "protocols" | "protocol type" => return None,
@@ -94,9 +115,9 @@ fn role_of(words: &str) -> Option<Role> {
         "notes" | "note" | "comments" | "comment" | "remarks" | "remark" | "details" | "more information"
         | "considerations" => Role::Note,
         w if names_transports_only(w) => Role::TransportPort,
-        _ if (has("client") || has("source")) && (has("port") || has("ports")) => Role::ClientPort,
+        _ if client_or_source && port => Role::ClientPort,
         "end port" | "port end" | "last port" | "to port" | "high port" | "end" => Role::PortEnd,
-        _ if has("port") || has("ports") => Role::Port,
+        _ if port => Role::Port,
         _ => Role::Other,
     };
     Some(role)

@@ -148,3 +148,32 @@ fn footnotes_split_per_mark_and_reach_only_their_rows() {
     let notes: Vec<Vec<&str>> = rows.rows.iter().map(|r| r.notes.iter().map(|n| n.text.as_str()).collect()).collect();
     assert_eq!(notes, [vec!["(*) Customize this port."], vec!["(**) Not needed for trusts."]]);
 }
+
+#[test]
+fn header_words_reads_as_the_replace_lowercase_collapse_it_stands_for() {
+    let slow = |h: &str| {
+        let cleaned: String = h
+            .replace("(s)", "s")
+            .chars()
+            .map(|c| if c == '*' || c == '_' || c == ':' || c == '\u{a0}' { ' ' } else { c.to_ascii_lowercase() })
+            .collect();
+        cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let headers = [
+        "",
+        "  ",
+        "Port(s)",
+        "**Client Port(s):**",
+        "Server\u{a0}Port",
+        " _Application_  protocol ",
+        "Ports(s)(s)",
+        "((s)s)",
+        "Zugriff über\u{2003}Port",
+        "(s",
+        "ÉTAT (s)",
+    ];
+    for h in headers {
+        assert_eq!(roles::header_words(h), slow(h), "{h:?}");
+    }
+    assert_eq!(roles::header_words("**Client Port(s):**"), "client ports");
+}
