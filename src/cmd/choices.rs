@@ -25,24 +25,39 @@ macro_rules! value_enum {
     };
 }
 
-value_enum!(InputFormat {
-    InputFormat::Text => "text",
-    InputFormat::Html => "html",
-    InputFormat::Markdown => "markdown",
-    InputFormat::IanaCsv => "iana-csv",
-    InputFormat::Services => "services",
-    InputFormat::NmapServices => "nmap-services",
-});
+/// Implements clap's `ValueEnum` for a library enum that lists its variants (`ALL`) and names them
+/// (`name()`) itself, so the command line cannot spell a format differently from the library.
+macro_rules! named_value_enum {
+    ($type:ty, $help:expr) => {
+        impl ValueEnum for $type {
+            fn value_variants<'a>() -> &'a [Self] {
+                &<$type>::ALL
+            }
 
-value_enum!(OutputFormat {
-    OutputFormat::Table => "table": "Aligned columns for a terminal",
-    OutputFormat::Csv => "csv": "Comma-separated values with a header row, lines ending in CRLF (RFC 4180)",
-    OutputFormat::Tsv => "tsv":
-        "Tab-separated values with a header row, quoted like CSV where a cell needs it; lines end in LF",
-    OutputFormat::Json => "json": "One JSON array of objects, one object per row",
-    OutputFormat::Jsonl => "jsonl": "JSON Lines: one JSON object per line",
-    OutputFormat::Markdown => "markdown": "A GitHub Markdown table, to paste into a ticket or a pull request",
-});
+            fn to_possible_value(&self) -> Option<PossibleValue> {
+                let help: fn(&$type) -> Option<&'static str> = $help;
+                let value = PossibleValue::new(self.name());
+                Some(match help(self) {
+                    Some(line) => value.help(line),
+                    None => value,
+                })
+            }
+        }
+    };
+}
+
+named_value_enum!(InputFormat, |_| None);
+
+named_value_enum!(OutputFormat, |format| Some(match format {
+    OutputFormat::Table => "Aligned columns for a terminal",
+    OutputFormat::Csv => "Comma-separated values with a header row, lines ending in CRLF (RFC 4180)",
+    OutputFormat::Tsv => {
+        "Tab-separated values with a header row, quoted like CSV where a cell needs it; lines end in LF"
+    }
+    OutputFormat::Json => "One JSON array of objects, one object per row",
+    OutputFormat::Jsonl => "JSON Lines: one JSON object per line",
+    OutputFormat::Markdown => "A GitHub Markdown table, to paste into a ticket or a pull request",
+}));
 
 value_enum!(FirewallFormat {
     FirewallFormat::Nftables => "nftables": "An nftables ruleset for `nft -f`",
