@@ -2,6 +2,7 @@ use super::*;
 use crate::parse::Table;
 use crate::parse::TableRow;
 use crate::parse::sections::{Event, Sections};
+use crate::parse::table::table_of_cells;
 use crate::parse::text::TextBlocks;
 use crate::read::Line;
 
@@ -166,16 +167,7 @@ fn section_of(table: Table) -> Section {
 
 /// The rules of a one-table section whose header and rows are given as cell texts, rows from line 9.
 fn rules_of(header: &[&str], rows: &[&[&str]]) -> NormalizedSection {
-    let header = header.iter().map(|h| h.to_string()).collect();
-    let rows = rows
-        .iter()
-        .enumerate()
-        .map(|(i, cells)| {
-            let line = 9 + i as u32;
-            TableRow { line, cells: cells.iter().map(|c| Located::new(line, *c)).collect() }
-        })
-        .collect();
-    normalize_section(&section_of(Table::new(7, header, rows)), &NormalizeOptions::default())
+    normalize_section(&section_of(table_of_cells(header, rows)), &NormalizeOptions::default())
 }
 
 #[test]

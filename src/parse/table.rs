@@ -105,5 +105,21 @@ impl Table {
     }
 }
 
+/// A table of cell texts, its header on line 7 and its rows from line 9 (for the tests of the
+/// readers and of the normalizer).
+#[cfg(test)]
+pub(crate) fn table_of_cells(header: &[&str], rows: &[&[&str]]) -> Table {
+    use super::{Located, TableRow};
+    let rows = rows
+        .iter()
+        .enumerate()
+        .map(|(i, cells)| {
+            let line = 9 + i as u32;
+            TableRow { line, cells: cells.iter().map(|c| Located::new(line, *c)).collect() }
+        })
+        .collect();
+    Table::new(7, header.iter().map(|h| h.to_string()).collect(), rows)
+}
+
 #[cfg(test)]
 mod tests;

@@ -1,21 +1,12 @@
 use super::*;
-use crate::parse::{Located, TableRow};
+use crate::parse::Located;
 
 fn table(header: &[&str]) -> Table {
     Table::new(7, header.iter().map(|h| h.to_string()).collect(), vec![])
 }
 
 fn with_rows(header: &[&str], rows: &[&[&str]]) -> Table {
-    let mut t = table(header);
-    t.rows = rows
-        .iter()
-        .enumerate()
-        .map(|(i, cells)| {
-            let line = 9 + i as u32;
-            TableRow { line, cells: cells.iter().map(|c| Located::new(line, *c)).collect() }
-        })
-        .collect();
-    t
+    super::table_of_cells(header, rows)
 }
 
 fn roles(t: &Table) -> Vec<Role> {
