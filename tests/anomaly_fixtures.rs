@@ -1,8 +1,7 @@
 //! One fixture per anomaly kind, named after it (`tests/fixtures/anomalies/<kind>.<txt|md|html>`):
 //! loading it records that kind (and only the companions a kind brings by nature).
 
-mod common;
-use common::*;
+use crate::common::*;
 use kbingest::anomaly::AnomalyKind;
 use std::collections::BTreeSet;
 

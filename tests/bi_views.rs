@@ -1,8 +1,7 @@
 //! End to end: the views for BI tools (migration 0002) hold what `port_rules` says, and the README
 //! documents each of their columns.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_bi_views_list_ports_per_service_and_services_per_port() {

@@ -2,8 +2,7 @@
 //! description of its own, under a section that has a description and no table yet, is that
 //! section's caption, not a service of its own (the OLAP table of the 2003 article).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_olap_caption_is_a_caption_in_every_format() {

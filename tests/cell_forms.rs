@@ -3,8 +3,7 @@
 //! ports, kind, ICMP type, direction, client ports and note. Each fixture's rows are checked
 //! against an expectation written out by hand here.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// Per fixture: one line per rule (in any order): `line transport low high kind icmp direction
 /// source_low source_high note`.

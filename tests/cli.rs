@@ -3,8 +3,7 @@
 //! `--version` names SQLite and the schema, completions and the man page come out, and query
 //! parameters and `--no-header` do what they say.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn usage_errors_point_to_the_help_of_their_own_command() {

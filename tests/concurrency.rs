@@ -3,8 +3,7 @@
 //! they race to create it; a run that created the file and then fails never removes it from
 //! under another run.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Writes a generated corpus of `sections` sections to `dir/name`; returns its number of rules.

@@ -1,7 +1,6 @@
 //! End to end on the synthetic corpus: kbingest loads exactly the rows the generator says it should.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn a_synthetic_corpus_loads_exactly_its_expected_rows() {

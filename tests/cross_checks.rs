@@ -2,8 +2,7 @@
 //! contradictions and one damaged sentence), no false alarms in the other documents, and the
 //! ports the prose mentions.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn the_seven_contradictions_and_the_lost_dashes_of_ports_txt() {

@@ -5,8 +5,7 @@
 //! and sets it) or in `target/datasette-venv`. Without it the test says SKIP on standard error
 //! and does nothing; when `$KBINGEST_DATASETTE` is set, it must work.
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};

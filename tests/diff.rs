@@ -2,8 +2,7 @@
 //! against a copy of itself, both directions, every format, and the Markdown report (golden file
 //! `tests/fixtures/diff/2003-to-2020.md`; `KBINGEST_BLESS=1` rewrites it).
 
-mod common;
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use serde_json::Value;
 use std::path::Path;

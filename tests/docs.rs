@@ -1,9 +1,8 @@
 //! The documentation (README.md and docs/*.md) keeps up with the code: every anomaly kind is in the README, and every
 //! command and option has help text.
 
-mod common;
+use crate::common::*;
 use clap::CommandFactory;
-use common::*;
 use kbingest::anomaly::AnomalyKind;
 use kbingest::cmd::Cli;
 

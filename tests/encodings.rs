@@ -1,8 +1,7 @@
 //! The 2003 article in every encoding and line ending kbingest reads gives the same `port_rules` as
 //! the UTF-8 original, `source` apart. The variants are made here from raw/ports.txt.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// The columns compared: everything but `source`.
 fn utf16(text: &str, little_endian: bool) -> Vec<u8> {

@@ -1,7 +1,6 @@
 //! End to end: `kbingest export` writes what `SELECT * FROM port_rules` holds, in every format.
 
-mod common;
-use common::*;
+use crate::common::*;
 use rusqlite::types::Value;
 use std::io::Read;
 use std::path::Path;

@@ -3,9 +3,7 @@
 //! every PowerShell line is one complete command whose document text stays inside its quotes.
 //! Loading rules into the kernel is in `firewall_kernel.rs`.
 
-mod common;
-
-use common::{documentation, ingest, kbingest, repo_file, workdir};
+use crate::common::{documentation, ingest, kbingest, repo_file, workdir};
 use std::path::Path;
 
 /// The README's domain controller: these system service names.

@@ -2,10 +2,8 @@
 //! 127.0.0.1 inside a private network namespace of this test's own thread: the allowed port
 //! answers, another is dropped. Where that cannot be done here, the test says SKIP.
 
-mod common;
-
-use common::netns::{TOOLS, cannot_load, generate, ports_db, skip};
-use common::workdir;
+use crate::common::netns::{TOOLS, cannot_load, generate, ports_db, skip};
+use crate::common::workdir;
 use std::path::Path;
 use std::process::Command;
 

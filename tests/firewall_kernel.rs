@@ -4,11 +4,9 @@
 //! `nft` or `iptables` are missing or not permitted, each test says SKIP on standard error and
 //! returns. Real connections through a default-deny ruleset: `firewall_behaviour.rs`.
 
-mod common;
-
-use common::netns::{TOOLS, cannot_load, generate, load_and_list, ports_db, rules_written, skip};
-use common::ruleset::{ListedRule, iptables_rules, joined, nft_rules};
-use common::{ingest, workdir};
+use crate::common::netns::{TOOLS, cannot_load, generate, load_and_list, ports_db, rules_written, skip};
+use crate::common::ruleset::{ListedRule, iptables_rules, joined, nft_rules};
+use crate::common::{ingest, workdir};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -40,7 +38,7 @@ fn allowed(format: &str, listed: &str) -> (Allowed, usize) {
 
 /// What `port_rules` says the selection allows, counted independently of kbingest's merge.
 fn expected(db: &Path, keep: impl Fn(&str, Option<&str>) -> bool) -> Allowed {
-    let conn = common::open(db);
+    let conn = crate::common::open(db);
     let mut stmt = conn
         .prepare("SELECT service, system_service_name, transport, port_low, port_high, icmp_type FROM port_rules")
         .unwrap();

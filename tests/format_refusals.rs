@@ -1,8 +1,7 @@
 //! A document that is none of the formats kbingest reads, or holds no port table, is refused with
 //! a message saying what was expected; never a silent success with zero rows.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// Runs kbingest on a document holding `bytes` and checks it is refused with each of `messages`,
 /// leaving no database behind.

@@ -2,8 +2,7 @@
 //! `kbingest export` (and the other commands) do: write outside the folder, follow a planted
 //! symbolic link, replace a FIFO or a device, hang, panic, or leave a partial file behind.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

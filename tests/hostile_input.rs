@@ -2,8 +2,7 @@
 //! text silently, load half a file, commit after a stop, rewrite a database it refused, or answer
 //! with a message that does not help.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

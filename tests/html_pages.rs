@@ -4,8 +4,7 @@
 //! `port_rules` as the text, `source` and `source_line` apart; `source_line` is the line of the
 //! row's `<tr`. Both pages are made here from raw/ports.txt.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::{HashMap, HashSet};
 
 /// A piece of the article, as a page lays it out.

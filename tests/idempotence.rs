@@ -2,8 +2,7 @@
 //! changes nothing (the file keeps its bytes), changed content replaces that source's rows in one
 //! transaction, and several sources live side by side.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Every `port_rules` and `anomalies` row of one source, in a stable order.

@@ -1,7 +1,6 @@
 //! End to end: `kbingest raw/ports.txt -o ports.db` gives the figures counted by hand.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 fn ingest_ports() -> (tempfile::TempDir, rusqlite::Connection) {
     let dir = workdir();

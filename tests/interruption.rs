@@ -3,8 +3,7 @@
 //! clean stop (SIGINT, SIGTERM) also leaves the file byte for byte as it was, exits 130 or 143
 //! with a message, and leaves no new database file behind.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;

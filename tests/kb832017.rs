@@ -2,8 +2,7 @@
 //! per-service table is loaded or ledgered, names carry no markup or footnote marks, every
 //! normalization is ledgered, and the same article rendered to HTML loads the same rules.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 const KB: &str = "tests/fixtures/kb832017-2020-09.md";

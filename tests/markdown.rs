@@ -1,7 +1,6 @@
 //! End to end: `--format markdown` of `export` and `query`, the one writer's GitHub table.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn query_writes_a_github_table() {

@@ -1,8 +1,7 @@
 //! The progress bar is for terminals only: a large load with standard error piped (scripts, CI)
 //! prints the summary and nothing else.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 #[test]
 fn a_large_load_into_a_pipe_prints_no_progress_bar() {

@@ -1,7 +1,6 @@
 //! End to end: `kbingest query` reads, in every format, and can never change the database.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// The bytes of `ports.db` and of its write-ahead log (None when there is none).

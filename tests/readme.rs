@@ -2,8 +2,7 @@
 //! order, in a folder holding `raw/ports.txt` loaded into `ports.db` (as `make` loads it) and the
 //! KB 832017 fixture, and what it prints must be what the README shows beneath it.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::PathBuf;
 
 /// Splits a command line as a POSIX shell would for the quoting the README uses ('...', "...").

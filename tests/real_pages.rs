@@ -3,8 +3,7 @@
 //! row the reference names (and each of its values) is in `port_rules` at that line with that
 //! transport and ports. (One small page per table shape: `tests/table_shapes.rs`.)
 
-mod common;
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const PAGES: &[&str] = &[

@@ -2,8 +2,7 @@
 //! what was expected and what was found; the database is left byte for byte as it was, and a
 //! database the run would have created is not left behind.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// Runs `args` (an ingest without `-o`) into an existing database and into a new one: both are

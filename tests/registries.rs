@@ -2,8 +2,7 @@
 //! from their content, loaded into `registered_ports` (never into `port_rules`), replaced and left
 //! unchanged like any source, and joined to the documents' rules and prose.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const DIR: &str = "tests/fixtures/registries";
 

@@ -1,8 +1,7 @@
 //! End to end: `kbingest sources`, `remove` and `tables` list and manage what a database holds,
 //! and the full-text search indexes follow every load, replacement and removal.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 /// `raw/ports.txt` as `ports` and a one-service document as `extra`, in `ports.db`.

@@ -2,8 +2,7 @@
 //! named after its shape: the columns are found by what their headers (or cells) say, and each
 //! row's cells reach its rules by role.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 /// Loads a shape's page; its rules as `service|application|transport|low|high|line`, and the
 /// database for more.
