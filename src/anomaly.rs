@@ -62,7 +62,7 @@ pub enum AnomalyKind {
     SectionWithoutTable,
     /// A table with no section title of its own, loaded into the section before it.
     TableWithoutTitle,
-    /// A row that cannot be read, skipped under `--lenient`.
+    /// A row that cannot be read: the rest of the document is loaded (refused under `--strict`).
     SkippedRow,
     /// A port in a section's prose that its table (or the document's tables) contradicts.
     ProseConflict,
@@ -251,7 +251,7 @@ impl AnomalyKind {
             UnrecognizedTable => "A table whose header is not application protocol, protocol, port; not loaded.",
             SectionWithoutTable => "A section heading with no port table; nothing loaded for it.",
             TableWithoutTitle => "A table with no title of its own; loaded into the section before it.",
-            SkippedRow => "A row that cannot be read, skipped because of --lenient.",
+            SkippedRow => "A row that cannot be read; not loaded, the rest of the document is (--strict refuses it).",
             ProseConflict => "A port in the prose that the tables contradict; the tables are loaded as they are.",
             EncodingArtifact => {
                 "A character lost or garbled in an encoding conversion; the text is kept as the document has it."

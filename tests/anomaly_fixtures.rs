@@ -37,8 +37,7 @@ fn each_fixture_records_its_kind() {
     for path in fixtures() {
         let kind = path.file_stem().unwrap().to_str().unwrap().to_string();
         let dir = workdir();
-        let lenient: &[&str] = if kind == "skipped_row" { &["--lenient"] } else { &[] };
-        let db = ingest(dir.path(), path.to_str().unwrap(), "f.db", lenient);
+        let db = ingest(dir.path(), path.to_str().unwrap(), "f.db", &[]);
         let found: BTreeSet<String> =
             rows(&db, "SELECT DISTINCT kind FROM anomalies").into_iter().map(|r| r[0].clone()).collect();
         let mut wanted: BTreeSet<String> = companions(&kind).iter().map(|s| s.to_string()).collect();
@@ -64,12 +63,12 @@ fn every_kind_has_a_fixture() {
 }
 
 #[test]
-fn without_lenient_the_skipped_row_fixture_is_refused() {
+fn under_strict_the_skipped_row_fixture_is_refused() {
     let dir = workdir();
     let path = repo_file(&format!("{DIR}/skipped_row.txt"));
-    kbingest(dir.path(), &[path.to_str().unwrap(), "-o", "f.db"])
+    kbingest(dir.path(), &[path.to_str().unwrap(), "-o", "f.db", "--strict"])
         .expect(1)
         .stderr_has("skipped_row.txt:13: unreadable port \"eighty\": expected a port number")
-        .stderr_has("--lenient");
+        .stderr_has("--strict");
     assert!(!dir.path().join("f.db").exists(), "a refused ingest left a new database behind");
 }

@@ -88,7 +88,7 @@ fn changed_content_replaces_that_sources_rows_and_no_other() {
     drop(conn);
     let before = db_bytes(&db);
     std::fs::write(&svc, service_doc("Svc", &[("HTTPS", "TCP", "443"), ("X", "TCP", "port")])).unwrap();
-    kbingest(dir.path(), &["svc.txt", "-o", "s.db"]).expect(1);
+    kbingest(dir.path(), &["svc.txt", "-o", "s.db", "--strict"]).expect(1);
     assert_eq!(db_bytes(&db), before);
 }
 

@@ -236,16 +236,16 @@ proptest! {
     /// On through the store, into one database, each case replacing the last: whatever is
     /// loaded fits the schema, and whatever is refused is refused with an input error.
     #[test]
-    fn mutated_documents_load_or_are_refused_cleanly(window in window(), mutations in prop::collection::vec(mutation(), 1..6), lenient in any::<bool>()) {
+    fn mutated_documents_load_or_are_refused_cleanly(window in window(), mutations in prop::collection::vec(mutation(), 1..6), strict in any::<bool>()) {
         let doc = SHARED.path().join("doc.txt");
         std::fs::write(&doc, mutated(window, &mutations)).unwrap();
         let db_path = SHARED.path().join("p.db");
         let mut db = Database::open_for_write(db_path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT, kbingest::stop::Stop::NEVER).unwrap();
         db.conn.pragma_update(None, "synchronous", "OFF").unwrap();
-        let options = IngestOptions { lenient, ..Default::default() };
+        let options = IngestOptions { strict, ..Default::default() };
         match ingest(&mut db, &[doc.to_str().unwrap().to_string()], &options, &Silent, kbingest::stop::Stop::NEVER) {
             Ok(_) => {}
-            Err(e @ (Error::Input { .. } | Error::Invalid { .. })) => prop_assert!(!lenient || matches!(e, Error::Input { .. }), "{e}"),
+            Err(e @ (Error::Input { .. } | Error::Invalid { .. })) => prop_assert!(strict || matches!(e, Error::Input { .. }), "{e}"),
             Err(e) => prop_assert!(false, "not an input error: {e}"),
         }
     }

@@ -39,3 +39,4 @@ mod refusals;
 mod registries;
 mod sources;
 mod table_shapes;
+mod unreadable_rows;

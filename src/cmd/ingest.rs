@@ -40,8 +40,14 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub source_name: Option<String>,
 
-    /// Load the rows that can be read and record each unreadable row in `anomalies`, instead of
-    /// refusing the document.
+    /// Refuse a document that has a row that cannot be read (and, in a batch, an input that holds
+    /// no port table), changing nothing, instead of loading the rest and recording each in
+    /// `anomalies`.
+    #[arg(long, conflicts_with = "lenient")]
+    pub strict: bool,
+
+    /// The default, by name: load every row that can be read and record each one that cannot in
+    /// `anomalies` (kind `skipped_row`).
     #[arg(long)]
     pub lenient: bool,
 
@@ -102,7 +108,7 @@ pub fn run(args: Args) -> Result<()> {
     let options = IngestOptions {
         read: ReadOptions { format: args.format, encoding: args.encoding, max_whole_bytes: Some(args.max_input_size) },
         normalize: NormalizeOptions { dynamic_range: args.dynamic_range },
-        lenient: args.lenient,
+        strict: args.strict,
         source_name: args.source_name.clone(),
     };
     interrupt::install()?;
@@ -127,6 +133,11 @@ pub fn run(args: Args) -> Result<()> {
     let reports = loaded.map_err(|e| interrupt::requested().map_or(e, |signal| Error::Interrupted { signal }))?;
     if !args.quiet {
         say(&summary(&reports, &output, LEGACY_DYNAMIC_RANGE != args.dynamic_range));
+    } else {
+        // Even quiet, an input left out of a batch is named: it was asked for and not loaded.
+        for report in reports.iter().filter(|r| r.skipped.is_some()) {
+            say(&skipped_line(report));
+        }
     }
     Ok(())
 }
@@ -144,17 +155,20 @@ fn same_file(a: &str, b: &str) -> bool {
 fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String {
     let mut text = String::new();
     let (mut services, mut rules, mut anomalies, mut registered, mut loaded) = (0, 0, 0, 0, 0);
+    let mut unreadable = 0;
     for r in reports {
         match r.outcome {
             SourceOutcome::Unchanged => {
                 text.push_str(&format!("{}: unchanged (same content and options as loaded before)\n", r.name))
             }
-            SourceOutcome::Loaded { services: s, rules: p, anomalies: a, registered: g, replaced } => {
+            SourceOutcome::Skipped => text.push_str(&skipped_line(r)),
+            SourceOutcome::Loaded { services: s, rules: p, anomalies: a, registered: g, unreadable: u, replaced } => {
                 loaded += 1;
                 services += s;
                 rules += p;
                 anomalies += a;
                 registered += g;
+                unreadable += u;
                 let verb = if replaced { "replaced" } else { "loaded" };
                 let what = if r.format.is_registry() {
                     count_of(g, "registry record", "registry records")
@@ -177,7 +191,27 @@ fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String
         count_of(loaded, "source", "sources"),
         counts(services, rules, anomalies)
     ));
+    if unreadable > 0 {
+        let rows = if unreadable == 1 { "1 row".to_string() } else { format!("{unreadable} rows") };
+        text.push_str(&format!(
+            "{rows} could not be read: kbingest query {} \"SELECT source, source_line, raw, message FROM anomalies \
+             WHERE kind = 'skipped_row'\"\n",
+            shell_word(output)
+        ));
+    }
     text
+}
+
+/// The line naming an input left out of a batch, and why.
+fn skipped_line(report: &SourceReport) -> String {
+    let why = report.skipped.as_deref().unwrap_or("left out");
+    format!("{}: skipped: {why}; the other inputs were loaded\n", report.name)
+}
+
+/// `word` as one shell word: quoted where it holds anything but plain path characters.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+,:@%".contains(&b));
+    if plain { word.to_string() } else { format!("'{}'", word.replace('\'', "'\\''")) }
 }
 
 /// `62 services, 172 port rules, 34 anomalies`, in the right number.

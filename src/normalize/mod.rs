@@ -153,7 +153,7 @@ pub(super) fn service_of(title: &Located, system_service_lines: &[Located], ledg
 }
 
 impl Problem {
-    /// The ledger entry for a row skipped under `--lenient`.
+    /// The ledger entry for a row that cannot be read, left out while the rest loads.
     pub fn into_skipped(self) -> Anomaly {
         Anomaly::new(self.line, AnomalyKind::SkippedRow, self.raw, None, format!("Row skipped: {}.", self.message))
     }

@@ -17,10 +17,16 @@ pub enum PortKind {
     Fixed,
     /// A range of ports.
     Range,
-    /// A port allocated at random from a range.
+    /// A port allocated at random from a range (the range is `None` where the document states
+    /// none).
     Dynamic,
-    /// The transport has no ports.
+    /// The transport has no ports, or the cell gives none (`n/a`, `--`).
     None,
+    /// Any port (`Any`, `All`): the page names no port, on purpose; no ports loaded.
+    Any,
+    /// A port the administrator chooses ("configured by the administrator", `Configurable port`);
+    /// no ports loaded, the words kept in the note.
+    Configurable,
 }
 
 impl PortKind {
@@ -31,6 +37,8 @@ impl PortKind {
             PortKind::Range => "range",
             PortKind::Dynamic => "dynamic",
             PortKind::None => "none",
+            PortKind::Any => "any",
+            PortKind::Configurable => "configurable",
         }
     }
 }
@@ -40,7 +48,8 @@ impl PortKind {
 pub struct PortSpec {
     /// How the ports are given.
     pub kind: PortKind,
-    /// First port and last port; `None` for [`PortKind::None`].
+    /// First port and last port; `None` for [`PortKind::None`], [`PortKind::Any`],
+    /// [`PortKind::Configurable`], and a [`PortKind::Dynamic`] port whose range is not stated.
     pub range: Option<(u16, u16)>,
 }
 
@@ -48,12 +57,20 @@ impl PortSpec {
     /// No port.
     pub const NONE: PortSpec = PortSpec { kind: PortKind::None, range: None };
 
+    /// Ports of `kind` with no numbers (any, configurable, a dynamic port of no stated range).
+    pub const fn unnumbered(kind: PortKind) -> PortSpec {
+        PortSpec { kind, range: None }
+    }
+
     /// Text for the ledger's `normalized` column, e.g. `1025-5000`.
     pub fn describe(self) -> String {
-        match self.range {
-            Some((low, high)) if low == high => low.to_string(),
-            Some((low, high)) => format!("{low}-{high}"),
-            None => "no port".into(),
+        match (self.range, self.kind) {
+            (Some((low, high)), _) if low == high => low.to_string(),
+            (Some((low, high)), _) => format!("{low}-{high}"),
+            (None, PortKind::Dynamic) => "dynamic, no range stated".into(),
+            (None, PortKind::Any) => "any port".into(),
+            (None, PortKind::Configurable) => "configurable".into(),
+            (None, _) => "no port".into(),
         }
     }
 }

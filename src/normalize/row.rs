@@ -43,6 +43,8 @@ pub struct RuleContext {
     pub notes: Vec<String>,
     /// Every cell of the row as a JSON object, header -> cell text.
     pub row_cells: Option<String>,
+    /// The remote address, host name or URL the row names (an `Address`, `FQDN` or `URL` column).
+    pub address: Option<String>,
 }
 
 /// One range of a client port cell, with the transports it names (none: every transport).

@@ -62,6 +62,9 @@ pub struct Load<'db> {
     /// Asked before the commit; raising `interruptible` lets it end a long statement.
     stop: Stop,
     interruptible: Arc<AtomicBool>,
+    /// Whether the database is built aside, without a journal: a savepoint cannot be rolled back
+    /// there, so a source is left out by deleting its rows (it is new: there is nothing to restore).
+    unjournaled: bool,
 }
 
 /// The loading of one source within a [`Load`].
@@ -78,6 +81,8 @@ pub struct SourceLoad<'l, 'db> {
     pub anomalies: u64,
     /// Port registry records loaded so far.
     pub registered: u64,
+    /// Rows that could not be read, recorded as `skipped_row` anomalies so far.
+    pub unreadable: u64,
 }
 
 /// How loading one source ended.
@@ -93,11 +98,15 @@ pub enum SourceOutcome {
         anomalies: u64,
         /// Port registry records loaded.
         registered: u64,
+        /// Rows that could not be read (each an anomaly of kind `skipped_row`).
+        unreadable: u64,
         /// Whether an earlier version under the same name was replaced.
         replaced: bool,
     },
     /// The same content with the same options was loaded before; nothing changed.
     Unchanged,
+    /// The source was left out (see [`SourceLoad::skip`]): the database holds what it held before.
+    Skipped,
 }
 
 impl<'db> Load<'db> {
@@ -107,6 +116,7 @@ impl<'db> Load<'db> {
     pub fn begin(db: &'db mut Database, defer_indexes: bool) -> Result<Load<'db>> {
         let path = db.path.clone();
         let (stop, interruptible, foreign_wal) = (db.stop, Arc::clone(&db.interruptible), db.foreign_wal);
+        let unjournaled = db.is_aside();
         let tx = db
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -135,6 +145,7 @@ impl<'db> Load<'db> {
             stop,
             interruptible,
             foreign_wal,
+            unjournaled,
         })
     }
 
@@ -179,6 +190,7 @@ impl<'db> Load<'db> {
             rules: 0,
             anomalies: 0,
             registered: 0,
+            unreadable: 0,
         })
     }
 
@@ -242,6 +254,7 @@ impl<'l> SourceLoad<'l, '_> {
             ])
             .map_err(Error::sqlite(&self.load.path, "recording an anomaly"))?;
         self.anomalies += 1;
+        self.unreadable += u64::from(anomaly.kind == AnomalyKind::SkippedRow);
         Ok(())
     }
 
@@ -289,7 +302,8 @@ impl<'l> SourceLoad<'l, '_> {
                         source_high,
                         rule.icmp_type,
                         rule.note,
-                        c.row_cells
+                        c.row_cells,
+                        c.address
                     ])
                     .map_err(Error::sqlite(
                         &self.load.path,
@@ -333,8 +347,34 @@ impl<'l> SourceLoad<'l, '_> {
             rules: self.rules,
             anomalies: self.anomalies,
             registered: self.registered,
+            unreadable: self.unreadable,
             replaced: self.previous.is_some(),
         })
+    }
+
+    /// Leaves the source out: everything recorded for it is undone, and an earlier version under
+    /// the same name is kept as it was.
+    pub fn skip(self) -> Result<SourceOutcome> {
+        let undo = if self.load.unjournaled {
+            format!(
+                "DELETE FROM anomaly_log WHERE source_id = {id};
+                 DELETE FROM registry_ports WHERE source_id = {id};
+                 DELETE FROM prose_port_mentions WHERE service_id IN (SELECT id FROM services WHERE source_id = {id});
+                 DELETE FROM service_ports WHERE service_id IN (SELECT id FROM services WHERE source_id = {id});
+                 DELETE FROM services WHERE source_id = {id};
+                 DELETE FROM sources WHERE id = {id};
+                 DELETE FROM application_protocols
+                 WHERE id NOT IN (SELECT application_protocol_id FROM service_ports);
+                 RELEASE source_load",
+                id = self.source_id
+            )
+        } else {
+            "ROLLBACK TO source_load; RELEASE source_load".to_string()
+        };
+        self.load.tx.execute_batch(&undo).map_err(Error::sqlite(&self.load.path, "leaving out the source"))?;
+        // Ids handed out inside the savepoint are gone with it.
+        self.load.application_protocols.borrow_mut().clear();
+        Ok(SourceOutcome::Skipped)
     }
 }
 
@@ -346,8 +386,9 @@ const ADD_SERVICE: &str =
 const ADD_RULE: &str =
     "INSERT INTO service_ports (service_id, application_protocol_id, ip_protocol, port_low, port_high,
                                 port_kind, port_raw, transport_raw, source_line, direction, from_endpoint,
-                                to_endpoint, source_port_low, source_port_high, icmp_type, note, row_cells)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+                                to_endpoint, source_port_low, source_port_high, icmp_type, note, row_cells,
+                                address)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 const ADD_ANOMALY: &str = "INSERT INTO anomaly_log (source_id, service_id, source_line, kind, raw, normalized, message)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 const ADD_PROTOCOL: &str = "INSERT INTO application_protocols (name) VALUES (?1) ON CONFLICT (name) DO NOTHING";

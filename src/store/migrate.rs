@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_cross_checks.sql", include_str!("../../migrations/0004_cross_checks.sql")),
     ("0005_search.sql", include_str!("../../migrations/0005_search.sql")),
     ("0006_ip_in_ip.sql", include_str!("../../migrations/0006_ip_in_ip.sql")),
+    ("0007_unseen_pages.sql", include_str!("../../migrations/0007_unseen_pages.sql")),
 ];
 
 /// The schema version this kbingest creates.
@@ -145,7 +146,8 @@ mod tests {
                 "source_port_high",
                 "icmp_type",
                 "note",
-                "row_cells"
+                "row_cells",
+                "address"
             ]
         );
         // Running again changes nothing.
