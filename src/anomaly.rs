@@ -86,7 +86,7 @@ pub enum AnomalyKind {
     SlashPorts,
     /// An ICMP message named in the port cell (`Echo`), loaded as ICMP with its type.
     IcmpMessage,
-    /// A TCP or UDP rule whose port cell gives no port (`n/a`, `--`, `Any`, `Not applicable`).
+    /// A TCP or UDP rule whose port cell gives no port (`n/a`, `--`, `Not applicable`).
     PortNotGiven,
     /// A port given without any transport; loaded with a NULL transport.
     TransportUnspecified,
@@ -102,6 +102,14 @@ pub enum AnomalyKind {
     PortsInNote,
     /// An arrow beside the port (`443 --->`), loaded as the rule's direction.
     DirectionArrow,
+    /// `Any` or `All` in a port cell: port kind `any`, no ports (not a silent 0-65535).
+    AnyPort,
+    /// A port the administrator chooses ("configured by the administrator"): kind `configurable`.
+    ConfigurablePort,
+    /// A port cell naming only a protocol (`WMI`, `CIM-XML`): kept as the application protocol.
+    ProtocolOnly,
+    /// What the document's prose says its dynamic range is, given to its dynamic ports that state none.
+    DocumentDynamicRange,
 }
 
 impl AnomalyKind {
@@ -156,6 +164,10 @@ impl AnomalyKind {
         AnomalyKind::UnreadCell,
         AnomalyKind::PortsInNote,
         AnomalyKind::DirectionArrow,
+        AnomalyKind::AnyPort,
+        AnomalyKind::ConfigurablePort,
+        AnomalyKind::ProtocolOnly,
+        AnomalyKind::DocumentDynamicRange,
     ];
 
     /// The stable name stored in `anomalies.kind`.
@@ -211,6 +223,10 @@ impl AnomalyKind {
             UnreadCell => "unread_cell",
             PortsInNote => "ports_in_note",
             DirectionArrow => "direction_arrow",
+            AnyPort => "any_port",
+            ConfigurablePort => "configurable_port",
+            ProtocolOnly => "protocol_only",
+            DocumentDynamicRange => "document_dynamic_range",
         }
     }
 
@@ -226,7 +242,9 @@ impl AnomalyKind {
                 "A protocol cell naming a layer on a transport (e.g. UDP and DTLS); loaded as the transport."
             }
             MultipleTransports => "One protocol cell naming several transports (e.g. TCP/UDP); one row each.",
-            DynamicPort => "A randomly allocated port; loaded as kind dynamic with its range.",
+            DynamicPort => {
+                "A randomly allocated port; loaded as kind dynamic, with the range the document (or --dynamic-range) states, else NULL ports."
+            }
             PortRange => "A range of ports in one cell; loaded as kind range.",
             NoPort => "A transport without ports (GRE, ESP, AH, ICMP); loaded with no port, kind none.",
             PortRemark => "A remark after the port; the remark is dropped from the port.",
@@ -271,9 +289,7 @@ impl AnomalyKind {
             IcmpMessage => {
                 "An ICMP message named in the port cell (e.g. Echo); loaded as ICMP with its type (8 for echo request)."
             }
-            PortNotGiven => {
-                "A TCP or UDP row whose port cell gives no port (n/a, --, Any); loaded with no port, kind none."
-            }
+            PortNotGiven => "A TCP or UDP row whose port cell gives no port (n/a, --); loaded with no port, kind none.",
             TransportUnspecified => "A port given without any transport; loaded with transport and ip_protocol NULL.",
             TransportFromApplication => {
                 "A protocol cell naming an application protocol (e.g. HTTPS, DHCP); loaded as the transport it runs over."
@@ -283,6 +299,16 @@ impl AnomalyKind {
             UnreadCell => "A direction or client port cell that is neither; loaded as NULL and kept in row_cells.",
             PortsInNote => "A port cell referring to the row's remarks (see comments); the ports they list are loaded.",
             DirectionArrow => "An arrow beside the port (e.g. 443 --->); loaded as the rule's direction.",
+            AnyPort => "Any or All in a port cell; loaded as kind any, with no ports (not as 0-65535).",
+            ConfigurablePort => {
+                "A port the administrator chooses (configured by the administrator); kind configurable, no ports, the words in note."
+            }
+            ProtocolOnly => {
+                "A port cell naming only a protocol (e.g. WMI); loaded as that application protocol, with no port."
+            }
+            DocumentDynamicRange => {
+                "The dynamic range the document's prose states (or that it states none, or several); its dynamic ports that state none were loaded with it, else with NULL ports."
+            }
         }
     }
 }
@@ -335,6 +361,6 @@ mod tests {
     fn all_lists_every_kind() {
         // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
         // against the highest discriminant.
-        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::DirectionArrow as usize + 1);
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::DocumentDynamicRange as usize + 1);
     }
 }

@@ -22,6 +22,10 @@ fn companions(kind: &str) -> &'static [&'static str] {
         "summary_table" => &["unattached_text"],
         // A summary row loaded comes with the summary table's own entry.
         "summary_only_row" => &["summary_table"],
+        // The range the prose states is given to a dynamic word whose cell states none.
+        "document_dynamic_range" => &["dynamic_port"],
+        // `443: HTTPS` beside it: a name beside a port, which runs over TCP.
+        "protocol_only" => &["port_label", "transport_from_application"],
         _ => &[],
     }
 }

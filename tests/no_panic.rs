@@ -160,10 +160,12 @@ fn check_section(n: &NormalizedSection, last_line: u32) {
         assert!(!rule.application_protocol.is_empty());
         assert!((1..=last_line).contains(&rule.line), "rule line {} of {last_line}", rule.line);
         // A port only for a transport with ports (or none named); TCP or UDP may go without one
-        // where the page says so (`n/a`, `Any`), as kind `none`.
+        // where the page says so (`n/a` as kind `none`, `Any`, a configurable port, a dynamic port
+        // of no stated range), never a fixed port or a range.
+        use kbingest::normalize::PortKind;
         match rule.port.range {
             Some((low, high)) => assert!(rule.transport.is_none_or(|t| t.has_ports()) && low <= high, "{rule:?}"),
-            None => assert_eq!(rule.port.kind, kbingest::normalize::PortKind::None, "{rule:?}"),
+            None => assert!(!matches!(rule.port.kind, PortKind::Fixed | PortKind::Range), "{rule:?}"),
         }
         if let Some((low, high)) = rule.context.source_ports {
             assert!(low <= high, "{rule:?}");
@@ -183,7 +185,7 @@ fn pipeline(bytes: &[u8], lenient_range: bool) -> Result<usize> {
     let encoding = detect_encoding(sniff, bytes.len() <= SNIFF_BYTES);
     let _ = detect_format(&encoding.decode(sniff).0);
     let last_line = u32::try_from(bytes.iter().filter(|&&b| b == b'\n' || b == b'\r').count() + 1).unwrap();
-    let options = NormalizeOptions { dynamic_range: if lenient_range { (0, 65535) } else { (1025, 5000) } };
+    let options = NormalizeOptions { dynamic_range: if lenient_range { Some((0, 65535)) } else { None } };
     let mut sections = 0;
     for event in Sections::new(TextBlocks::new(Lines::new(bytes, encoding, "doc.txt".into()))) {
         match event? {

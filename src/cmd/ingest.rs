@@ -5,7 +5,7 @@ use crate::cmd::{count_of, progress_bar};
 use crate::error::{Error, Result};
 use crate::ingest::{IngestOptions, Progress, Silent, SourceReport, ingest};
 use crate::interrupt;
-use crate::normalize::{LEGACY_DYNAMIC_RANGE, NormalizeOptions};
+use crate::normalize::NormalizeOptions;
 use crate::read::{InputFormat, ReadOptions};
 use crate::store::{Database, SourceOutcome};
 use std::time::Duration;
@@ -32,9 +32,10 @@ pub struct Args {
     #[arg(long, value_name = "ENCODING", value_parser = parse_encoding)]
     pub encoding: Option<&'static encoding_rs::Encoding>,
 
-    /// The port range `RANDOM` stands for.
-    #[arg(long, value_name = "LOW-HIGH", value_parser = parse_range, default_value = "1025-5000")]
-    pub dynamic_range: (u16, u16),
+    /// The port range a dynamic word (`RANDOM`, `DYNAMIC`) stands for where its cell states none.
+    /// Without it: the range the row's notes or the document's prose state, else none (NULL ports).
+    #[arg(long, value_name = "LOW-HIGH", value_parser = parse_range)]
+    pub dynamic_range: Option<(u16, u16)>,
 
     /// Record the source under this name instead of its path (one input only).
     #[arg(long, value_name = "NAME")]
@@ -132,7 +133,7 @@ pub fn run(args: Args) -> Result<()> {
     // another writer, say): report the stop.
     let reports = loaded.map_err(|e| interrupt::requested().map_or(e, |signal| Error::Interrupted { signal }))?;
     if !args.quiet {
-        say(&summary(&reports, &output, LEGACY_DYNAMIC_RANGE != args.dynamic_range));
+        say(&summary(&reports, &output, args.dynamic_range.is_some()));
     } else {
         // Even quiet, an input left out of a batch is named: it was asked for and not loaded.
         for report in reports.iter().filter(|r| r.skipped.is_some()) {

@@ -31,10 +31,14 @@ pub struct IngestOptions {
 }
 
 impl IngestOptions {
-    /// The options recorded with a source: those that change its rows.
+    /// The options recorded with a source: those that change its rows. (Where the document's own
+    /// dynamic range came from is added once it is read: see [`crate::store::SourceLoad`].)
     fn recorded(&self) -> String {
-        let (low, high) = self.normalize.dynamic_range;
-        format!("dynamic-range={low}-{high} strict={}", self.strict)
+        let range = match self.normalize.dynamic_range {
+            Some((low, high)) => format!("{low}-{high}"),
+            None => "document".to_string(),
+        };
+        format!("dynamic-range={range} strict={}", self.strict)
     }
 }
 
@@ -153,6 +157,13 @@ fn ingest_one(
                 Item::Anomaly(anomaly) => source.anomaly(None, anomaly)?,
                 Item::Problem(problem) if options.strict => problems.push(problem.clone()),
                 Item::Problem(problem) => source.anomaly(None, &problem.clone().into_skipped())?,
+                Item::DynamicRange(stated) => {
+                    let (awaiting, first_line) = source.awaiting_dynamic_range();
+                    source.give_dynamic_range(stated.range(), &stated.describe())?;
+                    if let Some(anomaly) = stated.ledger(awaiting, first_line) {
+                        source.anomaly(None, &anomaly)?;
+                    }
+                }
             }
         }
         pipeline.recycle(batch);

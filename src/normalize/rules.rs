@@ -1,6 +1,7 @@
 //! Steps two and three of a row: one rule per transport of each value of its port cells, and each
 //! rule once per section.
 
+use super::dynamic_range;
 use super::elsewhere;
 use super::ledger::Ledger;
 use super::port::{self, PortContext, PortKind, PortSpec, PortValue};
@@ -31,7 +32,8 @@ pub(super) fn build_rules(
                 return Err(short.clone());
             }
             ledger.note(AnomalyKind::MissingCell, raw, None, "The row has no port cell; read as an empty port cell.");
-            missing = [PortCell { text: String::new(), line: row.line, transports: Vec::new() }];
+            missing =
+                [PortCell { text: String::new(), line: row.line, transports: Vec::new(), column: None, marked: false }];
             &missing
         }
         (ports, _) => ports,
@@ -40,9 +42,19 @@ pub(super) fn build_rules(
     // Where no cell names a transport, the application protocol may imply one (`HTTPS`: TCP).
     let mut from_application = None;
     for cell in ports {
-        for value in &values_of(cell, row, &context, ledger)? {
+        for value in &with_stated_ranges(values_of(cell, row, &context, ledger)?, cell, row, ledger) {
             let mut transports = transports_of(value, cell, &protocol.transports);
-            if transports == [None] {
+            // The name beside the port may imply one (`443: HTTPS`), else the row's application.
+            let labelled = value.notes.first().filter(|_| transports == [None]).and_then(|name| {
+                let mut inner = Ledger::new(ledger.line());
+                let t = implied_by_application(name, &mut inner)?;
+                ledger.append(&mut inner);
+                Some(t)
+            });
+            if let Some(t) = labelled {
+                transports = vec![Some(t)];
+            }
+            if transports == [None] && value.protocol.is_none() {
                 match *from_application.get_or_insert_with(|| implied_by_application(&row.application, ledger)) {
                     Some(t) => transports = vec![Some(t)],
                     None => unspecified.push(value.raw.clone()),
@@ -50,7 +62,12 @@ pub(super) fn build_rules(
             }
             for t in transports {
                 check_ports(t, value, cell, row.line, ledger)?;
-                rules.push(rule(row, t, value, &transport_raw, &protocol.notes));
+                let mut rule = rule(row, t, value, &transport_raw, &protocol.notes);
+                if let Some(column) = &cell.column {
+                    let said = format!("from the {column} column");
+                    rule.note = Some(rule.note.map_or(said.clone(), |n| format!("{said}; {n}")));
+                }
+                rules.push(rule);
             }
         }
     }
@@ -96,12 +113,41 @@ fn values_of(
     Ok(values)
 }
 
+/// The values of a cell with the range of each dynamic word that awaits one: the range its row's
+/// notes state (`†: dynamic ports use 49152-65535`), if they state one; none where the cell points
+/// to a footnote (its note is what the document says about it); else the document's, later.
+fn with_stated_ranges(
+    mut values: Vec<PortValue>,
+    cell: &PortCell,
+    row: &RowText,
+    ledger: &mut Ledger,
+) -> Vec<PortValue> {
+    for value in values.iter_mut().filter(|v| v.awaits_range && v.spec.range.is_none()) {
+        let stated =
+            row.context.notes.iter().find_map(|note| dynamic_range::stated_dynamic_ranges(note).first().copied());
+        if let Some((low, high)) = stated {
+            value.spec.range = Some((low, high));
+            value.awaits_range = false;
+            let message =
+                format!("\"{}\": the row's note states the dynamic range {low}-{high}; loaded with it.", value.raw);
+            ledger.note(AnomalyKind::DynamicPort, value.raw.clone(), Some(format!("{low}-{high}")), message);
+        } else if cell.marked || !value.notes.is_empty() {
+            value.awaits_range = false;
+        }
+    }
+    values
+}
+
 /// The one transport the application protocol's words imply (`WS-Management (HTTP)`: TCP), if they
 /// imply exactly one; ledgered where they do. Nothing where they name none or several.
 fn implied_by_application(application: &str, ledger: &mut Ledger) -> Option<Transport> {
-    let mut implied = application
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .filter_map(|word| super::words::application_transport(word).flatten());
+    // An application protocol that runs over one transport (`HTTPS`), or the transport's own name
+    // among the words (`TCP - Client and device retrieval of root certificate`).
+    let mut implied = application.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).filter_map(|word| {
+        super::words::application_transport(word)
+            .flatten()
+            .or_else(|| Transport::from_name(word).filter(|t| t.has_ports() && word == t.name()))
+    });
     let first = implied.next()?;
     if implied.any(|t| t != first) {
         return None;
@@ -152,10 +198,18 @@ fn rule(
     transport_raw: &str,
     protocol_notes: &[String],
 ) -> PortRule {
-    let notes: Vec<&str> =
-        value.notes.iter().chain(protocol_notes).chain(&row.context.notes).map(String::as_str).collect();
+    // A cell naming only a protocol (`WMI`) names the rule's application protocol; the row's
+    // own words for it go to the note.
+    let replaced = value.protocol.as_ref().map(|_| &row.application);
+    let notes: Vec<&str> = replaced
+        .into_iter()
+        .chain(&value.notes)
+        .chain(protocol_notes)
+        .chain(&row.context.notes)
+        .map(String::as_str)
+        .collect();
     PortRule {
-        application_protocol: row.application.clone(),
+        application_protocol: value.protocol.clone().unwrap_or_else(|| row.application.clone()),
         transport: t,
         port: value.spec,
         port_raw: value.raw.clone(),
@@ -164,6 +218,7 @@ fn rule(
         icmp_type: value.icmp_type.filter(|_| t == Some(Transport::Icmp)),
         note: (!notes.is_empty()).then(|| notes.join("; ")),
         context: RuleContext { direction: value.direction.or(row.context.direction), ..row.context.clone() },
+        awaits_document_range: value.awaits_range && value.spec.range.is_none(),
     }
 }
 
@@ -176,7 +231,13 @@ fn check_ports(
     line: u32,
     ledger: &mut Ledger,
 ) -> Result<(), Unreadable> {
-    let Some(t) = t else { return Ok(()) };
+    let Some(t) = t else {
+        // An empty port cell in a row that names no transport either: nothing to load.
+        if value.spec == PortSpec::NONE && value.raw.trim().is_empty() && value.protocol.is_none() {
+            return Err((cell.line, "the port cell is empty and the row names no transport: expected a port".into()));
+        }
+        return Ok(());
+    };
     match (t.has_ports(), value.spec.kind) {
         (true, PortKind::None) if value.raw.trim().is_empty() => {
             Err((cell.line, format!("{} needs a port number, found nothing", t.name())))
@@ -231,8 +292,11 @@ pub(super) fn add_unrepeated(rules: Vec<PortRule>, seen: &mut SeenRules, out: &m
     }
 }
 
-/// What makes two rules the same: application protocol, transport, ports, client ports, ends.
-type RuleKey = (String, Option<Transport>, PortSpec, Option<(u16, u16)>, Option<String>, Option<String>);
+/// What makes two rules the same: application protocol, transport, ports, client ports, ends, and
+/// every other cell of the row (rows that differ in any cell, say an address or a remark, are not
+/// repeats).
+type RuleKey =
+    (String, Option<Transport>, PortSpec, Option<(u16, u16)>, Option<String>, Option<String>, Option<String>);
 
 /// The rules of a section loaded so far, to tell a repeated row. Sections are small, so a scan of
 /// the section's rules does until one grows large; then an index takes over.
@@ -253,6 +317,7 @@ impl SeenRules {
             c.source_ports,
             c.from_endpoint.clone(),
             c.to_endpoint.clone(),
+            c.row_cells.clone(),
         )
     }
 
@@ -263,6 +328,7 @@ impl SeenRules {
             && a.context.source_ports == b.context.source_ports
             && a.context.from_endpoint == b.context.from_endpoint
             && a.context.to_endpoint == b.context.to_endpoint
+            && a.context.row_cells == b.context.row_cells
     }
 
     /// The line of the earlier rule that `rule` repeats, if any.

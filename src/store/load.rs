@@ -39,12 +39,13 @@ pub struct StoredSource {
 }
 
 impl StoredSource {
-    /// Whether loading content with this fingerprint under `meta` would give the same rows.
+    /// Whether loading content with this fingerprint under `meta` would give the same rows. (What
+    /// the document itself said, recorded after `; `, follows from the content.)
     pub fn same(&self, meta: &SourceMeta, sha256: &str) -> bool {
         self.sha256 == sha256
             && self.format == meta.format
             && self.encoding == meta.encoding
-            && self.options == meta.options
+            && self.options.split("; ").next() == Some(meta.options.as_str())
     }
 }
 
@@ -83,6 +84,8 @@ pub struct SourceLoad<'l, 'db> {
     pub registered: u64,
     /// Rows that could not be read, recorded as `skipped_row` anomalies so far.
     pub unreadable: u64,
+    /// The dynamic port rules that await the range the whole document states: id and line.
+    awaiting_range: Vec<(i64, u32)>,
 }
 
 /// How loading one source ended.
@@ -191,6 +194,7 @@ impl<'db> Load<'db> {
             anomalies: 0,
             registered: 0,
             unreadable: 0,
+            awaiting_range: Vec::new(),
         })
     }
 
@@ -309,6 +313,9 @@ impl<'l> SourceLoad<'l, '_> {
                         &self.load.path,
                         format!("recording the port rule of line {}", rule.line),
                     ))?;
+                if rule.awaits_document_range {
+                    self.awaiting_range.push((self.load.tx.last_insert_rowid(), rule.line));
+                }
                 self.rules += 1;
             }
         }
@@ -316,6 +323,31 @@ impl<'l> SourceLoad<'l, '_> {
             self.anomaly(service_id, anomaly)?;
         }
         Ok(service_id)
+    }
+
+    /// How many dynamic port rules await the range the whole document states, and the line of the
+    /// first.
+    pub fn awaiting_dynamic_range(&self) -> (u64, u32) {
+        (self.awaiting_range.len() as u64, self.awaiting_range.first().map_or(1, |&(_, line)| line))
+    }
+
+    /// Gives the dynamic port rules that await it the range the whole document states (none:
+    /// they keep NULL ports), and records in `sources.options` where the range came from
+    /// (`described`, e.g. `1025-5000 stated at line 263`).
+    pub fn give_dynamic_range(&mut self, range: Option<(u16, u16)>, described: &str) -> Result<()> {
+        let path = &self.load.path;
+        if let Some((low, high)) = range {
+            let mut give = self.statement("UPDATE service_ports SET port_low = ?1, port_high = ?2 WHERE id = ?3")?;
+            for &(id, _) in &self.awaiting_range {
+                give.execute(params![low, high, id])
+                    .map_err(Error::sqlite(path, "giving dynamic ports their range"))?;
+            }
+        }
+        self.awaiting_range.clear();
+        self.statement("UPDATE sources SET options = options || ?1 WHERE id = ?2")?
+            .execute(params![format!("; document dynamic range: {described}"), self.source_id])
+            .map_err(Error::sqlite(path, "recording where the dynamic range came from"))?;
+        Ok(())
     }
 
     /// Finishes the source with its fingerprint. If an earlier version had the same content and

@@ -27,6 +27,9 @@ pub struct RowCells<'a> {
     /// Ports in columns named after a transport (`Description|UDP|TCP`): the header's words
     /// (e.g. `UDP`) and the cell.
     pub transport_ports: Vec<(&'a str, &'a Located)>,
+    /// Further port columns of the same kind (`Internal port` beside `External port`): the header's
+    /// words and the cell; each gives rules of its own.
+    pub more_ports: Vec<(&'a str, &'a Located)>,
     /// Client (source) ports.
     pub client_port: Option<&'a Located>,
     /// Direction (`Inbound`, `Outbound`).
@@ -35,6 +38,8 @@ pub struct RowCells<'a> {
     pub from: Option<&'a Located>,
     /// Where it goes.
     pub to: Option<&'a Located>,
+    /// The remote address, host name or URL the row names.
+    pub address: Option<&'a Located>,
     /// Remarks on the row: its note and comment cells, then the footnotes below the table that it
     /// marks (`†`, `*`, a superscript digit), in the page's words.
     pub notes: Vec<&'a Located>,
@@ -192,6 +197,7 @@ impl Table {
         let by = |role: Role| columns.find(role).and_then(|i| cells.get(i).copied().flatten());
         let mut notes: Vec<&'a Located> = Vec::new();
         let mut transport_ports = Vec::new();
+        let mut more_ports = Vec::new();
         let mut all = Vec::new();
         for (i, (role, header)) in columns.roles.iter().zip(&self.header).enumerate() {
             let Some(cell) = cells.get(i).copied().flatten() else { continue };
@@ -203,6 +209,7 @@ impl Table {
             match role {
                 Role::Note if !cell.text.trim().is_empty() => notes.push(cell),
                 Role::TransportPort => transport_ports.push((header.trim().trim_matches('*').trim(), cell)),
+                Role::MorePorts => more_ports.push((header.trim().trim_matches('*').trim(), cell)),
                 _ => {}
             }
         }
@@ -222,10 +229,12 @@ impl Table {
             port: by(Role::Port),
             port_end: by(Role::PortEnd),
             transport_ports,
+            more_ports,
             client_port: by(Role::ClientPort),
             direction: by(Role::Direction),
             from: by(Role::From),
             to: by(Role::To),
+            address: by(Role::Address),
             notes,
             group,
             continues,
