@@ -15,6 +15,7 @@ mod cross_checks;
 mod datasette;
 mod diff;
 mod docs;
+mod dynamic_ranges;
 mod encodings;
 mod export;
 mod firewall;

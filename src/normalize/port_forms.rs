@@ -459,6 +459,9 @@ fn label(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) -> O
         value.notes.insert(0, name.to_string());
         if dynamic && value.spec.kind == PortKind::Range {
             value.spec.kind = PortKind::Dynamic;
+            let message =
+                format!("The name \"{name}\" says the ports beside it are allocated at random; loaded as dynamic.");
+            ledger.note(AnomalyKind::DynamicPort, text, Some(value.spec.describe()), message);
         }
         if value.transports.is_empty() && named.len() == 1 {
             value.transports.clone_from(&named);

@@ -216,7 +216,7 @@ fn rule(
         transport_raw: transport_raw.to_string(),
         line: row.line,
         icmp_type: value.icmp_type.filter(|_| t == Some(Transport::Icmp)),
-        note: (!notes.is_empty()).then(|| notes.join("; ")),
+        note: (!notes.is_empty()).then(|| text::collapse_whitespace(&notes.join("; "))),
         context: RuleContext { direction: value.direction.or(row.context.direction), ..row.context.clone() },
         awaits_document_range: value.awaits_range && value.spec.range.is_none(),
     }

@@ -74,9 +74,17 @@ fn is_label(row: &TableRow, header_len: usize) -> bool {
         && row.cells.iter().skip(1).all(|c| c.text.trim().is_empty())
 }
 
-/// The footnote mark a note below a table opens with (`†`, `*`, `(*)`, `¹`), if any.
+/// The footnote mark a note below a table opens with (`†`, `*`, `(*)`, `¹`, a Markdown footnote's
+/// `[^name]:`), if any.
 pub fn footnote_mark(text: &str) -> Option<&str> {
     let t = text.trim_start();
+    if let Some(rest) = t.strip_prefix("[^")
+        && let Some(end) = rest.find("]:")
+        && (1..=40).contains(&end)
+        && !rest[..end].contains(char::is_whitespace)
+    {
+        return Some(&t[..end + 3]);
+    }
     let end = t
         .char_indices()
         .take_while(|&(_, c)| matches!(c, '†' | '‡' | '*' | '§' | '(' | ')' | '[' | ']') || is_superscript(c))
@@ -97,7 +105,7 @@ fn marks(cell: &str, mark: &str) -> bool {
         let after = cell[i + mark.len()..].chars().next();
         let before = cell[..i].chars().next_back();
         // `*` is not the mark of `**`'s footnote, nor `**` of `*`'s.
-        after.is_none_or(|c| (c.is_whitespace() || c == ')' || c == ',') && !is_mark(c))
+        (mark.starts_with("[^") || after.is_none_or(|c| (c.is_whitespace() || c == ')' || c == ',') && !is_mark(c)))
             && before.is_some_and(|c| !is_mark(c))
             && !cell[..i].trim_end().is_empty()
     })
