@@ -24,7 +24,7 @@ const DEEPEST: u8 = 6;
 
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^((?:a\s+)?(?:random(?:ly allocated)?\s+)?(?:high\s+)?ports?(?:\s+numbers?)?\s+(?:between|from|in|range)\s+)?(\d+)\s*(-|–|—|to|through|and)\s*(\d+)$",
+        r"(?i)^((?:a\s+)?(?:random(?:ly allocated)?\s+)?(?:high\s+)?ports?(?:\s+numbers?)?\s+(?:between|from|in|range)\s+)?(\d+)\s*(-|–|—|to|through|and|:)\s*(\d+)$",
     )
     .expect("valid regex")
 });
@@ -262,6 +262,10 @@ fn range(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
     let (low, high) = (port_number(&caps[2])?, port_number(&caps[4])?);
     // `80 and 443`, `67 and 68` are two ports; `between 1024 and 65535` is a range.
     if caps.get(1).is_none() && caps[3].eq_ignore_ascii_case("and") {
+        return Ok(None);
+    }
+    // `30000:32767`, as firewalls write a range; `80:443` the other way round is no range.
+    if &caps[3] == ":" && low >= high {
         return Ok(None);
     }
     if low > high {

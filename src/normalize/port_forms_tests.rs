@@ -163,6 +163,9 @@ fn a_transport_per_item_and_markdown_footnote_references() {
     let (got, kinds) = read("443[^note-1]");
     assert_eq!((got.unwrap()[0].3.clone(), kinds), (vec!["[^note-1]".to_string()], vec![AnomalyKind::FootnoteMark]));
     assert_eq!(ports("disabled (8501)"), [(vec![], 8501, 8501)]);
+    assert_eq!(ports("TCP: 80, 443"), [(vec![TCP], 80, 80), (vec![TCP], 443, 443)]);
+    assert_eq!(ports("30000:32767"), [(vec![], 30000, 32767)]);
+    assert!(read("443:80").0.is_err());
 }
 
 #[test]

@@ -67,8 +67,9 @@ fn read_item(item: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
 }
 
 /// The values of one line's items, each readable; a transport or arrow written once after the
-/// last item is every item's (`53,1024-65535/TCP/UDP`, `5723, 5724 --->`), unless another item
-/// names its own (`8300, 8301(UDP), 8500`).
+/// last item is every item's (`53,1024-65535/TCP/UDP`, `5723, 5724 --->`), as is a transport
+/// written once before the first (`TCP: 80, 443`), unless another item names its own (`8300,
+/// 8301(UDP), 8500`).
 fn line_values(line: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
     let mut items: Vec<Vec<PortValue>> = Vec::new();
     for item in split_items(line) {
@@ -76,6 +77,17 @@ fn line_values(line: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
             Some(found) => items.push(found),
             None => return Ok(None),
         }
+    }
+    let leads = line
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .is_some_and(|w| super::transport::Transport::from_name(w).is_some_and(|t| t.has_ports()));
+    if let Some((first, later)) = items.split_first_mut()
+        && leads
+        && later.iter().flatten().all(|v| v.transports.is_empty())
+        && let Some(transports) = first.first().map(|v| v.transports.clone())
+    {
+        later.iter_mut().flatten().for_each(|v| v.transports.clone_from(&transports));
     }
     if let Some((last, earlier)) = items.split_last_mut() {
         let shared = last.first().map(|v| (v.transports.clone(), v.direction));

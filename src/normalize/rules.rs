@@ -45,19 +45,21 @@ pub(super) fn build_rules(
         for value in &with_stated_ranges(values_of(cell, row, &context, ledger)?, cell, row, ledger) {
             let mut transports = transports_of(value, cell, &protocol.transports);
             // The name beside the port may imply one (`443: HTTPS`), else the row's application.
-            let labelled = value.notes.first().filter(|_| transports == [None]).and_then(|name| {
+            let labelled = value.notes.first().filter(|_| transports == [None]).map(|name| {
                 let mut inner = Ledger::new(ledger.line());
-                let t = implied_by_application(name, &mut inner)?;
+                let found = implied_by_application(name, &mut inner);
                 ledger.append(&mut inner);
-                Some(t)
+                found
             });
-            if let Some(t) = labelled {
-                transports = vec![Some(t)];
+            if let Some(found) = labelled.filter(|found| !found.is_empty()) {
+                transports = found.into_iter().map(Some).collect();
             }
             if transports == [None] && value.protocol.is_none() {
-                match *from_application.get_or_insert_with(|| implied_by_application(&row.application, ledger)) {
-                    Some(t) => transports = vec![Some(t)],
-                    None => unspecified.push(value.raw.clone()),
+                let implied = from_application.get_or_insert_with(|| implied_by_application(&row.application, ledger));
+                if implied.is_empty() {
+                    unspecified.push(value.raw.clone());
+                } else {
+                    transports = implied.iter().copied().map(Some).collect();
                 }
             }
             for t in transports {
@@ -138,26 +140,33 @@ fn with_stated_ranges(
     values
 }
 
-/// The one transport the application protocol's words imply (`WS-Management (HTTP)`: TCP), if they
-/// imply exactly one; ledgered where they do. Nothing where they name none or several.
-fn implied_by_application(application: &str, ledger: &mut Ledger) -> Option<Transport> {
-    // An application protocol that runs over one transport (`HTTPS`), or the transport's own name
-    // among the words (`TCP - Client and device retrieval of root certificate`).
-    let mut implied = application.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).filter_map(|word| {
-        super::words::application_transport(word)
-            .flatten()
-            .or_else(|| Transport::from_name(word).filter(|t| t.has_ports() && word == t.name()))
-    });
-    let first = implied.next()?;
-    if implied.any(|t| t != first) {
-        return None;
+/// The transports the application protocol's words imply, ledgered where they do: the transports
+/// they name (`TCP - Client and device retrieval ...`, `The DNS server (TCP and UDP)`), else the one
+/// an application protocol among them runs over (`WS-Management (HTTP)`: TCP). None where they
+/// name none, or application protocols of different transports.
+fn implied_by_application(application: &str, ledger: &mut Ledger) -> Vec<Transport> {
+    let words: Vec<&str> = application.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).collect();
+    let mut named: Vec<Transport> = Vec::new();
+    for t in words.iter().filter_map(|w| Transport::from_name(w).filter(|t| t.has_ports() && *w == t.name())) {
+        if !named.contains(&t) {
+            named.push(t);
+        }
     }
+    if named.is_empty() {
+        let mut implied = words.iter().filter_map(|w| super::words::application_transport(w).flatten());
+        let Some(first) = implied.next() else { return Vec::new() };
+        if implied.any(|t| t != first) {
+            return Vec::new();
+        }
+        named.push(first);
+    }
+    let names: Vec<&str> = named.iter().map(|t| t.name()).collect();
     let message = format!(
         "No cell names a transport; {} was taken from the application protocol \"{application}\".",
-        first.name()
+        names.join(" and ")
     );
-    ledger.note(AnomalyKind::TransportFromApplication, application, Some(first.name().to_string()), message);
-    Some(first)
+    ledger.note(AnomalyKind::TransportFromApplication, application, Some(names.join(", ")), message);
+    named
 }
 
 /// A value's transports: those its words name, else its column's, else the protocol cell's, else

@@ -256,6 +256,10 @@ fn by_number(token: &str) -> Option<Transport> {
 /// an application protocol or several words, and is refused where it is one unknown word (`XTP`).
 pub fn parse_transport(cell: &str, application: &str, ledger: &mut Ledger) -> Result<ProtocolCell, String> {
     let cell = cell.trim();
+    // `All`, `Any`: every transport, which names none.
+    if super::words::means_any_port(cell) || cell == "*" {
+        return Ok(ProtocolCell { transports: Vec::new(), notes: vec![cell.to_string()] });
+    }
     if cell.is_empty() || super::words::means_no_port(cell) {
         if application.to_ascii_uppercase().contains("ICMP") {
             ledger.note(
@@ -405,6 +409,7 @@ mod tests {
         assert_eq!(parse("IP protocol 47", "x").0, Ok(vec![Transport::Gre]));
         assert_eq!(parse("n/a", "Allow ICMPv4 and ICMPv6").0, Ok(vec![Transport::Icmp]));
         assert_eq!(parse("n/a", "Allow SMB").0, Ok(vec![]));
+        assert_eq!(parse("All", "All traffic"), (Ok(vec![]), vec![]));
     }
 
     #[test]
