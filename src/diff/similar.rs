@@ -45,8 +45,12 @@ impl Likeness {
 
     /// How alike `a` and `b` are (the same whichever comes first).
     pub fn of(a: &Service, b: &Service) -> Likeness {
-        let (title, title_closeness) = share(&title_words(&a.title), &title_words(&b.title));
-        let (ports, ports_closeness) = share(&ports(a), &ports(b));
+        Likeness::between(&Traits::of(a), &Traits::of(b))
+    }
+
+    fn between(a: &Traits, b: &Traits) -> Likeness {
+        let (title, title_closeness) = share(&a.words, &b.words);
+        let (ports, ports_closeness) = share(&a.ports, &b.ports);
         Likeness { title, ports, closeness: title_closeness + ports_closeness }
     }
 
@@ -68,19 +72,22 @@ pub fn pair_alike(
     (old, unpaired_old): (&[Service], &mut Vec<usize>),
     (new, unpaired_new): (&[Service], &mut Vec<usize>),
 ) -> Vec<(usize, usize)> {
-    // Only services that share a title word can pair: find them through the words.
-    let mut by_word: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for &n in unpaired_new.iter() {
-        for word in title_words(&new[n].title) {
-            by_word.entry(word).or_default().push(n);
+    // Each service's words and ports, once; only services that share a title word can pair.
+    let traits = |services: &[Service], unpaired: &[usize]| -> BTreeMap<usize, Traits> {
+        unpaired.iter().map(|&i| (i, Traits::of(&services[i]))).collect()
+    };
+    let (old_traits, new_traits) = (traits(old, unpaired_old), traits(new, unpaired_new));
+    let mut by_word: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (&n, t) in &new_traits {
+        for word in &t.words {
+            by_word.entry(word.as_str()).or_default().push(n);
         }
     }
     let mut candidates: Vec<(usize, usize, Likeness)> = Vec::new();
-    for &o in unpaired_old.iter() {
-        let near: BTreeSet<usize> =
-            title_words(&old[o].title).iter().filter_map(|w| by_word.get(w)).flatten().copied().collect();
+    for (&o, t) in &old_traits {
+        let near: BTreeSet<usize> = t.words.iter().filter_map(|w| by_word.get(w.as_str())).flatten().copied().collect();
         for n in near {
-            let likeness = Likeness::of(&old[o], &new[n]);
+            let likeness = Likeness::between(t, &new_traits[&n]);
             if likeness.pairs() {
                 candidates.push((o, n, likeness));
             }
@@ -110,6 +117,21 @@ pub fn pair_alike(
     pairs
 }
 
+/// A transport with its ports.
+type Port = (Option<String>, Option<i64>, Option<i64>);
+
+/// What likeness looks at in a service: its title's words and its ports.
+struct Traits {
+    words: BTreeSet<String>,
+    ports: BTreeSet<Port>,
+}
+
+impl Traits {
+    fn of(service: &Service) -> Traits {
+        Traits { words: title_words(&service.title), ports: ports(service) }
+    }
+}
+
 /// The words of a title that tell services apart (see the module's documentation).
 fn title_words(title: &str) -> BTreeSet<String> {
     title
@@ -127,7 +149,7 @@ fn title_words(title: &str) -> BTreeSet<String> {
 }
 
 /// A service's ports: transport and ports of each rule that is not of a dynamic range.
-fn ports(service: &Service) -> BTreeSet<(Option<String>, Option<i64>, Option<i64>)> {
+fn ports(service: &Service) -> BTreeSet<Port> {
     service
         .rules
         .iter()
