@@ -32,9 +32,9 @@ pub struct Args {
     #[arg(long, value_enum, default_value = "table")]
     pub format: OutputFormat,
 
-    /// Pair a service of OLD with one of NEW whose titles and system service names differ, e.g.
-    /// --match 'SSDP Discovery Service=Simple Service Discovery Protocol (SSDP) Discovery Service'.
-    /// Repeatable; titles ignore case, punctuation and white space.
+    /// Pair a service of OLD with one of NEW, whatever else would pair them (system service names,
+    /// titles, or the likeness of titles and ports), e.g. --match 'SQL Analysis Server=SQL Server
+    /// Analysis Services'. Repeatable; titles ignore case, punctuation and white space.
     #[arg(long = "match", value_name = "OLD TITLE=NEW TITLE")]
     pub matches: Vec<TitlePair>,
 

@@ -71,8 +71,8 @@ pub enum Command {
     Export(export::Args),
     /// Run one read-only SQL statement and print its rows.
     Query(query::Args),
-    /// Compare two sources (editions of a port reference): which port rules were added, removed or
-    /// changed.
+    /// Compare two sources (editions of a port reference): which port rules were added, removed,
+    /// changed or moved, and which services were renamed.
     Diff(diff::Args),
     /// Write the selected port rules as nftables, iptables or Windows Firewall (PowerShell)
     /// rules, each naming its service, source document and line.

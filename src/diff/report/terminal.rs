@@ -104,7 +104,7 @@ fn notes(service: &ServiceDiff, report: &Report<'_>) -> Vec<String> {
         (_, Some(old), Some(new)) => {
             let old_name = old.system_service_name.as_deref();
             if old_name.map(str::to_lowercase) != new.system_service_name.as_deref().map(str::to_lowercase) {
-                notes.push(format!("system service name {} in {}{how}", old_name.unwrap_or("none"), report.old));
+                notes.push(format!("system service name in {}: {}{how}", report.old, old_name.unwrap_or("none")));
             }
         }
         _ => {}
