@@ -220,8 +220,9 @@ fn arb_rule() -> impl Strategy<Value = Rule> {
 
 fn arb_service() -> impl Strategy<Value = Service> {
     (
-        prop::sample::select(vec!["DNS Server", "dns  server", "Net Logon", "Net Logon Service", "Cluster Service"]),
-        prop::option::of(prop::sample::select(vec!["DNS", "dns", "Netlogon", "NetlogonX", "ClusSvc"])),
+        // Titles alike but not the same, and names that differ, so that likeness pairs some.
+        prop::sample::select(vec!["DNS Server", "dns  server", "DNS Server Cache", "Net Logon", "Net Logon Service"]),
+        prop::option::of(prop::sample::select(vec!["DNS", "dns", "DnsCache", "Netlogon", "NetlogonX", "ClusSvc"])),
         prop::collection::vec(arb_rule(), 1..5),
         1i64..50,
     )
@@ -273,5 +274,32 @@ proptest! {
         let both = count(Change::Changed) + count(Change::Moved) + count(Change::Unchanged);
         prop_assert_eq!(count(Change::Removed) + both, rules(&a));
         prop_assert_eq!(count(Change::Added) + both, rules(&b));
+    }
+}
+
+/// Services that share no system service name and whose titles are alike without being the same,
+/// so that likeness pairs them and ports move between them.
+fn arb_unnamed_service() -> impl Strategy<Value = Service> {
+    let rule =
+        (prop::sample::select(vec![53i64, 135, 389, 445, 636]), prop::sample::select(vec!["TCP", "UDP"]), 1i64..50)
+            .prop_map(|(port, transport, line)| rule("x", transport, port, port, "fixed", line));
+    (
+        prop::sample::select(vec!["Alpha Beta", "Alpha Beta Gamma", "Beta Alpha Delta", "Gamma Delta", "Delta"]),
+        prop::collection::vec(rule, 1..4),
+        1i64..50,
+    )
+        .prop_map(|(title, rules, line)| Service { title: title.into(), system_service_name: None, line, rules })
+}
+
+proptest! {
+    #[test]
+    fn likeness_and_moves_read_the_same_both_ways(
+        a in prop::collection::vec(arb_unnamed_service(), 0..5),
+        b in prop::collection::vec(arb_unnamed_service(), 0..5),
+    ) {
+        let forward = compare(&a, &b, &[]).unwrap();
+        let backward = compare(&b, &a, &[]).unwrap();
+        prop_assert_eq!(summary(&forward), mirrored(summary(&backward)));
+        prop_assert_eq!(services(&forward), mirrored_services(services(&backward)));
     }
 }
