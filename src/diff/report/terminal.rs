@@ -150,7 +150,7 @@ fn render(out: &mut impl Write, lines: &[Line], width: usize) -> io::Result<()> 
                 let mut text = " ".repeat(INDENT);
                 for (i, cell) in cells.iter().enumerate() {
                     let cell = cut(&flatten(cell), widths[i]);
-                    let pad = " ".repeat(widths[i] - chars(&cell));
+                    let pad = " ".repeat(widths[i].saturating_sub(chars(&cell)));
                     if i > 0 {
                         text.push_str(&" ".repeat(GAP));
                     }
