@@ -8,8 +8,10 @@ use crate::crosscheck::{ProsePorts, check_section};
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
 use crate::normalize::{NormalizeOptions, NormalizedSection, normalize_section};
+use crate::parse::asciidoc::asciidoc_blocks;
 use crate::parse::html::html_blocks;
 use crate::parse::markdown::markdown_blocks;
+use crate::parse::rst::rst_blocks;
 use crate::parse::sections::{Event, Sections};
 use crate::parse::text::TextBlocks;
 use crate::read::{Input, InputFormat, Line};
@@ -87,10 +89,20 @@ fn run(
     let path = input.path.clone();
     let events: Box<dyn Iterator<Item = Result<Event>>> = match input.format {
         InputFormat::Text => Box::new(Sections::new(TextBlocks::new(stoppable(input.lines())))),
-        InputFormat::Markdown => match input.into_text(max_whole_bytes, interrupt::stop()) {
-            Ok(text) => Box::new(Sections::new(markdown_blocks(&text).into_iter().map(Ok))),
-            Err(e) => return drop(sender.send(Err(e))),
-        },
+        InputFormat::Markdown | InputFormat::Mdx | InputFormat::Rst | InputFormat::AsciiDoc => {
+            let format = input.format;
+            match input.into_text(max_whole_bytes, interrupt::stop()) {
+                Ok(text) => {
+                    let blocks = match format {
+                        InputFormat::Rst => rst_blocks(&text),
+                        InputFormat::AsciiDoc => asciidoc_blocks(&text),
+                        _ => markdown_blocks(&text),
+                    };
+                    Box::new(Sections::new(blocks.into_iter().map(Ok)))
+                }
+                Err(e) => return drop(sender.send(Err(e))),
+            }
+        }
         InputFormat::Html => {
             match input.into_text(max_whole_bytes, interrupt::stop()).and_then(|text| html_blocks(&text, &path)) {
                 Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
