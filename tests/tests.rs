@@ -21,6 +21,7 @@ mod firewall;
 mod firewall_behaviour;
 mod firewall_kernel;
 mod format_refusals;
+mod formats;
 mod hostile_export;
 mod hostile_input;
 mod html_pages;

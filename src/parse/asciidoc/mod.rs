@@ -53,6 +53,7 @@ pub fn asciidoc_blocks(source: &str) -> Vec<Block> {
         .map(|(i, l)| Src { number: u32::try_from(i + 1).unwrap_or(u32::MAX), text: l.trim_end().to_string() })
         .collect();
     let mut reader = Reader::default();
+    let lines = reader.preprocess(lines);
     reader.read(&lines);
     let mut quirks = Vec::new();
     if let Some((line, raw, count)) = reader.conditionals.take() {
@@ -152,27 +153,34 @@ impl Reader {
         self.blocks.push(if note || self.in_note() { Block::Note(text) } else { Block::Paragraph(text) });
     }
 
+    /// Takes out the conditional lines (anywhere, as Asciidoctor's preprocessor does, tables
+    /// included), keeping what they enclose and the one-line form's text, and the comment lines.
+    fn preprocess(&mut self, lines: Vec<Src>) -> Vec<Src> {
+        let mut out = Vec::with_capacity(lines.len());
+        for line in lines {
+            let text = line.text.as_str();
+            if conditional(text) {
+                let entry = self.conditionals.get_or_insert((line.number, text.to_string(), 0));
+                entry.2 += 1;
+                let body = text.split_once('[').map_or("", |(_, b)| &b[..b.len().saturating_sub(1)]);
+                if !body.is_empty() && (text.starts_with("ifdef::") || text.starts_with("ifndef::")) {
+                    // The one-line form, `ifdef::name[text]`: its text is read.
+                    out.push(Src { number: line.number, text: body.to_string() });
+                }
+            } else if !(text.starts_with("//") && !text.starts_with("////")) {
+                out.push(line);
+            }
+        }
+        out
+    }
+
     fn read(&mut self, lines: &[Src]) {
         let mut i = 0;
         while i < lines.len() {
             let line = &lines[i];
             let text = line.text.as_str();
             i += 1;
-            if conditional(text) {
-                let body = text.split_once('[').map_or("", |(_, b)| b.trim_end_matches(']'));
-                let entry = self.conditionals.get_or_insert((line.number, text.to_string(), 0));
-                entry.2 += 1;
-                if !text.starts_with("endif::") && !body.is_empty() && !text.starts_with("ifeval::") {
-                    // The one-line form, `ifdef::name[text]`: its text is read.
-                    let located = self.text(line.number, body);
-                    self.paragraph(located, false);
-                }
-                continue;
-            }
             if text.trim().is_empty() {
-                continue;
-            }
-            if text.starts_with("//") && !text.starts_with("////") {
                 continue;
             }
             if let Some((name, value)) = attribute_entry(text) {
