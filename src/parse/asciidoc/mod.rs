@@ -167,7 +167,7 @@ impl Reader {
                     // The one-line form, `ifdef::name[text]`: its text is read.
                     out.push(Src { number: line.number, text: body.to_string() });
                 }
-            } else if !(text.starts_with("//") && !text.starts_with("////")) {
+            } else if !text.starts_with("//") || text.starts_with("////") {
                 out.push(line);
             }
         }
