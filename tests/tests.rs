@@ -22,6 +22,7 @@ mod firewall_behaviour;
 mod firewall_kernel;
 mod format_refusals;
 mod formats;
+mod formats_crosscheck;
 mod hostile_export;
 mod hostile_input;
 mod html_pages;
