@@ -20,6 +20,7 @@ mod export;
 mod firewall;
 mod firewall_behaviour;
 mod firewall_kernel;
+mod format_properties;
 mod format_refusals;
 mod formats;
 mod formats_crosscheck;
