@@ -166,13 +166,14 @@ fn write_values<W: Write>(writer: &mut RowWriter<W>, values: &[Value]) -> io::Re
     writer.write_row(&cells)
 }
 
-/// A rule's ports for people: `135`, `1024-65535`, `1025-5000 (dynamic)`, or `no port`.
+/// A rule's ports for people: `135`, `1024-65535`, `1025-5000 (dynamic)`, `no port`, or the kind
+/// of ports given without numbers (`dynamic`, `any`, `configurable`).
 fn ports_text(rule: &Rule) -> String {
     let ports = match (rule.port_low, rule.port_high) {
         (Some(low), Some(high)) if low == high => low.to_string(),
         (Some(low), Some(high)) => format!("{low}-{high}"),
-        _ if rule.port_kind == "dynamic" => return "dynamic".to_string(),
-        _ => return "no port".to_string(),
+        _ if rule.port_kind == "none" => return "no port".to_string(),
+        _ => return rule.port_kind.clone(),
     };
     if rule.port_kind == "dynamic" { format!("{ports} (dynamic)") } else { ports }
 }
@@ -229,6 +230,7 @@ mod tests {
         assert_eq!(ports_text(&rule("x", Some((1025, 5000)), "dynamic", 1)), "1025-5000 (dynamic)");
         assert_eq!(ports_text(&rule("x", None, "none", 1)), "no port");
         assert_eq!(ports_text(&rule("x", None, "dynamic", 1)), "dynamic", "a dynamic port the document gives no range");
+        assert_eq!(ports_text(&rule("x", None, "any", 1)), "any");
     }
 
     #[test]

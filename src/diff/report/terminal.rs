@@ -125,14 +125,17 @@ fn cells(row: &DiffRow) -> [String; 6] {
     [row.change.name().to_string(), side(old), line(old), side(new), line(new), protocol]
 }
 
-/// A rule's transport and ports, short: `TCP 445`, `TCP 1025-5000 dyn`, `ICMP`.
+/// A rule's transport and ports, short: `TCP 445`, `TCP 1025-5000 dyn`, `ICMP`, `TCP any`; a
+/// port without a transport is `? 80`.
 fn ports(rule: &Rule) -> String {
-    let transport = rule.transport.as_deref().unwrap_or("any");
+    let transport = rule.transport.as_deref().unwrap_or("?");
     let dynamic = if rule.port_kind == "dynamic" { " dyn" } else { "" };
     match (rule.port_low, rule.port_high) {
         (Some(low), Some(high)) if low == high => format!("{transport} {low}{dynamic}"),
         (Some(low), Some(high)) => format!("{transport} {low}-{high}{dynamic}"),
-        _ => format!("{transport}{dynamic}"),
+        _ if rule.port_kind == "none" => transport.to_string(),
+        _ if rule.port_kind == "dynamic" => format!("{transport} dyn"),
+        _ => format!("{transport} {}", rule.port_kind),
     }
 }
 
@@ -293,6 +296,8 @@ mod tests {
         assert_eq!(ports(&rule("x", Some(445), Some(445), "fixed")), "TCP 445");
         assert_eq!(ports(&rule("x", Some(1025), Some(5000), "dynamic")), "TCP 1025-5000 dyn");
         assert_eq!(ports(&rule("x", None, None, "dynamic")), "TCP dyn");
+        assert_eq!(ports(&rule("x", None, None, "configurable")), "TCP configurable");
+        assert_eq!(ports(&Rule { transport: None, ..rule("x", Some(80), Some(80), "fixed") }), "? 80");
         let row = DiffRow {
             change: Change::Changed,
             application_protocol: "RPC high".into(),
