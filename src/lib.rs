@@ -4,10 +4,11 @@
 //! plain records with source lines) -> [`normalize`] (records to clean rows and anomalies, a pure
 //! function; [`crosscheck`] checks the prose against the tables beside it) -> [`store`] (rows into
 //! SQLite) -> [`export`] (rows out as CSV, JSON, or a table). [`diff`] compares two sources of a
-//! database.
+//! database; [`ask`] answers `ports` and `who`.
 //! [`ingest`] drives the way in; [`cmd`] is the command line.
 
 pub mod anomaly;
+pub mod ask;
 pub mod cmd;
 pub mod crosscheck;
 pub mod diff;

@@ -4,6 +4,7 @@
 mod common;
 
 mod anomaly_fixtures;
+mod ask;
 mod bi_views;
 mod captions;
 mod cell_forms;
@@ -15,6 +16,7 @@ mod cross_checks;
 mod datasette;
 mod diff;
 mod docs;
+mod duckdb;
 mod encodings;
 mod export;
 mod firewall;

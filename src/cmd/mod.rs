@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand, each with its arguments and one `run`.
 
+mod answer;
 mod choices;
 pub mod completions;
 pub mod diff;
@@ -10,11 +11,13 @@ pub mod ingest;
 pub mod man;
 pub mod messages;
 pub mod metadata;
+pub mod ports;
 mod progress_bar;
 pub mod query;
 pub mod remove;
 pub mod sources;
 pub mod tables;
+pub mod who;
 
 use crate::error::Result;
 use clap::{Parser, Subcommand};
@@ -74,6 +77,12 @@ pub enum Command {
     /// Compare two sources (editions of a port reference): which port rules were added, removed or
     /// changed.
     Diff(diff::Args),
+    /// The port rules of the services a name, a role or words point to (Active Directory, DNS,
+    /// Kdc, "remote desktop"), per service, best match first.
+    Ports(ports::Args),
+    /// The documented services and rules whose port or range holds a port, and the names port
+    /// registries give it.
+    Who(who::Args),
     /// Write the selected port rules as nftables, iptables or Windows Firewall (PowerShell)
     /// rules, each naming its service, source document and line.
     Firewall(firewall::Args),
@@ -101,6 +110,8 @@ impl Command {
             Command::Export(_) => "export",
             Command::Query(_) => "query",
             Command::Diff(_) => "diff",
+            Command::Ports(_) => "ports",
+            Command::Who(_) => "who",
             Command::Firewall(_) => "firewall",
             Command::Sources(_) => "sources",
             Command::Remove(_) => "remove",
@@ -120,6 +131,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Query(args)) => query::run(args),
         Some(Command::Diff(args)) => diff::run(args),
+        Some(Command::Ports(args)) => ports::run(args),
+        Some(Command::Who(args)) => who::run(args),
         Some(Command::Firewall(args)) => firewall::run(args),
         Some(Command::Sources(args)) => sources::run(args),
         Some(Command::Remove(args)) => remove::run(args),
