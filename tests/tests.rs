@@ -18,6 +18,7 @@ mod diff;
 mod docs;
 mod duckdb;
 mod encodings;
+mod entry;
 mod export;
 mod firewall;
 mod firewall_behaviour;

@@ -4,6 +4,7 @@ mod answer;
 mod choices;
 pub mod completions;
 pub mod diff;
+pub mod entry;
 pub mod export;
 pub mod firewall;
 pub mod help;
