@@ -40,5 +40,6 @@ mod readme;
 mod real_pages;
 mod refusals;
 mod registries;
+mod scripts;
 mod sources;
 mod table_shapes;

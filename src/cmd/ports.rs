@@ -28,6 +28,11 @@ pub struct Args {
     /// first).
     #[arg(long, value_enum, default_value = "table")]
     pub format: OutputFormat,
+
+    /// JSON and JSON Lines: write columns that hold JSON (row_cells) as JSON objects, not as
+    /// strings of escaped JSON.
+    #[arg(long)]
+    pub json_cols: bool,
 }
 
 /// Finds the services and writes their rules.
@@ -39,5 +44,5 @@ pub fn run(args: Args) -> Result<()> {
     let answer = ask::ports(&db, &args.what, args.source.as_deref())?;
     let columns = answer.first().map(|a| a.rules.columns.clone()).unwrap_or_default();
     let rows: Vec<_> = answer.iter().flat_map(|a| a.rules.rows.iter().cloned()).collect();
-    answer::write(args.format, || ask::show::ports(&answer), &columns, &rows)
+    answer::write(args.format, args.json_cols, || ask::show::ports(&answer), &columns, &rows)
 }

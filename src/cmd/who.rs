@@ -29,6 +29,11 @@ pub struct Args {
     /// the registry as their source).
     #[arg(long, value_enum, default_value = "table")]
     pub format: OutputFormat,
+
+    /// JSON and JSON Lines: write columns that hold JSON (row_cells) as JSON objects, not as
+    /// strings of escaped JSON.
+    #[arg(long)]
+    pub json_cols: bool,
 }
 
 /// Looks the ports up and writes what holds them.
@@ -50,5 +55,5 @@ pub fn run(args: Args) -> Result<()> {
         rows.extend(a.rules.rows.iter().cloned());
         rows.extend(ask::registry_rows(&columns, &a.registered));
     }
-    answer::write(args.format, || ask::show::who(&answers), &columns, &rows)
+    answer::write(args.format, args.json_cols, || ask::show::who(&answers), &columns, &rows)
 }
