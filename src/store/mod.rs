@@ -14,7 +14,7 @@ mod readable;
 mod registry;
 mod remove;
 
-pub use load::{Load, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
+pub use load::{Load, LoadStage, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
 pub use lookup::StoredService;
 pub use migrate::{MIGRATIONS, latest_version};
 pub use plan::LoadPlan;
