@@ -40,6 +40,7 @@ mod readme;
 mod real_pages;
 mod refusals;
 mod registries;
+mod report;
 mod scripts;
 mod sources;
 mod table_shapes;

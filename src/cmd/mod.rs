@@ -16,6 +16,7 @@ pub mod ports;
 mod progress_bar;
 pub mod query;
 pub mod remove;
+pub mod report;
 pub mod sources;
 pub mod tables;
 pub mod who;
@@ -87,6 +88,9 @@ pub enum Command {
     /// Write the selected port rules as nftables, iptables or Windows Firewall (PowerShell)
     /// rules, each naming its service, source document and line.
     Firewall(firewall::Args),
+    /// Write one self-contained HTML page: a port map, each service's rules and the anomalies with
+    /// their document lines, and, for two sources, what changed.
+    Report(report::Args),
     /// List the sources loaded into a database, with what each holds.
     Sources(sources::Args),
     /// Remove sources and everything loaded from them, in one transaction.
@@ -114,6 +118,7 @@ impl Command {
             Command::Ports(_) => "ports",
             Command::Who(_) => "who",
             Command::Firewall(_) => "firewall",
+            Command::Report(_) => "report",
             Command::Sources(_) => "sources",
             Command::Remove(_) => "remove",
             Command::Tables(_) => "tables",
@@ -135,6 +140,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Ports(args)) => ports::run(args),
         Some(Command::Who(args)) => who::run(args),
         Some(Command::Firewall(args)) => firewall::run(args),
+        Some(Command::Report(args)) => report::run(args),
         Some(Command::Sources(args)) => sources::run(args),
         Some(Command::Remove(args)) => remove::run(args),
         Some(Command::Tables(args)) => tables::run(args),
