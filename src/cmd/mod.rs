@@ -5,6 +5,7 @@ mod choices;
 pub mod completions;
 pub mod diff;
 pub mod entry;
+pub mod examples;
 pub mod export;
 pub mod firewall;
 pub mod help;
@@ -128,6 +129,19 @@ impl Command {
             Command::Help(_) => "help",
         }
     }
+}
+
+/// The command line definition as `--help`, `help` and the man pages show it: the derived one,
+/// with each command's examples and exit statuses after its options.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    examples::with_examples(Cli::command())
+}
+
+/// Parses the command line (with the help [`command`] gives).
+pub fn parse() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    command().try_get_matches().and_then(|matches| Cli::from_arg_matches(&matches))
 }
 
 /// Runs the command the user asked for.
