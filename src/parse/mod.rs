@@ -1,7 +1,10 @@
 //! Parsing: turns a document's text into plain records that carry their source lines. Every format
-//! reduces to the same [`Block`]s; [`sections`] finds the service sections in them, one path for all
-//! formats. Nothing here touches SQL.
+//! reduces to the same [`Block`]s (the reader is chosen by format in [`document`]); [`sections`]
+//! finds the service sections in them, one path for all formats, and decides each table's kind and
+//! column roles once ([`table`]), so that a section carries its tables classified. Nothing here
+//! touches SQL.
 
+pub mod document;
 pub mod html;
 pub mod label;
 pub mod markdown;
@@ -12,6 +15,7 @@ pub mod text;
 pub mod words;
 
 use crate::anomaly::Anomaly;
+pub use document::{Blocks, document_blocks};
 pub use words::superscript_digit;
 
 /// A piece of text and the line it starts on.
