@@ -135,3 +135,21 @@ fn every_table_and_view_reads_in_duckdb_with_the_same_rows() {
         compared.join(", ")
     );
 }
+
+/// docs/bi.md's pandas example runs as written on `kbingest export --all -o bi/` and prints what
+/// the page says: nullable integer ports, and `n/a` kept as the document's words.
+#[test]
+fn the_pandas_example_of_docs_reads_the_csv_as_it_says() {
+    let Some(python) = duckdb_python() else { return };
+    if !Command::new(&python).args(["-c", "import pandas"]).output().is_ok_and(|o| o.status.success()) {
+        tool_or_skip(None, "pandas example", "no pandas beside duckdb (.ci/run installs it in target/duckdb-venv)");
+        return;
+    }
+    let dir = ports_db();
+    kbingest(dir.path(), &["export", "ports.db", "--all", "-o", "bi/", "-q"]).success();
+    let page = std::fs::read_to_string(repo_file("docs/bi.md")).unwrap();
+    let code = page.split("```python\n").nth(1).and_then(|rest| rest.split("\n```").next()).expect("a python block");
+    let output = Command::new(&python).args(["-c", code]).current_dir(dir.path()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "Int64 3 True\n");
+}

@@ -121,9 +121,11 @@ pub fn who(answers: &[PortAnswer]) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let services = distinct_services(&answer.rules);
+        let (services, dynamic) = distinct_services(&answer.rules);
+        let dynamic =
+            if dynamic > 0 { format!(" (and {dynamic} whose dynamic range holds it)") } else { String::new() };
         out.push_str(&format!(
-            "{}: {}, {}\n",
+            "{}: {}{dynamic}, {}\n",
             answer.query.label(),
             crate::cmd::count_of(services as u64, "documented service", "documented services"),
             crate::cmd::count_of(answer.registered.len() as u64, "registered name", "registered names"),
@@ -165,13 +167,19 @@ pub fn who(answers: &[PortAnswer]) -> String {
     out
 }
 
-/// How many distinct (source, service) pairs the rows hold.
-pub fn distinct_services(rows: &Rows) -> usize {
-    let mut seen: Vec<(Option<String>, Option<String>)> =
-        rows.rows.iter().map(|r| (text(r, rows, "source"), text(r, rows, "service"))).collect();
-    seen.sort();
-    seen.dedup();
-    seen.len()
+/// How many distinct services (source and title) the rows hold by a documented port or range, and
+/// how many others only by a dynamic range.
+pub fn distinct_services(rows: &Rows) -> (usize, usize) {
+    let service = |r: &Vec<Value>| (text(r, rows, "source"), text(r, rows, "service"));
+    let dynamic = |r: &&Vec<Value>| text(r, rows, "port_kind").as_deref() == Some("dynamic");
+    let mut fixed: Vec<_> = rows.rows.iter().filter(|r| !dynamic(r)).map(service).collect();
+    fixed.sort();
+    fixed.dedup();
+    let mut only_dynamic: Vec<_> =
+        rows.rows.iter().filter(dynamic).map(service).filter(|s| !fixed.contains(s)).collect();
+    only_dynamic.sort();
+    only_dynamic.dedup();
+    (fixed.len(), only_dynamic.len())
 }
 
 #[cfg(test)]
