@@ -37,6 +37,13 @@ impl IngestOptions {
     }
 }
 
+/// The options recorded with a source; a format that `sources.format` records under another
+/// name (see [`InputFormat::recorded_name`]) is named here.
+fn recorded_options(options: &IngestOptions, format: InputFormat) -> String {
+    let recorded = options.recorded();
+    if format.recorded_name() == format.name() { recorded } else { format!("{recorded} format={}", format.name()) }
+}
+
 /// What happened to one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceReport {
@@ -96,9 +103,9 @@ fn ingest_one(
     let (format, encoding, fingerprint) = (input.format, input.encoding.name(), input.fingerprint.clone());
     let meta = SourceMeta {
         name: name.clone(),
-        format: format.name().into(),
+        format: format.recorded_name().into(),
         encoding: encoding.into(),
-        options: options.recorded(),
+        options: recorded_options(options, format),
     };
     if input.is_file && unchanged_file(load, path, &meta, stop)? {
         return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged });
@@ -158,6 +165,18 @@ fn ingest_one(
             InputFormat::Markdown => {
                 "a pipe table whose header names its ports (`Port`, `Ports`, `Server Port`, `Start Port`, a `TCP` \
                  or `UDP` column, ...) or whose cells hold them (`TCP 443`)"
+            }
+            InputFormat::Rst => {
+                "a grid, simple, list-table or csv-table table whose header names its ports (`Port`, `Ports`, a \
+                 `TCP` or `UDP` column, ...) or whose cells hold them (`443/tcp`)"
+            }
+            InputFormat::AsciiDoc => {
+                "a |=== table whose header row names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) \
+                 or whose cells hold them (`TCP 443`)"
+            }
+            InputFormat::Mdx => {
+                "a pipe table whose header names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) or \
+                 whose cells hold them (`TCP 443`)"
             }
             InputFormat::Html => {
                 "a <table> whose header row names its ports (`Port`, `Ports`, `Server Port`, a `TCP` or `UDP` \
