@@ -102,6 +102,8 @@ pub enum AnomalyKind {
     PortsInNote,
     /// An arrow beside the port (`443 --->`), loaded as the rule's direction.
     DirectionArrow,
+    /// A TCP or UDP range covering most of the port space (`1-65535`), which a firewall refuses.
+    WidePortRange,
 }
 
 impl AnomalyKind {
@@ -156,6 +158,7 @@ impl AnomalyKind {
         AnomalyKind::UnreadCell,
         AnomalyKind::PortsInNote,
         AnomalyKind::DirectionArrow,
+        AnomalyKind::WidePortRange,
     ];
 
     /// The stable name stored in `anomalies.kind`.
@@ -211,6 +214,7 @@ impl AnomalyKind {
             UnreadCell => "unread_cell",
             PortsInNote => "ports_in_note",
             DirectionArrow => "direction_arrow",
+            WidePortRange => "wide_port_range",
         }
     }
 
@@ -283,6 +287,9 @@ impl AnomalyKind {
             UnreadCell => "A direction or client port cell that is neither; loaded as NULL and kept in row_cells.",
             PortsInNote => "A port cell referring to the row's remarks (see comments); the ports they list are loaded.",
             DirectionArrow => "An arrow beside the port (e.g. 443 --->); loaded as the rule's direction.",
+            WidePortRange => {
+                "A range covering most of the port space (e.g. 1-65535); loaded, and refused by firewall unless allowed."
+            }
         }
     }
 }
@@ -335,6 +342,6 @@ mod tests {
     fn all_lists_every_kind() {
         // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
         // against the highest discriminant.
-        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::DirectionArrow as usize + 1);
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::WidePortRange as usize + 1);
     }
 }

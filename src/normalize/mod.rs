@@ -11,6 +11,7 @@ mod rules;
 pub mod service_name;
 pub mod text;
 pub mod transport;
+pub mod wide;
 pub mod words;
 
 pub use port::{PortKind, PortSpec};
