@@ -11,8 +11,19 @@ use crate::anomaly::AnomalyKind;
 /// The dynamic range of IANA, and of Windows since Vista and Server 2008.
 pub const MODERN_DYNAMIC_RANGE: (u16, u16) = (49152, 65535);
 
-/// The dynamic ranges documents name: Windows Server 2003 and earlier (`RANDOM`), and IANA's.
-pub const DOCUMENTED_DYNAMIC_RANGES: [(u16, u16); 2] = [super::LEGACY_DYNAMIC_RANGE, MODERN_DYNAMIC_RANGE];
+/// The range Kubernetes allocates NodePort services from (`--service-node-port-range`).
+pub const NODE_PORT_RANGE: (u16, u16) = (30000, 32767);
+
+/// The ranges documents name for ports allocated at random: Windows Server 2003 and earlier
+/// (`RANDOM`), Kubernetes's NodePorts, and IANA's (Windows since Vista).
+pub const DOCUMENTED_DYNAMIC_RANGES: [(u16, u16); 3] =
+    [super::LEGACY_DYNAMIC_RANGE, NODE_PORT_RANGE, MODERN_DYNAMIC_RANGE];
+
+/// The documented dynamic ranges in words, for messages: `1025-5000, 30000-32767 and 49152-65535`.
+pub fn documented_ranges() -> String {
+    let [a, b, c] = DOCUMENTED_DYNAMIC_RANGES.map(|(l, h)| format!("{l}-{h}"));
+    format!("{a}, {b} and {c}")
+}
 
 /// How many ports outside the documented dynamic ranges a range may cover and not be wide.
 pub const WIDE_THRESHOLD: u32 = 1000;
@@ -53,11 +64,12 @@ pub(super) fn note_if_wide(t: Transport, value: &PortValue, dynamic_range: (u16,
     }
     let (low, high) = range;
     let message = format!(
-        "{} {low}-{high} covers {} ports, {} of them outside the dynamic ranges 1025-5000 and 49152-65535; \
-         loaded as the page says, and `kbingest firewall` refuses it unless --allow-wide {low}-{high} names it.",
+        "{} {low}-{high} covers {} ports, {} of them outside the dynamic ranges {}; loaded as the page says, and \
+         `kbingest firewall` refuses it unless --allow-wide {low}-{high} names it.",
         t.name(),
         u32::from(high) - u32::from(low) + 1,
         ports_outside(range, &[dynamic_range]),
+        documented_ranges(),
     );
     ledger.note(AnomalyKind::WidePortRange, value.raw.clone(), Some(value.spec.describe()), message);
 }
@@ -70,8 +82,9 @@ mod tests {
     fn ports_outside_counts_what_no_documented_dynamic_range_covers() {
         assert_eq!(ports_outside((49152, 65535), &[]), 0);
         assert_eq!(ports_outside((1024, 5000), &[]), 1);
-        assert_eq!(ports_outside((1024, 65535), &[]), 1 + (49151 - 5001 + 1));
-        assert_eq!(ports_outside((0, 65535), &[]), 65536 - 3976 - 16384);
+        assert_eq!(ports_outside((1024, 65535), &[]), 1 + (49151 - 5001 + 1) - 2768);
+        assert_eq!(ports_outside((0, 65535), &[]), 65536 - 3976 - 2768 - 16384);
+        assert_eq!(ports_outside((30000, 32767), &[]), 0, "Kubernetes's NodePorts");
         assert_eq!(ports_outside((6000, 7000), &[(6500, 8000)]), 500);
         assert_eq!(ports_outside((53, 53), &[]), 1);
     }
@@ -81,7 +94,9 @@ mod tests {
         for wide in [(0, 65535), (1, 65535), (1024, 65535), (1025, 65535), (10000, 65535), (2, 1100)] {
             assert!(is_wide(wide, &[]), "{wide:?}");
         }
-        for narrow in [(49152, 65535), (1025, 5000), (1024, 5000), (3268, 3269), (5000, 6000), (2, 1001)] {
+        for narrow in
+            [(49152, 65535), (1025, 5000), (1024, 5000), (3268, 3269), (5000, 6000), (2, 1001), (30000, 32767)]
+        {
             assert!(!is_wide(narrow, &[]), "{narrow:?}");
         }
         assert!(!is_wide((10000, 65535), &[(10000, 49151)]), "a dynamic range the user named");
