@@ -22,8 +22,12 @@ const DOMAIN_CONTROLLER: [&str; 6] = ["LSASS", "Kdc", "DNS", "Netlogon", "NtFrs"
 /// How long a dropped probe is waited for; answered ones come back in well under a millisecond.
 const SILENCE: Duration = Duration::from_millis(600);
 
-/// How long an answer may take (a namespace's first packets wait for neighbour discovery).
-const ANSWER: Duration = Duration::from_secs(5);
+/// How long an answer may take: a namespace's first packets wait for neighbour discovery, and a
+/// SYN lost on a busy machine is sent again after 1 s, then 3 s.
+const ANSWER: Duration = Duration::from_secs(10);
+
+/// Probes sent at once: fewer than a veth's queue (1000 packets), so that none is lost to it.
+const BATCH: usize = 250;
 
 /// The ports a selection documents, read from `port_rules` without kbingest's merge.
 struct Documented {
@@ -100,15 +104,17 @@ fn expect(what: &str, targets: &[SocketAddr], got: &[Reach], want: Reach) {
 }
 
 fn tcp(what: &str, targets: &[SocketAddr], want: Reach) {
-    for batch in targets.chunks(2000) {
+    for batch in targets.chunks(BATCH) {
         let wait = if want == Reach::Silent { SILENCE } else { ANSWER };
         expect(&format!("{what} (TCP)"), batch, &probe::tcp(batch, wait), want);
     }
 }
 
 fn udp(what: &str, targets: &[SocketAddr], want: Reach) {
-    let wait = if want == Reach::Silent { SILENCE } else { ANSWER };
-    expect(&format!("{what} (UDP)"), targets, &probe::udp(targets, wait), want);
+    for batch in targets.chunks(BATCH) {
+        let wait = if want == Reach::Silent { SILENCE } else { ANSWER };
+        expect(&format!("{what} (UDP)"), batch, &probe::udp(batch, wait), want);
+    }
 }
 
 /// Writes the rules for `format` (for iptables, the iptables and the ip6tables file) from `db`.
@@ -170,10 +176,17 @@ fn rules_already_there(format: &str, dropped: u16) -> String {
     }
 }
 
-/// Waits until the client reaches the server over both families (the link is up).
+/// Waits until the client reaches the server over both families: a new veth pair may lose the
+/// first neighbour solicitations while its carrier comes up, which ends in host unreachable.
 fn wait_for_link(addresses: [IpAddr; 2]) {
     let targets: Vec<SocketAddr> = addresses.iter().map(|a| SocketAddr::new(*a, 1)).collect();
-    expect("the link before any rule", &targets, &probe::tcp(&targets, ANSWER), Reach::Answered);
+    let deadline = std::time::Instant::now() + 3 * ANSWER;
+    loop {
+        let got = probe::tcp(&targets, ANSWER);
+        if got.iter().all(|g| *g == Reach::Answered) || std::time::Instant::now() > deadline {
+            return expect("the link before any rule", &targets, &got, Reach::Answered);
+        }
+    }
 }
 
 /// The default-deny checks for one format and selection, in a client and server of their own.
@@ -292,6 +305,7 @@ fn a_2020_domain_controller_answers_ping_and_its_modern_dynamic_range_only() {
 fn session_survives(format: &'static str, files: Vec<PathBuf>) -> Result<bool, String> {
     use std::io::{Read, Write};
     let lab = Lab::new()?;
+    wait_for_link(both(SERVER));
     lab.server.enter();
     let listener = std::net::TcpListener::bind("10.0.9.2:2222").map_err(|e| format!("bind: {e}"))?;
     lab.client.enter();

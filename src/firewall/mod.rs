@@ -96,8 +96,8 @@ pub fn build(rows: Vec<PortRule>, request: &Request) -> Result<Built, String> {
     let client_ports = rows.iter().filter(|r| r.source_ports.is_some()).count();
     if client_ports > 0 {
         notes.push(format!(
-            "{} give client (source) ports; they are not matched: {}",
-            if client_ports == 1 { "1 row".to_string() } else { format!("{client_ports} rows") },
+            "{} client (source) ports, which no rule matches: {}",
+            if client_ports == 1 { "1 row gives".to_string() } else { format!("{client_ports} rows give") },
             header::CLIENT_PORTS
         ));
     }
