@@ -15,6 +15,7 @@ pub mod matches;
 pub mod merge;
 pub mod nftables;
 pub mod powershell;
+pub mod read;
 #[cfg(test)]
 mod sample;
 pub mod select;
@@ -24,7 +25,8 @@ pub mod wide;
 
 pub use address::Network;
 pub use merge::{At, FirewallRule, Flow, Protocol, Span, merge};
-pub use select::{Selection, read_port_rules, select};
+pub use read::read_port_rules;
+pub use select::{Selection, select};
 pub use settings::{
     AssumeTransport, Chain, Direction, DynamicRange, FirewallFormat, IcmpTypes, KeepPort, Policy, Request, Settings,
 };
