@@ -107,7 +107,11 @@ fn check_selection(test: &str, args: &[&str], keep: impl Fn(&str, Option<&str>) 
             continue;
         }
         let rules = generate(dir.path(), format, args);
-        let (got, count) = allowed(format, &load_and_list(format, &rules));
+        let listed = load_and_list(format, &rules);
+        if args.contains(&"drop") {
+            assert_eq!(input_policy(format, &listed), "drop", "{format}: what no rule lists is dropped");
+        }
+        let (got, count) = allowed(format, &listed);
         assert_eq!(got, want, "{format}: the kernel's rules differ from port_rules");
         assert_eq!(count, rules_written(&rules), "{format}: every rule loaded once");
         let distinct = |transport: &str| -> u32 {
@@ -127,6 +131,34 @@ fn check_selection(test: &str, args: &[&str], keep: impl Fn(&str, Option<&str>) 
         });
     }
     figures
+}
+
+/// The policy of the input chain as listed: `drop` or `accept`.
+fn input_policy(format: &str, listed: &str) -> String {
+    match format {
+        "nftables" => {
+            let listing: serde_json::Value = serde_json::from_str(listed).unwrap();
+            let mut chains = listing["nftables"].as_array().unwrap().iter().filter_map(|i| i.get("chain"));
+            let input = chains.find(|c| c["table"] == "kbingest" && c["name"] == "input").expect("an input chain");
+            input["policy"].as_str().unwrap_or_default().to_string()
+        }
+        _ => {
+            let line = listed.lines().find(|l| l.starts_with(":INPUT ")).expect("INPUT's policy");
+            line.split_whitespace().nth(1).unwrap_or_default().to_lowercase()
+        }
+    }
+}
+
+#[test]
+fn under_drop_the_domain_controller_and_the_whole_seed_list_exactly_their_ports_and_drop_the_rest() {
+    let test = "under_drop_the_domain_controller_and_the_whole_seed_list_exactly_their_ports_and_drop_the_rest";
+    let dc = ["LSASS", "Kdc", "DNS", "Netlogon", "NtFrs", "W32Time"];
+    let mut args = vec!["--policy", "drop"];
+    for name in dc {
+        args.extend(["--name", name]);
+    }
+    check_selection(test, &args, |_, name| name.is_some_and(|n| dc.contains(&n)));
+    check_selection(test, &["--policy", "drop"], |_, _| true);
 }
 
 #[test]
