@@ -102,6 +102,13 @@ pub enum AnomalyKind {
     PortsInNote,
     /// An arrow beside the port (`443 --->`), loaded as the rule's direction.
     DirectionArrow,
+    /// A template or site-generator line (`{% if %}`, `{{< note >}}`, `:::note`, `<Tabs>`, `ifdef::`)
+    /// between or inside a table's rows; skipped, ledgered once per kind of line.
+    TemplateLine,
+    /// An AsciiDoc attribute reference (`{product}`) that the document does not define; kept as written.
+    UnresolvedAttribute,
+    /// A TCP or UDP range covering most of the port space (`1-65535`), which a firewall refuses.
+    WidePortRange,
     /// `Any` or `All` in a port cell: port kind `any`, no ports (not a silent 0-65535).
     AnyPort,
     /// A port the administrator chooses ("configured by the administrator"): kind `configurable`.
@@ -164,6 +171,9 @@ impl AnomalyKind {
         AnomalyKind::UnreadCell,
         AnomalyKind::PortsInNote,
         AnomalyKind::DirectionArrow,
+        AnomalyKind::TemplateLine,
+        AnomalyKind::UnresolvedAttribute,
+        AnomalyKind::WidePortRange,
         AnomalyKind::AnyPort,
         AnomalyKind::ConfigurablePort,
         AnomalyKind::ProtocolOnly,
@@ -223,6 +233,9 @@ impl AnomalyKind {
             UnreadCell => "unread_cell",
             PortsInNote => "ports_in_note",
             DirectionArrow => "direction_arrow",
+            TemplateLine => "template_line",
+            UnresolvedAttribute => "unresolved_attribute",
+            WidePortRange => "wide_port_range",
             AnyPort => "any_port",
             ConfigurablePort => "configurable_port",
             ProtocolOnly => "protocol_only",
@@ -299,6 +312,13 @@ impl AnomalyKind {
             UnreadCell => "A direction or client port cell that is neither; loaded as NULL and kept in row_cells.",
             PortsInNote => "A port cell referring to the row's remarks (see comments); the ports they list are loaded.",
             DirectionArrow => "An arrow beside the port (e.g. 443 --->); loaded as the rule's direction.",
+            TemplateLine => {
+                "A template or site-generator line (e.g. {% if %}, :::note, <Tabs>, ifdef::); skipped, once per kind."
+            }
+            UnresolvedAttribute => "An AsciiDoc attribute reference the document does not define; kept as written.",
+            WidePortRange => {
+                "A range covering most of the port space (e.g. 1-65535); loaded, and refused by firewall unless allowed."
+            }
             AnyPort => "Any or All in a port cell; loaded as kind any, with no ports (not as 0-65535).",
             ConfigurablePort => {
                 "A port the administrator chooses (configured by the administrator); kind configurable, no ports, the words in note."

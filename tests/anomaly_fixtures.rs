@@ -22,6 +22,8 @@ fn companions(kind: &str) -> &'static [&'static str] {
         "summary_table" => &["unattached_text"],
         // A summary row loaded comes with the summary table's own entry.
         "summary_only_row" => &["summary_table"],
+        // A wide range is a range.
+        "wide_port_range" => &["port_range"],
         // The range the prose states is given to a dynamic word whose cell states none.
         "document_dynamic_range" => &["dynamic_port"],
         // `443: HTTPS` beside it: a name beside a port, which runs over TCP.

@@ -42,6 +42,13 @@ impl IngestOptions {
     }
 }
 
+/// The options recorded with a source; a format that `sources.format` records under another
+/// name (see [`InputFormat::recorded_name`]) is named here.
+fn recorded_options(options: &IngestOptions, format: InputFormat) -> String {
+    let recorded = options.recorded();
+    if format.recorded_name() == format.name() { recorded } else { format!("{recorded} format={}", format.name()) }
+}
+
 /// What happened to one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceReport {
@@ -79,7 +86,8 @@ pub fn ingest(
     // In a batch, an input without a port table (a README beside the pages) is left out, not
     // the batch refused; one input alone is refused, since nothing would be loaded.
     let skip_empty = inputs.len() > 1 && !options.strict;
-    db.load(LoadPlan::for_inputs(inputs), |load| {
+    let stage = |stage: crate::store::LoadStage| progress.stage(stage.name());
+    db.load_in_stages(LoadPlan::for_inputs(inputs), &stage, |load| {
         let mut reports: Vec<SourceReport> = Vec::new();
         for path in inputs {
             reports.push(ingest_one(load, path, options, progress, stop, skip_empty)?);
@@ -112,9 +120,9 @@ fn ingest_one(
     let (format, encoding, fingerprint) = (input.format, input.encoding.name(), input.fingerprint.clone());
     let meta = SourceMeta {
         name: name.clone(),
-        format: format.name().into(),
+        format: format.recorded_name().into(),
         encoding: encoding.into(),
-        options: options.recorded(),
+        options: recorded_options(options, format),
     };
     if input.is_file && unchanged_file(load, path, &meta, stop)? {
         return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged, skipped: None });
@@ -181,6 +189,18 @@ fn ingest_one(
             InputFormat::Markdown => {
                 "a pipe table whose header names its ports (`Port`, `Ports`, `Server Port`, `Start Port`, a `TCP` \
                  or `UDP` column, ...) or whose cells hold them (`TCP 443`)"
+            }
+            InputFormat::Rst => {
+                "a grid, simple, list-table or csv-table table whose header names its ports (`Port`, `Ports`, a \
+                 `TCP` or `UDP` column, ...) or whose cells hold them (`443/tcp`)"
+            }
+            InputFormat::AsciiDoc => {
+                "a |=== table whose header row names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) \
+                 or whose cells hold them (`TCP 443`)"
+            }
+            InputFormat::Mdx => {
+                "a pipe table whose header names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) or \
+                 whose cells hold them (`TCP 443`)"
             }
             InputFormat::Html => {
                 "a <table> whose header row names its ports (`Port`, `Ports`, `Server Port`, a `TCP` or `UDP` \

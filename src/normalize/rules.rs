@@ -64,6 +64,15 @@ pub(super) fn build_rules(
             }
             for t in transports {
                 check_ports(t, value, cell, row.line, ledger)?;
+                if let Some(t) = t {
+                    // (The legacy range is among the documented ones: without --dynamic-range it adds nothing.)
+                    super::wide::note_if_wide(
+                        t,
+                        value,
+                        options.dynamic_range.unwrap_or(super::LEGACY_DYNAMIC_RANGE),
+                        ledger,
+                    );
+                }
                 let mut rule = rule(row, t, value, &transport_raw, &protocol.notes);
                 if let Some(column) = &cell.column {
                     let said = format!("from the {column} column");
