@@ -12,6 +12,7 @@ mod port_lists;
 mod port_prose;
 mod row;
 mod rules;
+mod service_match;
 pub mod service_name;
 mod summary;
 pub mod text;
