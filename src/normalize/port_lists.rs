@@ -157,12 +157,11 @@ fn running_text(part: &str) -> bool {
     words.len() >= 3 || words.iter().any(|w| matches!(w.as_str(), "tcp" | "udp" | "port" | "ports"))
 }
 
-/// A cell of several parts (its lines, or the sentences of a one-line cell), read each on its own:
+/// A cell of several parts (the sentences of its lines), read each on its own:
 /// as a value or a list, as prose where it holds numbers, and kept as words about the ports
 /// (in every value's note) where it names none. `None` where no part names a port.
 pub(super) fn parts(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
-    let lines: Vec<&str> = cell.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let parts: Vec<&str> = if lines.len() > 1 { lines } else { lines.into_iter().flat_map(sentences).collect() };
+    let parts: Vec<&str> = cell.lines().map(str::trim).filter(|l| !l.is_empty()).flat_map(sentences).collect();
     let (mut values, mut words) = (Vec::new(), Vec::new());
     let mut inner = Ledger::new(ledger.line());
     let mut prose = Vec::new();

@@ -83,14 +83,24 @@ pub fn means_dynamic(text: &str) -> bool {
 }
 
 /// A sentence saying the port is dynamic without a number (`The TCP port is a dynamic port
-/// determined at the time the Database Engine starts.`).
+/// determined at the time the Database Engine starts.`, `... with ports assigned through DCOM`).
 pub fn dynamic_in_words(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     text.len() <= 200
         && !lower.bytes().any(|b| b.is_ascii_digit())
-        && ["dynamic port", "dynamically", "randomly", "random port", "ephemeral port"]
-            .iter()
-            .any(|w| lower.contains(w))
+        && ([
+            "dynamic port",
+            "dynamically",
+            "randomly",
+            "random port",
+            "ephemeral port",
+            "ports assigned through dcom",
+            "ports assigned through rpc",
+            "ports assigned by rpc",
+            "ports assigned by dcom",
+        ]
+        .iter()
+        .any(|w| lower.contains(w)))
 }
 
 /// A phrase saying the port is chosen elsewhere, with no number (`Provider-specific port`,
@@ -231,6 +241,7 @@ mod tests {
     fn ports_in_words_without_a_number() {
         assert!(dynamic_in_words("The TCP port is a dynamic port determined at the time the Database Engine starts."));
         assert!(!dynamic_in_words("Port 1433"));
+        assert!(dynamic_in_words("WMI runs as part of a shared service host with ports assigned through DCOM."));
         assert!(port_chosen_elsewhere("Provider-specific port"));
         assert!(port_chosen_elsewhere("Configurable port"));
         assert!(port_chosen_elsewhere("The port number configured by the administrator."));
