@@ -6,17 +6,34 @@
 //! service name), or one of the section's application protocols (`DHCP Failover`). A name that
 //! means no section (`Exchange Server`, which has none) matches none.
 
-/// A per-service section as a summary row may name it.
+/// A per-service section as a summary row may name it. Every section of a document is kept until
+/// its end (a summary table comes last), so its names are kept as digests: a few words each,
+/// whatever the document's length.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServiceNames {
     /// The forms of its names compared whole: the title (also without its parentheses, and with
     /// an acronym in parentheses standing for the words it abbreviates), its system service names
     /// and its application protocols.
-    keys: Vec<String>,
+    keys: Box<[u64]>,
     /// The distinctive words of its title (parentheses included).
-    words: Vec<String>,
+    words: Box<[u64]>,
     /// Its acronyms and system service names, lower case: a one-word name may be one of these.
-    short: Vec<String>,
+    short: Box<[u64]>,
+}
+
+/// A word's or name's digest (the same in every run: `DefaultHasher::new` has fixed keys).
+fn digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+fn digests<S: AsRef<str>>(texts: impl IntoIterator<Item = S>) -> Box<[u64]> {
+    let mut all: Vec<u64> = texts.into_iter().map(|t| digest(t.as_ref())).collect();
+    all.sort_unstable();
+    all.dedup();
+    all.into_boxed_slice()
 }
 
 /// Words that say nothing about which service is meant.
@@ -107,27 +124,24 @@ impl ServiceNames {
         keys.extend(system_service_names.iter().map(|n| key(n)));
         keys.extend(applications.into_iter().map(key));
         keys.retain(|k| !k.is_empty());
-        keys.sort();
-        keys.dedup();
-        ServiceNames { keys, words: distinctive(title), short }
+        ServiceNames { keys: digests(keys), words: digests(distinctive(title)), short: digests(short) }
     }
 
     /// Whether the name names this section exactly (in one of its forms).
     pub fn named_exactly(&self, name: &str) -> bool {
-        let name = key(name);
-        self.keys.contains(&name)
+        self.keys.binary_search(&digest(&key(name))).is_ok()
     }
 
     /// Whether the name names this section in other words: the section's title is inside the
     /// name (`Hyper-V service` in `Hyper-V Live Migration`), or the name's words are inside the
     /// title, at least two of them or its acronym (`Distributed File System`, `WinRM 2.0`).
     pub fn named_loosely(&self, name: &str) -> bool {
-        let words = distinctive(name);
-        let inside = |small: &[String], large: &[String]| small.iter().all(|w| large.contains(w));
+        let words = digests(distinctive(name));
+        let inside = |small: &[u64], large: &[u64]| small.iter().all(|w| large.binary_search(w).is_ok());
         (!self.words.is_empty() && inside(&self.words, &words))
             || (!words.is_empty()
                 && inside(&words, &self.words)
-                && (words.len() >= 2 || self.short.contains(&words[0])))
+                && (words.len() >= 2 || self.short.binary_search(&words[0]).is_ok()))
     }
 }
 

@@ -24,7 +24,7 @@ type RuleKey = (Option<Transport>, PortSpec);
 /// and ports.
 #[derive(Debug, Default)]
 pub struct Summaries {
-    sections: Vec<(ServiceNames, HashSet<RuleKey>)>,
+    sections: Vec<(ServiceNames, Box<[RuleKey]>)>,
 }
 
 /// The rows of a summary table that name one service.
@@ -44,13 +44,15 @@ impl Summaries {
             service.system_service_name.as_deref().map(|n| n.split(", ").collect()).unwrap_or_default();
         let applications = section.rules.iter().map(|r| r.application_protocol.as_str());
         let names = ServiceNames::new(&service.title, &system_service_names, applications);
-        self.sections.push((names, section.rules.iter().map(|r| (r.transport, r.port)).collect()));
+        let mut rules: Vec<RuleKey> = section.rules.iter().map(|r| (r.transport, r.port)).collect();
+        rules.dedup();
+        self.sections.push((names, rules.into_boxed_slice()));
     }
 
     /// The transports and ports the per-service tables of the service `name` gives: those of the
     /// sections it names exactly, else of those it names in other words; none where it names none.
     fn loaded_for(&self, name: &str) -> HashSet<RuleKey> {
-        let exact: Vec<&HashSet<RuleKey>> =
+        let exact: Vec<&Box<[RuleKey]>> =
             self.sections.iter().filter(|(names, _)| names.named_exactly(name)).map(|(_, rules)| rules).collect();
         let matched = if exact.is_empty() {
             self.sections.iter().filter(|(names, _)| names.named_loosely(name)).map(|(_, rules)| rules).collect()
