@@ -60,26 +60,54 @@ fn a_2020_domain_controller_opens_the_modern_range_by_default_and_names_the_one_
 }
 
 #[test]
-fn legacy_opens_the_older_alternative_once_its_wide_range_is_allowed() {
+fn legacy_opens_the_pages_older_alternative_without_allow_wide_and_says_how_wide() {
     let dir = workdir();
     kb_db(dir.path());
     let mut args = vec!["firewall", "kb.db", "--dynamic-range", "legacy"];
     for name in DOMAIN_CONTROLLER {
         args.extend(["--name", name]);
     }
-    kbingest(dir.path(), &args)
-        .expect(1)
-        .stderr_has("kb.md line 366: File Replication: TCP 1024-65535 covers 64512 ports")
-        .stderr_has("pass --allow-wide 1024-65535 to open it anyway");
-    let out = domain_controller(dir.path(), "kb.db", &["--dynamic-range", "legacy", "--allow-wide", "1024-65535"]);
+    let run = kbingest(dir.path(), &args);
+    let out = run.success().stdout();
+    let wide = "Wide range opened: TCP 1024-65535, 64512 ports, 41384 of them outside the dynamic ranges 1025-5000, \
+                30000-32767 and 49152-65535, for File Replication and Net Logon: the page's own alternative for a \
+                dynamic range, chosen by --dynamic-range legacy";
+    assert!(out.contains(&format!("\n# {wide}.\n")), "the header says how wide\n{out}");
+    run.stderr_has(&format!("kbingest: {wide}\n"));
     assert!(out.contains(
         "# Net Logon (Netlogon) TCP dynamic: kb.md line 595; 1024-65535 by --dynamic-range legacy, 49152-65535 left out; \
-         wide range 1024-65535 allowed by --allow-wide 1024-65535\n\t\ttcp dport 1024-65535 accept"
+         wide range 1024-65535 (64512 ports) opened as the page's own dynamic range\n\t\ttcp dport 1024-65535 accept"
     ), "{out}");
     assert!(out.contains(
         "\t\ttcp dport 1024-5000 accept comment \"Active Directory (local security authority) (LSASS) TCP dynamic"
     ));
     assert!(!out.contains("49152-65535 accept"), "{out}");
+    // The same output as before this was allowed, except the remark.
+    let allowed = domain_controller(dir.path(), "kb.db", &["--dynamic-range", "legacy", "--allow-wide", "1024-65535"]);
+    assert_eq!(rule_lines(&allowed), rule_lines(&out));
+    // The whole 2020 edition: what the page does not give as a dynamic range stays refused (ISA's
+    // "Firewall Client Application" 1025-65535, and a plain 1024-65535 row), and only that.
+    let all = kbingest(dir.path(), &["firewall", "kb.db", "--dynamic-range", "legacy"]);
+    let stderr = all.expect(1).stderr();
+    let refused: Vec<&str> = stderr.lines().filter(|l| l.contains(": refused, since")).collect();
+    assert_eq!(refused.len(), 3, "{refused:#?}");
+    assert!(refused[0].contains("kb.md lines 489, 490, 491, 492, 493, 494, 497, 498: ISA/TMG Server: TCP 1025-65535"));
+    assert!(refused[1].contains("kb.md lines 492, 493: ISA/TMG Server: UDP 1025-65535"));
+    assert!(refused[2].contains("kb.md line 1243: Randomly allocated high TCP ports: TCP 1024-65535"));
+    let all = kbingest(dir.path(), &["firewall", "kb.db", "--dynamic-range", "legacy", "--allow-wide", "1024-65535"]);
+    let all = all.success().stdout();
+    let opened: Vec<&str> = all.lines().filter(|l| l.starts_with("# Wide range opened: ")).collect();
+    assert_eq!(opened.len(), 5, "TCP and UDP alternatives; ISA's TCP and UDP range and the plain row: {opened:#?}");
+    assert!(
+        opened[0].starts_with("# Wide range opened: TCP 1024-65535, 64512 ports,")
+            && opened[0].ends_with(
+                "for Certificate Services, Distributed File System Namespaces, Distributed File System Replication, \
+         Distributed Link Tracking Server and 11 more services: the page's own alternative for a dynamic range, \
+         chosen by --dynamic-range legacy."
+            ),
+        "{opened:#?}"
+    );
+    assert!(opened[4].ends_with("for Randomly allocated high TCP ports: allowed by --allow-wide 1024-65535."));
     let own = domain_controller(dir.path(), "kb.db", &["--dynamic-range", "50000-50999"]);
     let dynamic: Vec<&str> = rule_lines(&own).into_iter().filter(|l| l.contains(" dynamic: ")).collect();
     assert!(dynamic.iter().all(|l| l.starts_with("tcp dport 50000-50999 accept")), "{dynamic:#?}");

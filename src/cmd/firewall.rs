@@ -57,8 +57,8 @@ pub struct Args {
     pub assume_transport: Option<AssumeTransport>,
 
     /// Which dynamic range to open where a page gives alternatives or none: modern (49152-65535),
-    /// legacy (1025-5000, or the page's older alternative), or LOW-HIGH, the hosts' own range,
-    /// for every dynamic row.
+    /// legacy (1025-5000, or the page's older alternative, opened however wide unless it holds a
+    /// port below 1024), or LOW-HIGH, the hosts' own range, for every dynamic row.
     #[arg(long, value_name = "modern|legacy|LOW-HIGH", default_value = "modern", value_parser = dynamic_range)]
     pub dynamic_range: DynamicRange,
 
@@ -67,7 +67,8 @@ pub struct Args {
     pub icmp: IcmpTypes,
 
     /// Open these wide ranges (over 1,000 ports outside the dynamic ranges, or 0/1-65535), which
-    /// are otherwise refused; a range holds the wide ranges inside it.
+    /// are otherwise refused (except the page's alternative --dynamic-range legacy chooses); a
+    /// range holds the wide ranges inside it.
     #[arg(long, value_name = "LOW-HIGH", num_args = 1.., value_parser = wide_range)]
     pub allow_wide: Vec<(u16, u16)>,
 

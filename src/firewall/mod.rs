@@ -71,6 +71,8 @@ pub struct Ruleset {
     pub selection: String,
     /// The merged rules, in output order.
     pub rules: Vec<FirewallRule>,
+    /// One sentence per wide range the rules open, saying how wide and why, for the header.
+    pub wide: Vec<String>,
 }
 
 impl Ruleset {
@@ -105,8 +107,9 @@ pub fn build(rows: Vec<PortRule>, request: &Request) -> Result<Built, String> {
     }
     let requirements = dynamic::resolve(rows, request.dynamic);
     let mut merged = merge(&requirements, request)?;
-    wide::check(&mut merged.rules, &request.allow_wide, request.dynamic)?;
+    let wide = wide::check(&mut merged.rules, &request.allow_wide, request.dynamic)?;
     notes.append(&mut merged.notes);
+    notes.extend(wide.iter().map(|w| w.trim_end_matches('.').to_string()));
     let settings = &request.settings;
     if settings.policy == Policy::Drop && merged.rules.is_empty() {
         return Err(format!(
@@ -120,8 +123,12 @@ pub fn build(rows: Vec<PortRule>, request: &Request) -> Result<Built, String> {
             }
         ));
     }
-    let ruleset =
-        Ruleset { settings: settings.clone(), selection: select::describe(&request.selection), rules: merged.rules };
+    let ruleset = Ruleset {
+        settings: settings.clone(),
+        selection: select::describe(&request.selection),
+        rules: merged.rules,
+        wide,
+    };
     Ok(Built { ruleset, notes })
 }
 
