@@ -296,3 +296,64 @@ fn a_gateway_forwards_to_its_servers_in_every_linux_format() {
         kbingest(dir.path(), &[&["firewall", "ports.db"][..], more].concat()).expect(2).stderr_has(says);
     }
 }
+
+/// The services (labels) an nftables file's rules are for, each once, in order.
+fn services_of(text: &str) -> Vec<String> {
+    let mut services: Vec<String> = Vec::new();
+    for rule in rule_lines(text) {
+        let comment = rule.split(" comment \"").nth(1).unwrap_or_default();
+        let label = comment.split(") ").next().unwrap_or_default().to_string() + ")";
+        if !services.contains(&label) {
+            services.push(label);
+        }
+    }
+    services
+}
+
+#[test]
+fn a_role_selects_its_services_as_ports_reads_it_and_says_which() {
+    let dir = ports_db();
+    let run = kbingest(dir.path(), &["firewall", "ports.db", "--service", "Active Directory"]);
+    let out = run.success().stdout();
+    let said = "--service \"Active Directory\" is the role \"Active Directory\" (as `kbingest ports` reads it): Local \
+                Security Authority (LSASS), Kerberos Key Distribution Center (Kdc), DNS Server (DNS), Net Logon \
+                (Netlogon), File Replication (NtFrs), Distributed File System (Dfs), Windows Time (W32Time)";
+    assert!(out.contains(&format!("\n# {said}.\n")), "the header says which\n{out}");
+    run.stderr_has(&format!("kbingest: {said}\n"));
+    assert_eq!(
+        services_of(&out),
+        [
+            "Distributed File System (Dfs)",
+            "DNS Server (DNS)",
+            "File Replication (NtFrs)",
+            "Kerberos Key Distribution Center (Kdc)",
+            "Local Security Authority (LSASS)",
+            "Net Logon (Netlogon)",
+            "Windows Time (W32Time)"
+        ]
+    );
+    // The same services `kbingest ports` answers.
+    let ports = kbingest(dir.path(), &["ports", "ports.db", "Active Directory"]).success().stdout();
+    for service in services_of(&out) {
+        assert!(ports.contains(&format!("{service}: ports.txt line ")), "{service}\n{ports}");
+    }
+
+    let run = kbingest(dir.path(), &["firewall", "ports.db", "--service", "remote desktop", "--format", "iptables"]);
+    let out = run.success().stdout();
+    run.stderr_has(
+        "kbingest: --service \"remote desktop\" is the role \"Remote Desktop\" (as `kbingest ports` reads it): Terminal \
+         Services (TermService), Terminal Services Licensing (TermServLicensing), Terminal Services Session Directory \
+         (Tssdis), NetMeeting Remote Desktop Sharing (mnmsrvc)\n",
+    );
+    assert!(out.contains("-A KBINGEST -p tcp --dport 3389 -m comment --comment \"Terminal Services (TermService) TCP: ports.txt line 904\" -j ACCEPT\n"), "{out}");
+
+    // A name that is no title, system service name or role: the nearest names, roles among them.
+    kbingest(dir.path(), &["firewall", "ports.db", "--service", "Actve Directory", "--name", "TermServ"])
+        .expect(1)
+        .stderr_has(
+            "no service \"Actve Directory\" in port_rules (by title, system service name or role); the nearest names: \
+             \"Active Directory\", ",
+        )
+        .stderr_has("no service \"TermServ\" in port_rules (by title, system service name or role); the nearest names: \"TermService\"")
+        .stderr_has("find services by words with `kbingest ports ports.db WORDS...`");
+}

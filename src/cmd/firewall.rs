@@ -22,11 +22,14 @@ pub struct Args {
     #[arg(value_name = "DB")]
     pub database: String,
 
-    /// Only this service, by its section title (ignoring case); repeat for more.
+    /// Only this service, by its section title or system service name (ignoring case, spacing and
+    /// punctuation), or the services of a role (Active Directory, Remote Desktop), as `kbingest
+    /// ports` reads it; repeat for more.
     #[arg(long, value_name = "TITLE")]
     pub service: Vec<String>,
 
-    /// Only this service, by its system service name (ignoring case), e.g. DNS; repeat for more.
+    /// Only this service, by its system service name (e.g. DNS), matched as --service is; repeat
+    /// for more.
     #[arg(long, value_name = "SYSTEM_SERVICE_NAME")]
     pub name: Vec<String>,
 
@@ -142,8 +145,16 @@ pub fn run(args: Args) -> Result<()> {
         ));
     }
     let built = firewall::build(all, &request).map_err(|refused| {
-        let list = format!("list the services with `kbingest query {} \"SELECT DISTINCT source, service, system_service_name FROM port_rules\"`", db.path);
-        let what_to_do = if refused.starts_with("no ") { format!("nothing was written; {list}") } else { "nothing was written".into() };
+        let list = format!(
+            "find services by words with `kbingest ports {0} WORDS...`, or list them with `kbingest query {0} \"SELECT \
+             DISTINCT source, service, system_service_name FROM port_rules\"`",
+            db.path
+        );
+        let what_to_do = if refused.starts_with("no ") {
+            format!("nothing was written; {list}")
+        } else {
+            "nothing was written".into()
+        };
         Error::database(&db.path, refused.replace('\n', &format!("\n{}: ", db.path)), what_to_do)
     })?;
     if !args.quiet {

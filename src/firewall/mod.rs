@@ -71,8 +71,9 @@ pub struct Ruleset {
     pub selection: String,
     /// The merged rules, in output order.
     pub rules: Vec<FirewallRule>,
-    /// One sentence per wide range the rules open, saying how wide and why, for the header.
-    pub wide: Vec<String>,
+    /// What kbingest chose that the header says, one sentence each: the services a role named,
+    /// the wide ranges opened (how wide, and why).
+    pub choices: Vec<String>,
 }
 
 impl Ruleset {
@@ -94,9 +95,9 @@ pub struct Built {
 /// The firewall a request asks for, from every row of `port_rules`; `Err` holds one line per
 /// reason it cannot be written (nothing is written then).
 pub fn build(rows: Vec<PortRule>, request: &Request) -> Result<Built, String> {
-    let rows = select(rows, &request.selection)?;
+    let select::Selected { rows, roles } = select(rows, &request.selection)?;
     select::one_source(&rows, &request.selection, request.all_sources)?;
-    let mut notes = Vec::new();
+    let mut notes = roles.clone();
     let client_ports = rows.iter().filter(|r| r.source_ports.is_some()).count();
     if client_ports > 0 {
         notes.push(format!(
@@ -110,6 +111,7 @@ pub fn build(rows: Vec<PortRule>, request: &Request) -> Result<Built, String> {
     let wide = wide::check(&mut merged.rules, &request.allow_wide, request.dynamic)?;
     notes.append(&mut merged.notes);
     notes.extend(wide.iter().map(|w| w.trim_end_matches('.').to_string()));
+    let choices = roles.iter().map(|r| format!("{r}.")).chain(wide).collect();
     let settings = &request.settings;
     if settings.policy == Policy::Drop && merged.rules.is_empty() {
         return Err(format!(
@@ -127,7 +129,7 @@ pub fn build(rows: Vec<PortRule>, request: &Request) -> Result<Built, String> {
         settings: settings.clone(),
         selection: select::describe(&request.selection),
         rules: merged.rules,
-        wide,
+        choices,
     };
     Ok(Built { ruleset, notes })
 }
