@@ -217,6 +217,32 @@ fn a_bare_icmp_row_opens_echo_for_both_families_and_icmp_all_every_type() {
 }
 
 #[test]
+fn an_icmp_type_without_an_icmpv6_counterpart_says_it_is_ipv4_only() {
+    let dir = workdir();
+    kb_db(dir.path());
+    // Timestamp (13), which ICMPv6 has no message for, as a database from elsewhere may hold it.
+    let conn = rusqlite::Connection::open(dir.path().join("kb.db")).unwrap();
+    conn.execute("UPDATE service_ports SET icmp_type = 13 WHERE source_line = 108", []).unwrap();
+    drop(conn);
+    let said = "Active Directory (local security authority) (LSASS) ICMP: kb.md line 108; ICMP type 13 has no ICMPv6 \
+                counterpart: IPv4 only";
+    let run = |format: &str| {
+        kbingest(dir.path(), &["firewall", "kb.db", "--name", "LSASS", "--format", format, "-q"]).success().stdout()
+    };
+    let nft = run("nftables");
+    assert!(nft.contains(&format!("\t\ticmp type 13 accept comment \"{said}\"\n")), "{nft}");
+    assert!(!nft.contains("icmpv6 type"), "no twin\n{nft}");
+    let v4 = run("iptables");
+    assert!(v4.contains(&format!("-A KBINGEST -p icmp --icmp-type 13 -m comment --comment \"{said}\" -j ACCEPT\n")));
+    let v6 = run("ip6tables");
+    assert!(v6.contains(&format!("\n# {said} (in the iptables file)\n")), "{v6}");
+    assert!(!v6.contains("ipv6-icmp"), "{v6}");
+    let ps = run("powershell");
+    assert!(ps.contains(&format!("-Protocol ICMPv4 -IcmpType 13 -Description '{said}'\n")), "{ps}");
+    assert!(!ps.contains("-Protocol ICMPv6"), "{ps}");
+}
+
+#[test]
 fn a_dynamic_row_without_a_range_opens_the_chosen_one_and_says_so() {
     let dir = ports_db();
     let conn = rusqlite::Connection::open(dir.path().join("ports.db")).unwrap();

@@ -61,6 +61,17 @@ pub fn v6_counterpart(t: u8) -> Option<u8> {
     }
 }
 
+/// What the comment of an ICMP rule whose type has no ICMPv6 counterpart says: that it opens IPv4
+/// only (no ICMPv6 rule, and nothing in the ip6tables file but the comment).
+pub fn ipv4_only(protocol: super::Protocol) -> Option<String> {
+    match protocol {
+        super::Protocol::Icmp(Some(t)) if v6_counterpart(t).is_none() => {
+            Some(format!("ICMP type {t} has no ICMPv6 counterpart: IPv4 only"))
+        }
+        _ => None,
+    }
+}
+
 /// The type an ICMP row opens (`None`: every type) and what its comment says about it.
 pub fn type_of(row: &PortRule, choice: IcmpTypes) -> (Option<u8>, Option<String>) {
     if let Some(t) = row.icmp_type {
@@ -124,6 +135,13 @@ mod tests {
     fn ipv6_counterparts() {
         assert_eq!(v6_counterpart(8), Some(128));
         assert_eq!(v6_counterpart(13), None, "timestamp has none");
+        assert_eq!(
+            ipv4_only(crate::firewall::Protocol::Icmp(Some(13))).as_deref(),
+            Some("ICMP type 13 has no ICMPv6 counterpart: IPv4 only")
+        );
+        for twinned in [Some(8), Some(0), None] {
+            assert_eq!(ipv4_only(crate::firewall::Protocol::Icmp(twinned)), None, "{twinned:?}");
+        }
         for (_, types) in RFC4890 {
             assert!(!types.contains(&128), "echo is the page's to allow");
         }

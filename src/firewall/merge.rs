@@ -229,6 +229,9 @@ pub fn merge(requirements: &[Requirement], request: &Request) -> Result<Merged, 
                 if let Some(remark) = &remark {
                     rule.remark(remark.clone(), &at);
                 }
+                if let Some(remark) = icmp::ipv4_only(protocol) {
+                    rule.remark(remark, &at);
+                }
             }
         }
     }
