@@ -25,6 +25,7 @@ mod firewall_behaviour;
 mod firewall_choices;
 mod firewall_kernel;
 mod firewall_safety;
+mod firewall_startup;
 mod format_properties;
 mod format_refusals;
 mod formats;

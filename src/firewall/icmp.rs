@@ -8,7 +8,7 @@ use super::{IcmpTypes, PortRule};
 pub const ECHO_REQUEST: u8 = 8;
 
 /// ICMPv6 messages that must not be dropped, each with a word for the comment (RFC 4890 4.4.1).
-pub const RFC4890: [(Rfc4890, &[u8]); 3] = [
+pub const RFC4890: [(Rfc4890, &[u8]); 4] = [
     // Destination unreachable, packet too big, time exceeded, parameter problem.
     (Rfc4890::Errors, &[1, 2, 3, 4]),
     // Router and neighbour solicitation and advertisement, inverse neighbour discovery and SEND's
@@ -17,6 +17,10 @@ pub const RFC4890: [(Rfc4890, &[u8]); 3] = [
     // Multicast listener query, report, done, report v2, multicast router discovery: only from
     // link-local addresses.
     (Rfc4890::LinkLocal, &[130, 131, 132, 143, 151, 152, 153]),
+    // Multicast listener reports (v1, v2) from the unspecified address, which a node sends while
+    // its link-local address is tentative (duplicate address detection, RFC 3590), so that
+    // switches snooping MLD forward its solicited-node group; MLD always has hop limit 1.
+    (Rfc4890::Unspecified, &[131, 143]),
 ];
 
 /// The three groups of [`RFC4890`], each matched its own way.
@@ -28,6 +32,8 @@ pub enum Rfc4890 {
     Discovery,
     /// Multicast listener and router discovery: link-local source.
     LinkLocal,
+    /// Multicast listener reports of duplicate address detection: source `::`, hop limit 1.
+    Unspecified,
 }
 
 impl Rfc4890 {
@@ -37,6 +43,9 @@ impl Rfc4890 {
             Rfc4890::Errors => "kbingest: ICMPv6 errors IPv6 needs, packet too big among them (RFC 4890)",
             Rfc4890::Discovery => "kbingest: IPv6 neighbour and router discovery, hop limit 255 (RFC 4890)",
             Rfc4890::LinkLocal => "kbingest: IPv6 multicast listener discovery, link-local (RFC 4890)",
+            Rfc4890::Unspecified => {
+                "kbingest: IPv6 multicast listener reports from :: during duplicate address detection (RFC 3590, RFC 4890)"
+            }
         }
     }
 

@@ -109,11 +109,13 @@ fn base_matchers(base: Base, hook: Hook, family: Family) -> Vec<String> {
                 Rfc4890::Errors => "",
                 Rfc4890::Discovery => " -m hl --hl-eq 255",
                 Rfc4890::LinkLocal => "-s fe80::/10 ",
+                Rfc4890::Unspecified => "-s ::/128 ",
             };
             types
                 .iter()
                 .map(|t| match group {
                     Rfc4890::LinkLocal => format!("{condition}-p ipv6-icmp --icmpv6-type {t}"),
+                    Rfc4890::Unspecified => format!("{condition}-p ipv6-icmp --icmpv6-type {t} -m hl --hl-eq 1"),
                     _ => format!("-p ipv6-icmp --icmpv6-type {t}{condition}"),
                 })
                 .collect()
