@@ -4,7 +4,7 @@
 //! plain records with source lines) -> [`normalize`] (records to clean rows and anomalies, a pure
 //! function; [`crosscheck`] checks the prose against the tables beside it) -> [`store`] (rows into
 //! SQLite) -> [`export`] (rows out as CSV, JSON, or a table). [`diff`] compares two sources of a
-//! database.
+//! database; [`review`] checks a live firewall rule set against the documents.
 //! [`ingest`] drives the way in; [`cmd`] is the command line.
 
 pub mod anomaly;
@@ -19,5 +19,6 @@ pub mod interrupt;
 pub mod normalize;
 pub mod parse;
 pub mod read;
+pub mod review;
 pub mod stop;
 pub mod store;

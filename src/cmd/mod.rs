@@ -13,6 +13,7 @@ pub mod metadata;
 mod progress_bar;
 pub mod query;
 pub mod remove;
+pub mod review;
 pub mod sources;
 pub mod tables;
 
@@ -77,6 +78,9 @@ pub enum Command {
     /// Write the selected port rules as nftables, iptables or Windows Firewall (PowerShell)
     /// rules, each naming its service, source document and line.
     Firewall(firewall::Args),
+    /// Check a live rule set (nftables, iptables, Windows Firewall) against the selected port
+    /// rules: which documented ports it blocks, and which open ports no document justifies.
+    Review(review::Args),
     /// List the sources loaded into a database, with what each holds.
     Sources(sources::Args),
     /// Remove sources and everything loaded from them, in one transaction.
@@ -102,6 +106,7 @@ impl Command {
             Command::Query(_) => "query",
             Command::Diff(_) => "diff",
             Command::Firewall(_) => "firewall",
+            Command::Review(_) => "review",
             Command::Sources(_) => "sources",
             Command::Remove(_) => "remove",
             Command::Tables(_) => "tables",
@@ -121,6 +126,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Query(args)) => query::run(args),
         Some(Command::Diff(args)) => diff::run(args),
         Some(Command::Firewall(args)) => firewall::run(args),
+        Some(Command::Review(args)) => review::run(args),
         Some(Command::Sources(args)) => sources::run(args),
         Some(Command::Remove(args)) => remove::run(args),
         Some(Command::Tables(args)) => tables::run(args),

@@ -1,0 +1,174 @@
+//! `kbingest review DB RULESET`: a live rule set (nftables JSON, iptables-save, Windows Firewall)
+//! against the selected port rules of the documents.
+
+use crate::cmd::messages::say;
+use crate::error::{Error, Result};
+use crate::export::{OutputFormat, check_output, write_file};
+use crate::firewall::{Selection, read_port_rules, select};
+use crate::interrupt;
+use crate::review::{self, RulesetFormat, Traffic, report};
+use crate::store::{Database, registered_ports};
+use std::io::{BufWriter, Read, Write};
+use std::net::IpAddr;
+use std::path::Path;
+
+/// The largest rule set file read: far beyond any real one.
+const MAX_RULESET_BYTES: u64 = 256 << 20;
+
+/// Arguments of `kbingest review`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    /// The kbingest database to read; it is opened read-only.
+    #[arg(value_name = "DB")]
+    pub database: String,
+
+    /// The rule set: the output of `nft -j list ruleset`, `iptables-save`, `ip6tables-save` (or
+    /// both, one after the other), the Windows Firewall PowerShell export (JSON; see
+    /// docs/review.md) or `netsh advfirewall firewall show rule name=all verbose`; `-` for
+    /// standard input. The format is told from the content.
+    #[arg(value_name = "RULESET")]
+    pub ruleset: String,
+
+    /// Only this service, by its section title (ignoring case); repeat for more.
+    #[arg(long, value_name = "TITLE")]
+    pub service: Vec<String>,
+
+    /// Only this service, by its system service name (ignoring case), e.g. DNS; repeat for more.
+    #[arg(long, value_name = "SYSTEM_SERVICE_NAME")]
+    pub name: Vec<String>,
+
+    /// Only rows of this source document, as named at ingest.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+
+    /// Review traffic this host forwards to ADDRESS (its forward chains) instead of traffic to
+    /// this host (its input chains).
+    #[arg(long, value_name = "ADDRESS")]
+    pub to: Option<IpAddr>,
+
+    /// The output format: table (aligned columns), csv, tsv, json, jsonl or markdown.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: OutputFormat,
+
+    /// Exit with status 1 when anything is found (a documented port not open, an undocumented
+    /// one open), 0 when nothing is, 2 on trouble.
+    #[arg(long)]
+    pub exit_code: bool,
+
+    /// Write to this file instead of standard output; it is replaced only once complete.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
+
+    /// No summary on standard error.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Reviews the rule set and writes the findings.
+pub fn run(args: Args) -> Result<()> {
+    let exit_code = args.exit_code;
+    match reviewed(args) {
+        Err(e) if exit_code => Err(e.as_trouble()),
+        other => other,
+    }
+}
+
+fn reviewed(args: Args) -> Result<()> {
+    if let Some(path) = args.output.as_deref().filter(|o| *o != "-") {
+        check_output(Path::new(path))?;
+    }
+    let text = review::detect::decode(&read_ruleset(&args.ruleset)?);
+    let set = review::read_ruleset(&text).map_err(|(format, unreadable)| {
+        let hint = match format {
+            Some(format) => format!(
+                "it was read as {}; give the tool's output unchanged (see docs/review.md); nothing was written",
+                format.name()
+            ),
+            None => "see `kbingest review --help` for the formats kbingest reads; nothing was written".into(),
+        };
+        Error::input_at(&args.ruleset, unreadable.line, unreadable.problem, hint)
+    })?;
+    let windows = matches!(set.format, RulesetFormat::WindowsJson | RulesetFormat::Netsh);
+    if windows && args.to.is_some() {
+        return Err(Error::Usage("--to: Windows Firewall filters traffic to this host only; leave out --to".into()));
+    }
+    let db = Database::open_read_only(&args.database, interrupt::stop())?;
+    let all = read_port_rules(&db)?;
+    if all.is_empty() {
+        return Err(Error::database(
+            &db.path,
+            "holds no port rules",
+            "ingest a document into it first; nothing was written",
+        ));
+    }
+    let selection = Selection { services: args.service.clone(), names: args.name.clone(), source: args.source.clone() };
+    let rows = select(all, &selection).map_err(|miss| {
+        Error::database(
+            &db.path,
+            miss.replace('\n', &format!("\n{}: ", db.path)),
+            format!("nothing was written; list the services with `kbingest query {} \"SELECT DISTINCT service, system_service_name FROM port_rules\"`", db.path),
+        )
+    })?;
+    let registry = registered_ports(&db)?;
+    let traffic = args.to.map_or(Traffic::Inbound, Traffic::Forward);
+    let result = review::review(&set, traffic, &rows, &registry);
+    if !args.quiet {
+        for note in &result.notes {
+            say(note);
+        }
+        if windows {
+            say(
+                "Windows Firewall: rules of every profile are reviewed; what no rule allows is taken to be blocked (the default inbound action, Block, unless it was changed)",
+            );
+        }
+    }
+    let write = |out: &mut dyn Write, shown: &str| {
+        report::write(out, &result, args.format).map_err(Error::io("write output", shown))
+    };
+    match args.output.as_deref().filter(|o| *o != "-") {
+        None => {
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            write(&mut out, "-")?;
+            out.flush().map_err(Error::io("write output", "-"))?;
+        }
+        Some(path) => write_file(Path::new(path), |out| write(out, path))?,
+    }
+    if !args.quiet {
+        say(&report::summary(&result, &args.ruleset, set.format.name()));
+    }
+    if args.exit_code && !result.clean() { Err(Error::Differences) } else { Ok(()) }
+}
+
+/// The rule set's bytes, from a file or standard input (`-`).
+fn read_ruleset(path: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let too_large = || {
+        Error::input(
+            path,
+            format!("is larger than {} MiB, more than any rule set", MAX_RULESET_BYTES >> 20),
+            "check that this is the rule set",
+        )
+    };
+    if path == "-" {
+        std::io::stdin()
+            .lock()
+            .take(MAX_RULESET_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(Error::io("read the rule set", path))?;
+    } else {
+        let meta = std::fs::metadata(path).map_err(Error::io("read the rule set", path))?;
+        if meta.is_dir() {
+            return Err(Error::input(
+                path,
+                "is a directory, not a rule set",
+                "name the file the rule set was saved to",
+            ));
+        }
+        let file = std::fs::File::open(path).map_err(Error::io("read the rule set", path))?;
+        file.take(MAX_RULESET_BYTES + 1).read_to_end(&mut bytes).map_err(Error::io("read the rule set", path))?;
+    }
+    if bytes.len() as u64 > MAX_RULESET_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,336 @@
+//! The review: every selected port rule of the documents checked against the rule set (allowed,
+//! blocked, partly, depends), then every port the rule set opens that no selected rule justifies
+//! ([`super::undocumented`]). A pure function of the rule set, the traffic, the rows and the
+//! registries' names.
+
+use super::evaluate::{Decider, Outcome, PORTED, Packet, Traffic, evaluate, evaluate_ports, families};
+use super::model::{Action, Condition, Family, RuleSet};
+use super::names::protocol_name;
+use super::ports::{PortSet, range_words};
+use crate::firewall::PortRule;
+use crate::store::RegisteredPort;
+
+/// What the review found for one line of the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    /// Every port of the document's rule is accepted.
+    Allowed,
+    /// None is.
+    Blocked,
+    /// Some ports of the range are accepted, others not.
+    Partly,
+    /// Whether they are depends on something kbingest cannot decide (an interface, an address).
+    Depends,
+    /// Open, but no selected rule of the documents asks for it.
+    Undocumented,
+}
+
+impl Verdict {
+    /// Every verdict, in report order.
+    pub const ALL: [Verdict; 5] =
+        [Verdict::Allowed, Verdict::Blocked, Verdict::Partly, Verdict::Depends, Verdict::Undocumented];
+
+    /// The word in the report.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Allowed => "allowed",
+            Verdict::Blocked => "blocked",
+            Verdict::Partly => "partly",
+            Verdict::Depends => "depends",
+            Verdict::Undocumented => "undocumented",
+        }
+    }
+}
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// What was found.
+    pub verdict: Verdict,
+    /// The document's service (none for an undocumented port).
+    pub service: Option<String>,
+    /// Its system service name.
+    pub system_service_name: Option<String>,
+    /// `TCP`, `UDP`, `ICMP`, `GRE`...
+    pub transport: String,
+    /// `53`, `1025-5000`, `type 8`; empty for a transport without ports.
+    pub ports: String,
+    /// The address families the line is about.
+    pub families: Vec<Family>,
+    /// The document, and the line of the rule (none for an undocumented port).
+    pub source: Option<(String, u32)>,
+    /// The rule set's rules (or policies) that decide, as the rule set names them.
+    pub ruleset_rules: Vec<String>,
+    /// Their comments, the ranges of a partly open range, or what it depends on.
+    pub detail: String,
+    /// What the loaded registries call an undocumented port.
+    pub registered_names: Option<String>,
+}
+
+/// The whole review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    /// The lines of the report, the documents' rules first.
+    pub findings: Vec<Finding>,
+    /// The families reviewed.
+    pub families: Vec<Family>,
+    /// What was not reviewed, and why, for standard error.
+    pub notes: Vec<String>,
+}
+
+impl Review {
+    /// How many lines have this verdict.
+    pub fn count(&self, verdict: Verdict) -> usize {
+        self.findings.iter().filter(|f| f.verdict == verdict).count()
+    }
+
+    /// Whether every documented port is open and nothing undocumented is.
+    pub fn clean(&self) -> bool {
+        self.findings.iter().all(|f| f.verdict == Verdict::Allowed)
+    }
+}
+
+/// What a document's rule (or an undocumented port) is checked over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Space {
+    /// These ports (ICMP: types).
+    Ports(PortSet),
+    /// A port the document gives no number for (a dynamic port without a range).
+    Unknown,
+    /// A transport without ports.
+    None,
+}
+
+/// Reviews `rows` (the selected port rules) against `set`.
+pub fn review(set: &RuleSet, traffic: Traffic, rows: &[PortRule], registry: &[RegisteredPort]) -> Review {
+    let wanted: Vec<Family> = match traffic {
+        Traffic::Forward(to) => vec![if to.is_ipv4() { Family::V4 } else { Family::V6 }],
+        Traffic::Inbound => Family::ALL.to_vec(),
+    };
+    let filtered: Vec<Family> = families(set, traffic).into_iter().filter(|f| wanted.contains(f)).collect();
+    let mut notes = Vec::new();
+    let reviewed = if filtered.is_empty() { wanted.clone() } else { filtered };
+    for family in wanted.iter().filter(|f| !reviewed.contains(f)) {
+        notes.push(format!(
+            "{} not reviewed: the rule set holds no {} chain on this traffic's path",
+            family.name(),
+            family.name()
+        ));
+    }
+    let mut findings = Vec::new();
+    for row in rows {
+        if row.direction.as_deref().is_some_and(|d| d.eq_ignore_ascii_case("outbound")) {
+            continue;
+        }
+        let protocols: Vec<u8> = match row.ip_protocol {
+            Some(p) => vec![p],
+            None if row.ports.is_some() => vec![6, 17],
+            None => Vec::new(),
+        };
+        for protocol in protocols {
+            let space = match (protocol, row.ports, row.icmp_type) {
+                (p, Some((low, high)), _) if PORTED.contains(&p) => Space::Ports(PortSet::range(low, high)),
+                (p, None, _) if PORTED.contains(&p) && row.dynamic => Space::Unknown,
+                (p, None, _) if PORTED.contains(&p) => {
+                    notes.push(format!(
+                        "{} line {}: {} without a port, not reviewed",
+                        row.source,
+                        row.source_line,
+                        protocol_name(p)
+                    ));
+                    continue;
+                }
+                (1, _, Some(t)) => Space::Ports(PortSet::range(t.into(), t.into())),
+                (1, _, None) => Space::Ports(PortSet::range(0, 255)),
+                _ => Space::None,
+            };
+            let families: Vec<Family> =
+                reviewed.iter().copied().filter(|&f| protocol != 1 || f == Family::V4).collect();
+            let mut per_family = Vec::new();
+            for &family in &families {
+                let packet = Packet { family, protocol, port: None, rpc_dynamic: row.dynamic };
+                let outcomes = outcomes(set, traffic, packet, &space);
+                per_family.push((family, classify(set, &outcomes, protocol)));
+            }
+            for ((verdict, deciders, detail), families) in merge_families(per_family) {
+                findings.push(Finding {
+                    verdict,
+                    service: Some(row.service.clone()),
+                    system_service_name: row.system_service_name.clone(),
+                    transport: protocol_name(protocol),
+                    ports: space_words(&space, protocol),
+                    families,
+                    source: Some((row.source.clone(), row.source_line)),
+                    ruleset_rules: deciders.iter().map(|&d| place(set, d)).collect(),
+                    detail,
+                    registered_names: None,
+                });
+            }
+        }
+    }
+    findings.extend(super::undocumented::open_ports(set, traffic, &reviewed, rows, registry));
+    Review { findings, families: reviewed, notes }
+}
+
+/// The outcome over a space: each range of ports that fares alike (`None` without ports).
+pub fn outcomes(set: &RuleSet, traffic: Traffic, packet: Packet, space: &Space) -> Vec<(Option<(u16, u16)>, Outcome)> {
+    match space {
+        Space::Ports(ports) => {
+            evaluate_ports(set, traffic, packet, ports).into_iter().map(|(l, h, o)| (Some((l, h)), o)).collect()
+        }
+        Space::Unknown | Space::None => vec![(None, evaluate(set, traffic, packet))],
+    }
+}
+
+/// Lines that differ only in their family made one.
+pub fn merge_families<T: PartialEq>(per_family: Vec<(Family, T)>) -> Vec<(T, Vec<Family>)> {
+    let mut out: Vec<(T, Vec<Family>)> = Vec::new();
+    for (family, item) in per_family {
+        match out.iter_mut().find(|(known, _)| *known == item) {
+            Some((_, families)) => families.push(family),
+            None => out.push((item, vec![family])),
+        }
+    }
+    out
+}
+
+/// A document rule's verdict over its outcomes: the verdict, the deciding rules and the detail.
+pub fn classify(
+    set: &RuleSet,
+    outcomes: &[(Option<(u16, u16)>, Outcome)],
+    protocol: u8,
+) -> (Verdict, Vec<Decider>, String) {
+    let accepted = outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Accepted(_))).count();
+    let blocked = outcomes.iter().filter(|(_, o)| matches!(o, Outcome::Blocked(_))).count();
+    let mut deciders: Vec<Decider> = Vec::new();
+    for (_, outcome) in outcomes {
+        for d in deciders_of(outcome) {
+            if !deciders.contains(&d) {
+                deciders.push(d);
+            }
+        }
+    }
+    let verdict = if accepted == outcomes.len() {
+        Verdict::Allowed
+    } else if blocked == outcomes.len() {
+        Verdict::Blocked
+    } else if accepted == 0 {
+        Verdict::Depends
+    } else {
+        Verdict::Partly
+    };
+    let detail = if outcomes.len() == 1 {
+        outcome_words(set, &outcomes[0].1)
+    } else {
+        let parts: Vec<String> = outcomes
+            .iter()
+            .map(|(ports, outcome)| {
+                let ports = ports.map(|(l, h)| port_words(protocol, l, h)).unwrap_or_default();
+                let word = match outcome {
+                    Outcome::Accepted(_) => "open",
+                    Outcome::Blocked(_) => "blocked",
+                    Outcome::Depends(_) => "depends",
+                };
+                format!("{word} {ports} ({})", outcome_words(set, outcome))
+            })
+            .collect();
+        parts.join("; ")
+    };
+    (verdict, deciders, detail)
+}
+
+fn deciders_of(outcome: &Outcome) -> Vec<Decider> {
+    match outcome {
+        Outcome::Accepted(d) | Outcome::Blocked(d) => vec![*d],
+        Outcome::Depends(on) => on.clone(),
+    }
+}
+
+/// An outcome in words: the comments of its rules, what it depends on, or the policy.
+pub fn outcome_words(set: &RuleSet, outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Accepted(d) | Outcome::Blocked(d) => {
+            let action = match d {
+                Decider::Rule { chain, rule } => match &set.chains[*chain].rules[*rule].action {
+                    Action::Reject => "rejected",
+                    Action::Drop => "dropped",
+                    _ => "accepted",
+                },
+                Decider::Policy { .. } => "by the chain's policy",
+                Decider::Unfiltered => "no chain of the rule set filters this traffic",
+            };
+            match comment(set, *d) {
+                Some(c) => format!("{action}: {c}"),
+                None => action.to_string(),
+            }
+        }
+        Outcome::Depends(on) => {
+            let conditions: Vec<String> = on.iter().flat_map(|&d| undecided(set, d)).collect();
+            format!(
+                "depends on {}",
+                if conditions.is_empty() { "the rules named".into() } else { conditions.join("; ") }
+            )
+        }
+    }
+}
+
+/// What kbingest could not decide about a rule, in the rule set's words.
+fn undecided(set: &RuleSet, decider: Decider) -> Vec<String> {
+    let Decider::Rule { chain, rule } = decider else { return Vec::new() };
+    let rule = &set.chains[chain].rules[rule];
+    let mut out: Vec<String> = rule
+        .conditions
+        .iter()
+        .filter_map(|c| match c {
+            Condition::Unknown(text) | Condition::DestAddress { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    if let Action::Unknown(what) = &rule.action {
+        out.push(what.clone());
+    }
+    out
+}
+
+/// The comment a deciding rule carries.
+pub fn comment(set: &RuleSet, decider: Decider) -> Option<String> {
+    match decider {
+        Decider::Rule { chain, rule } => set.chains[chain].rules[rule].origin.comment.clone(),
+        Decider::Policy { chain } => set.chains[chain].origin.comment.clone(),
+        Decider::Unfiltered => None,
+    }
+}
+
+/// How the rule set names a deciding rule: `inet kbingest input handle 5`, `filter INPUT line 12`,
+/// `policy drop of filter INPUT`.
+pub fn place(set: &RuleSet, decider: Decider) -> String {
+    match decider {
+        Decider::Rule { chain, rule } => set.chains[chain].rules[rule].origin.place.clone(),
+        Decider::Policy { chain } => {
+            let c = &set.chains[chain];
+            let policy = if c.base.as_ref().is_some_and(|b| b.accepts) { "accept" } else { "drop" };
+            format!("policy {policy} of {}", c.origin.place)
+        }
+        Decider::Unfiltered => "no chain".into(),
+    }
+}
+
+/// `53`, `1025-5000`; ICMP `type 8`, `types 0-255`.
+pub fn port_words(protocol: u8, low: u16, high: u16) -> String {
+    match protocol {
+        1 | 58 if low == high => format!("type {low}"),
+        1 | 58 => format!("types {}", range_words(low, high)),
+        _ => range_words(low, high),
+    }
+}
+
+fn space_words(space: &Space, protocol: u8) -> String {
+    match space {
+        Space::Ports(ports) => {
+            let parts: Vec<String> = ports.ranges().iter().map(|&(l, h)| port_words(protocol, l, h)).collect();
+            parts.join(", ")
+        }
+        Space::Unknown => "dynamic (no range given)".into(),
+        Space::None => String::new(),
+    }
+}
