@@ -37,5 +37,7 @@ mod readme;
 mod real_pages;
 mod refusals;
 mod registries;
+mod review;
+mod review_kernel;
 mod sources;
 mod table_shapes;

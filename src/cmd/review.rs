@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use crate::export::{OutputFormat, check_output, write_file};
 use crate::firewall::{Selection, read_port_rules, select};
 use crate::interrupt;
-use crate::review::{self, RulesetFormat, Traffic, report};
+use crate::review::{self, Profile, RulesetFormat, Traffic, report};
 use crate::store::{Database, registered_ports};
 use std::io::{BufWriter, Read, Write};
 use std::net::IpAddr;
@@ -46,9 +46,18 @@ pub struct Args {
     #[arg(long, value_name = "ADDRESS")]
     pub to: Option<IpAddr>,
 
+    /// Windows Firewall: the network profile the host is in, whose rules apply; without it, a
+    /// rule of some profiles only makes the answer depend on the profile.
+    #[arg(long, value_enum)]
+    pub profile: Option<Profile>,
+
     /// The output format: table (aligned columns), csv, tsv, json, jsonl or markdown.
     #[arg(long, value_enum, default_value = "table")]
     pub format: OutputFormat,
+
+    /// Leave out the `allowed` lines: only what needs looking at (the summary still counts them).
+    #[arg(long)]
+    pub findings_only: bool,
 
     /// Exit with status 1 when anything is found (a documented port not open, an undocumented
     /// one open), 0 when nothing is, 2 on trouble.
@@ -78,7 +87,7 @@ fn reviewed(args: Args) -> Result<()> {
         check_output(Path::new(path))?;
     }
     let text = review::detect::decode(&read_ruleset(&args.ruleset)?);
-    let set = review::read_ruleset(&text).map_err(|(format, unreadable)| {
+    let set = review::read_ruleset(&text, args.profile).map_err(|(format, unreadable)| {
         let hint = match format {
             Some(format) => format!(
                 "it was read as {}; give the tool's output unchanged (see docs/review.md); nothing was written",
@@ -91,6 +100,13 @@ fn reviewed(args: Args) -> Result<()> {
     let windows = matches!(set.format, RulesetFormat::WindowsJson | RulesetFormat::Netsh);
     if windows && args.to.is_some() {
         return Err(Error::Usage("--to: Windows Firewall filters traffic to this host only; leave out --to".into()));
+    }
+    if !windows && args.profile.is_some() {
+        return Err(Error::Usage(format!(
+            "--profile is for Windows Firewall rule sets; {} is {}",
+            args.ruleset,
+            set.format.name()
+        )));
     }
     let db = Database::open_read_only(&args.database, interrupt::stop())?;
     let all = read_port_rules(&db)?;
@@ -123,7 +139,7 @@ fn reviewed(args: Args) -> Result<()> {
         }
     }
     let write = |out: &mut dyn Write, shown: &str| {
-        report::write(out, &result, args.format).map_err(Error::io("write output", shown))
+        report::write(out, &result, args.format, args.findings_only).map_err(Error::io("write output", shown))
     };
     match args.output.as_deref().filter(|o| *o != "-") {
         None => {

@@ -1,6 +1,7 @@
 //! Which rule set a file holds, told from its content, and reading it with the right reader.
 
 use super::model::{RuleSet, RulesetFormat};
+use super::windows::Profile;
 use super::{Unreadable, iptables, netsh, nft_json, trace_words, windows};
 
 /// The text of a rule set file: UTF-8, or UTF-16 with a byte-order mark (Windows PowerShell 5.1
@@ -59,14 +60,15 @@ pub fn detect(text: &str) -> Result<RulesetFormat, Unreadable> {
     ))
 }
 
-/// Reads a rule set in the format its content shows.
-pub fn read_ruleset(text: &str) -> Result<RuleSet, (Option<RulesetFormat>, Unreadable)> {
+/// Reads a rule set in the format its content shows; `profile` is the Windows Firewall profile
+/// whose rules apply (for the Windows formats).
+pub fn read_ruleset(text: &str, profile: Option<Profile>) -> Result<RuleSet, (Option<RulesetFormat>, Unreadable)> {
     let format = detect(text).map_err(|e| (None, e))?;
     let read = match format {
         RulesetFormat::NftJson => nft_json::read(text),
         RulesetFormat::IptablesSave => iptables::read(text),
-        RulesetFormat::WindowsJson => windows::read_json(text),
-        RulesetFormat::Netsh => netsh::read(text),
+        RulesetFormat::WindowsJson => windows::read_json(text, profile),
+        RulesetFormat::Netsh => netsh::read(text, profile),
     };
     read.map_err(|e| (Some(format), e))
 }

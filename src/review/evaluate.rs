@@ -31,8 +31,9 @@ pub struct Packet {
     /// Its destination port (ICMP: its type); `None` for a port not known (a dynamic port the
     /// document gives no range for) or a protocol without ports.
     pub port: Option<u16>,
-    /// Whether the port is one the Windows RPC service allocated (Windows Firewall's `RPC`).
-    pub rpc_dynamic: bool,
+    /// The Windows Firewall port keyword the port answers to, if any: `RPC` for a port the RPC
+    /// service allocated (a dynamic port of the documents).
+    pub keyword: Option<&'static str>,
 }
 
 /// The IP protocols whose packets carry ports (TCP, UDP, DCCP, SCTP, UDP-Lite).
@@ -162,7 +163,7 @@ fn truth(condition: &Condition, packet: &Packet, traffic: Traffic) -> Truth {
             Traffic::Forward(_) => is(*unicast != *negated),
         },
         Condition::Always { holds, .. } => is(*holds),
-        Condition::RpcDynamic => is(packet.protocol == 6 && packet.rpc_dynamic),
+        Condition::PortKeyword(keyword) => is(packet.keyword == Some(*keyword)),
         Condition::Unknown(_) => Truth::Maybe,
     }
 }

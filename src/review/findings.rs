@@ -10,6 +10,9 @@ use super::ports::{PortSet, range_words};
 use crate::firewall::PortRule;
 use crate::store::RegisteredPort;
 
+/// The Windows Firewall port keyword of a TCP dynamic port: the RPC service's.
+pub const RPC: &str = "RPC";
+
 /// What the review found for one line of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
@@ -148,7 +151,8 @@ pub fn review(set: &RuleSet, traffic: Traffic, rows: &[PortRule], registry: &[Re
                 reviewed.iter().copied().filter(|&f| protocol != 1 || f == Family::V4).collect();
             let mut per_family = Vec::new();
             for &family in &families {
-                let packet = Packet { family, protocol, port: None, rpc_dynamic: row.dynamic };
+                let keyword = (row.dynamic && protocol == 6).then_some(RPC);
+                let packet = Packet { family, protocol, port: None, keyword };
                 let outcomes = outcomes(set, traffic, packet, &space);
                 per_family.push((family, classify(set, &outcomes, protocol)));
             }
@@ -226,12 +230,11 @@ pub fn classify(
             .iter()
             .map(|(ports, outcome)| {
                 let ports = ports.map(|(l, h)| port_words(protocol, l, h)).unwrap_or_default();
-                let word = match outcome {
-                    Outcome::Accepted(_) => "open",
-                    Outcome::Blocked(_) => "blocked",
-                    Outcome::Depends(_) => "depends",
-                };
-                format!("{word} {ports} ({})", outcome_words(set, outcome))
+                match outcome {
+                    Outcome::Accepted(_) => format!("open {ports}"),
+                    Outcome::Blocked(_) => format!("blocked {ports}"),
+                    Outcome::Depends(_) => format!("{ports} {}", outcome_words(set, outcome)),
+                }
             })
             .collect();
         parts.join("; ")
@@ -246,24 +249,23 @@ fn deciders_of(outcome: &Outcome) -> Vec<Decider> {
     }
 }
 
-/// An outcome in words: the comments of its rules, what it depends on, or the policy.
+/// An outcome in words: an accepting rule's comment; `dropped` or `rejected` and a blocking
+/// rule's comment; what an undecided outcome depends on. A policy, or the empty hook, is named by
+/// the rule column alone.
 pub fn outcome_words(set: &RuleSet, outcome: &Outcome) -> String {
     match outcome {
-        Outcome::Accepted(d) | Outcome::Blocked(d) => {
-            let action = match d {
-                Decider::Rule { chain, rule } => match &set.chains[*chain].rules[*rule].action {
-                    Action::Reject => "rejected",
-                    Action::Drop => "dropped",
-                    _ => "accepted",
-                },
-                Decider::Policy { .. } => "by the chain's policy",
-                Decider::Unfiltered => "no chain of the rule set filters this traffic",
+        Outcome::Accepted(d) => comment(set, *d).unwrap_or_default(),
+        Outcome::Blocked(d @ Decider::Rule { chain, rule }) => {
+            let action = match &set.chains[*chain].rules[*rule].action {
+                Action::Reject => "rejected",
+                _ => "dropped",
             };
             match comment(set, *d) {
                 Some(c) => format!("{action}: {c}"),
                 None => action.to_string(),
             }
         }
+        Outcome::Blocked(_) => String::new(),
         Outcome::Depends(on) => {
             let conditions: Vec<String> = on.iter().flat_map(|&d| undecided(set, d)).collect();
             format!(
@@ -296,7 +298,7 @@ fn undecided(set: &RuleSet, decider: Decider) -> Vec<String> {
 pub fn comment(set: &RuleSet, decider: Decider) -> Option<String> {
     match decider {
         Decider::Rule { chain, rule } => set.chains[chain].rules[rule].origin.comment.clone(),
-        Decider::Policy { chain } => set.chains[chain].origin.comment.clone(),
+        Decider::Policy { .. } => None,
         Decider::Unfiltered => None,
     }
 }

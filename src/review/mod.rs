@@ -18,15 +18,18 @@ mod nft_json;
 pub mod ports;
 pub mod report;
 mod undocumented;
-mod windows;
+pub mod windows;
 
 #[cfg(test)]
 mod evaluate_tests;
+#[cfg(test)]
+mod nft_json_tests;
 
 pub use detect::read_ruleset;
 pub use evaluate::{Decider, Outcome, Packet, Traffic, evaluate, evaluate_ports};
 pub use findings::{Finding, Review, Verdict, review};
 pub use model::{Family, RuleSet, RulesetFormat};
+pub use windows::Profile;
 
 use model::Action;
 

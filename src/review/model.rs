@@ -130,8 +130,10 @@ pub enum Condition {
     /// does not spoof its address and is not translated: a reverse-path check (`fib saddr ...
     /// oif missing`), `meta pkttype host`, `ct status dnat`.
     Always { holds: bool, text: String },
-    /// Windows Firewall's `RPC` local port: the ports the RPC service allocates dynamically.
-    RpcDynamic,
+    /// A Windows Firewall port keyword standing for ports a service allocates as it runs: `RPC`
+    /// (the RPC service's dynamic ports), `Teredo`, `PlayToDiscovery`. It holds only for a
+    /// packet to such a port.
+    PortKeyword(&'static str),
     /// Something kbingest cannot decide about a packet (an interface, a source address, a source
     /// port, a rate limit, an unknown match), in the rule set's own words.
     Unknown(String),
@@ -277,9 +279,24 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
-    /// Whether any rule requires Windows Firewall's `RPC` port keyword.
-    pub fn has_rpc_keyword(&self) -> bool {
-        self.rules().any(|(_, r)| r.conditions.contains(&Condition::RpcDynamic))
+    /// Every port keyword a rule requires, with the protocols of the rules requiring it.
+    pub fn port_keywords(&self) -> Vec<(&'static str, u8)> {
+        let mut out = Vec::new();
+        for (_, rule) in self.rules() {
+            for condition in &rule.conditions {
+                let Condition::PortKeyword(keyword) = condition else { continue };
+                let protocols = rule.conditions.iter().find_map(|c| match c {
+                    Condition::Protocol { protocols, negated: false } => Some(protocols.clone()),
+                    _ => None,
+                });
+                for p in protocols.unwrap_or_else(|| vec![6, 17]) {
+                    if !out.contains(&(*keyword, p)) {
+                        out.push((*keyword, p));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Every rule with the index of its chain.

@@ -4,10 +4,10 @@
 
 use super::Unreadable;
 use super::model::{RuleSet, RulesetFormat};
-use super::windows::{WindowsRule, ruleset};
+use super::windows::{Profile, WindowsRule, ruleset};
 
 /// Reads the listing.
-pub fn read(text: &str) -> Result<RuleSet, Unreadable> {
+pub fn read(text: &str, profile: Option<Profile>) -> Result<RuleSet, Unreadable> {
     let mut rules: Vec<WindowsRule> = Vec::new();
     let mut in_icmp_table = false;
     for (i, raw) in text.lines().enumerate() {
@@ -77,7 +77,7 @@ pub fn read(text: &str) -> Result<RuleSet, Unreadable> {
             rule.profile = "Any".into();
         }
     }
-    ruleset(&rules, RulesetFormat::Netsh)
+    ruleset(&rules, RulesetFormat::Netsh, profile)
 }
 
 #[cfg(test)]
@@ -127,7 +127,7 @@ Ok.
 
     #[test]
     fn blocks_come_first_and_disabled_rules_are_left_out() {
-        let set = read(LISTING).unwrap();
+        let set = read(LISTING, None).unwrap();
         let rules = &set.chains[0].rules;
         assert_eq!(rules.len(), 2);
         assert_eq!(rules[0].origin.place, "rule \"Block ping\"");
@@ -148,10 +148,10 @@ Ok.
 
     #[test]
     fn what_is_not_a_listing_is_refused_at_its_line() {
-        let e = read("Rule Name: x\n-----\nEnabled: Yes\nthis is not netsh\n").unwrap_err();
+        let e = read("Rule Name: x\n-----\nEnabled: Yes\nthis is not netsh\n", None).unwrap_err();
         assert_eq!(e.line, 4);
-        assert!(read("Enabled: Yes\n").unwrap_err().problem.contains("before the first `Rule Name:`"));
-        let e = read("Rule Name: x\nEnabled: Maybe\nDirection: In\nAction: Allow\n").unwrap_err();
+        assert!(read("Enabled: Yes\n", None).unwrap_err().problem.contains("before the first `Rule Name:`"));
+        let e = read("Rule Name: x\nEnabled: Maybe\nDirection: In\nAction: Allow\n", None).unwrap_err();
         assert_eq!((e.line, e.problem.as_str()), (1, "rule \"x\": Enabled is \"Maybe\", not True or False"));
     }
 }

@@ -136,6 +136,7 @@ fn element(value: &Value) -> Option<Element> {
     match value {
         Value::Number(n) => Some(Element::Number(n.as_u64()?)),
         Value::String(s) => Some(Element::Text(s.clone())),
+        Value::Bool(b) => Some(Element::Text(b.to_string())),
         Value::Object(o) if o.contains_key("elem") => element(&o["elem"]["val"]),
         Value::Object(o) if o.contains_key("range") => {
             let r = o["range"].as_array()?;
@@ -311,7 +312,8 @@ fn fib(fib: &Value, texts: Option<&[&str]>, negated: bool) -> Option<Vec<Conditi
             unicast: types.contains(&"unicast"),
             negated,
         }]),
-        ("oif" | "oifname", ["missing"]) if flags.contains(&"saddr") => {
+        // nft lists `missing` as false.
+        ("oif" | "oifname", ["missing" | "false"]) if flags.contains(&"saddr") => {
             Some(vec![Condition::Always { holds: negated, text: "fib saddr oif missing".into() }])
         }
         _ => None,

@@ -21,11 +21,11 @@ pub const COLUMNS: [&str; 11] = [
     "registered_names",
 ];
 
-/// Writes the findings in `format`.
-pub fn write(out: impl Write, review: &Review, format: OutputFormat) -> io::Result<()> {
+/// Writes the findings in `format`; with `findings_only`, not the `allowed` ones.
+pub fn write(out: impl Write, review: &Review, format: OutputFormat, findings_only: bool) -> io::Result<()> {
     let columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
     let mut writer = RowWriter::new(out, format, SpreadsheetOptions::default(), &columns)?;
-    for finding in &review.findings {
+    for finding in review.findings.iter().filter(|f| !(findings_only && f.verdict == Verdict::Allowed)) {
         let values = row(finding);
         let refs: Vec<_> = values.iter().map(rusqlite::types::ValueRef::from).collect();
         writer.write_row(&refs)?;

@@ -4,7 +4,7 @@
 //! not a finding.
 
 use super::evaluate::{Decider, Outcome, PORTED, Packet, Traffic, evaluate};
-use super::findings::{Finding, Space, Verdict, merge_families, outcome_words, outcomes, place, port_words};
+use super::findings::{Finding, RPC, Space, Verdict, merge_families, outcome_words, outcomes, place, port_words};
 use super::model::{Condition, Family, RuleSet};
 use super::names::{infrastructure_icmp, protocol_name};
 use super::ports::PortSet;
@@ -21,7 +21,7 @@ struct Documented {
     icmp: PortSet,
     /// Protocols without ports.
     portless: BTreeSet<u8>,
-    /// Whether a TCP dynamic port without a range is documented (Windows' `RPC` justifies it).
+    /// Whether a TCP dynamic port is documented (Windows' `RPC` keyword opens one).
     dynamic_tcp: bool,
 }
 
@@ -94,7 +94,7 @@ pub fn open_ports(
         let ported = PORTED.iter().copied().filter(|p| matches!(p, 6 | 17) || mentioned.contains(p));
         for protocol in ported {
             let space = PortSet::range(1, 65535).minus(&documented.ports_of(protocol));
-            let packet = Packet { family, protocol, port: None, rpc_dynamic: false };
+            let packet = Packet { family, protocol, port: None, keyword: None };
             for (finding, low) in openings(set, traffic, packet, &space, registry) {
                 add((protocol, low), finding);
             }
@@ -105,13 +105,13 @@ pub fn open_ports(
         if icmp == 1 {
             space = space.minus(&documented.icmp);
         }
-        let packet = Packet { family, protocol: icmp, port: None, rpc_dynamic: false };
+        let packet = Packet { family, protocol: icmp, port: None, keyword: None };
         for (finding, low) in openings(set, traffic, packet, &space, registry) {
             add((icmp, low), finding);
         }
         let reserved: BTreeSet<u8> = PORTED.iter().chain(&[1, 58]).copied().collect();
         for &protocol in mentioned.iter().filter(|p| !reserved.contains(p) && !documented.portless.contains(p)) {
-            let packet = Packet { family, protocol, port: None, rpc_dynamic: false };
+            let packet = Packet { family, protocol, port: None, keyword: None };
             for (finding, _) in openings(set, traffic, packet, &PortSet::new(), registry) {
                 add((protocol, 0), finding);
             }
@@ -120,17 +120,17 @@ pub fn open_ports(
         // accepts any protocol.
         let taken = |p: &u8| reserved.contains(p) || mentioned.contains(p) || documented.portless.contains(p);
         if let Some(other) = (0..=255u8).rev().find(|p| !taken(p)) {
-            let packet = Packet { family, protocol: other, port: None, rpc_dynamic: false };
+            let packet = Packet { family, protocol: other, port: None, keyword: None };
             for (mut finding, _) in openings(set, traffic, packet, &PortSet::new(), registry) {
                 finding.transport = "other IP protocols".into();
                 add((255, 0), finding);
             }
         }
-        if set.has_rpc_keyword()
-            && !documented.dynamic_tcp
-            && let Some(finding) = rpc_opening(set, traffic, family)
-        {
-            add((6, 65535), finding);
+        for (keyword, protocol) in set.port_keywords() {
+            let documented = keyword == RPC && protocol == 6 && documented.dynamic_tcp;
+            if let (false, Some(finding)) = (documented, keyword_opening(set, traffic, family, keyword, protocol)) {
+                add((protocol, 65536), finding);
+            }
         }
     }
     let merged = merge_families(per_family);
@@ -189,9 +189,15 @@ fn openings(
     out
 }
 
-/// Windows Firewall's `RPC` keyword opening a port no document rule asks for: a packet to an
-/// RPC-allocated port no rule names otherwise.
-fn rpc_opening(set: &RuleSet, traffic: Traffic, family: Family) -> Option<Finding> {
+/// A Windows Firewall port keyword opening ports no document rule asks for: a packet to a port
+/// the keyword stands for and no rule names otherwise.
+fn keyword_opening(
+    set: &RuleSet,
+    traffic: Traffic,
+    family: Family,
+    keyword: &'static str,
+    protocol: u8,
+) -> Option<Finding> {
     let named: Vec<&PortSet> = set
         .rules()
         .flat_map(|(_, r)| &r.conditions)
@@ -201,22 +207,24 @@ fn rpc_opening(set: &RuleSet, traffic: Traffic, family: Family) -> Option<Findin
         })
         .collect();
     let port = (49152..=u16::MAX).find(|&p| !named.iter().any(|s| s.contains(p)))?;
-    let outcome = evaluate(set, traffic, Packet { family, protocol: 6, port: Some(port), rpc_dynamic: true });
-    let by_rpc = |d: &Decider| match d {
-        Decider::Rule { chain, rule } => set.chains[*chain].rules[*rule].conditions.contains(&Condition::RpcDynamic),
+    let outcome = evaluate(set, traffic, Packet { family, protocol, port: Some(port), keyword: Some(keyword) });
+    let by_keyword = |d: &Decider| match d {
+        Decider::Rule { chain, rule } => {
+            set.chains[*chain].rules[*rule].conditions.contains(&Condition::PortKeyword(keyword))
+        }
         _ => false,
     };
     let deciders = match &outcome {
-        Outcome::Accepted(d) if by_rpc(d) => vec![*d],
-        Outcome::Depends(on) if on.iter().any(by_rpc) => on.clone(),
+        Outcome::Accepted(d) if by_keyword(d) => vec![*d],
+        Outcome::Depends(on) if on.iter().any(by_keyword) => on.clone(),
         _ => return None,
     };
     Some(Finding {
         verdict: Verdict::Undocumented,
         service: None,
         system_service_name: None,
-        transport: "TCP".into(),
-        ports: "RPC (dynamic)".into(),
+        transport: protocol_name(protocol),
+        ports: format!("{keyword} (Windows keyword)"),
         families: Vec::new(),
         source: None,
         ruleset_rules: deciders.iter().map(|&d| place(set, d)).collect(),

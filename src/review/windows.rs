@@ -43,9 +43,44 @@ pub struct WindowsRule {
     pub remote_addresses: Vec<String>,
 }
 
+/// A Windows Firewall network profile: the one the host's network is in decides which rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// A network with a domain controller of the host's domain.
+    Domain,
+    /// A network the administrator marked private.
+    Private,
+    /// Any other network.
+    Public,
+}
+
+impl Profile {
+    /// Every profile.
+    pub const ALL: [Profile; 3] = [Profile::Domain, Profile::Private, Profile::Public];
+
+    /// The name on the command line and in Windows' words, lower case.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Domain => "domain",
+            Profile::Private => "private",
+            Profile::Public => "public",
+        }
+    }
+
+    /// Its bit in Windows' profile flags (Domain 1, Private 2, Public 4).
+    fn bit(self) -> u32 {
+        match self {
+            Profile::Domain => 1,
+            Profile::Private => 2,
+            Profile::Public => 4,
+        }
+    }
+}
+
 /// Reads the PowerShell export: a JSON array of rules (or one rule, as ConvertTo-Json writes a
-/// single object).
-pub fn read_json(text: &str) -> Result<RuleSet, Unreadable> {
+/// single object). Rules of other profiles than `profile` are left out; without a profile, a rule
+/// of some profiles only is undecided.
+pub fn read_json(text: &str, profile: Option<Profile>) -> Result<RuleSet, Unreadable> {
     let root: Value = serde_json::from_str(text)
         .map_err(|e| Unreadable::at(u32::try_from(e.line()).unwrap_or(1).max(1), format!("not valid JSON: {e}")))?;
     let (items, lines): (Vec<&Value>, Vec<u32>) = match &root {
@@ -91,7 +126,7 @@ pub fn read_json(text: &str) -> Result<RuleSet, Unreadable> {
             remote_addresses: list("RemoteAddress"),
         });
     }
-    ruleset(&rules, RulesetFormat::WindowsJson)
+    ruleset(&rules, RulesetFormat::WindowsJson, profile)
 }
 
 /// A JSON value as the text Windows would show: strings as they are, numbers as digits, `null`
@@ -106,7 +141,7 @@ fn scalar(value: &Value) -> String {
 }
 
 /// The rules as one inbound chain: block rules first, then allow rules, then Block.
-pub fn ruleset(rules: &[WindowsRule], format: RulesetFormat) -> Result<RuleSet, Unreadable> {
+pub fn ruleset(rules: &[WindowsRule], format: RulesetFormat, profile: Option<Profile>) -> Result<RuleSet, Unreadable> {
     let mut blocks = Vec::new();
     let mut allows = Vec::new();
     for rule in rules {
@@ -126,10 +161,15 @@ pub fn ruleset(rules: &[WindowsRule], format: RulesetFormat) -> Result<RuleSet, 
             &[("allow", true), ("2", true), ("block", false), ("4", false), ("bypass", true), ("3", true)],
         )
         .ok_or_else(|| at(format!("Action is {:?}, not Allow or Block", rule.action)))?;
-        if !enabled || !inbound {
+        let profiles = profiles(&rule.profile)
+            .ok_or_else(|| at(format!("Profile is {:?}, not Domain, Private, Public or Any", rule.profile)))?;
+        if !enabled || !inbound || profile.is_some_and(|p| profiles & p.bit() == 0) {
             continue;
         }
-        let conditions = conditions(rule).map_err(at)?;
+        let mut conditions = conditions(rule).map_err(at)?;
+        if profile.is_none() && profiles != 7 {
+            conditions.push(Condition::Unknown(format!("profile {}", profile_words(profiles))));
+        }
         let origin = Origin {
             line: rule.line,
             place: format!("rule {:?}", title(rule)),
@@ -182,11 +222,6 @@ fn conditions(rule: &WindowsRule) -> Result<Vec<Condition>, String> {
         }
         out.push(Condition::IcmpType { types: PortSet::of(types), negated: false });
     }
-    let profile = rule.profile.trim().to_ascii_lowercase();
-    let every_profile = ["domain", "private", "public"].iter().all(|p| profile.contains(p));
-    if !(profile.is_empty() || profile == "any" || profile == "0" || profile == "7" || every_profile) {
-        out.push(Condition::Unknown(format!("profile {}", rule.profile.trim())));
-    }
     for (what, values) in [
         ("RemotePort", &rule.remote_ports),
         ("LocalAddress", &rule.local_addresses),
@@ -199,16 +234,47 @@ fn conditions(rule: &WindowsRule) -> Result<Vec<Condition>, String> {
     Ok(out)
 }
 
-/// `LocalPort`: numbers and ranges, and the keywords: `RPC` (the ports the RPC service
-/// allocates), `RPCEPMap` (its endpoint mapper, TCP 135), `IPHTTPSIn` (443), `mDNS` (5353);
-/// other keywords (Teredo, PlayToDiscovery) name ports kbingest cannot know.
+/// The profiles a rule applies to, as Windows' flags: `Any` (or `0`) is all three; names may be
+/// separated by commas (`Domain, Private` as PowerShell writes them, `Domain,Private` as netsh).
+fn profiles(text: &str) -> Option<u32> {
+    let text = text.trim();
+    if let Ok(n) = text.parse::<u32>() {
+        return Some(if n & 7 == 0 { 7 } else { n & 7 });
+    }
+    let mut bits = 0;
+    for word in text.split(',').map(str::trim) {
+        bits |= match word.to_ascii_lowercase().as_str() {
+            "" | "any" | "all" => 7,
+            "domain" => 1,
+            "private" => 2,
+            "public" => 4,
+            _ => return None,
+        };
+    }
+    Some(bits)
+}
+
+/// `Domain, Private`.
+fn profile_words(bits: u32) -> String {
+    let names: Vec<&str> =
+        [(1, "Domain"), (2, "Private"), (4, "Public")].iter().filter(|(b, _)| bits & b != 0).map(|(_, n)| *n).collect();
+    names.join(", ")
+}
+
+/// `LocalPort`: numbers and ranges, and the keywords: `RPC`, `Teredo` and `PlayToDiscovery`
+/// (ports a service allocates as it runs), `RPCEPMap` (the RPC endpoint mapper, TCP 135),
+/// `IPHTTPSIn` (443), `mDNS` (5353); other keywords name ports kbingest cannot know.
 fn local_ports(values: &[String]) -> Result<Condition, String> {
     let mut ranges = Vec::new();
     for value in values {
         let value = value.trim();
         let number = |t: &str| t.trim().parse::<u16>().map_err(|_| format!("LocalPort {value:?} is not a port"));
         match value.to_ascii_lowercase().as_str() {
-            "rpc" if values.len() == 1 => return Ok(Condition::RpcDynamic),
+            "rpc" if values.len() == 1 => return Ok(Condition::PortKeyword("RPC")),
+            "teredo" if values.len() == 1 => return Ok(Condition::PortKeyword("Teredo")),
+            "playtodiscovery" | "ply2disc" if values.len() == 1 => {
+                return Ok(Condition::PortKeyword("PlayToDiscovery"));
+            }
             "rpcepmap" => ranges.push((135, 135)),
             "iphttps" | "iphttpsin" | "iphttpsout" => ranges.push((443, 443)),
             "mdns" => ranges.push((5353, 5353)),
