@@ -150,7 +150,8 @@ fn reviewed(args: Args) -> Result<()> {
         Some(path) => write_file(Path::new(path), |out| write(out, path))?,
     }
     if !args.quiet {
-        say(&report::summary(&result, &args.ruleset, set.format.name()));
+        let shown = if args.ruleset == "-" { "standard input" } else { args.ruleset.as_str() };
+        say(&report::summary(&result, shown, set.format.name()));
     }
     if args.exit_code && !result.clean() { Err(Error::Differences) } else { Ok(()) }
 }
