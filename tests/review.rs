@@ -19,9 +19,7 @@ fn lines(json: &str) -> Vec<[String; 7]> {
     let rows: Vec<serde_json::Value> = serde_json::from_str(json).expect("JSON");
     let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
     rows.iter()
-        .map(|r| {
-            ["finding", "service", "transport", "ports", "ip", "ruleset_rule", "detail"].map(|k| text(&r[k]))
-        })
+        .map(|r| ["finding", "service", "transport", "ports", "ip", "ruleset_rule", "detail"].map(|k| text(&r[k])))
         .collect()
 }
 
@@ -39,7 +37,13 @@ fn findings(all: &[[String; 7]]) -> Vec<(String, String, String, String, String)
         .collect()
 }
 
-fn finding(f: &str, service: &str, transport: &str, ports: &str, detail: &str) -> (String, String, String, String, String) {
+fn finding(
+    f: &str,
+    service: &str,
+    transport: &str,
+    ports: &str,
+    detail: &str,
+) -> (String, String, String, String, String) {
     (f.into(), service.into(), transport.into(), ports.into(), detail.into())
 }
 
@@ -63,9 +67,27 @@ fn a_windows_firewall_export_reviews_correctly() {
         findings(&all),
         [
             finding("depends", "Net Logon", "TCP", "445", "depends on RemoteAddress Internet"),
-            finding("undocumented", "", "TCP", "5985", "Inbound rule for Windows Remote Management via WS-Management. [TCP 5985]"),
-            finding("undocumented", "", "UDP", "Teredo (Windows keyword)", "Inbound UDP rule to allow Teredo edge traversal."),
-            finding("undocumented", "", "ICMP", "type 8", "Echo Request messages are sent as ping requests to other nodes."),
+            finding(
+                "undocumented",
+                "",
+                "TCP",
+                "5985",
+                "Inbound rule for Windows Remote Management via WS-Management. [TCP 5985]"
+            ),
+            finding(
+                "undocumented",
+                "",
+                "UDP",
+                "Teredo (Windows keyword)",
+                "Inbound UDP rule to allow Teredo edge traversal."
+            ),
+            finding(
+                "undocumented",
+                "",
+                "ICMP",
+                "type 8",
+                "Echo Request messages are sent as ping requests to other nodes."
+            ),
         ]
     );
     // The documented dynamic range is what Windows' RPC keyword opens.
@@ -101,7 +123,10 @@ fn forwarded_traffic_is_reviewed_for_its_destination() {
         all.iter().map(|l| (l[0].clone(), format!("{} {}", l[2], l[3]))).collect()
     };
     assert_eq!(to("192.0.2.10"), [("blocked".to_string(), "UDP 53".to_string())]);
-    assert_eq!(to("192.0.2.11"), [("blocked".to_string(), "UDP 53".to_string()), ("blocked".to_string(), "TCP 53".to_string())]);
+    assert_eq!(
+        to("192.0.2.11"),
+        [("blocked".to_string(), "UDP 53".to_string()), ("blocked".to_string(), "TCP 53".to_string())]
+    );
     // To this host, the INPUT policy accepts everything: every other port is open, undocumented.
     let inbound = review_json(dir.path(), "gateway", &["--name", "DNS"]);
     assert!(inbound.iter().any(|l| l[0] == "undocumented" && l[2] == "TCP" && l[3] == "1-52"), "{inbound:#?}");
@@ -113,13 +138,23 @@ fn standard_input_markdown_and_the_exit_status() {
     let dir = workdir();
     database(dir.path());
     let dump = "*filter\n:INPUT DROP [0:0]\n-A INPUT -p udp --dport 53 -j ACCEPT\n-A INPUT -p tcp --dport 53 -j ACCEPT\nCOMMIT\n";
-    let run = kbingest_with_input(dir.path(), &["review", "ports.db", "-", "--name", "DNS", "--format", "markdown"], dump.as_bytes());
+    let run = kbingest_with_input(
+        dir.path(),
+        &["review", "ports.db", "-", "--name", "DNS", "--format", "markdown"],
+        dump.as_bytes(),
+    );
     run.success();
     let out = run.stdout();
     let header = r"| finding | service | system\_service\_name | transport | ports | ip | source | source\_line | ruleset\_rule | detail | registered\_names |";
     assert!(out.starts_with(&format!("{header}\n| --- |")), "{out}");
     assert!(out.contains("| allowed | DNS Server | DNS | TCP | 53 | IPv4 | "), "{out}");
-    assert!(run.stderr().contains("standard input (iptables-save, IPv4): 2 allowed, 0 blocked, 0 partly, 0 depends; 0 open but not documented"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains(
+            "standard input (iptables-save, IPv4): 2 allowed, 0 blocked, 0 partly, 0 depends; 0 open but not documented"
+        ),
+        "{}",
+        run.stderr()
+    );
     let args = ["review", "ports.db", "-", "--name", "DNS", "--exit-code", "-q"];
     kbingest_with_input(dir.path(), &args, dump.as_bytes()).expect(0);
     let without_tcp = dump.replace("-A INPUT -p tcp --dport 53 -j ACCEPT\n", "");
@@ -138,7 +173,10 @@ fn what_cannot_be_read_is_refused_at_its_line_and_nothing_is_written() {
             "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport http -j ACCEPT\nCOMMIT\n",
             "rules:3: `--dport http`: not ports (in a rule of chain INPUT); it was read as iptables-save",
         ),
-        ("*filter\n-A NOWHERE -j ACCEPT\nCOMMIT\n", "rules:2: a rule of chain NOWHERE, which table filter does not declare"),
+        (
+            "*filter\n-A NOWHERE -j ACCEPT\nCOMMIT\n",
+            "rules:2: a rule of chain NOWHERE, which table filter does not declare",
+        ),
         ("*filter\n:INPUT ACCEPT [0:0]\n", "rules:1: table filter is never committed (no COMMIT line after it)"),
         (
             "table inet filter {\n\tchain input {\n\t\ttype filter hook input priority 0;\n\t}\n}\n",
@@ -147,7 +185,9 @@ fn what_cannot_be_read_is_refused_at_its_line_and_nothing_is_written() {
     ];
     for (text, message) in cases {
         std::fs::write(dir.path().join("rules"), text).unwrap();
-        kbingest(dir.path(), &["review", "ports.db", "rules", "-o", "out.csv", "--format", "csv"]).expect(1).stderr_has(message);
+        kbingest(dir.path(), &["review", "ports.db", "rules", "-o", "out.csv", "--format", "csv"])
+            .expect(1)
+            .stderr_has(message);
         assert!(!dir.path().join("out.csv").exists(), "{message}: nothing written");
     }
     let json = "[\n  {\"Name\": \"x\", \"Enabled\": \"True\", \"Direction\": \"Inbound\", \"Action\": \"Allow\", \"Protocol\": \"TCP\"},\n  {\"Name\": \"y\", \"Enabled\": \"True\", \"Direction\": \"Sideways\", \"Action\": \"Allow\"}\n]\n";
@@ -160,9 +200,13 @@ fn what_cannot_be_read_is_refused_at_its_line_and_nothing_is_written() {
         .expect(2)
         .stderr_has("--to: Windows Firewall filters traffic to this host only");
     std::fs::write(dir.path().join("rules"), FORWARD).unwrap();
-    kbingest(dir.path(), &["review", "ports.db", "rules", "--profile", "domain"]).expect(2).stderr_has("--profile is for Windows Firewall");
-    kbingest(dir.path(), &["review", "ports.db", "rules", "--service", "kerberos"])
+    kbingest(dir.path(), &["review", "ports.db", "rules", "--profile", "domain"])
+        .expect(2)
+        .stderr_has("--profile is for Windows Firewall");
+    kbingest(dir.path(), &["review", "ports.db", "rules", "--service", "kerberos"]).expect(1).stderr_has(
+        "no service titled \"kerberos\" in port_rules (did you mean \"Kerberos Key Distribution Center\"?)",
+    );
+    kbingest(dir.path(), &["review", "ports.db", "missing-file"])
         .expect(1)
-        .stderr_has("no service titled \"kerberos\" in port_rules (did you mean \"Kerberos Key Distribution Center\"?)");
-    kbingest(dir.path(), &["review", "ports.db", "missing-file"]).expect(1).stderr_has("missing-file: cannot read the rule set");
+        .stderr_has("missing-file: cannot read the rule set");
 }

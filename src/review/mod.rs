@@ -13,10 +13,13 @@ mod json_lines;
 pub mod model;
 mod names;
 mod netsh;
+mod network;
 mod nft_expr;
 mod nft_json;
+mod nft_values;
 pub mod ports;
 pub mod report;
+mod trace;
 mod undocumented;
 pub mod windows;
 
@@ -24,6 +27,8 @@ pub mod windows;
 mod evaluate_tests;
 #[cfg(test)]
 mod nft_json_tests;
+#[cfg(test)]
+mod windows_tests;
 
 pub use detect::read_ruleset;
 pub use evaluate::{Decider, Outcome, Packet, Traffic, evaluate, evaluate_ports};
