@@ -113,7 +113,14 @@ pub fn review(set: &RuleSet, traffic: Traffic, rows: &[PortRule], registry: &[Re
     };
     let filtered: Vec<Family> = families(set, traffic).into_iter().filter(|f| wanted.contains(f)).collect();
     let mut notes = Vec::new();
-    let reviewed = if filtered.is_empty() { wanted.clone() } else { filtered };
+    let reviewed = if filtered.is_empty() { wanted.clone() } else { filtered.clone() };
+    if filtered.is_empty() {
+        let names: Vec<&str> = wanted.iter().map(|f| f.name()).collect();
+        notes.push(format!(
+            "the rule set holds no chain on this traffic's path ({}): nothing filters it, every port is open",
+            names.join(", ")
+        ));
+    }
     for family in wanted.iter().filter(|f| !reviewed.contains(f)) {
         notes.push(format!(
             "{} not reviewed: the rule set holds no {} chain on this traffic's path",

@@ -26,6 +26,8 @@ pub mod windows;
 #[cfg(test)]
 mod evaluate_tests;
 #[cfg(test)]
+mod findings_tests;
+#[cfg(test)]
 mod nft_json_tests;
 #[cfg(test)]
 mod windows_tests;
