@@ -133,9 +133,13 @@ fn reviewed(args: Args) -> Result<()> {
             say(note);
         }
         if windows {
-            say(
-                "Windows Firewall: rules of every profile are reviewed; what no rule allows is taken to be blocked (the default inbound action, Block, unless it was changed)",
-            );
+            let profile = match args.profile {
+                Some(p) => format!("the rules of the {} profile", p.name()),
+                None => "the rules of every profile (--profile picks one)".into(),
+            };
+            say(&format!(
+                "Windows Firewall: {profile}; what no rule allows is taken to be blocked (the default inbound action, Block, unless it was changed)"
+            ));
         }
     }
     let write = |out: &mut dyn Write, shown: &str| {

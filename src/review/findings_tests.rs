@@ -59,12 +59,25 @@ fn row(line: u32, ip_protocol: u8, ports: Option<(u16, u16)>, icmp_type: Option<
 /// (verdict, transport, ports, families, rules, detail, registered names) of a line.
 fn summary(f: &Finding) -> (Verdict, String, String, String, String, String, Option<String>) {
     let families: Vec<&str> = f.families.iter().map(|f| f.name()).collect();
-    (f.verdict, f.transport.clone(), f.ports.clone(), families.join(" "), f.ruleset_rules.join("; "), f.detail.clone(), f.registered_names.clone())
+    (
+        f.verdict,
+        f.transport.clone(),
+        f.ports.clone(),
+        families.join(" "),
+        f.ruleset_rules.join("; "),
+        f.detail.clone(),
+        f.registered_names.clone(),
+    )
 }
 
 #[test]
 fn every_document_rule_and_every_undocumented_opening() {
-    let rows = [row(10, 6, Some((53, 53)), None), row(11, 6, Some((1000, 2999)), None), row(12, 17, Some((53, 53)), None), row(13, 1, None, Some(8))];
+    let rows = [
+        row(10, 6, Some((53, 53)), None),
+        row(11, 6, Some((1000, 2999)), None),
+        row(12, 17, Some((53, 53)), None),
+        row(13, 1, None, Some(8)),
+    ];
     let registry = [RegisteredPort { transport: "TCP".into(), low: 22, high: 22, name: "ssh".into() }];
     let result = review(&rule_set(), Traffic::Inbound, &rows, &registry);
     let s = |t: &str| t.to_string();
@@ -73,7 +86,15 @@ fn every_document_rule_and_every_undocumented_opening() {
         got,
         [
             (Verdict::Allowed, s("TCP"), s("53"), s("IPv4 IPv6"), s("handle 1"), s("rule 1"), None),
-            (Verdict::Partly, s("TCP"), s("1000-2999"), s("IPv4 IPv6"), s("handle 2; policy drop of inet t input"), s("open 1000-1999; blocked 2000-2999"), None),
+            (
+                Verdict::Partly,
+                s("TCP"),
+                s("1000-2999"),
+                s("IPv4 IPv6"),
+                s("handle 2; policy drop of inet t input"),
+                s("open 1000-1999; blocked 2000-2999"),
+                None
+            ),
             (Verdict::Depends, s("UDP"), s("53"), s("IPv4 IPv6"), s("handle 3"), s("depends on iifname == eth0"), None),
             (Verdict::Blocked, s("ICMP"), s("type 8"), s("IPv4"), s("policy drop of inet t input"), s(""), None),
             (Verdict::Undocumented, s("TCP"), s("22"), s("IPv4"), s("handle 4"), s("rule 4"), Some(s("ssh"))),
@@ -92,7 +113,10 @@ fn forwarded_traffic_is_one_family_and_unfiltered_without_a_forward_chain() {
     let rows = [row(10, 6, Some((53, 53)), None)];
     let result = review(&rule_set(), Traffic::Forward("192.0.2.1".parse().unwrap()), &rows, &[]);
     assert_eq!(result.families, [Family::V4]);
-    assert_eq!(result.notes, ["the rule set holds no chain on this traffic's path (IPv4): nothing filters it, every port is open"]);
+    assert_eq!(
+        result.notes,
+        ["the rule set holds no chain on this traffic's path (IPv4): nothing filters it, every port is open"]
+    );
     let first = summary(&result.findings[0]);
     assert_eq!((first.0, first.4), (Verdict::Allowed, "no chain".to_string()));
     let other = result.findings.last().unwrap();
@@ -110,5 +134,8 @@ fn outbound_rows_are_not_reviewed_and_registered_names_are_listed_for_ranges() {
         .collect();
     let tcp = review(&rule_set(), Traffic::Inbound, &[], &names);
     let range = tcp.findings.iter().find(|f| f.ports == "1000-1999").unwrap();
-    assert_eq!(range.registered_names.as_deref(), Some("1000 n1000, 1001 n1001, 1002 n1002, 1003 n1003, 1004 n1004 and 3 more"));
+    assert_eq!(
+        range.registered_names.as_deref(),
+        Some("1000 n1000, 1001 n1001, 1002 n1002, 1003 n1003, 1004 n1004 and 3 more")
+    );
 }
