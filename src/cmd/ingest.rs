@@ -114,7 +114,7 @@ pub fn run(args: Args) -> Result<()> {
                     Some(bar) => bar,
                     None => &Silent,
                 };
-                let result = ingest(&mut db, &args.inputs, &options, progress);
+                let result = ingest(&mut db, &args.inputs, &options, progress, interrupt::stop());
                 drop(bar);
                 if result.is_err() {
                     // The transaction is already rolled back; a file this run created goes too.

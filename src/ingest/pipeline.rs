@@ -2,17 +2,14 @@
 //! normalized sections over in batches while the other thread stores the previous ones. The two
 //! halves overlap, so an ingest takes about as long as the slower of them.
 
-use super::summary::Summaries;
 use crate::anomaly::Anomaly;
 use crate::crosscheck::{ProsePorts, check_section};
 use crate::error::{Error, Problem, Result};
-use crate::interrupt;
-use crate::normalize::{NormalizeOptions, NormalizedSection, normalize_section};
-use crate::parse::html::html_blocks;
-use crate::parse::markdown::markdown_blocks;
+use crate::normalize::{NormalizeOptions, NormalizedSection, Summaries, normalize_section};
+use crate::parse::document_blocks;
 use crate::parse::sections::{Event, Sections};
-use crate::parse::text::TextBlocks;
-use crate::read::{Input, InputFormat, Line};
+use crate::read::Input;
+use crate::stop::Stop;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
@@ -43,15 +40,16 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// Starts reading `input` on its own thread.
-    /// HTML and Markdown, parsed whole, are refused beyond `max_whole_bytes`.
-    pub fn start(input: Input, options: NormalizeOptions, max_whole_bytes: u64) -> Result<Pipeline> {
+    /// HTML and Markdown, parsed whole, are refused beyond `max_whole_bytes`; `stop` is asked while
+    /// reading.
+    pub fn start(input: Input, options: NormalizeOptions, max_whole_bytes: u64, stop: Stop) -> Result<Pipeline> {
         let (sender, items) = sync_channel(QUEUE);
         let (used, returned) = channel();
         let path = input.path.clone();
         let worker = std::thread::Builder::new()
             .name("kbingest-read".into())
             .spawn(move || {
-                run(input, options, max_whole_bytes, &sender, &returned);
+                run(input, options, max_whole_bytes, stop, &sender, &returned);
                 drop(sender);
                 // Free what the storing thread hands back until it is done.
                 returned.iter().for_each(drop);
@@ -81,27 +79,13 @@ fn run(
     input: Input,
     options: NormalizeOptions,
     max_whole_bytes: u64,
+    stop: Stop,
     sender: &SyncSender<Result<Vec<Item>>>,
     returned: &Receiver<Vec<Item>>,
 ) {
-    let path = input.path.clone();
-    let events: Box<dyn Iterator<Item = Result<Event>>> = match input.format {
-        InputFormat::Text => Box::new(Sections::new(TextBlocks::new(stoppable(input.lines())))),
-        InputFormat::Markdown => match input.into_text(max_whole_bytes, interrupt::stop()) {
-            Ok(text) => Box::new(Sections::new(markdown_blocks(&text).into_iter().map(Ok))),
-            Err(e) => return drop(sender.send(Err(e))),
-        },
-        InputFormat::Html => {
-            match input.into_text(max_whole_bytes, interrupt::stop()).and_then(|text| html_blocks(&text, &path)) {
-                Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
-                Err(e) => return drop(sender.send(Err(e))),
-            }
-        }
-        // Registries are loaded without this pipeline (see `ingest::registry`).
-        InputFormat::IanaCsv | InputFormat::Services | InputFormat::NmapServices => {
-            let e = Error::input(&path, "is a port registry, not a document with port tables", "load it on its own");
-            return drop(sender.send(Err(e)));
-        }
+    let events = match document_blocks(input, max_whole_bytes, stop) {
+        Ok(blocks) => Sections::new(blocks),
+        Err(e) => return drop(sender.send(Err(e))),
     };
     let mut batch = Vec::with_capacity(BATCH);
     let mut summaries = Summaries::default();
@@ -136,10 +120,4 @@ fn run(
         }
     }
     let _ = sender.send(Ok(batch));
-}
-
-/// Lines that end in [`Error::Interrupted`] once Ctrl-C or SIGTERM asks to stop: a long stretch
-/// of a document without a table yields no event, but it yields lines.
-fn stoppable<L: Iterator<Item = Result<Line>>>(lines: L) -> impl Iterator<Item = Result<Line>> {
-    lines.map(|line| interrupt::check().and(line))
 }

@@ -183,7 +183,8 @@ impl Input {
         let complete = sniff.len() < SNIFF_BYTES;
         let mut encoding = options.encoding.unwrap_or_else(|| detect_encoding(&sniff, complete));
         let (sniff_text, _, _) = encoding.decode(&sniff);
-        let format = options.format.unwrap_or_else(|| detect_format(&sniff_text));
+        let format =
+            options.format.or_else(|| InputFormat::from_extension(path)).unwrap_or_else(|| detect_format(&sniff_text));
         // Without a byte-order mark or --encoding, a web page's own declaration wins.
         if format == InputFormat::Html && options.encoding.is_none() && !has_bom(&sniff) {
             encoding = declared_charset(&sniff).unwrap_or(encoding);

@@ -10,7 +10,7 @@
 mod nesting;
 mod positions;
 pub mod render;
-mod spans;
+pub(crate) mod spans;
 
 use super::words::{is_title_like, without_alert_marker};
 use super::{Block, Located, Table};

@@ -7,9 +7,12 @@
 //! Where markup was removed the element keeps its source, for normalization to ledger. What is in
 //! block quotes (`> [!NOTE]` notes) becomes [`Block::Note`]s, never titles or captions; code
 //! blocks, HTML blocks (but for the tables they hold, read by the HTML reader) and the front matter
-//! (but for its `title:`, a level-1 heading) are not the article's text and are skipped.
+//! (but for its `title:`, a level-1 heading) are not the article's text and are skipped. Template
+//! and site-generator lines (Liquid, Hugo shortcodes, `:::note`, MDX `import` and JSX tags) are taken
+//! out first ([`super::templates`]), so that a table they stand in is read as one.
 
 use super::html::{BOLD_TITLE_LEVEL, html_blocks};
+use super::templates::strip_template_lines;
 use super::words::{is_title_like, superscript, without_alert_marker};
 use super::{Block, LineIndex, Located, Table, TableRow};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -119,8 +122,36 @@ struct Reader<'a> {
     html: Option<(usize, String)>,
 }
 
-/// Reads a Markdown document into blocks.
+/// Reads a Markdown (or MDX) document into blocks, its template lines taken out and ledgered.
 pub fn markdown_blocks(source: &str) -> Vec<Block> {
+    let stripped = strip_template_lines(source);
+    if stripped.anomalies.is_empty() {
+        return read_markdown(source);
+    }
+    let mut blocks = read_markdown(&stripped.text);
+    for block in &mut blocks {
+        block.map_lines(&|line| stripped.original_line(line));
+    }
+    for anomaly in stripped.anomalies {
+        let at = blocks.iter().position(|b| first_line(b) > anomaly.line).unwrap_or(blocks.len());
+        blocks.insert(at, Block::Quirk(anomaly));
+    }
+    blocks
+}
+
+/// The line a block starts on.
+fn first_line(block: &Block) -> u32 {
+    match block {
+        Block::Heading { text, .. } | Block::Paragraph(text) | Block::Caption(text) | Block::Note(text) => text.line,
+        Block::Table(table) => {
+            table.rows.first().map_or(table.line, |r| if table.line == 0 { r.line } else { table.line })
+        }
+        Block::Quirk(anomaly) => anomaly.line,
+    }
+}
+
+/// Reads a Markdown document into blocks.
+fn read_markdown(source: &str) -> Vec<Block> {
     let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
     let mut reader = Reader {
         source,

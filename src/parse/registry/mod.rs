@@ -46,7 +46,12 @@ pub fn read_registry(format: InputFormat, text: &str) -> Option<RegistryRead> {
         InputFormat::IanaCsv => Some(iana::read(text)),
         InputFormat::Services => Some(services::read(text, false)),
         InputFormat::NmapServices => Some(services::read(text, true)),
-        InputFormat::Text | InputFormat::Html | InputFormat::Markdown => None,
+        InputFormat::Text
+        | InputFormat::Html
+        | InputFormat::Markdown
+        | InputFormat::Rst
+        | InputFormat::AsciiDoc
+        | InputFormat::Mdx => None,
     }
 }
 
