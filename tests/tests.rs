@@ -42,5 +42,6 @@ mod refusals;
 mod registries;
 mod review;
 mod review_kernel;
+mod review_properties;
 mod sources;
 mod table_shapes;

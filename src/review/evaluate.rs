@@ -74,10 +74,22 @@ pub fn evaluate(set: &RuleSet, traffic: Traffic, packet: Packet) -> Outcome {
 /// Each port (ICMP type) of `space` with the packet's fate, as ranges of ports that fare alike,
 /// in order. Every port of a range passes every rule's port test alike, so one walk per range.
 pub fn evaluate_ports(set: &RuleSet, traffic: Traffic, packet: Packet, space: &PortSet) -> Vec<(u16, u16, Outcome)> {
+    // Where a port test begins or ends, among the rules this packet can meet.
     let mut cuts: BTreeSet<u32> = BTreeSet::new();
-    for (_, rule) in set.rules() {
-        for condition in &rule.conditions {
-            if let Condition::DestPort { ports, .. } | Condition::IcmpType { types: ports, .. } = condition {
+    for chain in reachable(set, &base_chains(set, traffic, packet.family)) {
+        for rule in &set.chains[chain].rules {
+            let other_protocol = rule.conditions.iter().any(|c| {
+                matches!(c, Condition::Protocol { protocols, negated: false } if !protocols.contains(&packet.protocol))
+            });
+            if other_protocol {
+                continue;
+            }
+            for condition in &rule.conditions {
+                let ports = match condition {
+                    Condition::DestPort { ports, .. } if PORTED.contains(&packet.protocol) => ports,
+                    Condition::IcmpType { types, .. } if ICMP.contains(&packet.protocol) => types,
+                    _ => continue,
+                };
                 for &(low, high) in ports.ranges() {
                     cuts.insert(u32::from(low));
                     cuts.insert(u32::from(high) + 1);
@@ -99,6 +111,23 @@ pub fn evaluate_ports(set: &RuleSet, traffic: Traffic, packet: Packet, space: &P
         }
     }
     out
+}
+
+/// The chains `bases` lead to, themselves included, by jumps and gotos.
+fn reachable(set: &RuleSet, bases: &[usize]) -> Vec<usize> {
+    let mut seen = vec![false; set.chains.len()];
+    let mut todo: Vec<usize> = bases.to_vec();
+    while let Some(chain) = todo.pop() {
+        if std::mem::replace(&mut seen[chain], true) {
+            continue;
+        }
+        for rule in &set.chains[chain].rules {
+            if let Action::Jump(target) | Action::Goto(target) = rule.action {
+                todo.push(target);
+            }
+        }
+    }
+    (0..set.chains.len()).filter(|&c| seen[c]).collect()
 }
 
 /// The families the rule set filters for this traffic: those with a base chain on its hook.

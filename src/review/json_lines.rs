@@ -2,6 +2,14 @@
 //! nftables rule, a Windows Firewall rule) names its line. serde_json's values keep no
 //! positions; this scan finds them in the text the values were parsed from.
 
+/// A JSON syntax error at its line; one found at the end of the text (`EOF while parsing`),
+/// which serde_json places on the line after a final line break, at the text's last line.
+pub fn syntax_error(text: &str, e: &serde_json::Error) -> super::Unreadable {
+    let last = u32::try_from(text.lines().count()).unwrap_or(u32::MAX).max(1);
+    let line = u32::try_from(e.line()).unwrap_or(u32::MAX).clamp(1, last);
+    super::Unreadable::at(line, format!("not valid JSON: {e}"))
+}
+
 /// The 1-based line where each element of the array at `path` begins: `path` is the object keys
 /// (or array indexes, as text) leading to the array, empty for a top-level array. `None` where
 /// the text holds no such array; the text is assumed to be valid JSON (parse it first).

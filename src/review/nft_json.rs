@@ -1,6 +1,6 @@
 //! `nft -j list ruleset`: tables, chains, named sets and rules as nftables lists them in JSON.
 
-use super::json_lines::element_lines;
+use super::json_lines::{element_lines, syntax_error};
 use super::model::{Base, Chain, Families, Hook, Origin, Rule, RuleSet, RulesetFormat};
 use super::nft_expr::{Context, translate};
 use super::{Unreadable, trace_words};
@@ -9,8 +9,7 @@ use std::collections::HashMap;
 
 /// Reads the listing.
 pub fn read(text: &str) -> Result<RuleSet, Unreadable> {
-    let root: Value = serde_json::from_str(text)
-        .map_err(|e| Unreadable::at(u32::try_from(e.line()).unwrap_or(1).max(1), format!("not valid JSON: {e}")))?;
+    let root: Value = serde_json::from_str(text).map_err(|e| syntax_error(text, &e))?;
     let Some(items) = root.get("nftables").and_then(Value::as_array) else {
         return Err(Unreadable::at(1, "JSON without the `nftables` list that `nft -j list ruleset` writes"));
     };

@@ -3,7 +3,7 @@
 //! rule, whatever their order, and blocks what no rule allows (the default inbound action, which
 //! the export does not include; Block unless an administrator changed it).
 
-use super::json_lines::element_lines;
+use super::json_lines::{element_lines, syntax_error};
 use super::model::{Action, Base, Chain, Condition, Families, Hook, Origin, Rule, RuleSet, RulesetFormat};
 use super::names::{icmp_type, protocol_number};
 use super::ports::PortSet;
@@ -81,8 +81,7 @@ impl Profile {
 /// single object). Rules of other profiles than `profile` are left out; without a profile, a rule
 /// of some profiles only is undecided.
 pub fn read_json(text: &str, profile: Option<Profile>) -> Result<RuleSet, Unreadable> {
-    let root: Value = serde_json::from_str(text)
-        .map_err(|e| Unreadable::at(u32::try_from(e.line()).unwrap_or(1).max(1), format!("not valid JSON: {e}")))?;
+    let root: Value = serde_json::from_str(text).map_err(|e| syntax_error(text, &e))?;
     let (items, lines): (Vec<&Value>, Vec<u32>) = match &root {
         Value::Array(items) => (items.iter().collect(), element_lines(text, &[]).unwrap_or_default()),
         Value::Object(o) if o.get("value").is_some_and(Value::is_array) => (
