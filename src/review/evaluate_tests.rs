@@ -25,7 +25,7 @@ fn chain(name: &str, base: Option<(i32, bool)>, rules: Vec<(Vec<Condition>, Acti
 }
 
 fn set(chains: Vec<Chain>) -> RuleSet {
-    RuleSet { format: RulesetFormat::NftJson, chains }
+    RuleSet { format: RulesetFormat::NftJson, chains, notes: Vec::new() }
 }
 
 fn tcp(port: u16) -> Packet {

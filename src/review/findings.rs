@@ -112,7 +112,7 @@ pub fn review(set: &RuleSet, traffic: Traffic, rows: &[PortRule], registry: &[Re
         Traffic::Inbound => Family::ALL.to_vec(),
     };
     let filtered: Vec<Family> = families(set, traffic).into_iter().filter(|f| wanted.contains(f)).collect();
-    let mut notes = Vec::new();
+    let mut notes = set.notes.clone();
     let reviewed = if filtered.is_empty() { wanted.clone() } else { filtered.clone() };
     if filtered.is_empty() {
         let names: Vec<&str> = wanted.iter().map(|f| f.name()).collect();

@@ -38,7 +38,7 @@ fn rule_set() -> RuleSet {
     ];
     let origin = Origin { line: 1, place: "inet t input".into(), comment: None };
     let chain = Chain { name: "inet t input".into(), families: Families::BOTH, base: Some(base), origin, rules };
-    RuleSet { format: RulesetFormat::NftJson, chains: vec![chain] }
+    RuleSet { format: RulesetFormat::NftJson, chains: vec![chain], notes: Vec::new() }
 }
 
 fn row(line: u32, ip_protocol: u8, ports: Option<(u16, u16)>, icmp_type: Option<u8>) -> PortRule {

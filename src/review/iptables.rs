@@ -29,7 +29,7 @@ struct Block {
 
 /// Reads the dump.
 pub fn read(text: &str) -> Result<RuleSet, Unreadable> {
-    let mut set = RuleSet { format: RulesetFormat::IptablesSave, chains: Vec::new() };
+    let mut set = RuleSet { format: RulesetFormat::IptablesSave, chains: Vec::new(), notes: Vec::new() };
     let mut family: Option<Family> = None;
     let mut block: Option<Block> = None;
     for (i, raw) in text.lines().enumerate() {

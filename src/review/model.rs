@@ -219,6 +219,8 @@ pub struct RuleSet {
     pub format: RulesetFormat,
     /// Every chain; rules refer to chains by their index here.
     pub chains: Vec<Chain>,
+    /// What the reader has to say about the rule set as a whole, for standard error.
+    pub notes: Vec<String>,
 }
 
 impl RuleSet {

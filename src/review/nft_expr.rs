@@ -52,6 +52,8 @@ pub fn translate(expr: &[Value], ctx: &Context<'_>) -> Result<Vec<(Vec<Condition
                 return Ok(rules);
             }
             "limit" | "quota" | "meter" => conditions.push(Condition::Unknown(format!("{kind} {}", short(body)))),
+            // A comment restricts nothing.
+            "xt" if body["type"] == "match" && body["name"] == "comment" => {}
             "xt" if body["type"] == "match" => {
                 conditions.push(Condition::Unknown(format!("iptables match {}", body["name"])));
             }

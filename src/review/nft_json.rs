@@ -1,7 +1,7 @@
 //! `nft -j list ruleset`: tables, chains, named sets and rules as nftables lists them in JSON.
 
 use super::json_lines::{element_lines, syntax_error};
-use super::model::{Base, Chain, Families, Hook, Origin, Rule, RuleSet, RulesetFormat};
+use super::model::{Base, Chain, Condition, Families, Hook, Origin, Rule, RuleSet, RulesetFormat};
 use super::nft_expr::{Context, translate};
 use super::{Unreadable, trace_words};
 use serde_json::Value;
@@ -15,7 +15,7 @@ pub fn read(text: &str) -> Result<RuleSet, Unreadable> {
     };
     let lines = element_lines(text, &["nftables"]).unwrap_or_default();
     let line_of = |i: usize| lines.get(i).copied().unwrap_or(1);
-    let mut set = RuleSet { format: RulesetFormat::NftJson, chains: Vec::new() };
+    let mut set = RuleSet { format: RulesetFormat::NftJson, chains: Vec::new(), notes: Vec::new() };
     let mut chains: HashMap<(String, String, String), usize> = HashMap::new();
     let mut named: HashMap<(String, String, String), &Value> = HashMap::new();
     for (i, item) in items.iter().enumerate() {
@@ -58,6 +58,22 @@ pub fn read(text: &str) -> Result<RuleSet, Unreadable> {
         for (conditions, action) in translated {
             set.chains[chain].rules.push(Rule { origin: origin.clone(), conditions, action });
         }
+    }
+    let opaque: std::collections::BTreeSet<&str> = set
+        .rules()
+        .flat_map(|(c, r)| r.conditions.iter().map(move |x| (c, x)))
+        .filter_map(|(c, x)| match x {
+            Condition::Unknown(text) if text.starts_with("iptables match ") => Some(set.chains[c].name.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !opaque.is_empty() {
+        let chains: Vec<&str> = opaque.into_iter().collect();
+        set.notes.push(format!(
+            "{}: rules written by iptables-nft, whose matches nft lists as opaque `xt` expressions and kbingest cannot \
+             decide; review `iptables-save` (and `ip6tables-save`) output for them instead",
+            chains.join(", ")
+        ));
     }
     super::check_loops(&set)?;
     Ok(set)

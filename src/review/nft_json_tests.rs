@@ -148,3 +148,20 @@ fn what_is_not_a_listing_is_refused_at_its_line() {
     let e = read(looping).unwrap_err();
     assert!(e.problem.contains("leads back to it"), "{e:?}");
 }
+
+#[test]
+fn rules_of_iptables_nft_are_said_to_be_read_from_iptables_save() {
+    let listing = r#"{"nftables": [
+{"chain": {"family": "ip", "table": "filter", "name": "INPUT", "hook": "input", "prio": 0, "policy": "drop"}},
+{"rule": {"family": "ip", "table": "filter", "chain": "INPUT", "handle": 4, "expr": [{"match": {"op": "==", "left": {"meta": {"key": "l4proto"}}, "right": "tcp"}}, {"xt": {"type": "match", "name": "multiport"}}, {"xt": {"type": "match", "name": "comment"}}, {"xt": {"type": "target", "name": "LOG"}}]}}
+]}"#;
+    let set = read(listing).unwrap();
+    assert_eq!(
+        set.chains[0].rules[0].conditions,
+        [protocol(6), Condition::Unknown("iptables match \"multiport\"".into())]
+    );
+    assert_eq!(set.chains[0].rules[0].action, Action::Continue);
+    assert_eq!(set.notes.len(), 1);
+    assert!(set.notes[0].starts_with("ip filter INPUT: rules written by iptables-nft"), "{}", set.notes[0]);
+    assert!(read(SHAPES).unwrap().notes.is_empty());
+}

@@ -23,7 +23,12 @@ pub fn outcome_words(set: &RuleSet, outcome: &Outcome) -> String {
         }
         Outcome::Blocked(_) => String::new(),
         Outcome::Depends(on) => {
-            let conditions: Vec<String> = on.iter().flat_map(|&d| undecided(set, d)).collect();
+            let mut conditions: Vec<String> = Vec::new();
+            for text in on.iter().flat_map(|&d| undecided(set, d)) {
+                if !conditions.contains(&text) {
+                    conditions.push(text);
+                }
+            }
             format!(
                 "depends on {}",
                 if conditions.is_empty() { "the rules named".into() } else { conditions.join("; ") }

@@ -183,7 +183,7 @@ pub fn ruleset(rules: &[WindowsRule], format: RulesetFormat, profile: Option<Pro
     let origin = Origin { line: 1, place: name.clone(), comment: Some("the default inbound action, Block".into()) };
     blocks.extend(allows);
     let chain = Chain { name, families: Families::BOTH, base: Some(base), origin, rules: blocks };
-    Ok(RuleSet { format, chains: vec![chain] })
+    Ok(RuleSet { format, chains: vec![chain], notes: Vec::new() })
 }
 
 /// The rule's name for people: its display name, else its name.
