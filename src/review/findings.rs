@@ -162,22 +162,22 @@ pub fn review(set: &RuleSet, traffic: Traffic, rows: &[PortRule], registry: &[Re
                 let keyword = (row.dynamic && protocol == 6).then_some(RPC);
                 let packet = Packet { family, protocol, port: None, keyword };
                 let outcomes = outcomes(set, traffic, packet, &space);
-                per_family.push((family, classify(set, &outcomes, protocol)));
-            }
-            for ((verdict, deciders, detail), families) in merge_families(per_family) {
-                findings.push(Finding {
+                let (verdict, deciders, detail) = classify(set, &outcomes, protocol);
+                let finding = Finding {
                     verdict,
                     service: Some(row.service.clone()),
                     system_service_name: row.system_service_name.clone(),
                     transport: protocol_name(protocol),
                     ports: space_words(&space, protocol),
-                    families,
+                    families: vec![family],
                     source: Some((row.source.clone(), row.source_line)),
                     ruleset_rules: deciders.iter().map(|&d| place(set, d)).collect(),
                     detail,
                     registered_names: None,
-                });
+                };
+                per_family.push(finding);
             }
+            findings.extend(merge_families(per_family));
         }
     }
     findings.extend(super::undocumented::open_ports(set, traffic, &reviewed, rows, registry));
@@ -194,13 +194,25 @@ pub fn outcomes(set: &RuleSet, traffic: Traffic, packet: Packet, space: &Space) 
     }
 }
 
-/// Lines that differ only in their family made one.
-pub fn merge_families<T: PartialEq>(per_family: Vec<(Family, T)>) -> Vec<(T, Vec<Family>)> {
-    let mut out: Vec<(T, Vec<Family>)> = Vec::new();
-    for (family, item) in per_family {
-        match out.iter_mut().find(|(known, _)| *known == item) {
-            Some((_, families)) => families.push(family),
-            None => out.push((item, vec![family])),
+/// Lines that differ only in their family, and in the rules that decide for each, made one (a
+/// dual-stack host's iptables-save and ip6tables-save rules, each family's own), in order.
+pub fn merge_families(lines: Vec<Finding>) -> Vec<Finding> {
+    let alike = |a: &Finding, b: &Finding| {
+        (a.verdict, &a.service, &a.transport, &a.ports, &a.source, &a.detail, &a.registered_names)
+            == (b.verdict, &b.service, &b.transport, &b.ports, &b.source, &b.detail, &b.registered_names)
+    };
+    let mut out: Vec<Finding> = Vec::new();
+    for line in lines {
+        match out.iter_mut().find(|known| alike(known, &line)) {
+            Some(known) => {
+                known.families.extend(line.families);
+                for rule in line.ruleset_rules {
+                    if !known.ruleset_rules.contains(&rule) {
+                        known.ruleset_rules.push(rule);
+                    }
+                }
+            }
+            None => out.push(line),
         }
     }
     out

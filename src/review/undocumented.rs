@@ -133,14 +133,18 @@ pub fn open_ports(
             }
         }
     }
-    let merged = merge_families(per_family);
-    let mut out: Vec<Keyed> = merged
+    // A merged line sorts by the key of its first line.
+    let (keys, lines): (Vec<(u8, u32)>, Vec<Finding>) = per_family
         .into_iter()
-        .map(|((key, mut finding), families)| {
-            finding.families = families;
+        .map(|(family, (key, mut finding))| {
+            finding.families = vec![family];
             (key, finding)
         })
-        .collect();
+        .unzip();
+    let key_of = |f: &Finding| {
+        lines.iter().position(|l| l.transport == f.transport && l.ports == f.ports).map_or((255, 0), |i| keys[i])
+    };
+    let mut out: Vec<Keyed> = merge_families(lines.clone()).into_iter().map(|f| (key_of(&f), f)).collect();
     out.sort_by_key(|(key, _)| (key.0 != 6, key.0 != 17, *key));
     out.into_iter().map(|(_, f)| f).collect()
 }
