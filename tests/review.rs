@@ -53,8 +53,8 @@ fn finding(
 /// by `Out-File -Encoding utf8` (UTF-8 with a byte-order mark, CRLF). It holds the rules
 /// `kbingest firewall --format powershell` writes for the README's domain controller, and some
 /// of Windows' own: Remote Desktop (3389, inside the documented range 1025-5000), WinRM (5985),
-/// ping for the Domain profile, Teredo, one disabled rule, and a block rule for SMB from the
-/// Internet.
+/// ping for the Domain profile, Teredo, one disabled rule, a program's rule on any port for the
+/// Public profile, and a block rule for SMB from the Internet.
 #[test]
 fn a_windows_firewall_export_reviews_correctly() {
     let dir = workdir();
@@ -101,6 +101,10 @@ fn a_windows_firewall_export_reviews_correctly() {
     assert!(any.contains(&finding("undocumented", "", "ICMP", "type 8", "depends on profile Domain")), "{any:#?}");
     let public = findings(&review_json(dir.path(), fixture, &[&DC[..], &["--profile", "public"]].concat()));
     assert!(!public.iter().any(|f| f.2 == "ICMP"), "{public:#?}");
+    // A program's rule on any port opens what the program listens on: not reviewed, and said so.
+    kbingest(dir.path(), &[&["review", "ports.db", fixture, "--profile", "public"][..], &DC[..]].concat()).success().stderr_has(
+        "kbingest: 1 rule for a program or service on any port not reviewed (they open whatever port it listens on): \"contoso agent\"",
+    );
     // Windows PowerShell 5.1's `>` writes UTF-16 LE with a byte-order mark: read the same.
     let text = std::fs::read_to_string(fixture).unwrap();
     let mut utf16 = vec![0xFF, 0xFE];

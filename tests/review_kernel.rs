@@ -119,7 +119,10 @@ fn the_rules_kbingest_writes_review_as_all_allowed_and_nothing_else() {
             assert_eq!(rows.len(), 22);
             assert!(rows.iter().all(|r| r["finding"] == "allowed" && r["ip"] == "IPv4, IPv6"), "{rows:#?}");
             let rule = rows[0]["ruleset_rule"].as_str().unwrap();
-            assert!(rule.starts_with("filter KBINGEST line ") && rule.contains("; ip6 filter KBINGEST line "), "{rule}");
+            assert!(
+                rule.starts_with("filter KBINGEST line ") && rule.contains("; ip6 filter KBINGEST line "),
+                "{rule}"
+            );
         }
     }
 }

@@ -59,6 +59,8 @@ pub fn read(text: &str, profile: Option<Profile>) -> Result<RuleSet, Unreadable>
             "LocalPort" => rule.local_ports = list(&value),
             "RemotePort" => rule.remote_ports = list(&value),
             "Action" => rule.action = value,
+            "Program" => rule.program = value,
+            "Service" => rule.service = value,
             _ => {}
         }
     }

@@ -41,6 +41,10 @@ pub struct WindowsRule {
     pub local_addresses: Vec<String>,
     /// `RemoteAddress`.
     pub remote_addresses: Vec<String>,
+    /// `Program`: `Any`, `System`, a path; empty where the export does not say.
+    pub program: String,
+    /// `Service`: `Any`, a service's short name; empty where the export does not say.
+    pub service: String,
 }
 
 /// A Windows Firewall network profile: the one the host's network is in decides which rules apply.
@@ -123,6 +127,8 @@ pub fn read_json(text: &str, profile: Option<Profile>) -> Result<RuleSet, Unread
             icmp_types: list("IcmpType"),
             local_addresses: list("LocalAddress"),
             remote_addresses: list("RemoteAddress"),
+            program: field("Program"),
+            service: field("Service"),
         });
     }
     ruleset(&rules, RulesetFormat::WindowsJson, profile)
@@ -143,6 +149,7 @@ fn scalar(value: &Value) -> String {
 pub fn ruleset(rules: &[WindowsRule], format: RulesetFormat, profile: Option<Profile>) -> Result<RuleSet, Unreadable> {
     let mut blocks = Vec::new();
     let mut allows = Vec::new();
+    let mut for_programs = Vec::new();
     for rule in rules {
         let at = |problem: String| Unreadable::at(rule.line, format!("rule {:?}: {problem}", title(rule)));
         let enabled = word(
@@ -166,6 +173,18 @@ pub fn ruleset(rules: &[WindowsRule], format: RulesetFormat, profile: Option<Pro
             continue;
         }
         let mut conditions = conditions(rule).map_err(at)?;
+        // A program's (or service's) rule on any port opens whatever port it listens on, which
+        // the export does not say: left out, and said so.
+        let any_port = !conditions.iter().any(|c| matches!(c, Condition::DestPort { .. } | Condition::PortKeyword(_)));
+        let scoped = [&rule.program, &rule.service].iter().any(|v| !v.is_empty() && !v.eq_ignore_ascii_case("any"));
+        let ported = conditions.iter().all(|c| match c {
+            Condition::Protocol { protocols, .. } => protocols.iter().all(|p| matches!(p, 6 | 17)),
+            _ => true,
+        });
+        if any_port && scoped && ported {
+            for_programs.push(title(rule));
+            continue;
+        }
         if profile.is_none() && profiles != 7 {
             conditions.push(Condition::Unknown(format!("profile {}", profile_words(profiles))));
         }
@@ -183,7 +202,17 @@ pub fn ruleset(rules: &[WindowsRule], format: RulesetFormat, profile: Option<Pro
     let origin = Origin { line: 1, place: name.clone(), comment: Some("the default inbound action, Block".into()) };
     blocks.extend(allows);
     let chain = Chain { name, families: Families::BOTH, base: Some(base), origin, rules: blocks };
-    Ok(RuleSet { format, chains: vec![chain], notes: Vec::new() })
+    let mut notes = Vec::new();
+    if !for_programs.is_empty() {
+        let shown: Vec<String> = for_programs.iter().take(3).map(|t| format!("{t:?}")).collect();
+        let more = if for_programs.len() > 3 { format!(" and {} more", for_programs.len() - 3) } else { String::new() };
+        notes.push(format!(
+            "{} for a program or service on any port not reviewed (they open whatever port it listens on): {}{more}",
+            if for_programs.len() == 1 { "1 rule".to_string() } else { format!("{} rules", for_programs.len()) },
+            shown.join(", ")
+        ));
+    }
+    Ok(RuleSet { format, chains: vec![chain], notes })
 }
 
 /// The rule's name for people: its display name, else its name.

@@ -71,6 +71,24 @@ fn enums_as_numbers_or_words_and_ports_as_strings_or_lists() {
 }
 
 #[test]
+fn a_program_s_rule_on_any_port_is_left_out_and_said_so() {
+    let export = r#"[
+{"Name": "app", "DisplayName": "Contoso Agent", "Enabled": 1, "Direction": 1, "Action": 2, "Protocol": "Any", "LocalPort": "Any", "Program": "C:\\Contoso\\agent.exe", "Service": "Any"},
+{"Name": "smb", "Enabled": 1, "Direction": 1, "Action": 2, "Protocol": "TCP", "LocalPort": "445", "Program": "System", "Service": "Any"},
+{"Name": "ping", "Enabled": 1, "Direction": 1, "Action": 2, "Protocol": "ICMPv4", "LocalPort": "Any", "IcmpType": "8", "Program": "System"}
+]"#;
+    let set = read_json(export, None).unwrap();
+    let kept: Vec<&str> = set.chains[0].rules.iter().map(|r| r.origin.place.as_str()).collect();
+    assert_eq!(kept, ["rule \"smb\"", "rule \"ping\""]);
+    assert_eq!(
+        set.notes,
+        [
+            "1 rule for a program or service on any port not reviewed (they open whatever port it listens on): \"Contoso Agent\""
+        ]
+    );
+}
+
+#[test]
 fn one_rule_alone_and_the_value_wrapper_are_read_too() {
     let one = r#"{"Name": "x", "Enabled": 1, "Direction": 1, "Action": 2, "Protocol": "UDP", "LocalPort": "Teredo"}"#;
     let set = read_json(one, None).unwrap();
