@@ -5,7 +5,7 @@
 
 use super::evaluate::{Decider, Outcome, PORTED, Packet, Traffic, evaluate, evaluate_ports, families};
 use super::model::{Family, RuleSet};
-use super::names::protocol_name;
+use super::names::{ECHO_REQUEST, protocol_name, v6_counterpart};
 use super::ports::PortSet;
 pub use super::trace::{comment, outcome_words, place, port_words};
 use crate::firewall::PortRule;
@@ -151,14 +151,24 @@ pub fn review(set: &RuleSet, traffic: Traffic, rows: &[PortRule], registry: &[Re
                     ));
                     continue;
                 }
-                (1, _, Some(t)) => Space::Ports(PortSet::range(t.into(), t.into())),
-                (1, _, None) => Space::Ports(PortSet::range(0, 255)),
                 _ => Space::None,
             };
-            let families: Vec<Family> =
-                reviewed.iter().copied().filter(|&f| protocol != 1 || f == Family::V4).collect();
+            // An ICMP row is its type (echo request where it names none) for IPv4, and that
+            // type's ICMPv6 counterpart for IPv6, as `kbingest firewall` opens it.
+            let plans: Vec<(Family, u8, Space)> = reviewed
+                .iter()
+                .filter_map(|&family| {
+                    let t = row.icmp_type.unwrap_or(ECHO_REQUEST);
+                    let one = |t: u8| Space::Ports(PortSet::range(t.into(), t.into()));
+                    match (protocol, family) {
+                        (1, Family::V4) => Some((family, 1, one(t))),
+                        (1, Family::V6) => v6_counterpart(t).map(|c| (family, 58, one(c))),
+                        _ => Some((family, protocol, space.clone())),
+                    }
+                })
+                .collect();
             let mut per_family = Vec::new();
-            for &family in &families {
+            for (family, protocol, space) in plans {
                 let keyword = (row.dynamic && protocol == 6).then_some(RPC);
                 let packet = Packet { family, protocol, port: None, keyword };
                 let outcomes = outcomes(set, traffic, packet, &space);

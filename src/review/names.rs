@@ -121,6 +121,25 @@ pub fn icmp_type(name: &str, v6: bool) -> Option<u8> {
     names.iter().find(|(n, _)| *n == lower).map(|&(_, t)| t)
 }
 
+/// ICMP echo request (ping): what a document's ICMP row without a type asks for, as `kbingest
+/// firewall` opens it.
+pub const ECHO_REQUEST: u8 = 8;
+
+/// The ICMPv6 type that does for IPv6 what ICMP type `t` does for IPv4, where there is one.
+pub fn v6_counterpart(t: u8) -> Option<u8> {
+    match t {
+        0 => Some(129),
+        3 => Some(1),
+        5 => Some(137),
+        8 => Some(128),
+        9 => Some(134),
+        10 => Some(133),
+        11 => Some(3),
+        12 => Some(4),
+        _ => None,
+    }
+}
+
 /// The ICMP types that keep a network working rather than offer a service, never reported as
 /// open but not documented: ICMP echo reply and the error messages (destination unreachable,
 /// source quench, time exceeded, parameter problem); for ICMPv6, the types RFC 4890 (section

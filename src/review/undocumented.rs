@@ -6,7 +6,7 @@
 use super::evaluate::{Decider, Outcome, PORTED, Packet, Traffic, evaluate};
 use super::findings::{Finding, RPC, Space, Verdict, merge_families, outcome_words, outcomes, place, port_words};
 use super::model::{Condition, Family, RuleSet};
-use super::names::{infrastructure_icmp, protocol_name};
+use super::names::{ECHO_REQUEST, infrastructure_icmp, protocol_name, v6_counterpart};
 use super::ports::PortSet;
 use crate::firewall::PortRule;
 use crate::store::RegisteredPort;
@@ -17,8 +17,10 @@ use std::collections::BTreeSet;
 struct Documented {
     /// Ports per ported protocol.
     ports: Vec<(u8, PortSet)>,
-    /// ICMP types.
+    /// ICMP types (echo request for a row that names none).
     icmp: PortSet,
+    /// Their ICMPv6 counterparts.
+    icmpv6: PortSet,
     /// Protocols without ports.
     portless: BTreeSet<u8>,
     /// Whether a TCP dynamic port is documented (Windows' `RPC` keyword opens one).
@@ -36,9 +38,11 @@ impl Documented {
             for p in protocols {
                 match (p, row.ports) {
                     (1, _) => {
-                        let types =
-                            row.icmp_type.map_or(PortSet::range(0, 255), |t| PortSet::range(t.into(), t.into()));
-                        d.icmp = d.icmp.union(&types);
+                        let t = row.icmp_type.unwrap_or(ECHO_REQUEST);
+                        d.icmp = d.icmp.union(&PortSet::range(t.into(), t.into()));
+                        if let Some(c) = v6_counterpart(t) {
+                            d.icmpv6 = d.icmpv6.union(&PortSet::range(c.into(), c.into()));
+                        }
                     }
                     (p, Some((low, high))) if PORTED.contains(&p) => {
                         d.dynamic_tcp |= p == 6 && row.dynamic;
@@ -101,10 +105,8 @@ pub fn open_ports(
         }
         let icmp = if family == Family::V4 { 1 } else { 58 };
         let infrastructure = PortSet::of(infrastructure_icmp(icmp == 58).iter().map(|&t| (u16::from(t), u16::from(t))));
-        let mut space = PortSet::range(0, 255).minus(&infrastructure);
-        if icmp == 1 {
-            space = space.minus(&documented.icmp);
-        }
+        let documented_types = if icmp == 1 { &documented.icmp } else { &documented.icmpv6 };
+        let space = PortSet::range(0, 255).minus(&infrastructure).minus(documented_types);
         let packet = Packet { family, protocol: icmp, port: None, keyword: None };
         for (finding, low) in openings(set, traffic, packet, &space, registry) {
             add((icmp, low), finding);
