@@ -26,11 +26,11 @@ fn skip_or_fail(test: &str, reason: &str) {
 fn dump(format: &str, rules: &Path, edit: &str) -> String {
     let script = match format {
         "nftables" => format!(
-            "h() {{ nft -a list chain inet kbingest input | grep -F -- \"$1\" | sed 's/.*# handle //'; }}
+            "h() {{ nft -a list chain inet kbingest input | grep -F -- \"$1\" | head -1 | sed 's/.*# handle //'; }}
              nft -f \"$1\" && {edit} && nft -j list ruleset"
         ),
         _ => format!(
-            "n() {{ iptables -L KBINGEST --line-numbers -n | grep -F -- \"$1\" | cut -d' ' -f1; }}
+            "n() {{ iptables -S KBINGEST | tail -n +2 | grep -n -F -- \"$1\" | head -1 | cut -d: -f1; }}
              iptables-restore --noflush \"$1\" && {edit} && iptables-save && ip6tables-save"
         ),
     };
@@ -150,11 +150,16 @@ const GAPS: [Gap; 6] = [
     Gap {
         name: "a range narrowed",
         selection: &["--name", "NtFrs"],
-        // Added after the old rule, which is then deleted: nft 1.0.6's `replace` trips over an
-        // anonymous interval set (an assertion in interval_set_eval).
-        nft: "H=$(h '(NtFrs) TCP') && nft add rule inet kbingest input position $H tcp dport '{ 135, 1025-3000 }' accept \
-              && nft delete rule inet kbingest input handle $H",
-        iptables: "iptables -R KBINGEST $(n '(NtFrs) TCP') -p tcp -m multiport --dports 135,1025:3000 -j ACCEPT",
+        // Every rule of the service that holds the range (one, or one of two where the dynamic
+        // range has a rule of its own), rewritten with the narrower range: added after the old
+        // rule, which is then deleted (nft 1.0.6's `replace` trips over an anonymous interval
+        // set, an assertion in interval_set_eval).
+        nft: "nft -a list chain inet kbingest input | grep -F '(NtFrs) TCP' | grep -F 1025-5000 | while IFS= read -r l; do \
+              H=${l##*# handle }; R=$(echo \"${l% comment*}\" | sed s/1025-5000/1025-3000/); \
+              nft add rule inet kbingest input position $H $R && nft delete rule inet kbingest input handle $H; done",
+        iptables: "iptables -S KBINGEST | tail -n +2 | grep -n -F '(NtFrs) TCP' | grep -F 1025:5000 | while IFS= read -r l; do \
+                   N=${l%%:*}; S=$(echo \"${l#*:}\" | sed 's/^-A KBINGEST //; s/1025:5000/1025:3000/'); \
+                   eval \"iptables -R KBINGEST $N $S\"; done",
         expect: &[("partly", "File Replication", "TCP", "1025-5000")],
         allowed: 1,
     },
