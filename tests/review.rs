@@ -196,9 +196,9 @@ fn what_cannot_be_read_is_refused_at_its_line_and_nothing_is_written() {
     }
     let json = "[\n  {\"Name\": \"x\", \"Enabled\": \"True\", \"Direction\": \"Inbound\", \"Action\": \"Allow\", \"Protocol\": \"TCP\"},\n  {\"Name\": \"y\", \"Enabled\": \"True\", \"Direction\": \"Sideways\", \"Action\": \"Allow\"}\n]\n";
     std::fs::write(dir.path().join("rules"), json).unwrap();
-    kbingest(dir.path(), &["review", "ports.db", "rules"])
-        .expect(1)
-        .stderr_has("rules:3: rule \"y\": Direction is \"Sideways\", not Inbound or Outbound; it was read as Windows Firewall rules");
+    kbingest(dir.path(), &["review", "ports.db", "rules"]).expect(1).stderr_has(
+        "rules:3: rule \"y\": Direction is \"Sideways\", not Inbound or Outbound; it was read as Windows Firewall JSON",
+    );
     let windows = repo_file("tests/fixtures/review/windows-dc.json");
     kbingest(dir.path(), &["review", "ports.db", windows.to_str().unwrap(), "--to", "192.0.2.1"])
         .expect(2)

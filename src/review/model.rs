@@ -204,10 +204,10 @@ impl RulesetFormat {
     /// The format in words, for messages.
     pub fn name(self) -> &'static str {
         match self {
-            RulesetFormat::NftJson => "nftables JSON (nft -j list ruleset)",
+            RulesetFormat::NftJson => "nftables JSON",
             RulesetFormat::IptablesSave => "iptables-save",
-            RulesetFormat::WindowsJson => "Windows Firewall rules (PowerShell JSON export)",
-            RulesetFormat::Netsh => "Windows Firewall rules (netsh advfirewall)",
+            RulesetFormat::WindowsJson => "Windows Firewall JSON",
+            RulesetFormat::Netsh => "netsh advfirewall listing",
         }
     }
 }

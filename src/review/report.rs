@@ -66,3 +66,49 @@ pub fn summary(review: &Review, ruleset: &str, format: &str) -> String {
         review.count(Verdict::Undocumented)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(verdict: Verdict, ports: &str) -> Finding {
+        Finding {
+            verdict,
+            service: (verdict != Verdict::Undocumented).then(|| "DNS Server".to_string()),
+            system_service_name: None,
+            transport: "TCP".into(),
+            ports: ports.into(),
+            families: vec![Family::V4, Family::V6],
+            source: (verdict != Verdict::Undocumented).then(|| ("doc.txt".to_string(), 7)),
+            ruleset_rules: vec!["filter INPUT line 3".into(), "ip6 filter INPUT line 9".into()],
+            detail: String::new(),
+            registered_names: (verdict == Verdict::Undocumented).then(|| "ssh".to_string()),
+        }
+    }
+
+    #[test]
+    fn rows_through_the_export_writer_and_a_summary() {
+        let review = Review {
+            findings: vec![line(Verdict::Allowed, "53"), line(Verdict::Undocumented, "22")],
+            families: vec![Family::V4, Family::V6],
+            notes: Vec::new(),
+        };
+        let mut out = Vec::new();
+        write(&mut out, &review, OutputFormat::Csv, false).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "finding,service,system_service_name,transport,ports,ip,source,source_line,ruleset_rule,detail,registered_names\r\n\
+             allowed,DNS Server,,TCP,53,\"IPv4, IPv6\",doc.txt,7,filter INPUT line 3; ip6 filter INPUT line 9,,\r\n\
+             undocumented,,,TCP,22,\"IPv4, IPv6\",,,filter INPUT line 3; ip6 filter INPUT line 9,,ssh\r\n"
+        );
+        let mut out = Vec::new();
+        write(&mut out, &review, OutputFormat::Jsonl, true).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 1, "--findings-only leaves out the allowed line: {text}");
+        assert!(text.starts_with("{\"finding\":\"undocumented\",\"service\":null,"), "{text}");
+        assert_eq!(
+            summary(&review, "rules.txt", "iptables-save"),
+            "rules.txt (iptables-save, IPv4, IPv6): 1 allowed, 0 blocked, 0 partly, 0 depends; 1 open but not documented"
+        );
+    }
+}
