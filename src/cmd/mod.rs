@@ -14,6 +14,7 @@ mod progress_bar;
 pub mod query;
 pub mod remove;
 pub mod review;
+pub mod selection;
 pub mod sources;
 pub mod tables;
 

@@ -2,9 +2,10 @@
 //! against the selected port rules of the documents.
 
 use crate::cmd::messages::say;
+use crate::cmd::selection::SelectionArgs;
 use crate::error::{Error, Result};
 use crate::export::{OutputFormat, check_output, write_file};
-use crate::firewall::{Selection, read_port_rules, select};
+use crate::firewall::{read_port_rules, select};
 use crate::interrupt;
 use crate::review::{self, Profile, RulesetFormat, Traffic, report};
 use crate::store::{Database, registered_ports};
@@ -29,17 +30,9 @@ pub struct Args {
     #[arg(value_name = "RULESET")]
     pub ruleset: String,
 
-    /// Only this service, by its section title (ignoring case); repeat for more.
-    #[arg(long, value_name = "TITLE")]
-    pub service: Vec<String>,
-
-    /// Only this service, by its system service name (ignoring case), e.g. DNS; repeat for more.
-    #[arg(long, value_name = "SYSTEM_SERVICE_NAME")]
-    pub name: Vec<String>,
-
-    /// Only rows of this source document, as named at ingest.
-    #[arg(long, value_name = "NAME")]
-    pub source: Option<String>,
+    /// Which services' port rules to check.
+    #[command(flatten)]
+    pub selection: SelectionArgs,
 
     /// Review traffic this host forwards to ADDRESS (its forward chains) instead of traffic to
     /// this host (its input chains).
@@ -117,8 +110,7 @@ fn reviewed(args: Args) -> Result<()> {
             "ingest a document into it first; nothing was written",
         ));
     }
-    let selection = Selection { services: args.service.clone(), names: args.name.clone(), source: args.source.clone() };
-    let rows = select(all, &selection).map_err(|miss| {
+    let rows = select(all, &args.selection.selection()).map_err(|miss| {
         Error::database(
             &db.path,
             miss.replace('\n', &format!("\n{}: ", db.path)),
