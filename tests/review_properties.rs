@@ -55,12 +55,15 @@ fn rows() -> Vec<PortRule> {
         source: "doc".into(),
         service: "s".into(),
         system_service_name: None,
+        application_protocol: "RPC".into(),
         transport: None,
         ip_protocol,
         ports,
         dynamic,
+        port_raw: String::new(),
         direction: None,
         icmp_type: None,
+        source_ports: None,
         source_line: 1,
     };
     vec![

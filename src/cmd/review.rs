@@ -5,7 +5,8 @@ use crate::cmd::messages::say;
 use crate::cmd::selection::SelectionArgs;
 use crate::error::{Error, Result};
 use crate::export::{OutputFormat, check_output, write_file};
-use crate::firewall::{read_port_rules, select};
+use crate::firewall::select::one_source;
+use crate::firewall::{DynamicRange, PortRule, dynamic, read_port_rules, select};
 use crate::interrupt;
 use crate::review::{self, Profile, RulesetFormat, Traffic, report};
 use crate::store::{Database, registered_ports};
@@ -33,6 +34,12 @@ pub struct Args {
     /// Which services' port rules to check.
     #[command(flatten)]
     pub selection: SelectionArgs,
+
+    /// The dynamic range to expect where a document gives alternatives (KB 832017: 1024-65535 or
+    /// 49152-65535) or none: modern (49152-65535), legacy (1025-5000), or LOW-HIGH, your hosts'
+    /// own, for every dynamic row; as `kbingest firewall` opens them.
+    #[arg(long, value_name = "modern|legacy|LOW-HIGH", default_value = "modern", value_parser = dynamic_range)]
+    pub dynamic_range: DynamicRange,
 
     /// Review traffic this host forwards to ADDRESS (its forward chains) instead of traffic to
     /// this host (its input chains).
@@ -110,13 +117,19 @@ fn reviewed(args: Args) -> Result<()> {
             "ingest a document into it first; nothing was written",
         ));
     }
-    let rows = select(all, &args.selection.selection()).map_err(|miss| {
+    let selection = args.selection.selection();
+    let rows = select(all, &selection)
+        .and_then(|rows| one_source(&rows, &selection, args.selection.all_sources).map(|()| rows)).map_err(|miss| {
         Error::database(
             &db.path,
             miss.replace('\n', &format!("\n{}: ", db.path)),
             format!("nothing was written; list the services with `kbingest query {} \"SELECT DISTINCT service, system_service_name FROM port_rules\"`", db.path),
         )
     })?;
+    // The ports each row asks for, as `kbingest firewall` opens them: a dynamic row's range
+    // chosen among the document's alternatives, or given where it states none.
+    let rows: Vec<PortRule> =
+        dynamic::resolve(rows, args.dynamic_range).into_iter().map(|r| PortRule { ports: r.ports, ..r.row }).collect();
     let registry = registered_ports(&db)?;
     let traffic = args.to.map_or(Traffic::Inbound, Traffic::Forward);
     let result = review::review(&set, traffic, &rows, &registry);
@@ -150,6 +163,10 @@ fn reviewed(args: Args) -> Result<()> {
         say(&report::summary(&result, shown, set.format.name()));
     }
     if args.exit_code && !result.clean() { Err(Error::Differences) } else { Ok(()) }
+}
+
+fn dynamic_range(text: &str) -> std::result::Result<DynamicRange, String> {
+    text.parse()
 }
 
 /// The rule set's bytes, from a file or standard input (`-`).

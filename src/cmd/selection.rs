@@ -17,6 +17,11 @@ pub struct SelectionArgs {
     /// Only rows of this source document, as named at ingest.
     #[arg(long, value_name = "NAME")]
     pub source: Option<String>,
+
+    /// Take the rows of every source the selection finds (editions of one document give a
+    /// service twice, differently); without it, a selection from several sources is refused.
+    #[arg(long, conflicts_with = "source")]
+    pub all_sources: bool,
 }
 
 impl SelectionArgs {

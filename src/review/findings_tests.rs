@@ -46,12 +46,15 @@ fn row(line: u32, ip_protocol: u8, ports: Option<(u16, u16)>, icmp_type: Option<
         source: "doc.txt".into(),
         service: "Service".into(),
         system_service_name: None,
+        application_protocol: "RPC".into(),
         transport: None,
         ip_protocol: Some(ip_protocol),
         ports,
         dynamic: false,
+        port_raw: String::new(),
         direction: None,
         icmp_type,
+        source_ports: None,
         source_line: line,
     }
 }

@@ -67,6 +67,9 @@ pub struct Options {
 pub fn options(words: &[Word], family: Family) -> Result<Options, String> {
     let mut out = Options::default();
     let mut module = String::new();
+    // A module kbingest does not know, with none of its options seen yet: alone, it still
+    // restricts what the rule matches.
+    let mut bare: Option<String> = None;
     let mut negated = false;
     let mut at = 0;
     while at < words.len() {
@@ -124,7 +127,19 @@ pub fn options(words: &[Word], family: Family) -> Result<Options, String> {
             }
             "-i" | "--in-interface" if value()? == "lo" => out.conditions.push(Condition::Loopback { negated }),
             "-i" | "--in-interface" => out.conditions.push(text()),
-            "-m" | "--match" => module = value()?.to_string(),
+            "-m" | "--match" => {
+                if let Some(name) = bare.take() {
+                    out.conditions.push(Condition::Unknown(format!("-m {name}")));
+                }
+                module = value()?.to_string();
+                match module.as_str() {
+                    // IPsec's headers: the match is the protocol (an extension header in IPv6).
+                    "ah" => out.conditions.push(Condition::Protocol { protocols: vec![51], negated: false }),
+                    "esp" => out.conditions.push(Condition::Protocol { protocols: vec![50], negated: false }),
+                    m if KNOWN_MODULES.contains(&m) => {}
+                    m => bare = Some(m.to_string()),
+                }
+            }
             "-j" | "--jump" => {
                 out.target = Some((value()?.to_string(), false));
                 // The target's own options (--reject-with, --log-prefix) follow: not conditions.
@@ -170,13 +185,37 @@ pub fn options(words: &[Word], family: Family) -> Result<Options, String> {
             }
             // The first packet of a new TCP connection is a SYN.
             "--syn" => out.conditions.push(Condition::Always { holds: !negated, text: "--syn".into() }),
-            _ if option.starts_with("--") => out.conditions.push(text()),
+            _ if option.starts_with("--") => {
+                bare = None;
+                out.conditions.push(text());
+            }
             _ => return Err(format!("`{option}` is not an iptables option kbingest knows")),
         }
         negated = false;
     }
+    if let Some(name) = bare {
+        out.conditions.push(Condition::Unknown(format!("-m {name}")));
+    }
     Ok(out)
 }
+
+/// The modules whose options kbingest reads, or that restrict nothing without options.
+const KNOWN_MODULES: [&str; 14] = [
+    "tcp",
+    "udp",
+    "sctp",
+    "dccp",
+    "udplite",
+    "icmp",
+    "icmp6",
+    "multiport",
+    "conntrack",
+    "state",
+    "comment",
+    "addrtype",
+    "pkttype",
+    "ipv6-icmp",
+];
 
 /// `53`, `1025:5000`, `135,1025:5000` (also `1025-5000`, and `:1024` for 0-1024).
 fn port_list(text: &str) -> Option<PortSet> {
@@ -248,6 +287,19 @@ mod tests {
         assert!(matches!(&o.conditions[0], Condition::DestAddress { negated: true, .. }));
         assert_eq!(o.conditions[1], Condition::IcmpType { types: PortSet::range(8, 8), negated: false });
         assert_eq!(o.conditions[2], Condition::DestType { local: true, unicast: false, negated: false });
+    }
+
+    #[test]
+    fn a_module_alone_still_restricts_what_the_rule_matches() {
+        assert_eq!(read("-m ah -j ACCEPT").conditions, [Condition::Protocol { protocols: vec![51], negated: false }]);
+        assert_eq!(read("-p tcp -m tcp -m comment --comment x").conditions.len(), 1);
+        assert_eq!(read("-m physdev -j ACCEPT").conditions, [Condition::Unknown("-m physdev".into())]);
+        assert_eq!(read("-m physdev -m tcp -j ACCEPT").conditions, [Condition::Unknown("-m physdev".into())]);
+        let o = read("-m recent --rcheck --seconds 60 -j DROP");
+        assert_eq!(
+            o.conditions,
+            [Condition::Unknown("-m recent --rcheck".into()), Condition::Unknown("-m recent --seconds 60".into())]
+        );
     }
 
     #[test]

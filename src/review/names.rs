@@ -121,35 +121,22 @@ pub fn icmp_type(name: &str, v6: bool) -> Option<u8> {
     names.iter().find(|(n, _)| *n == lower).map(|&(_, t)| t)
 }
 
-/// ICMP echo request (ping): what a document's ICMP row without a type asks for, as `kbingest
-/// firewall` opens it.
-pub const ECHO_REQUEST: u8 = 8;
-
-/// The ICMPv6 type that does for IPv6 what ICMP type `t` does for IPv4, where there is one.
-pub fn v6_counterpart(t: u8) -> Option<u8> {
-    match t {
-        0 => Some(129),
-        3 => Some(1),
-        5 => Some(137),
-        8 => Some(128),
-        9 => Some(134),
-        10 => Some(133),
-        11 => Some(3),
-        12 => Some(4),
-        _ => None,
-    }
-}
+pub use crate::firewall::icmp::{ECHO_REQUEST, v6_counterpart};
 
 /// The ICMP types that keep a network working rather than offer a service, never reported as
 /// open but not documented: ICMP echo reply and the error messages (destination unreachable,
-/// source quench, time exceeded, parameter problem); for ICMPv6, the types RFC 4890 (section
-/// 4.4.1) says a host must not drop: errors, echo, multicast listener discovery, neighbour and
-/// router discovery, inverse neighbour discovery, SEND and multicast router discovery.
-pub fn infrastructure_icmp(v6: bool) -> &'static [u8] {
+/// source quench, time exceeded, parameter problem); for ICMPv6, echo and the types RFC 4890
+/// (section 4.4.1) says a host must not drop, which `kbingest firewall --policy drop` accepts:
+/// errors, multicast listener discovery, neighbour and router discovery, inverse neighbour
+/// discovery, SEND and multicast router discovery.
+pub fn infrastructure_icmp(v6: bool) -> Vec<u8> {
     if v6 {
-        &[1, 2, 3, 4, 128, 129, 130, 131, 132, 133, 134, 135, 136, 141, 142, 143, 148, 149, 151, 152, 153]
+        let mut types: Vec<u8> = crate::firewall::icmp::RFC4890.iter().flat_map(|(_, t)| t.iter().copied()).collect();
+        types.extend([128, 129]);
+        types.sort_unstable();
+        types
     } else {
-        &[0, 3, 4, 11, 12]
+        vec![0, 3, 4, 11, 12]
     }
 }
 
@@ -171,5 +158,10 @@ mod tests {
         assert_eq!(icmp_type("what", false), None);
         assert_eq!(protocol_name(47), "GRE");
         assert_eq!(protocol_name(253), "IP protocol 253");
+        let v6 = infrastructure_icmp(true);
+        assert_eq!(
+            v6,
+            [1, 2, 3, 4, 128, 129, 130, 131, 132, 133, 134, 135, 136, 141, 142, 143, 148, 149, 151, 152, 153]
+        );
     }
 }
