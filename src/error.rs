@@ -70,8 +70,8 @@ pub enum Error {
     /// `diff --exit-code` found differences: exit status 1 with nothing more to say, like
     /// `git diff --exit-code`.
     Differences,
-    /// Trouble when `--exit-code` is given (`review`): the error's own message, with exit status
-    /// 2, since 1 then means findings.
+    /// An error under `--exit-code` (`diff`, `review`), where status 1 says "differences" or
+    /// "findings": exit status 2, as diff(1) has it; the message is the error's own.
     Trouble(Box<Error>),
     /// Output went to a reader that has gone away (`kbingest export db | head`): not a failure.
     BrokenPipe,
@@ -187,7 +187,7 @@ impl fmt::Display for Error {
             }
             Error::BrokenPipe => write!(f, "output closed"),
             Error::Differences => Ok(()),
-            Error::Trouble(inner) => write!(f, "{inner}"),
+            Error::Trouble(error) => error.fmt(f),
             Error::Interrupted { signal } => write!(
                 f,
                 "stopped by {} before the ingest finished: nothing was loaded and the database is as it was before",
@@ -276,6 +276,8 @@ mod tests {
         assert_eq!((trouble.exit_code(), trouble.to_string()), (2, "x.db: gone; look".to_string()));
         assert!(matches!(Error::Differences.as_trouble(), Error::Differences));
         assert!(matches!(Error::BrokenPipe.as_trouble(), Error::BrokenPipe));
+        let trouble = Error::Trouble(Box::new(Error::database("x.db", "does not exist", "check the path")));
+        assert_eq!((trouble.exit_code(), trouble.to_string()), (2, "x.db: does not exist; check the path".into()));
     }
 
     #[test]

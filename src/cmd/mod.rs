@@ -79,8 +79,8 @@ pub enum Command {
     Export(export::Args),
     /// Run one read-only SQL statement and print its rows.
     Query(query::Args),
-    /// Compare two sources (editions of a port reference): which port rules were added, removed or
-    /// changed.
+    /// Compare two sources (editions of a port reference): which port rules were added, removed,
+    /// changed or moved, and which services were renamed.
     Diff(diff::Args),
     /// The port rules of the services a name, a role or words point to (Active Directory, DNS,
     /// Kdc, "remote desktop"), per service, best match first.
