@@ -249,3 +249,36 @@ fn deliberate_gaps_give_exactly_the_expected_findings() {
         }
     }
 }
+
+#[test]
+fn a_gateway_s_forward_chain_is_reviewed_for_the_server_named() {
+    let test = "a_gateway_s_forward_chain_is_reviewed_for_the_server_named";
+    let dir = workdir();
+    ports_db(dir.path());
+    for (format, tool) in TOOLS {
+        if let Some(reason) = cannot_load(tool) {
+            skip(test, &format!("{format}: {reason}"));
+            continue;
+        }
+        let (server, other, net) = match format {
+            "ip6tables" => ("2001:db8:2::10", "2001:db8:3::10", "2001:db8:2::/64"),
+            _ => ("10.0.2.10", "10.0.3.10", "10.0.2.0/24"),
+        };
+        let rules =
+            generate(dir.path(), format, &["--name", "DNS", "--policy", "drop", "--chain", "forward", "--to", net]);
+        let listing = dump(format, &rules, "true");
+        std::fs::write(dir.path().join("dump"), &listing).unwrap();
+        let found = |to: &str| -> Vec<String> {
+            let args = ["review", "ports.db", "dump", "--name", "DNS", "--to", to, "--format", "json", "-q"];
+            let rows: Vec<serde_json::Value> =
+                serde_json::from_str(&kbingest(dir.path(), &args).success().stdout()).unwrap();
+            rows.iter()
+                .map(|r| format!("{} {} {}", r["finding"].as_str().unwrap(), r["transport"], r["ports"]))
+                .collect()
+        };
+        let allowed = ["allowed \"UDP\" \"53\"", "allowed \"TCP\" \"53\""];
+        assert_eq!(found(server), allowed, "{format}: the server behind the gateway\n{listing}");
+        let blocked = ["blocked \"UDP\" \"53\"", "blocked \"TCP\" \"53\""];
+        assert_eq!(found(other), blocked, "{format}: another host");
+    }
+}
