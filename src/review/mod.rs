@@ -1,8 +1,9 @@
-//! `kbingest review`: a live rule set against the documents. Each reader turns one rule set
-//! format into the same plain [`model`] (chains of rules that carry their line); [`evaluate`] is
-//! a pure function from that model and a packet to its fate; [`findings`] checks every selected
-//! port rule of the documents and every port the rule set opens; [`report`] writes the lines
-//! through the export writer.
+//! `kbingest review`: a live rule set against the documents. Each reader (`nft_json`,
+//! `iptables`, `windows`, `netsh`, chosen by [`detect`] from the content) turns one format into
+//! the same plain [`model`]: chains of rules, each carrying its line. [`evaluate`] is a pure
+//! function from that model and a packet to its fate; [`findings`] checks every selected port
+//! rule of the documents, and `undocumented` every opening no rule asks for, each traced (`trace`)
+//! to the rule set's own rules; [`report`] writes the lines through the export writer.
 
 pub mod detect;
 pub mod evaluate;
