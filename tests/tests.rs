@@ -8,6 +8,7 @@ mod ask;
 mod bi_views;
 mod captions;
 mod cell_forms;
+mod check;
 mod cli;
 mod concurrency;
 mod corpus;
