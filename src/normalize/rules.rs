@@ -42,7 +42,9 @@ pub(super) fn build_rules(
     // Where no cell names a transport, the application protocol may imply one (`HTTPS`: TCP).
     let mut from_application = None;
     for cell in ports {
-        for value in &with_stated_ranges(values_of(cell, row, &context, ledger)?, cell, row, ledger) {
+        let values = with_stated_ranges(values_of(cell, row, &context, ledger)?, cell, row, ledger);
+        let alternatives = super::wide::dynamic_alternatives(&values);
+        for value in &values {
             let mut transports = transports_of(value, cell, &protocol.transports);
             // The name beside the port may imply one (`443: HTTPS`), else the row's application.
             let labelled = value.notes.first().filter(|_| transports == [None]).map(|name| {
@@ -66,12 +68,8 @@ pub(super) fn build_rules(
                 check_ports(t, value, cell, row.line, ledger)?;
                 if let Some(t) = t {
                     // (The legacy range is among the documented ones: without --dynamic-range it adds nothing.)
-                    super::wide::note_if_wide(
-                        t,
-                        value,
-                        options.dynamic_range.unwrap_or(super::LEGACY_DYNAMIC_RANGE),
-                        ledger,
-                    );
+                    let dynamic_range = options.dynamic_range.unwrap_or(super::LEGACY_DYNAMIC_RANGE);
+                    super::wide::note_if_wide(t, value, alternatives, dynamic_range, ledger);
                 }
                 let mut rule = rule(row, t, value, &transport_raw, &protocol.notes);
                 if let Some(column) = &cell.column {
