@@ -2,8 +2,8 @@
 
 use super::Cli;
 use crate::error::{Error, Result};
+use crate::export::Output;
 use clap::CommandFactory;
-use std::io::Write;
 
 /// Arguments of `kbingest completions`.
 #[derive(Debug, Clone, clap::Args)]
@@ -17,5 +17,6 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "kbingest", &mut script);
-    std::io::stdout().write_all(&script).map_err(Error::io("write output", "-"))
+    let output = Output::new("completions", None, crate::interrupt::stop())?;
+    output.write(|out| out.write_all(&script).map_err(Error::io("write output", "-")))
 }

@@ -3,14 +3,12 @@
 
 use crate::cmd::messages::say;
 use crate::error::{Error, Result};
-use crate::export::{check_output, write_file};
+use crate::export::Output;
 use crate::firewall::{
     self, AssumeTransport, Direction, FirewallFormat, Policy, Ruleset, Selection, merge, read_port_rules, select,
 };
 use crate::interrupt;
 use crate::store::Database;
-use std::io::Write;
-use std::path::Path;
 
 /// Arguments of `kbingest firewall`.
 #[derive(Debug, Clone, clap::Args)]
@@ -75,9 +73,7 @@ pub fn run(args: Args) -> Result<()> {
             firewall::trace::one_line(&table)
         )));
     }
-    if let Some(path) = args.output.as_deref().filter(|o| *o != "-") {
-        check_output(Path::new(path))?;
-    }
+    let output = Output::new("firewall", args.output.as_deref(), interrupt::stop())?;
     let db = Database::open_read_only(&args.database, interrupt::stop())?;
     let selection = Selection { services: args.service.clone(), names: args.name.clone(), source: args.source.clone() };
     let all = read_port_rules(&db)?;
@@ -111,22 +107,13 @@ pub fn run(args: Args) -> Result<()> {
         rules: merged.rules,
     };
     let text = firewall::render(&ruleset, args.format);
-    match args.output.as_deref().filter(|o| *o != "-") {
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(Error::io("write output", "-"))
-        }
-        Some(path) => {
-            write_file(Path::new(path), |out| {
-                out.write_all(text.as_bytes()).map_err(Error::io("write the output file", path))
-            })?;
-            if !args.quiet {
-                let n = ruleset.rules.len();
-                say(&format!("{n} firewall {} -> {path}", if n == 1 { "rule" } else { "rules" }));
-            }
-            Ok(())
-        }
+    let shown = output.shown();
+    output.write(|out| out.write_all(text.as_bytes()).map_err(Error::io("write output", &shown)))?;
+    if let (Some(path), false) = (output.file(), args.quiet) {
+        let n = ruleset.rules.len();
+        say(&format!("{n} firewall {} -> {path}", if n == 1 { "rule" } else { "rules" }));
     }
+    Ok(())
 }
 
 /// The selection in words, for the output's header.

@@ -105,7 +105,6 @@ pub fn run(args: Args) -> Result<()> {
         lenient: args.lenient,
         source_name: args.source_name.clone(),
     };
-    interrupt::install()?;
     let loaded =
         Database::open_for_load(&output, &args.inputs, Duration::from_secs(args.busy_timeout), interrupt::stop())
             .and_then(|mut db| {
@@ -124,7 +123,7 @@ pub fn run(args: Args) -> Result<()> {
             });
     // Whatever failed after a stop was asked for failed because of it (an abandoned wait for
     // another writer, say): report the stop.
-    let reports = loaded.map_err(|e| interrupt::requested().map_or(e, |signal| Error::Interrupted { signal }))?;
+    let reports = loaded.map_err(|e| interrupt::stopped_or(e, "ingest"))?;
     if !args.quiet {
         say(&summary(&reports, &output, LEGACY_DYNAMIC_RANGE != args.dynamic_range));
     }

@@ -2,10 +2,9 @@
 //! JSON Lines or a Markdown table on standard output.
 
 use crate::error::{Error, Result};
-use crate::export::{OutputFormat, SpreadsheetOptions, bind_parameters, prepare_read_only, write_rows};
-use crate::stop::Stop;
+use crate::export::{Output, OutputFormat, SpreadsheetOptions, bind_parameters, prepare_read_only, write_rows};
+use crate::interrupt;
 use crate::store::Database;
-use std::io::{BufWriter, Write};
 
 /// Arguments of `kbingest query`.
 #[derive(Debug, Clone, clap::Args)]
@@ -33,21 +32,38 @@ pub struct Args {
     /// Leave out the header row (CSV and TSV only).
     #[arg(long)]
     pub no_header: bool,
+
+    /// Start with a UTF-8 byte-order mark, which Excel needs to read UTF-8 (CSV and TSV only).
+    #[arg(long)]
+    pub bom: bool,
+
+    /// Prefix `'` to text cells that start with =, +, -, @, tab or carriage return, so that a
+    /// spreadsheet shows them instead of running them as formulas (CSV and TSV only).
+    #[arg(long)]
+    pub excel_safe: bool,
 }
 
 /// Runs the query and writes its rows to standard output.
 pub fn run(args: Args) -> Result<()> {
-    if args.no_header && !args.format.is_delimited() {
-        return Err(Error::Usage("--no-header is for --format csv and tsv".into()));
+    let given: Vec<&str> = [(args.no_header, "--no-header"), (args.bom, "--bom"), (args.excel_safe, "--excel-safe")]
+        .into_iter()
+        .filter_map(|(on, flag)| on.then_some(flag))
+        .collect();
+    if !given.is_empty() && !args.format.is_delimited() {
+        let verb = if given.len() == 1 { "is" } else { "are" };
+        return Err(Error::Usage(format!("{} {verb} for --format csv and tsv", given.join(" and "))));
     }
     let params: Vec<(&str, &str)> = args.params.chunks(2).map(|pair| (pair[0].as_str(), pair[1].as_str())).collect();
-    let mut db = Database::open_read_only(&args.database, Stop::NEVER)?;
+    let output = Output::new("query", None, interrupt::stop())?;
+    let mut db = Database::open_read_only(&args.database, interrupt::stop())?;
     let path = db.path.clone();
     let mut stmt = prepare_read_only(&mut db, &args.sql)?;
     bind_parameters(&mut stmt, &params, &path)?;
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let options = SpreadsheetOptions { no_header: args.no_header, ..SpreadsheetOptions::default() };
-    write_rows(&mut stmt, &path, &mut out, args.format, options, "-")?;
-    out.flush().map_err(Error::io("write output", "-"))
+    let options = SpreadsheetOptions {
+        no_header: args.no_header,
+        bom: args.bom,
+        excel_safe: args.excel_safe,
+        for_terminal: output.is_terminal(),
+    };
+    output.write(|out| write_rows(&mut stmt, &path, out, args.format, options, "-")).map(drop)
 }

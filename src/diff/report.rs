@@ -3,7 +3,7 @@
 //! writer's Markdown tables.
 
 use super::{Change, Diff, DiffRow, Rule, ServiceDiff};
-use crate::export::{OutputFormat, RowWriter, SpreadsheetOptions, markdown_text};
+use crate::export::{OutputFormat, RowWriter, SpreadsheetOptions, escape_for_terminal, markdown_text};
 use rusqlite::types::{Value, ValueRef};
 use std::io::{self, Write};
 
@@ -36,6 +36,8 @@ pub struct Report<'a> {
     pub old: &'a str,
     /// The new source's name.
     pub new: &'a str,
+    /// `--bom` and `--excel-safe` (CSV and TSV), and whether the output is a terminal.
+    pub options: SpreadsheetOptions,
 }
 
 impl Report<'_> {
@@ -47,11 +49,17 @@ impl Report<'_> {
 
 /// Writes the comparison as `report` asks.
 pub fn write(out: &mut impl Write, diff: &Diff, report: &Report<'_>) -> io::Result<()> {
+    if report.format == OutputFormat::Markdown && report.options.for_terminal {
+        // Titles from documents are in the headings too: the whole report is made safe.
+        let mut text = Vec::new();
+        write_markdown_report(&mut text, diff, report)?;
+        return out.write_all(escape_for_terminal(String::from_utf8_lossy(&text), true).as_bytes());
+    }
     if report.format == OutputFormat::Markdown {
         return write_markdown_report(out, diff, report);
     }
     let columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-    let mut writer = RowWriter::new(out, report.format, SpreadsheetOptions::default(), &columns)?;
+    let mut writer = RowWriter::new(out, report.format, report.options, &columns)?;
     for service in &diff.services {
         for row in service.rows.iter().filter(|r| report.shows(r)) {
             write_values(&mut writer, &row_values(service, row))?;
@@ -240,7 +248,7 @@ mod tests {
 
     fn written(format: OutputFormat, changes_only: bool) -> String {
         let mut out = Vec::new();
-        write(&mut out, &sample(), &Report { format, changes_only, old: "v1", new: "v2" }).unwrap();
+        write(&mut out, &sample(), &Report { format, changes_only, old: "v1", new: "v2", options: SpreadsheetOptions::default() }).unwrap();
         String::from_utf8(out).unwrap()
     }
 
