@@ -23,6 +23,7 @@ mod firewall_kernel;
 mod format_refusals;
 mod hostile_export;
 mod hostile_input;
+mod hostile_round_three;
 mod html_pages;
 mod idempotence;
 mod ingest_ports;

@@ -67,14 +67,19 @@ pub fn run(args: Args) -> Result<()> {
                 .into(),
         ));
     }
-    let options =
-        SpreadsheetOptions { bom: args.bom, excel_safe: args.excel_safe, no_header: args.no_header, for_terminal: false };
+    let options = SpreadsheetOptions {
+        bom: args.bom,
+        excel_safe: args.excel_safe,
+        no_header: args.no_header,
+        for_terminal: false,
+    };
     if args.all {
         let Some(dir) = args.output.as_deref().filter(|o| *o != "-") else {
             return Err(Error::Usage("--all writes files: name a folder with -o DIR".into()));
         };
         let db = Database::open_read_only(&args.database, interrupt::stop())?;
-        return export_all(&db, Path::new(dir), format, options, args.quiet).map_err(|e| match e {
+        let exported = export_all(&db, Path::new(dir), format, options, args.quiet);
+        return exported.map_err(|e| match interrupt::stopped_or(e, "export") {
             Error::OutputInterrupted { signal, command, output: None } => {
                 Error::OutputInterrupted { signal, command, output: Some(dir.to_string()) }
             }

@@ -248,7 +248,12 @@ mod tests {
 
     fn written(format: OutputFormat, changes_only: bool) -> String {
         let mut out = Vec::new();
-        write(&mut out, &sample(), &Report { format, changes_only, old: "v1", new: "v2", options: SpreadsheetOptions::default() }).unwrap();
+        write(
+            &mut out,
+            &sample(),
+            &Report { format, changes_only, old: "v1", new: "v2", options: SpreadsheetOptions::default() },
+        )
+        .unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -38,7 +38,8 @@ pub fn neutralize(text: Cow<'_, str>) -> Cow<'_, str> {
 /// sequence starts with one), or an invisible one that reorders the text around it (bidi
 /// overrides and isolates, which can make `evil` read as `live`).
 fn acts_on_terminal(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Text made safe to show on a terminal: every character that would act on it is written as an

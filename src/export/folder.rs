@@ -136,12 +136,12 @@ impl Staging {
 
 /// Renames the staging folder onto a folder's name, unless something took that name meanwhile.
 fn rename_new_folder(from: &Path, to: &Path) -> std::io::Result<()> {
-    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(|_| std::io::Error::from(ErrorKind::InvalidInput));
+    let c =
+        |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(|_| std::io::Error::from(ErrorKind::InvalidInput));
     let (from, to) = (c(from)?, c(to)?);
     // SAFETY: both are NUL-terminated paths that live across the call.
-    let done = unsafe {
-        libc::renameat2(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::RENAME_NOREPLACE)
-    };
+    let done =
+        unsafe { libc::renameat2(libc::AT_FDCWD, from.as_ptr(), libc::AT_FDCWD, to.as_ptr(), libc::RENAME_NOREPLACE) };
     if done == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
 }
 

@@ -1,0 +1,285 @@
+//! The findings of the second hostile campaign (issue 23, findings 5-17), one test each, named
+//! after its finding: memory and time bombs, writes and signals, registries and encodings.
+
+use crate::common::*;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn write(dir: &Path, name: &str, content: impl AsRef<[u8]>) {
+    std::fs::write(dir.join(name), content).unwrap();
+}
+
+/// Every file under `dir`, by its path from `dir`, sorted.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                stack.push(path.clone());
+            }
+            found.push(path.strip_prefix(dir).unwrap().to_path_buf());
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Polls `ready` every 10 ms until it holds, failing if the child ends first or after two
+/// minutes (a generous deadline: this is no timing test).
+fn wait_until(child: &mut Child, what: &str, mut ready: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ready() {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("kbingest ended ({status}) before {what}");
+        }
+        assert!(start.elapsed() < Duration::from_secs(120), "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Waits for the child to end, killing it and failing after two minutes.
+fn wait_end(mut child: Child, what: &str) -> Run {
+    let start = Instant::now();
+    while matches!(child.try_wait(), Ok(None)) {
+        if start.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("{what}: kbingest still running");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    finish(child, &[what])
+}
+
+fn interrupt(child: &Child) {
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+}
+
+#[test]
+fn finding_8_man_output_dir_refuses_a_planted_symlink_and_a_fifo() {
+    let dir = workdir();
+    let pages = dir.path().join("man1");
+    std::fs::create_dir(&pages).unwrap();
+    write(dir.path(), "victim.txt", "mine\n");
+    std::os::unix::fs::symlink("../victim.txt", pages.join("kbingest.1")).unwrap();
+    kbingest(dir.path(), &["man", "--output-dir", "man1"])
+        .expect(2)
+        .stderr_has("man1/kbingest.1 is a symbolic link, not a regular file; man writes only regular files");
+    assert_eq!(std::fs::read_to_string(dir.path().join("victim.txt")).unwrap(), "mine\n");
+    std::fs::remove_file(pages.join("kbingest.1")).unwrap();
+    let fifo = std::ffi::CString::new(pages.join("kbingest-query.1").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+    // Refused at once: nothing opens the FIFO (which would wait for a reader for ever).
+    let child = spawn(dir.path(), &["man", "--output-dir", "man1"]);
+    wait_end(child, "man into a folder with a FIFO").expect(2).stderr_has("kbingest-query.1 is a FIFO");
+    assert_eq!(files_under(&pages), [PathBuf::from("kbingest-query.1")], "nothing else was written");
+    std::fs::remove_file(pages.join("kbingest-query.1")).unwrap();
+    kbingest(dir.path(), &["man", "--output-dir", "man1"]).success();
+    assert!(std::fs::read_to_string(pages.join("kbingest-export.1")).unwrap().contains(".TH kbingest-export 1"));
+}
+
+#[test]
+fn finding_9_a_refused_remove_leaves_another_programs_wal_alone() {
+    let dir = ports_db();
+    let other = rusqlite::Connection::open(dir.path().join("ports.db")).unwrap();
+    other
+        .execute_batch("PRAGMA wal_autocheckpoint = 0; UPDATE services SET description = 'edited' WHERE id = 1;")
+        .unwrap();
+    for suffix in ["", "-wal"] {
+        std::fs::copy(dir.path().join(format!("ports.db{suffix}")), dir.path().join(format!("crashed.db{suffix}")))
+            .unwrap();
+    }
+    drop(other);
+    let bytes = |suffix: &str| std::fs::read(dir.path().join(format!("crashed.db{suffix}"))).unwrap();
+    let (main, wal) = (bytes(""), bytes("-wal"));
+    kbingest(dir.path(), &["remove", "crashed.db", "no-such-source"]).expect(1).stderr_has("no-such-source");
+    assert!(bytes("") == main, "the refused remove checkpointed the WAL into the file");
+    assert!(bytes("-wal") == wal, "the refused remove changed the WAL");
+}
+
+/// ports.db with a view after every other that never ends, so that `export --all` is stopped
+/// while it writes its last file.
+fn db_with_an_endless_last_view() -> tempfile::TempDir {
+    let dir = ports_db();
+    inspect(&dir.path().join("ports.db"))
+        .execute_batch(
+            "CREATE VIEW zzz_forever AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n",
+        )
+        .unwrap();
+    dir
+}
+
+/// Starts `export --all -o out`, waits until its last file is being written, and stops it.
+fn stop_export_all(dir: &Path) -> Run {
+    let mut child = spawn(dir, &["export", "ports.db", "--all", "-o", "out"]);
+    let partial = || {
+        files_under(dir)
+            .iter()
+            .filter(|p| p.to_string_lossy().contains("zzz_forever"))
+            .map(|p| std::fs::metadata(dir.join(p)).map_or(0, |m| m.len()))
+            .max()
+            .unwrap_or(0)
+    };
+    wait_until(&mut child, "the endless view is being written", || partial() > 1 << 20);
+    interrupt(&child);
+    wait_end(child, "export --all after Ctrl-C")
+}
+
+#[test]
+fn finding_10_ctrl_c_during_export_all_changes_no_file_of_the_folder() {
+    let dir = db_with_an_endless_last_view();
+    // Into an existing folder holding an earlier export: every file stays as it was.
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    for name in ["port_rules.csv", "anomalies.csv", "notes.txt"] {
+        write(&dir.path().join("out"), name, "old\n");
+    }
+    let before = files_under(&dir.path().join("out"));
+    stop_export_all(dir.path())
+        .expect(130)
+        .stderr_has("stopped by SIGINT (Ctrl-C) before the export finished: out was left as it was");
+    assert_eq!(files_under(&dir.path().join("out")), before, "files were added or a staging folder was left");
+    for name in ["port_rules.csv", "anomalies.csv", "notes.txt"] {
+        assert_eq!(std::fs::read_to_string(dir.path().join("out").join(name)).unwrap(), "old\n", "{name}");
+    }
+    // Into a new folder: no folder at all.
+    std::fs::remove_dir_all(dir.path().join("out")).unwrap();
+    stop_export_all(dir.path()).expect(130);
+    let left: Vec<PathBuf> =
+        files_under(dir.path()).into_iter().filter(|p| !p.to_string_lossy().starts_with("ports.db")).collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn finding_11_ctrl_c_during_diff_o_leaves_no_partial_file() {
+    let dir = workdir();
+    let mut text = String::new();
+    corpus::generate(20_000, |t| text.push_str(t), |_| {});
+    write(dir.path(), "corpus.txt", &text);
+    kbingest(dir.path(), &["corpus.txt", "-o", "c.db", "-q", "--source-name", "old"]).success();
+    kbingest(dir.path(), &["corpus.txt", "-o", "c.db", "-q", "--source-name", "new"]).success();
+    write(dir.path(), "out.json", "old\n");
+    let mut child = spawn(dir.path(), &["diff", "c.db", "old", "new", "--format", "json", "-o", "out.json"]);
+    let partial = || {
+        files_under(dir.path())
+            .iter()
+            .filter(|p| p.to_string_lossy().ends_with(".partial"))
+            .map(|p| std::fs::metadata(dir.path().join(p)).map_or(0, |m| m.len()))
+            .max()
+    };
+    // The whole diff is about 20 MB: stopped after its first megabyte, it is far from done.
+    wait_until(&mut child, "the diff is being written", || partial().unwrap_or(0) > 1 << 20);
+    interrupt(&child);
+    wait_end(child, "diff after Ctrl-C")
+        .expect(130)
+        .stderr_has("stopped by SIGINT (Ctrl-C) before the diff finished: out.json was left as it was");
+    assert_eq!(partial(), None, "a partial file was left behind");
+    assert_eq!(std::fs::read_to_string(dir.path().join("out.json")).unwrap(), "old\n");
+}
+
+/// Runs kbingest with standard output on a new pseudo-terminal; returns what it printed there.
+fn on_a_terminal(dir: &Path, args: &[&str]) -> String {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    unsafe {
+        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(master >= 0 && libc::grantpt(master) == 0 && libc::unlockpt(master) == 0);
+        let name = std::ffi::CStr::from_ptr(libc::ptsname(master)).to_owned();
+        let slave = libc::open(name.as_ptr(), libc::O_RDWR | libc::O_NOCTTY);
+        assert!(slave >= 0);
+        // Raw output: the terminal passes every byte as the program wrote it.
+        let mut attrs: libc::termios = std::mem::zeroed();
+        libc::tcgetattr(slave, &mut attrs);
+        libc::cfmakeraw(&mut attrs);
+        libc::tcsetattr(slave, libc::TCSANOW, &attrs);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kbingest"));
+        command.args(args).current_dir(dir).stdin(Stdio::null()).stdout(Stdio::from(std::fs::File::from_raw_fd(slave)));
+        let mut child = command.spawn().unwrap();
+        // Our copy of the terminal's other end goes with the command: the reader below then ends
+        // (with EIO) once kbingest has closed its copy.
+        drop(command);
+        let mut master = std::fs::File::from_raw_fd(master);
+        let reader = std::thread::spawn(move || {
+            let mut shown = Vec::new();
+            let mut chunk = [0u8; 65536];
+            while let Ok(n) = master.read(&mut chunk) {
+                if n == 0 {
+                    break;
+                }
+                shown.extend_from_slice(&chunk[..n]);
+            }
+            shown
+        });
+        let status = child.wait().unwrap();
+        assert!(status.success(), "kbingest {args:?}: {status}");
+        let shown = reader.join().unwrap();
+        String::from_utf8_lossy(&shown).into_owned()
+    }
+}
+
+#[test]
+fn finding_15_export_and_query_to_a_terminal_escape_controls_and_bidi_overrides() {
+    let dir = ports_db();
+    let hostile = "Evil\u{1b}]0;pwned\u{7}\u{202e}gnp.exe";
+    inspect(&dir.path().join("ports.db")).execute("UPDATE services SET title = ?1 WHERE id = 1", [hostile]).unwrap();
+    for format in ["csv", "tsv", "markdown", "table", "json", "jsonl"] {
+        let export_format = if format == "table" { "csv" } else { format };
+        let export = on_a_terminal(dir.path(), &["export", "ports.db", "--format", export_format]);
+        let query = on_a_terminal(dir.path(), &["query", "ports.db", "SELECT title FROM services", "--format", format]);
+        for shown in [export, query] {
+            assert!(shown.contains("Evil"), "{format}: {shown}");
+            assert!(!shown.contains('\u{1b}') && !shown.contains('\u{202e}') && !shown.contains('\u{7}'), "{format}");
+        }
+    }
+    // Into a file or a pipe the data stays as it is.
+    let piped =
+        kbingest(dir.path(), &["query", "ports.db", "SELECT title FROM services WHERE id = 1", "--format", "csv"]);
+    assert!(piped.success().stdout().contains(hostile));
+    // --excel-safe and --bom on query and diff.
+    let query =
+        kbingest(dir.path(), &["query", "ports.db", "SELECT '=1+1' AS f", "--format", "csv", "--excel-safe", "--bom"]);
+    assert_eq!(query.success().stdout(), "\u{feff}f\r\n'=1+1\r\n");
+    let ports = repo_file("raw/ports.txt");
+    kbingest(dir.path(), &[ports.to_str().unwrap(), "-o", "ports.db", "-q", "--source-name", "copy"]).success();
+    let source = ports.to_str().unwrap();
+    let diff = kbingest(dir.path(), &["diff", "ports.db", source, "copy", "--format", "tsv", "--bom", "--excel-safe"]);
+    assert!(diff.success().stdout().starts_with("\u{feff}change\tservice"), "{}", diff.stdout());
+    kbingest(dir.path(), &["diff", "ports.db", source, "copy", "--bom"]).expect(2).stderr_has("--format csv and tsv");
+}
+
+#[test]
+fn finding_16_tables_lists_a_database_of_more_than_500_tables() {
+    let dir = ports_db();
+    let db = inspect(&dir.path().join("ports.db"));
+    let many: Vec<String> =
+        (0..600).map(|i| format!("CREATE TABLE extra_{i} (x); INSERT INTO extra_{i} VALUES ({i});")).collect();
+    db.execute_batch(&many.join("")).unwrap();
+    drop(db);
+    for counts in [&[][..], &["--counts"][..]] {
+        let mut args = vec!["tables", "ports.db", "--format", "csv"];
+        args.extend(counts);
+        let run = kbingest(dir.path(), &args);
+        let listed = run.success().stdout();
+        assert!(listed.contains("extra_599,table"), "{listed}");
+        assert!(listed.lines().count() > 600);
+    }
+}
+
+#[test]
+fn finding_17_refusals_of_o_name_the_command_that_refuses() {
+    let dir = ports_db();
+    std::fs::create_dir(dir.path().join("folder")).unwrap();
+    for command in [&["firewall", "ports.db"][..], &["diff", "ports.db", "a", "b"], &["metadata", "ports.db"]] {
+        let mut args = command.to_vec();
+        args.extend(["-o", "/dev/null"]);
+        let run = kbingest(dir.path(), &args);
+        run.expect(2).stderr_has(&format!("/dev/null is a device, not a regular file; {} writes only", command[0]));
+        assert!(!run.stderr().contains("export"), "{}", run.stderr());
+        args.pop();
+        args.push("folder");
+        let run = kbingest(dir.path(), &args);
+        run.expect(2).stderr_has("folder is a folder; name a file with -o");
+        assert!(!run.stderr().contains("--all"), "{}", run.stderr());
+    }
+}
