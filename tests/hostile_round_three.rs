@@ -283,3 +283,37 @@ fn finding_17_refusals_of_o_name_the_command_that_refuses() {
         assert!(!run.stderr().contains("--all"), "{}", run.stderr());
     }
 }
+
+#[test]
+fn finding_12_standard_input_into_a_new_database_is_built_aside() {
+    use std::io::Write;
+    let dir = workdir();
+    let db = dir.path().join("new.db");
+    let args = ["-", "-o", "new.db", "--source-name", "typed"];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbingest"))
+        .args(args)
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let doc = service_doc("Web", &[("HTTP", "TCP", "80")]);
+    stdin.write_all(&doc.as_bytes()[..20]).unwrap();
+    wait_until(&mut child, "the database is begun aside", || !temp_files_of(&db).is_empty());
+    // Half the input read: nothing under the name, no journal beside it.
+    for suffix in ["", "-journal", "-wal"] {
+        assert!(!PathBuf::from(format!("{}{suffix}", db.display())).exists(), "new.db{suffix} appeared early");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    drop(stdin);
+    for suffix in ["", "-journal", "-wal"] {
+        assert!(!PathBuf::from(format!("{}{suffix}", db.display())).exists(), "kill -9 left new.db{suffix}");
+    }
+    // The next load removes what the killed one left, and appears whole.
+    kbingest_with_input(dir.path(), &args, doc.as_bytes()).success();
+    assert!(temp_files_of(&db).is_empty(), "{:?}", temp_files_of(&db));
+    assert_eq!(scalar::<i64>(&open(&db), "SELECT count(*) FROM port_rules"), 1);
+}

@@ -5,7 +5,7 @@
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
 use crate::normalize::NormalizeOptions;
-use crate::read::{DEFAULT_MAX_WHOLE_BYTES, Input, InputFormat, ReadOptions, fingerprint_file};
+use crate::read::{DEFAULT_MAX_WHOLE_BYTES, Input, InputFormat, ReadOptions, StdinCopy, fingerprint_file};
 use crate::store::{Database, Load, LoadPlan, SourceMeta, SourceOutcome};
 use pipeline::{Item, Pipeline};
 
@@ -68,10 +68,23 @@ pub fn ingest(
             return Err(Error::Usage(format!("`{name}` is given twice; name each source once")));
         }
     }
+    // A load built aside may run twice (see `Database::load`): standard input is kept to be read
+    // again.
+    let mut stdin = match inputs.iter().any(|i| i == "-") && db.is_aside() {
+        true => Some(StdinCopy::create(&folder_of(&db.path)).map_err(Error::io("keep a copy of standard input", "-"))?),
+        false => None,
+    };
     db.load(LoadPlan::for_inputs(inputs), |load| {
         let mut reports = Vec::new();
         for path in inputs {
-            reports.push(ingest_one(load, path, options, progress)?);
+            let input = match (path.as_str(), stdin.as_mut()) {
+                ("-", Some(copy)) => {
+                    let bytes = copy.reader().map_err(Error::io("read standard input", "-"))?;
+                    Input::open_with_stdin(path, &options.read, Some(bytes))?
+                }
+                _ => Input::open(path, &options.read)?,
+            };
+            reports.push(ingest_one(load, input, options, progress)?);
         }
         // A stop asked for during the last source still stops: nothing is committed.
         interrupt::check()?;
@@ -81,13 +94,22 @@ pub fn ingest(
     .inspect(|_| progress.done())
 }
 
+/// The folder a database file is in.
+fn folder_of(path: &str) -> std::path::PathBuf {
+    match std::path::Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    }
+}
+
 fn ingest_one(
     load: &mut Load<'_>,
-    path: &str,
+    input: Input,
     options: &IngestOptions,
     progress: &dyn Progress,
 ) -> Result<SourceReport> {
-    let input = Input::open(path, &options.read)?;
+    let path = input.path.clone();
+    let path = path.as_str();
     progress.reading(path, input.size);
     let name = options.source_name.clone().unwrap_or_else(|| path.to_string());
     let (format, encoding, fingerprint) = (input.format, input.encoding.name(), input.fingerprint.clone());

@@ -4,10 +4,12 @@
 mod encoding;
 mod format;
 mod lines;
+mod replay;
 
 pub use encoding::{declared_charset, detect_encoding, has_bom};
 pub use format::{InputFormat, detect_format};
 pub use lines::{Line, Lines, MAX_LINE_BYTES};
+pub use replay::StdinCopy;
 
 use crate::error::{Error, Result};
 use crate::stop::Stop;
@@ -154,8 +156,14 @@ impl Input {
     /// Opens `path` (`-` for standard input) and detects encoding and format from its content,
     /// unless `options` override them.
     pub fn open(path: &str, options: &ReadOptions) -> Result<Input> {
+        Input::open_with_stdin(path, options, None)
+    }
+
+    /// As [`Input::open`], with standard input (`-`) read from `stdin` where it is given (a copy
+    /// of it read again, see [`StdinCopy`]).
+    pub fn open_with_stdin(path: &str, options: &ReadOptions, stdin: Option<ByteStream>) -> Result<Input> {
         let (raw, is_file, size): (Box<dyn Read + Send>, bool, Option<u64>) = if path == "-" {
-            (Box::new(io::stdin()), false, None)
+            (stdin.unwrap_or_else(|| Box::new(io::stdin())), false, None)
         } else {
             let meta = std::fs::metadata(path).map_err(Error::io("open input", path))?;
             if meta.is_dir() {
