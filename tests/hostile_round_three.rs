@@ -317,3 +317,37 @@ fn finding_12_standard_input_into_a_new_database_is_built_aside() {
     assert!(temp_files_of(&db).is_empty(), "{:?}", temp_files_of(&db));
     assert_eq!(scalar::<i64>(&open(&db), "SELECT count(*) FROM port_rules"), 1);
 }
+
+#[test]
+fn finding_13_registry_records_are_checked_and_repeats_ledgered() {
+    let dir = workdir();
+    let header = "Service Name,Port Number,Transport Protocol,Description,Assignee,Contact,Registration Date,\
+                  Modification Date,Reference,Service Code,Unauthorized Use Reported,Assignment Notes\n";
+    let good = "http,80,tcp,World Wide Web HTTP,,,,,,,,\n";
+    // An unclosed quote swallows the rest of the file; a record with another separator; an empty one.
+    write(dir.path(), "quote.csv", format!("{header}{good}lost,81,tcp,\"oops,,,,,,,,\nlost,82,tcp,x,,,,,,,,\n"));
+    kbingest(dir.path(), &["quote.csv", "-o", "r.db", "--format", "iana-csv"])
+        .expect(1)
+        .stderr_has("quote.csv:3: a quote opened in this record is never closed: lines 3 to 4");
+    write(dir.path(), "semi.csv", format!("{header}{good}semi;85;tcp\n,,,,,,,,,,,\n"));
+    kbingest(dir.path(), &["semi.csv", "-o", "r.db", "--format", "iana-csv"])
+        .expect(1)
+        .stderr_has("semi.csv:3: 1 field where the header has 12")
+        .stderr_has("semi.csv:4: an empty record")
+        .stderr_has("2 rows cannot be read");
+    assert_no_database(&dir.path().join("r.db"));
+    kbingest(dir.path(), &["semi.csv", "-o", "r.db", "--format", "iana-csv", "--lenient", "-q"]).success();
+    let conn = open(&dir.path().join("r.db"));
+    assert_eq!(rows(&conn, "SELECT source_line, kind FROM anomalies"), [["3", "skipped_row"], ["4", "skipped_row"]]);
+    assert_eq!(scalar::<i64>(&conn, "SELECT count(*) FROM registered_ports"), 1);
+    // 100,000 identical services lines: one record, each repeat ledgered.
+    write(dir.path(), "services", "http\t80/tcp\t\t# WWW\n".repeat(100_000));
+    kbingest(dir.path(), &["services", "-o", "s.db"]).success().stderr_has("1 registry record, 99999 anomalies");
+    let conn = open(&dir.path().join("s.db"));
+    assert_eq!(scalar::<i64>(&conn, "SELECT count(*) FROM anomalies WHERE kind = 'duplicate_row'"), 99_999);
+    let last: String = scalar(&conn, "SELECT message FROM anomalies WHERE source_line = 100000");
+    assert_eq!(last, "The registry repeats the record of line 1; loaded once.");
+    // A protocol that is not an IP transport is no record of a port.
+    write(dir.path(), "ddp", "http\t80/tcp\nrtmp\t1/ddp\t\t# Routing Table Maintenance Protocol\n");
+    kbingest(dir.path(), &["ddp", "-o", "d.db"]).expect(1).stderr_has("ddp:2: `ddp` is not a transport");
+}
