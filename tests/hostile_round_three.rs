@@ -351,3 +351,23 @@ fn finding_13_registry_records_are_checked_and_repeats_ledgered() {
     write(dir.path(), "ddp", "http\t80/tcp\nrtmp\t1/ddp\t\t# Routing Table Maintenance Protocol\n");
     kbingest(dir.path(), &["ddp", "-o", "d.db"]).expect(1).stderr_has("ddp:2: `ddp` is not a transport");
 }
+
+#[test]
+fn finding_14_a_stray_latin_1_byte_early_and_utf8_later_is_refused() {
+    let dir = workdir();
+    let mut doc = b"Caf\xE9 Server\n\nSystem Service Name Cafe\n\n".to_vec();
+    // The UTF-8 beyond the first 64 KiB, which tell the encoding.
+    for _ in 0..2000 {
+        doc.extend_from_slice(b"A line of description, in plain ASCII, as long as any.\n");
+    }
+    doc.extend_from_slice("Late \u{2014} caf\u{e9}\n\nApplication protocol Protocol Port\nHTTP\nTCP\n80\n".as_bytes());
+    assert!(doc.len() > 64 * 1024);
+    write(dir.path(), "mixed.txt", &doc);
+    kbingest(dir.path(), &["mixed.txt", "-o", "m.db"])
+        .expect(1)
+        .stderr_has("mixed.txt:2005: the document mixes two encodings: this line holds UTF-8 (`\u{2014}`), line 1 a byte that is not UTF-8 (0xE9)")
+        .stderr_has("--encoding");
+    assert_no_database(&dir.path().join("m.db"));
+    // Named, the encoding is read as asked.
+    kbingest(dir.path(), &["mixed.txt", "-o", "m.db", "--encoding", "windows-1252", "-q"]).success();
+}

@@ -150,6 +150,8 @@ pub struct Input {
     /// sha256 and size of the bytes read so far.
     pub fingerprint: Fingerprint,
     bytes: ByteStream,
+    /// The byte (and its line) for which the encoding was guessed as windows-1252, if it was.
+    guessed_from: Option<(u8, u32)>,
 }
 
 impl Input {
@@ -193,16 +195,30 @@ impl Input {
         let (sniff_text, _, _) = encoding.decode(&sniff);
         let format = options.format.unwrap_or_else(|| detect_format(&sniff_text));
         // Without a byte-order mark or --encoding, a web page's own declaration wins.
-        if format == InputFormat::Html && options.encoding.is_none() && !has_bom(&sniff) {
-            encoding = declared_charset(&sniff).unwrap_or(encoding);
-        }
+        let declared = (format == InputFormat::Html && options.encoding.is_none() && !has_bom(&sniff))
+            .then(|| declared_charset(&sniff))
+            .flatten();
+        encoding = declared.unwrap_or(encoding);
+        // Guessed as windows-1252 for a byte that is not UTF-8: UTF-8 later is refused.
+        let guessed_from = match std::str::from_utf8(&sniff) {
+            Err(e) if options.encoding.is_none() && declared.is_none() && encoding == encoding_rs::WINDOWS_1252 => {
+                let at = e.valid_up_to();
+                let line = sniff[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+                Some((sniff[at], u32::try_from(line).unwrap_or(u32::MAX)))
+            }
+            _ => None,
+        };
         let bytes: ByteStream = Box::new(Cursor::new(sniff).chain(reader));
-        Ok(Input { path: path.to_string(), encoding, format, is_file, size, fingerprint, bytes })
+        Ok(Input { path: path.to_string(), encoding, format, is_file, size, fingerprint, bytes, guessed_from })
     }
 
     /// The decoded lines of the input, numbered from 1.
     pub fn lines(self) -> Lines<ByteStream> {
-        Lines::new(self.bytes, self.encoding, self.path)
+        let lines = Lines::new(self.bytes, self.encoding, self.path);
+        match self.guessed_from {
+            Some((byte, line)) => lines.refusing_utf8(byte, line),
+            None => lines,
+        }
     }
 
     /// The whole decoded text, for formats that are parsed as a whole (HTML, Markdown), read

@@ -78,10 +78,9 @@ pub fn read_registry(format: InputFormat, text: &str) -> Option<RegistryRead> {
 fn check(record: &RegistryRecord) -> Result<(), String> {
     match (&record.service_name, &record.transport, record.ports) {
         (None, None, None) => Err("an empty record: no service name, no transport, no port".into()),
-        (_, Some(t), _) if !TRANSPORTS.contains(&t.as_str()) => Err(format!(
-            "`{}` is not a transport a registry names (tcp, udp, sctp or dccp)",
-            t.to_ascii_lowercase()
-        )),
+        (_, Some(t), _) if !TRANSPORTS.contains(&t.as_str()) => {
+            Err(format!("`{}` is not a transport a registry names (tcp, udp, sctp or dccp)", t.to_ascii_lowercase()))
+        }
         _ => Ok(()),
     }
 }
