@@ -371,3 +371,14 @@ fn finding_14_a_stray_latin_1_byte_early_and_utf8_later_is_refused() {
     // Named, the encoding is read as asked.
     kbingest(dir.path(), &["mixed.txt", "-o", "m.db", "--encoding", "windows-1252", "-q"]).success();
 }
+
+#[test]
+fn finding_17_fullwidth_and_arabic_indic_digits_are_no_port_numbers() {
+    let dir = workdir();
+    for cell in ["０-100", "Uses TCP port ０ for web", "８０/４４３", "٨٠"] {
+        write(dir.path(), "digits.txt", service_doc("Web", &[("HTTP", "TCP", cell)]));
+        let run = kbingest(dir.path(), &["digits.txt", "-o", "d.db"]);
+        run.expect(1).stderr_has(&format!("digits.txt:10: unreadable port \"{cell}\"")).stderr_has("the digits 0-9");
+        assert!(!run.stderr().contains("out of range"), "{}", run.stderr());
+    }
+}

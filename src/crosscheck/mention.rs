@@ -23,7 +23,7 @@ pub struct ProseMention {
     pub high: u16,
 }
 
-const NUMBER: &str = r"\d{1,5}(?:\s*(?:[-–]|\bto\b|\bthrough\b)\s*\d{1,5})?";
+const NUMBER: &str = r"[0-9]{1,5}(?:\s*(?:[-–]|\bto\b|\bthrough\b)\s*[0-9]{1,5})?";
 
 /// "TCP port 135", "port 9", "ports 137, 138 and 139", "port in the 3000-5000 range".
 static WITH_PORT: LazyLock<Regex> = LazyLock::new(|| {
@@ -36,7 +36,7 @@ static WITH_PORT: LazyLock<Regex> = LazyLock::new(|| {
 
 /// "UDP 123": a transport and a number, without the word port.
 static BARE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?P<t>TCP|UDP)\s+(?P<list>\d{1,5})\b").expect("a valid pattern"));
+    LazyLock::new(|| Regex::new(r"\b(?P<t>TCP|UDP)\s+(?P<list>[0-9]{1,5})\b").expect("a valid pattern"));
 
 static PIECE: LazyLock<Regex> = LazyLock::new(|| Regex::new(NUMBER).expect("a valid pattern"));
 

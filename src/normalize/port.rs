@@ -103,7 +103,7 @@ pub struct PortContext<'a> {
 const LONGEST_CELL: usize = 4096;
 
 static IN_SENTENCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(TCP|UDP)\s+(?:port\s+)?(\d+)\b").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)\b(TCP|UDP)\s+(?:port\s+)?([0-9]+)\b").expect("valid regex"));
 
 /// A port number, or why it is none.
 pub fn port_number(digits: &str) -> Result<u16, String> {
@@ -190,8 +190,14 @@ pub fn parse_ports(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Re
     if let Some(values) = ports_in_sentence(cell, ledger)? {
         return Ok(values);
     }
+    // Digits of other scripts (fullwidth `８０`, Arabic-Indic `٨٠`) are no port number: say so.
+    let digits = if cell.chars().any(|c| c.is_numeric() && !c.is_ascii_digit()) {
+        " (port numbers are written in the digits 0-9, not fullwidth or other scripts' digits)"
+    } else {
+        ""
+    };
     Err(format!(
-        "unreadable port \"{}\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a",
+        "unreadable port \"{}\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a{digits}",
         cell.replace('\n', " / ")
     ))
 }

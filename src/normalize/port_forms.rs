@@ -22,26 +22,27 @@ const DEEPEST: u8 = 6;
 
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^((?:a\s+)?(?:random(?:ly allocated)?\s+)?(?:high\s+)?ports?(?:\s+numbers?)?\s+(?:between|from|in|range)\s+)?(\d+)\s*(-|–|—|to|through|and)\s*(\d+)$",
+        r"(?i)^((?:a\s+)?(?:random(?:ly allocated)?\s+)?(?:high\s+)?ports?(?:\s+numbers?)?\s+(?:between|from|in|range)\s+)?([0-9]+)\s*(-|–|—|to|through|and)\s*([0-9]+)$",
     )
     .expect("valid regex")
 });
 static REMARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.*?)\s*\(([^()]*)\)$").expect("valid regex"));
-static SLASH_PAIR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+)\s*/\s*(\d+)$").expect("valid regex"));
+static SLASH_PAIR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]+)\s*/\s*([0-9]+)$").expect("valid regex"));
 static TRANSPORT_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^((?:TCP|UDP)(?:\s*/\s*(?:TCP|UDP))?)(?:\s*[/:]\s*|\s+)(?:ports?\s+)?(\S.*)$")
         .expect("valid regex")
 });
 static TRANSPORT_LAST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(.*?\d)(?:\s*/\s*|\s+)((?:TCP|UDP)(?:\s*(?:/|and|,|\+)\s*(?:TCP|UDP))*)$").expect("valid regex")
+    Regex::new(r"(?i)^(.*?[0-9])(?:\s*/\s*|\s+)((?:TCP|UDP)(?:\s*(?:/|and|,|\+)\s*(?:TCP|UDP))*)$")
+        .expect("valid regex")
 });
 static TRAILING_NOTE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(.+?)\s+((?:see\s+)?\*?notes?(?:\s+\d+\b.*)?)$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)^(.+?)\s+((?:see\s+)?\*?notes?(?:\s+[0-9]+\b.*)?)$").expect("valid regex"));
 static ARROW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(<?[-=]{2,}>?|[←→↔])\s*(\S.*)|(.*?\S)\s*(<?[-=]{2,}>?|[←→↔]))$").expect("valid regex")
 });
 static PORT_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^ports?(?:\s+numbers?)?\s*:?\s+(\d.*)$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)^ports?(?:\s+numbers?)?\s*:?\s+([0-9].*)$").expect("valid regex"));
 
 /// Reads one value of a port cell (no `,`, `;` or line break in it); `None` where no form fits.
 pub fn read_value(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
