@@ -123,6 +123,17 @@ impl Error {
         Error::Input { path: path.to_string(), line: None, problem: problem.into(), hint: hint.into() }
     }
 
+    /// The error with its line moved `by` lines down (an error in a part of a file, such as an
+    /// HTML block in a Markdown page, at its line in the whole file).
+    pub fn shifted(self, by: u32) -> Error {
+        match self {
+            Error::Input { path, line: Some(line), problem, hint } => {
+                Error::Input { path, line: Some(line.saturating_add(by)), problem, hint }
+            }
+            e => e,
+        }
+    }
+
     /// A database problem with a hint.
     pub fn database(path: &str, problem: impl Into<String>, hint: impl Into<String>) -> Error {
         Error::Database { path: path.to_string(), problem: problem.into(), hint: hint.into() }

@@ -3,9 +3,11 @@
 use crate::cmd::messages::say;
 use crate::cmd::{count_of, progress_bar};
 use crate::error::{Error, Result};
-use crate::ingest::{IngestOptions, Progress, Silent, SourceReport, ingest};
+use crate::ingest::{DEFAULT_MAX_RULES, IngestOptions, Progress, Silent, SourceReport, ingest};
 use crate::interrupt;
-use crate::normalize::{LEGACY_DYNAMIC_RANGE, NormalizeOptions};
+use crate::normalize::{DEFAULT_MAX_RULES_PER_ROW, LEGACY_DYNAMIC_RANGE, NormalizeOptions};
+use crate::parse::PageLimits;
+use crate::parse::limits::{DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_TABLE_CELLS};
 use crate::read::{InputFormat, ReadOptions};
 use crate::store::{Database, SourceOutcome};
 use std::time::Duration;
@@ -54,6 +56,23 @@ pub struct Args {
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64M")]
     pub max_input_size: u64,
 
+    /// The most cells one HTML table may lay out (rowspan and colspan repeat cells), also the most
+    /// cells spans may add to a page in all.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TABLE_CELLS, value_parser = parse_limit)]
+    pub max_table_cells: usize,
+
+    /// The most attributes one HTML element may have.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTRIBUTES, value_parser = parse_limit)]
+    pub max_attributes: usize,
+
+    /// The most port rules one table row may make (a cell listing many ports makes one each).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_RULES_PER_ROW, value_parser = parse_limit)]
+    pub max_rules_per_row: usize,
+
+    /// The most port rules one document may make.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_RULES as usize, value_parser = parse_limit)]
+    pub max_rules: usize,
+
     /// Seconds to wait for another kbingest writing to the same database.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub busy_timeout: u64,
@@ -75,6 +94,14 @@ fn parse_size(text: &str) -> std::result::Result<u64, String> {
     };
     let n: u64 = digits.trim().parse().map_err(|_| bad())?;
     n.checked_mul(1 << shift).filter(|&n| n > 0).ok_or_else(bad)
+}
+
+fn parse_limit(text: &str) -> std::result::Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{text}` is not a limit: give a whole number from 1"))
 }
 
 fn parse_range(text: &str) -> std::result::Result<(u16, u16), String> {
@@ -101,9 +128,15 @@ pub fn run(args: Args) -> Result<()> {
     }
     let options = IngestOptions {
         read: ReadOptions { format: args.format, encoding: args.encoding, max_whole_bytes: Some(args.max_input_size) },
-        normalize: NormalizeOptions { dynamic_range: args.dynamic_range },
+        normalize: NormalizeOptions { dynamic_range: args.dynamic_range, max_rules_per_row: args.max_rules_per_row },
         lenient: args.lenient,
         source_name: args.source_name.clone(),
+        page: PageLimits {
+            table_cells: args.max_table_cells,
+            attributes: args.max_attributes,
+            repeated_bytes: args.max_input_size,
+        },
+        max_rules: args.max_rules as u64,
     };
     let loaded =
         Database::open_for_load(&output, &args.inputs, Duration::from_secs(args.busy_timeout), interrupt::stop())

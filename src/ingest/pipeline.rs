@@ -2,14 +2,16 @@
 //! normalized sections over in batches while the other thread stores the previous ones. The two
 //! halves overlap, so an ingest takes about as long as the slower of them.
 
+use super::cap::RuleCap;
 use super::summary::Summaries;
 use crate::anomaly::Anomaly;
 use crate::crosscheck::{ProsePorts, check_section};
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
-use crate::normalize::{NormalizeOptions, NormalizedSection, normalize_section};
-use crate::parse::html::html_blocks;
-use crate::parse::markdown::markdown_blocks;
+use crate::normalize::{NormalizeOptions, NormalizedSection, normalize_section_until};
+use crate::parse::PageLimits;
+use crate::parse::html::html_blocks_within;
+use crate::parse::markdown::markdown_blocks_within;
 use crate::parse::sections::{Event, Sections};
 use crate::parse::text::TextBlocks;
 use crate::read::{Input, InputFormat, Line};
@@ -42,16 +44,17 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// Starts reading `input` on its own thread.
-    /// HTML and Markdown, parsed whole, are refused beyond `max_whole_bytes`.
-    pub fn start(input: Input, options: NormalizeOptions, max_whole_bytes: u64) -> Result<Pipeline> {
+    /// Starts reading `input` on its own thread. HTML and Markdown, parsed whole, are refused
+    /// beyond `page.repeated_bytes` (`--max-input-size`), and beyond the other limits of `page`;
+    /// the rows that would take the document beyond `max_rules` port rules cannot be read.
+    pub fn start(input: Input, options: NormalizeOptions, page: PageLimits, max_rules: u64) -> Result<Pipeline> {
         let (sender, items) = sync_channel(QUEUE);
         let (used, returned) = channel();
         let path = input.path.clone();
         let worker = std::thread::Builder::new()
             .name("kbingest-read".into())
             .spawn(move || {
-                run(input, options, max_whole_bytes, &sender, &returned);
+                run(input, options, page, RuleCap::new(max_rules), &sender, &returned);
                 drop(sender);
                 // Free what the storing thread hands back until it is done.
                 returned.iter().for_each(drop);
@@ -80,23 +83,29 @@ impl Pipeline {
 fn run(
     input: Input,
     options: NormalizeOptions,
-    max_whole_bytes: u64,
+    page: PageLimits,
+    mut cap: RuleCap,
     sender: &SyncSender<Result<Vec<Item>>>,
     returned: &Receiver<Vec<Item>>,
 ) {
     let path = input.path.clone();
+    let max_whole_bytes = page.repeated_bytes;
     let events: Box<dyn Iterator<Item = Result<Event>>> = match input.format {
         InputFormat::Text => Box::new(Sections::new(TextBlocks::new(stoppable(input.lines())))),
-        InputFormat::Markdown => match input.into_text(max_whole_bytes, interrupt::stop()) {
-            Ok(text) => Box::new(Sections::new(markdown_blocks(&text).into_iter().map(Ok))),
+        InputFormat::Markdown => match input
+            .into_text(max_whole_bytes, interrupt::stop())
+            .and_then(|text| markdown_blocks_within(&text, &path, &page, interrupt::stop()))
+        {
+            Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
             Err(e) => return drop(sender.send(Err(e))),
         },
-        InputFormat::Html => {
-            match input.into_text(max_whole_bytes, interrupt::stop()).and_then(|text| html_blocks(&text, &path)) {
-                Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
-                Err(e) => return drop(sender.send(Err(e))),
-            }
-        }
+        InputFormat::Html => match input
+            .into_text(max_whole_bytes, interrupt::stop())
+            .and_then(|text| html_blocks_within(&text, &path, &page, interrupt::stop()))
+        {
+            Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
+            Err(e) => return drop(sender.send(Err(e))),
+        },
         // Registries are loaded without this pipeline (see `ingest::registry`).
         InputFormat::IanaCsv | InputFormat::Services | InputFormat::NmapServices => {
             let e = Error::input(&path, "is a port registry, not a document with port tables", "load it on its own");
@@ -106,16 +115,23 @@ fn run(
     let mut batch = Vec::with_capacity(BATCH);
     let mut summaries = Summaries::default();
     for event in events {
+        // A long stretch of work between two batches (a large section) still stops.
+        let event = interrupt::check().and(event);
         let item = match event {
             Ok(Event::Section(section)) => {
-                let mut normalized = normalize_section(&section, &options);
+                let mut normalized = normalize_section_until(&section, &options, interrupt::stop());
+                if let Err(e) = interrupt::check() {
+                    return drop(sender.send(Err(e)));
+                }
+                cap.keep(&mut normalized);
                 let tables = normalized.port_tables;
                 let prose = check_section(&section, &mut normalized);
                 summaries.record(&normalized);
                 Item::Section(normalized, tables, prose)
             }
             Ok(Event::Summary(table)) => {
-                let (sections, anomaly) = summaries.judge(&table, &options);
+                let (mut sections, anomaly) = summaries.judge(&table, &options);
+                sections.iter_mut().for_each(|s| cap.keep(s));
                 batch.extend(sections.into_iter().map(|s| Item::Section(s, 0, ProsePorts::default())));
                 Item::Anomaly(anomaly)
             }

@@ -23,6 +23,7 @@ use crate::error::Problem;
 use crate::parse::Located;
 use crate::parse::sections::Section;
 use crate::parse::table::TableKind;
+use crate::stop::Stop;
 use ledger::Ledger;
 use row::normalize_row;
 use rules::SeenRules;
@@ -30,16 +31,23 @@ use rules::SeenRules;
 /// The dynamic port range a Windows Server 2003-era document means by `RANDOM`.
 pub const LEGACY_DYNAMIC_RANGE: (u16, u16) = (1025, 5000);
 
+/// The default `--max-rules-per-row`: 256 port rules from one table row (real pages make at most
+/// a handful; a cell of 800 ports makes 800).
+pub const DEFAULT_MAX_RULES_PER_ROW: usize = 256;
+
 /// What normalization may be told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NormalizeOptions {
     /// What `RANDOM` means (`--dynamic-range`).
     pub dynamic_range: (u16, u16),
+    /// The most port rules one row may make (`--max-rules-per-row`); a row making more cannot be
+    /// read.
+    pub max_rules_per_row: usize,
 }
 
 impl Default for NormalizeOptions {
     fn default() -> Self {
-        NormalizeOptions { dynamic_range: LEGACY_DYNAMIC_RANGE }
+        NormalizeOptions { dynamic_range: LEGACY_DYNAMIC_RANGE, max_rules_per_row: DEFAULT_MAX_RULES_PER_ROW }
     }
 }
 
@@ -99,6 +107,12 @@ pub struct NormalizedSection {
 
 /// Normalizes one section.
 pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> NormalizedSection {
+    normalize_section_until(section, options, Stop::NEVER)
+}
+
+/// Normalizes one section, leaving off at the next row once `stop` asks to stop: what it returns
+/// then is part of the section, for the caller, who asks `stop` too, to throw away.
+pub fn normalize_section_until(section: &Section, options: &NormalizeOptions, stop: Stop) -> NormalizedSection {
     let mut out = NormalizedSection { anomalies: section.anomalies.clone(), ..Default::default() };
     let mut port_tables = 0;
     let mut seen = SeenRules::default();
@@ -110,6 +124,9 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
                 out.anomalies.extend(rows.anomalies);
                 let title = text::collapse_whitespace(&section.title.text);
                 for cells in &rows.rows {
+                    if stop.requested().is_some() {
+                        return out;
+                    }
                     normalize_row(cells, options, &title, &mut seen, &mut out);
                 }
             }

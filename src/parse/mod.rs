@@ -4,6 +4,7 @@
 
 pub mod html;
 pub mod label;
+pub mod limits;
 pub mod markdown;
 pub mod registry;
 pub mod sections;
@@ -12,6 +13,7 @@ pub mod text;
 pub mod words;
 
 use crate::anomaly::Anomaly;
+pub use limits::PageLimits;
 pub use words::superscript_digit;
 
 /// A piece of text and the line it starts on.

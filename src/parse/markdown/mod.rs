@@ -9,9 +9,11 @@
 //! blocks, HTML blocks (but for the tables they hold, read by the HTML reader) and the front matter
 //! (but for its `title:`, a level-1 heading) are not the article's text and are skipped.
 
-use super::html::{BOLD_TITLE_LEVEL, html_blocks};
+use super::html::{BOLD_TITLE_LEVEL, Halt, read_page};
 use super::words::{is_title_like, superscript, without_alert_marker};
-use super::{Block, LineIndex, Located, Table, TableRow};
+use super::{Block, LineIndex, Located, PageLimits, Table, TableRow};
+use crate::error::{Error, Result};
+use crate::stop::Stop;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
@@ -117,10 +119,22 @@ struct Reader<'a> {
     in_front_matter: bool,
     /// An HTML block being collected (where it starts, its source), for the tables it may hold.
     html: Option<(usize, String)>,
+    /// Where the document is, for errors, what its HTML tables may build, and the stop check.
+    path: &'a str,
+    limits: &'a PageLimits,
+    stop: Stop,
+    /// Why reading ended early: an HTML table beyond a limit, or a stop asked for.
+    failed: Option<Error>,
 }
 
-/// Reads a Markdown document into blocks.
-pub fn markdown_blocks(source: &str) -> Vec<Block> {
+/// Reads a Markdown document into blocks, within the default limits.
+pub fn markdown_blocks(source: &str) -> Result<Vec<Block>> {
+    markdown_blocks_within(source, "", &PageLimits::default(), Stop::NEVER)
+}
+
+/// Reads a Markdown document into blocks; the HTML tables in it within `limits`. `path` names the
+/// document in errors; `stop` is asked at every block.
+pub fn markdown_blocks_within(source: &str, path: &str, limits: &PageLimits, stop: Stop) -> Result<Vec<Block>> {
     let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
     let mut reader = Reader {
         source,
@@ -133,11 +147,21 @@ pub fn markdown_blocks(source: &str) -> Vec<Block> {
         table: None,
         in_front_matter: false,
         html: None,
+        path,
+        limits,
+        stop,
+        failed: None,
     };
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        if matches!(event, Event::End(_)) {
+            stop.check()?;
+        }
         reader.event(event, range);
+        if let Some(e) = reader.failed.take() {
+            return Err(e);
+        }
     }
-    reader.blocks
+    Ok(reader.blocks)
 }
 
 impl Reader<'_> {
@@ -168,9 +192,17 @@ impl Reader<'_> {
         if !html.to_ascii_lowercase().contains("<table") {
             return;
         }
-        // A block nested too deep to read is skipped like any other HTML block.
-        let Ok(blocks) = html_blocks(&html, "") else { return };
         let offset = self.line(start) - 1;
+        let blocks = match read_page(&html, self.path, self.limits, self.stop) {
+            Ok(blocks) => blocks,
+            // A block nested too deep to read is skipped like any other HTML block.
+            Err(Halt::TooDeep) => return,
+            // Beyond a limit, or stopped: the document is refused, at its own lines.
+            Err(Halt::Refused(e)) => {
+                self.failed = Some(e.shifted(offset));
+                return;
+            }
+        };
         for mut block in blocks {
             if matches!(block, Block::Table(_) | Block::Caption(_)) {
                 block.shift_lines(offset);

@@ -1,0 +1,89 @@
+//! The limit on port rules from one document (`--max-rules`): the rows that would take the
+//! document beyond it cannot be read, like any unreadable row (the document is refused, or under
+//! `--lenient` each such row is skipped and ledgered). Rows are kept or refused whole.
+
+use crate::error::Problem;
+use crate::normalize::NormalizedSection;
+use crate::parse::limits::thousands;
+
+/// The rules a document has made so far, against its limit.
+pub(super) struct RuleCap {
+    max: u64,
+    made: u64,
+}
+
+impl RuleCap {
+    /// A document's count, none made yet, of at most `max` rules.
+    pub(super) fn new(max: u64) -> RuleCap {
+        RuleCap { max, made: 0 }
+    }
+
+    /// Keeps the rows of `section` whose rules fit under the limit; each row beyond it becomes
+    /// a problem at its line.
+    pub(super) fn keep(&mut self, section: &mut NormalizedSection) {
+        let fits = self.max.saturating_sub(self.made);
+        if (section.rules.len() as u64) <= fits {
+            self.made += section.rules.len() as u64;
+            return;
+        }
+        // Rules come in row order: the rows that fit are a prefix, cut at a row's first rule.
+        let mut kept = fits as usize;
+        if let (Some(cut), Some(before)) = (section.rules.get(kept), kept.checked_sub(1)) {
+            let line = cut.line;
+            if section.rules[before].line == line {
+                kept = section.rules[..kept].iter().rposition(|r| r.line != line).map_or(0, |i| i + 1);
+            }
+        }
+        self.made += kept as u64;
+        let mut refused = section.rules.split_off(kept);
+        refused.dedup_by_key(|r| r.line);
+        let limit = thousands(self.max);
+        section.problems.extend(refused.into_iter().map(|r| Problem {
+            line: r.line,
+            raw: r.application_protocol,
+            message: format!(
+                "the document makes more than {limit} port rules, the limit to a document, by this row; if the \
+                 document is one you trust, raise the limit with --max-rules"
+            ),
+        }));
+        // Nothing after the first refused row loads, so that what loads is a prefix of the document.
+        self.made = self.max;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::{PortRule, PortSpec, RuleContext};
+
+    fn section(lines: &[u32]) -> NormalizedSection {
+        let rule = |line: u32| PortRule {
+            application_protocol: format!("app{line}"),
+            transport: None,
+            port: PortSpec::NONE,
+            port_raw: "80".into(),
+            transport_raw: String::new(),
+            line,
+            icmp_type: None,
+            note: None,
+            context: RuleContext::default(),
+        };
+        NormalizedSection { rules: lines.iter().map(|&l| rule(l)).collect(), ..Default::default() }
+    }
+
+    #[test]
+    fn rows_beyond_the_limit_are_refused_whole() {
+        let mut cap = RuleCap::new(5);
+        let mut first = section(&[1, 1, 2, 2]);
+        cap.keep(&mut first);
+        assert_eq!((first.rules.len(), first.problems.len()), (4, 0));
+        let mut second = section(&[3, 4, 4, 5]);
+        cap.keep(&mut second);
+        assert_eq!(second.rules.iter().map(|r| r.line).collect::<Vec<_>>(), [3]);
+        assert_eq!(second.problems.iter().map(|p| p.line).collect::<Vec<_>>(), [4, 5]);
+        assert!(second.problems[0].message.contains("more than 5 port rules"), "{:?}", second.problems);
+        let mut third = section(&[6]);
+        cap.keep(&mut third);
+        assert_eq!((third.rules.len(), third.problems.len()), (0, 1));
+    }
+}
