@@ -247,7 +247,8 @@ fn error_messages_are_capped_and_escaped() {
     rows[1].2 = "\u{1b}]0;pwned\u{7}".into();
     let rows: Vec<(&str, &str, &str)> = rows.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
     write(dir.path(), "bad.txt", service_doc("Bad", &rows));
-    let run = kbingest(dir.path(), &["bad.txt", "-o", "x.db"]);
+    // 600,000 cells: beyond the default limit of a table's cells.
+    let run = kbingest(dir.path(), &["bad.txt", "-o", "x.db", "--max-table-cells", "1000000"]);
     run.expect(1).stderr_has("more lines like these left out").stderr_has("200000 rows cannot be read");
     assert!(run.stderr().len() < 64 * 1024, "{} bytes of messages", run.stderr().len());
     assert!(

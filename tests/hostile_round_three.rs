@@ -382,3 +382,161 @@ fn finding_17_fullwidth_and_arabic_indic_digits_are_no_port_numbers() {
         assert!(!run.stderr().contains("out of range"), "{}", run.stderr());
     }
 }
+
+/// Runs kbingest in `dir` and returns what it did and its peak memory (the largest resident set,
+/// in MiB), from `wait4`: this child's own, as `/usr/bin/time -v` reports it.
+#[allow(clippy::zombie_processes, reason = "wait4 reaps the child")]
+fn with_peak_memory(dir: &Path, args: &[&str]) -> (Run, u64) {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kbingest"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut all = Vec::new();
+            let _ = pipe.read_to_end(&mut all);
+            all
+        })
+    };
+    let (stdout, stderr) = (read(Box::new(child.stdout.take().unwrap())), read(Box::new(child.stderr.take().unwrap())));
+    let (mut status, mut usage) = (0, unsafe { std::mem::zeroed::<libc::rusage>() });
+    let pid = loop {
+        let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+        if pid != -1 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            break pid;
+        }
+    };
+    assert_eq!(pid, child.id() as i32, "wait4: {}", std::io::Error::last_os_error());
+    let output = std::process::Output {
+        status: std::os::unix::process::ExitStatusExt::from_raw(status),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    };
+    // Linux reports ru_maxrss in KiB.
+    let peak = usage.ru_maxrss as u64 / 1024;
+    eprintln!("peak memory of kbingest {}: {peak} MiB", args.join(" "));
+    (Run { command: format!("kbingest {}", args.join(" ")), output }, peak)
+}
+
+const TABLE_HEAD: &str = "<table>\n<tr><th>Application protocol</th><th>Protocol</th><th>Port</th></tr>\n";
+
+/// A table whose every row holds one cell spanning 1,000 rows and 1,000 columns: each row is
+/// pushed 1,000 columns further right by those above, so the grid grows with the square of the
+/// rows (on main, 200 rows of 13 KB laid out 20 million cells, 1.2 GB).
+fn square_spans(rows: usize) -> String {
+    format!("{TABLE_HEAD}{}</table>\n", "<tr><td rowspan=1000 colspan=1000>x</td></tr>\n".repeat(rows))
+}
+
+#[test]
+fn finding_5_spans_that_grow_the_grid_quadratically_are_refused_in_html_and_markdown() {
+    let dir = workdir();
+    write(
+        dir.path(),
+        "spans.html",
+        format!("<html><body>\n<h2>DNS Server</h2>\n{}</body></html>\n", square_spans(200)),
+    );
+    write(dir.path(), "spans.md", format!("# DNS Server\n\nThe DNS service.\n\n{}\nAfter.\n", square_spans(200)));
+    for (page, line) in [("spans.html", 4), ("spans.md", 6)] {
+        let (run, peak) = with_peak_memory(dir.path(), &[page, "-o", "s.db"]);
+        run.expect(1)
+            .stderr_has(&format!("{page}:{line}: the table lays out more than 200,000 cells"))
+            .stderr_has("--max-table-cells");
+        // Measured: 22 MiB, where the unbounded layout took 1.2 GB.
+        assert!(peak < 150, "{page}: peak {peak} MiB");
+        assert_no_database(&dir.path().join("s.db"));
+    }
+    // Raised, the limit lets a larger table through; a page's spans are limited in all too.
+    let (run, _) = with_peak_memory(dir.path(), &["spans.html", "-o", "s.db", "--max-table-cells", "100"]);
+    run.expect(1).stderr_has("more than 100 cells");
+    let many_tables = format!(
+        "<html><body>\n<h2>DNS Server</h2>\n{}</body></html>\n",
+        format!(
+            "{TABLE_HEAD}<tr><td>DNS</td><td>TCP</td><td rowspan=300>53</td></tr>\n{}</table>\n",
+            "<tr><td>x</td><td>TCP</td></tr>\n".repeat(299)
+        )
+        .repeat(10)
+    );
+    write(dir.path(), "tables.html", many_tables);
+    kbingest(dir.path(), &["tables.html", "-o", "s.db", "--max-table-cells", "2000"])
+        .expect(1)
+        .stderr_has("rowspan and colspan add more than 2,000 cells to the page in all");
+}
+
+#[test]
+fn finding_6_an_element_with_many_attributes_is_refused_before_parsing() {
+    let dir = workdir();
+    let attributes: String = (0..50_000).map(|i| format!("a{i}=\"{i}\"\n")).collect();
+    write(
+        dir.path(),
+        "attributes.html",
+        format!("<html><body>\n<h2>DNS Server</h2>\n<p\n{attributes}>x</p></body></html>"),
+    );
+    let (run, peak) = with_peak_memory(dir.path(), &["attributes.html", "-o", "a.db"]);
+    run.expect(1)
+        .stderr_has("attributes.html:3: an element has more than 100 attributes, the limit")
+        .stderr_has("--max-attributes");
+    // Measured: 10 MiB, refused before parsing (main parsed for minutes).
+    assert!(peak < 100, "peak {peak} MiB");
+    // A quoted `>` does not end the tag early for the count.
+    write(dir.path(), "quoted.html", format!("<html><body><p title=\">\" {}>x</p></body></html>", "b ".repeat(500)));
+    kbingest(dir.path(), &["quoted.html", "-o", "a.db"])
+        .expect(1)
+        .stderr_has("quoted.html:1: an element has more than");
+}
+
+/// A table whose first row's port cell lists `ports` ports and spans `rows` rows.
+fn spanned_port_list(ports: usize, rows: usize) -> String {
+    let list: Vec<String> = (0..ports).map(|i| (1000 + i).to_string()).collect();
+    format!(
+        "<html><body>\n<h2>DNS Server</h2>\n{TABLE_HEAD}<tr><td>Zone0</td><td>TCP</td><td rowspan={rows}>{}</td></tr>\n{}</table></body></html>\n",
+        list.join(","),
+        (1..rows).map(|i| format!("<tr><td>Zone{i}</td><td>TCP</td></tr>\n")).collect::<String>()
+    )
+}
+
+#[test]
+fn finding_7_a_port_cell_spanned_over_many_rows_is_capped_per_row_and_per_document() {
+    let dir = workdir();
+    // 819 ports spanned over 1,000 rows: 819,000 rules and 400 MB on main.
+    write(dir.path(), "amplified.html", spanned_port_list(819, 1000));
+    let (run, peak) = with_peak_memory(dir.path(), &["amplified.html", "-o", "a.db"]);
+    run.expect(1)
+        .stderr_has("amplified.html:5: the row makes more than 256 port rules (819 from its cells), the limit to a row")
+        .stderr_has("--max-rules-per-row")
+        .stderr_has("1000 rows cannot be read");
+    // Measured: 19 MiB; main loaded 819,000 rules in 400 MB.
+    assert!(peak < 100, "peak {peak} MiB");
+    // Under the row's limit, the document's: the rows beyond it are refused, or skipped and
+    // ledgered under --lenient.
+    write(dir.path(), "wide.html", spanned_port_list(250, 1000));
+    kbingest(dir.path(), &["wide.html", "-o", "w.db", "--max-rules", "100000"])
+        .expect(1)
+        .stderr_has(
+            "wide.html:405: the document makes more than 100,000 port rules, the limit to a document, by this row",
+        )
+        .stderr_has("--max-rules");
+    assert_no_database(&dir.path().join("w.db"));
+    let (run, peak) = with_peak_memory(dir.path(), &["wide.html", "-o", "w.db", "--max-rules", "100000", "--lenient"]);
+    run.success().stderr_has("100000 port rules");
+    // Measured: 58 MiB (release) for the 100,000 rules loaded; the rows beyond are read apart.
+    assert!(peak < 150, "peak {peak} MiB");
+    let conn = open(&dir.path().join("w.db"));
+    assert_eq!(scalar::<i64>(&conn, "SELECT count(*) FROM anomalies WHERE kind = 'skipped_row'"), 600);
+    drop(conn);
+    // What was loaded bounds what reads it: diff of the document against itself.
+    kbingest(
+        dir.path(),
+        &["wide.html", "-o", "w.db", "--max-rules", "100000", "--lenient", "-q", "--source-name", "again"],
+    )
+    .success();
+    let (run, peak) =
+        with_peak_memory(dir.path(), &["diff", "w.db", "wide.html", "again", "--format", "csv", "-o", "d.csv"]);
+    run.success();
+    // Measured: 116 MiB for 2 x 100,000 rules; main's 819,000 took 0.9 GB.
+    assert!(peak < 300, "diff peak {peak} MiB");
+}

@@ -56,8 +56,8 @@ pub struct Args {
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64M")]
     pub max_input_size: u64,
 
-    /// The most cells one HTML table may lay out (rowspan and colspan repeat cells), also the most
-    /// cells spans may add to a page in all.
+    /// The most cells one table may hold, as laid out (an HTML table's rowspan and colspan
+    /// repeat cells); also the most cells spans may add to an HTML page in all.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TABLE_CELLS, value_parser = parse_limit)]
     pub max_table_cells: usize,
 

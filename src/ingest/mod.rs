@@ -10,7 +10,6 @@ use crate::read::{DEFAULT_MAX_WHOLE_BYTES, Input, InputFormat, ReadOptions, Stdi
 use crate::store::{Database, Load, LoadPlan, SourceMeta, SourceOutcome};
 use pipeline::{Item, Pipeline};
 
-mod cap;
 mod pipeline;
 mod progress;
 mod prose;

@@ -2,13 +2,12 @@
 //! normalized sections over in batches while the other thread stores the previous ones. The two
 //! halves overlap, so an ingest takes about as long as the slower of them.
 
-use super::cap::RuleCap;
 use super::summary::Summaries;
 use crate::anomaly::Anomaly;
 use crate::crosscheck::{ProsePorts, check_section};
 use crate::error::{Error, Problem, Result};
 use crate::interrupt;
-use crate::normalize::{NormalizeOptions, NormalizedSection, normalize_section_until};
+use crate::normalize::{NormalizeOptions, NormalizedSection, RuleBudget, normalize_section_within};
 use crate::parse::PageLimits;
 use crate::parse::html::html_blocks_within;
 use crate::parse::markdown::markdown_blocks_within;
@@ -54,7 +53,7 @@ impl Pipeline {
         let worker = std::thread::Builder::new()
             .name("kbingest-read".into())
             .spawn(move || {
-                run(input, options, page, RuleCap::new(max_rules), &sender, &returned);
+                run(input, options, page, RuleBudget::new(max_rules), &sender, &returned);
                 drop(sender);
                 // Free what the storing thread hands back until it is done.
                 returned.iter().for_each(drop);
@@ -84,14 +83,16 @@ fn run(
     input: Input,
     options: NormalizeOptions,
     page: PageLimits,
-    mut cap: RuleCap,
+    mut budget: RuleBudget,
     sender: &SyncSender<Result<Vec<Item>>>,
     returned: &Receiver<Vec<Item>>,
 ) {
     let path = input.path.clone();
     let max_whole_bytes = page.repeated_bytes;
     let events: Box<dyn Iterator<Item = Result<Event>>> = match input.format {
-        InputFormat::Text => Box::new(Sections::new(TextBlocks::new(stoppable(input.lines())))),
+        InputFormat::Text => {
+            Box::new(Sections::new(TextBlocks::within(stoppable(input.lines()), &path, page.table_cells)))
+        }
         InputFormat::Markdown => match input
             .into_text(max_whole_bytes, interrupt::stop())
             .and_then(|text| markdown_blocks_within(&text, &path, &page, interrupt::stop()))
@@ -119,11 +120,10 @@ fn run(
         let event = interrupt::check().and(event);
         let item = match event {
             Ok(Event::Section(section)) => {
-                let mut normalized = normalize_section_until(&section, &options, interrupt::stop());
+                let mut normalized = normalize_section_within(&section, &options, &mut budget, interrupt::stop());
                 if let Err(e) = interrupt::check() {
                     return drop(sender.send(Err(e)));
                 }
-                cap.keep(&mut normalized);
                 let tables = normalized.port_tables;
                 let prose = check_section(&section, &mut normalized);
                 summaries.record(&normalized);
@@ -131,7 +131,7 @@ fn run(
             }
             Ok(Event::Summary(table)) => {
                 let (mut sections, anomaly) = summaries.judge(&table, &options);
-                sections.iter_mut().for_each(|s| cap.keep(s));
+                sections.iter_mut().for_each(|s| budget.keep(s));
                 batch.extend(sections.into_iter().map(|s| Item::Section(s, 0, ProsePorts::default())));
                 Item::Anomaly(anomaly)
             }

@@ -2,6 +2,7 @@
 //! (a service and its port rules) plus an anomaly for every departure from the regular form and a
 //! problem for every row that cannot be read.
 
+mod budget;
 mod elsewhere;
 pub mod ledger;
 pub mod port;
@@ -13,6 +14,7 @@ pub mod text;
 pub mod transport;
 pub mod words;
 
+pub use budget::RuleBudget;
 pub use port::{PortKind, PortSpec};
 pub use row::RuleContext;
 pub use transport::Transport;
@@ -107,12 +109,18 @@ pub struct NormalizedSection {
 
 /// Normalizes one section.
 pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> NormalizedSection {
-    normalize_section_until(section, options, Stop::NEVER)
+    normalize_section_within(section, options, &mut RuleBudget::unlimited(), Stop::NEVER)
 }
 
-/// Normalizes one section, leaving off at the next row once `stop` asks to stop: what it returns
-/// then is part of the section, for the caller, who asks `stop` too, to throw away.
-pub fn normalize_section_until(section: &Section, options: &NormalizeOptions, stop: Stop) -> NormalizedSection {
+/// Normalizes one section, spending the document's rule budget row by row (a row beyond it cannot
+/// be read), and leaving off at the next row once `stop` asks to stop: what it returns then is
+/// part of the section, for the caller, who asks `stop` too, to throw away.
+pub fn normalize_section_within(
+    section: &Section,
+    options: &NormalizeOptions,
+    budget: &mut RuleBudget,
+    stop: Stop,
+) -> NormalizedSection {
     let mut out = NormalizedSection { anomalies: section.anomalies.clone(), ..Default::default() };
     let mut port_tables = 0;
     let mut seen = SeenRules::default();
@@ -127,7 +135,21 @@ pub fn normalize_section_until(section: &Section, options: &NormalizeOptions, st
                     if stop.requested().is_some() {
                         return out;
                     }
+                    if budget.spent() {
+                        // Beyond the limit a row is read apart, only to tell whether it makes
+                        // rules (then it is refused): nothing of it stays in memory.
+                        let mut apart = NormalizedSection::default();
+                        normalize_row(cells, options, &title, &mut SeenRules::default(), &mut apart);
+                        budget.spend_row(&mut apart, 0, cells.line);
+                        if apart.rules.is_empty() && apart.problems.is_empty() {
+                            out.anomalies.append(&mut apart.anomalies);
+                        }
+                        out.problems.append(&mut apart.problems);
+                        continue;
+                    }
+                    let before = out.rules.len();
                     normalize_row(cells, options, &title, &mut seen, &mut out);
+                    budget.spend_row(&mut out, before, cells.line);
                 }
             }
             other => out.anomalies.extend(table.not_loaded_as(&other)),

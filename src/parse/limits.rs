@@ -6,8 +6,8 @@
 /// Limits on what one page may make the readers build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageLimits {
-    /// The most cells one table lays out (`--max-table-cells`), also the most cells `rowspan`
-    /// and `colspan` may add to a page in all.
+    /// The most cells one table holds, in any format, as laid out (`--max-table-cells`); also the
+    /// most cells `rowspan` and `colspan` may add to an HTML page in all.
     pub table_cells: usize,
     /// The most attributes one HTML element may have (`--max-attributes`).
     pub attributes: usize,
@@ -29,6 +29,16 @@ impl Default for PageLimits {
             repeated_bytes: crate::read::DEFAULT_MAX_WHOLE_BYTES,
         }
     }
+}
+
+/// The refusal of the table at `line` of `path` for holding more than `limit` cells.
+pub fn too_many_cells(path: &str, line: u32, limit: usize) -> crate::error::Error {
+    crate::error::Error::input_at(
+        path,
+        line,
+        format!("the table holds more than {} cells, the limit to a table", thousands(limit as u64)),
+        "if the document is one you trust, raise the limit with --max-table-cells",
+    )
 }
 
 /// `200,000`: a limit as messages write it.

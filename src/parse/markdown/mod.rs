@@ -98,6 +98,8 @@ fn source_cells(row: &str) -> Vec<&str> {
 struct TableBuild {
     header: Option<TableRow>,
     rows: Vec<TableRow>,
+    /// Cells of the rows so far.
+    cells: usize,
     row: Option<(TableRow, Range<usize>)>,
 }
 
@@ -363,6 +365,11 @@ impl Reader<'_> {
                     row.cells.push(Located::new(row.line, extra.trim()));
                 }
                 if let Some(table) = self.table.as_mut() {
+                    table.cells += row.cells.len();
+                    if table.cells > self.limits.table_cells {
+                        let line = table.header.as_ref().map_or(row.line, |h| h.line);
+                        self.failed = Some(super::limits::too_many_cells(self.path, line, self.limits.table_cells));
+                    }
                     table.rows.push(row);
                 }
             }

@@ -1,26 +1,69 @@
 //! The limit on port rules from one document (`--max-rules`): the rows that would take the
 //! document beyond it cannot be read, like any unreadable row (the document is refused, or under
-//! `--lenient` each such row is skipped and ledgered). Rows are kept or refused whole.
+//! `--lenient` each such row is skipped and ledgered). Rows are kept or refused whole, and the
+//! rules of a refused row are dropped as soon as it is normalized: a section never holds more
+//! rules than the limit and one row's.
 
+use super::NormalizedSection;
 use crate::error::Problem;
-use crate::normalize::NormalizedSection;
 use crate::parse::limits::thousands;
 
 /// The rules a document has made so far, against its limit.
-pub(super) struct RuleCap {
+#[derive(Debug, Clone, Copy)]
+pub struct RuleBudget {
     max: u64,
     made: u64,
 }
 
-impl RuleCap {
+impl RuleBudget {
     /// A document's count, none made yet, of at most `max` rules.
-    pub(super) fn new(max: u64) -> RuleCap {
-        RuleCap { max, made: 0 }
+    pub fn new(max: u64) -> RuleBudget {
+        RuleBudget { max, made: 0 }
+    }
+
+    /// A budget that never runs out (library use and tests).
+    pub fn unlimited() -> RuleBudget {
+        RuleBudget::new(u64::MAX)
+    }
+
+    /// Whether the limit has been reached: every further row that makes rules is refused.
+    pub(super) fn spent(&self) -> bool {
+        self.made >= self.max
+    }
+
+    /// Spends the rules `section` gained from its row at `line` (those from index `from` on), or,
+    /// beyond the limit, drops them and refuses the row.
+    pub(super) fn spend_row(&mut self, section: &mut NormalizedSection, from: usize, line: u32) {
+        let added = section.rules.len().saturating_sub(from) as u64;
+        if added == 0 {
+            return;
+        }
+        if self.made.saturating_add(added) <= self.max {
+            self.made += added;
+            return;
+        }
+        let raw = section.rules[from].application_protocol.clone();
+        section.rules.truncate(from);
+        section.problems.push(self.refusal(line, raw));
+        // Nothing after the first refused row loads, so that what loads is a prefix of the document.
+        self.made = self.max;
+    }
+
+    fn refusal(&self, line: u32, raw: String) -> Problem {
+        Problem {
+            line,
+            raw,
+            message: format!(
+                "the document makes more than {} port rules, the limit to a document, by this row; if the \
+                 document is one you trust, raise the limit with --max-rules",
+                thousands(self.max)
+            ),
+        }
     }
 
     /// Keeps the rows of `section` whose rules fit under the limit; each row beyond it becomes
-    /// a problem at its line.
-    pub(super) fn keep(&mut self, section: &mut NormalizedSection) {
+    /// a problem at its line (for sections made otherwise than row by row).
+    pub fn keep(&mut self, section: &mut NormalizedSection) {
         let fits = self.max.saturating_sub(self.made);
         if (section.rules.len() as u64) <= fits {
             self.made += section.rules.len() as u64;
@@ -37,15 +80,9 @@ impl RuleCap {
         self.made += kept as u64;
         let mut refused = section.rules.split_off(kept);
         refused.dedup_by_key(|r| r.line);
-        let limit = thousands(self.max);
-        section.problems.extend(refused.into_iter().map(|r| Problem {
-            line: r.line,
-            raw: r.application_protocol,
-            message: format!(
-                "the document makes more than {limit} port rules, the limit to a document, by this row; if the \
-                 document is one you trust, raise the limit with --max-rules"
-            ),
-        }));
+        let problems: Vec<Problem> =
+            refused.into_iter().map(|r| self.refusal(r.line, r.application_protocol)).collect();
+        section.problems.extend(problems);
         // Nothing after the first refused row loads, so that what loads is a prefix of the document.
         self.made = self.max;
     }
@@ -73,7 +110,7 @@ mod tests {
 
     #[test]
     fn rows_beyond_the_limit_are_refused_whole() {
-        let mut cap = RuleCap::new(5);
+        let mut cap = RuleBudget::new(5);
         let mut first = section(&[1, 1, 2, 2]);
         cap.keep(&mut first);
         assert_eq!((first.rules.len(), first.problems.len()), (4, 0));
