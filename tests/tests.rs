@@ -5,6 +5,7 @@ mod common;
 
 mod anomaly_fixtures;
 mod bi_views;
+mod bounds_properties;
 mod captions;
 mod cell_forms;
 mod cli;
