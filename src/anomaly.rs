@@ -102,6 +102,13 @@ pub enum AnomalyKind {
     PortsInNote,
     /// An arrow beside the port (`443 --->`), loaded as the rule's direction.
     DirectionArrow,
+    /// A template or site-generator line (`{% if %}`, `{{< note >}}`, `:::note`, `<Tabs>`, `ifdef::`)
+    /// between or inside a table's rows; skipped, ledgered once per kind of line.
+    TemplateLine,
+    /// An AsciiDoc attribute reference (`{product}`) that the document does not define; kept as written.
+    UnresolvedAttribute,
+    /// A TCP or UDP range covering most of the port space (`1-65535`), which a firewall refuses.
+    WidePortRange,
 }
 
 impl AnomalyKind {
@@ -156,6 +163,9 @@ impl AnomalyKind {
         AnomalyKind::UnreadCell,
         AnomalyKind::PortsInNote,
         AnomalyKind::DirectionArrow,
+        AnomalyKind::TemplateLine,
+        AnomalyKind::UnresolvedAttribute,
+        AnomalyKind::WidePortRange,
     ];
 
     /// The stable name stored in `anomalies.kind`.
@@ -211,6 +221,9 @@ impl AnomalyKind {
             UnreadCell => "unread_cell",
             PortsInNote => "ports_in_note",
             DirectionArrow => "direction_arrow",
+            TemplateLine => "template_line",
+            UnresolvedAttribute => "unresolved_attribute",
+            WidePortRange => "wide_port_range",
         }
     }
 
@@ -283,6 +296,13 @@ impl AnomalyKind {
             UnreadCell => "A direction or client port cell that is neither; loaded as NULL and kept in row_cells.",
             PortsInNote => "A port cell referring to the row's remarks (see comments); the ports they list are loaded.",
             DirectionArrow => "An arrow beside the port (e.g. 443 --->); loaded as the rule's direction.",
+            TemplateLine => {
+                "A template or site-generator line (e.g. {% if %}, :::note, <Tabs>, ifdef::); skipped, once per kind."
+            }
+            UnresolvedAttribute => "An AsciiDoc attribute reference the document does not define; kept as written.",
+            WidePortRange => {
+                "A range covering most of the port space (e.g. 1-65535); loaded, and refused by firewall unless allowed."
+            }
         }
     }
 }
@@ -335,6 +355,6 @@ mod tests {
     fn all_lists_every_kind() {
         // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
         // against the highest discriminant.
-        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::DirectionArrow as usize + 1);
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::WidePortRange as usize + 1);
     }
 }

@@ -70,6 +70,9 @@ pub enum Error {
     /// `diff --exit-code` found differences: exit status 1 with nothing more to say, like
     /// `git diff --exit-code`.
     Differences,
+    /// An error under `--exit-code`, where status 1 says "differences": exit status 2, as
+    /// diff(1) has it; the message is the error's own.
+    Trouble(Box<Error>),
     /// Output went to a reader that has gone away (`kbingest export db | head`): not a failure.
     BrokenPipe,
     /// SIGINT or SIGTERM asked kbingest to stop before the ingest finished.
@@ -106,7 +109,7 @@ impl Error {
     /// signal's number for a stop by signal (as a shell reports it: 130 for Ctrl-C), 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) => 2,
+            Error::Usage(_) | Error::Trouble(_) => 2,
             Error::BrokenPipe => 0,
             Error::Interrupted { signal } | Error::OutputInterrupted { signal, .. } => 128 + signal,
             _ => 1,
@@ -123,12 +126,12 @@ impl Error {
         Error::Input { path: path.to_string(), line: None, problem: problem.into(), hint: hint.into() }
     }
 
-    /// The error with its line moved `by` lines down (an error in a part of a file, such as an
-    /// HTML block in a Markdown page, at its line in the whole file).
-    pub fn shifted(self, by: u32) -> Error {
+    /// The error with its line moved through `map` (an error in a part of a file, such as an HTML
+    /// block in a Markdown page, at its line in the whole file).
+    pub fn with_line(self, map: impl Fn(u32) -> u32) -> Error {
         match self {
             Error::Input { path, line: Some(line), problem, hint } => {
-                Error::Input { path, line: Some(line.saturating_add(by)), problem, hint }
+                Error::Input { path, line: Some(map(line)), problem, hint }
             }
             e => e,
         }
@@ -202,6 +205,7 @@ impl fmt::Display for Error {
             }
             Error::BrokenPipe => write!(f, "output closed"),
             Error::Differences => Ok(()),
+            Error::Trouble(error) => error.fmt(f),
             Error::Interrupted { signal } => write!(
                 f,
                 "stopped by {} before the ingest finished: nothing was loaded and the database is as it was before",
@@ -287,6 +291,8 @@ mod tests {
     fn differences_exit_one_without_a_message() {
         assert_eq!(Error::Differences.exit_code(), 1);
         assert_eq!(Error::Differences.to_string(), "");
+        let trouble = Error::Trouble(Box::new(Error::database("x.db", "does not exist", "check the path")));
+        assert_eq!((trouble.exit_code(), trouble.to_string()), (2, "x.db: does not exist; check the path".into()));
     }
 
     #[test]

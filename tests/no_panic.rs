@@ -195,7 +195,7 @@ fn pipeline(bytes: &[u8], lenient_range: bool) -> Result<usize> {
                 check_section(&normalize_section(&section, &options), last_line);
             }
             Event::Anomaly(a) => assert!((1..=last_line).contains(&a.line), "{a:?}"),
-            Event::Summary(t) => assert!((1..=last_line).contains(&t.line), "{t:?}"),
+            Event::Summary(t) => assert!((1..=last_line).contains(&t.table.line), "{t:?}"),
             Event::Problem(p) => assert!((1..=last_line).contains(&p.line), "{p:?}"),
         }
     }
@@ -246,7 +246,7 @@ proptest! {
         let mut db = Database::open_for_write(db_path.to_str().unwrap(), DEFAULT_BUSY_TIMEOUT, kbingest::stop::Stop::NEVER).unwrap();
         db.conn.pragma_update(None, "synchronous", "OFF").unwrap();
         let options = IngestOptions { lenient, ..Default::default() };
-        match ingest(&mut db, &[doc.to_str().unwrap().to_string()], &options, &Silent) {
+        match ingest(&mut db, &[doc.to_str().unwrap().to_string()], &options, &Silent, kbingest::stop::Stop::NEVER) {
             Ok(_) => {}
             Err(e @ (Error::Input { .. } | Error::Invalid { .. })) => prop_assert!(!lenient || matches!(e, Error::Input { .. }), "{e}"),
             Err(e) => prop_assert!(false, "not an input error: {e}"),

@@ -1,9 +1,7 @@
 //! `kbingest completions SHELL`: a completion script for bash, zsh, fish, elvish or PowerShell.
 
-use super::Cli;
 use crate::error::{Error, Result};
 use crate::export::Output;
-use clap::CommandFactory;
 
 /// Arguments of `kbingest completions`.
 #[derive(Debug, Clone, clap::Args)]
@@ -16,7 +14,7 @@ pub struct Args {
 /// Prints the script on standard output.
 pub fn run(args: Args) -> Result<()> {
     let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "kbingest", &mut script);
+    clap_complete::generate(args.shell, &mut super::command(), "kbingest", &mut script);
     let output = Output::new("completions", None, crate::interrupt::stop())?;
     output.write(|out| out.write_all(&script).map_err(Error::io("write output", "-")))
 }

@@ -1,8 +1,11 @@
 //! `kbingest query DB "SQL"`: one read-only SQL statement, its rows as a table, CSV, TSV, JSON,
-//! JSON Lines or a Markdown table on standard output.
+//! JSON Lines or a Markdown table on standard output (or in a file, written whole), or one
+//! column's values as they are (`--raw`).
 
 use crate::error::{Error, Result};
-use crate::export::{Output, OutputFormat, SpreadsheetOptions, bind_parameters, prepare_read_only, write_rows};
+use crate::export::{
+    Output, OutputFormat, SpreadsheetOptions, bind_parameters, prepare_read_only, write_raw, write_rows,
+};
 use crate::interrupt;
 use crate::store::Database;
 
@@ -33,6 +36,21 @@ pub struct Args {
     #[arg(long)]
     pub no_header: bool,
 
+    /// Print the values of a one-column result as they are, one a line: no header, no quoting, no
+    /// CR, e.g. for `n=$(kbingest query DB "SELECT count(*) FROM port_rules" --raw)`.
+    #[arg(long, conflicts_with_all = ["format", "no_header", "json_cols", "bom", "excel_safe"])]
+    pub raw: bool,
+
+    /// JSON and JSON Lines: write columns that hold JSON (row_cells) as JSON objects, not as
+    /// strings of escaped JSON.
+    #[arg(long)]
+    pub json_cols: bool,
+
+    /// Write to this file instead of standard output; it is replaced only once complete, as
+    /// `export` writes files.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
+
     /// Start with a UTF-8 byte-order mark, which Excel needs to read UTF-8 (CSV and TSV only).
     #[arg(long)]
     pub bom: bool,
@@ -43,7 +61,7 @@ pub struct Args {
     pub excel_safe: bool,
 }
 
-/// Runs the query and writes its rows to standard output.
+/// Runs the query and writes its rows to standard output or the file.
 pub fn run(args: Args) -> Result<()> {
     let given: Vec<&str> = [(args.no_header, "--no-header"), (args.bom, "--bom"), (args.excel_safe, "--excel-safe")]
         .into_iter()
@@ -53,8 +71,11 @@ pub fn run(args: Args) -> Result<()> {
         let verb = if given.len() == 1 { "is" } else { "are" };
         return Err(Error::Usage(format!("{} {verb} for --format csv and tsv", given.join(" and "))));
     }
+    if args.json_cols && !matches!(args.format, OutputFormat::Json | OutputFormat::Jsonl) {
+        return Err(Error::Usage("--json-cols is for --format json and jsonl".into()));
+    }
     let params: Vec<(&str, &str)> = args.params.chunks(2).map(|pair| (pair[0].as_str(), pair[1].as_str())).collect();
-    let output = Output::new("query", None, interrupt::stop())?;
+    let output = Output::new("query", args.output.as_deref(), interrupt::stop())?;
     let mut db = Database::open_read_only(&args.database, interrupt::stop())?;
     let path = db.path.clone();
     let mut stmt = prepare_read_only(&mut db, &args.sql)?;
@@ -63,7 +84,17 @@ pub fn run(args: Args) -> Result<()> {
         no_header: args.no_header,
         bom: args.bom,
         excel_safe: args.excel_safe,
+        json_cols: args.json_cols,
         for_terminal: output.is_terminal(),
     };
-    output.write(|out| write_rows(&mut stmt, &path, out, args.format, options, "-")).map(drop)
+    let shown = output.shown();
+    output
+        .write(|out| {
+            if args.raw {
+                write_raw(&mut stmt, &path, out, &shown, options.for_terminal)
+            } else {
+                write_rows(&mut stmt, &path, out, args.format, options, &shown)
+            }
+        })
+        .map(drop)
 }

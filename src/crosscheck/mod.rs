@@ -47,7 +47,7 @@ pub fn check_section(section: &Section, normalized: &mut NormalizedSection) -> P
     let texts = std::iter::once(&section.title)
         .chain(&section.description)
         .chain(&section.captions)
-        .chain(section.tables.iter().flat_map(|t| t.rows.iter().flat_map(|r| &r.cells)));
+        .chain(section.tables.iter().flat_map(|t| t.table.rows.iter().flat_map(|r| &r.cells)));
     normalized.anomalies.extend(texts.flat_map(artifact::encoding_artifacts));
     ProsePorts { mentions, unresolved: findings.unresolved }
 }

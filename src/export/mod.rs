@@ -8,6 +8,7 @@ mod folder;
 mod listing;
 mod output;
 mod query;
+mod raw;
 mod table;
 mod writer;
 
@@ -18,6 +19,7 @@ pub use folder::write_folder;
 pub use listing::{SOURCES_SQL, tables_sql};
 pub use output::Output;
 pub use query::{bind_parameters, prepare_read_only};
+pub use raw::write_raw;
 pub use writer::{BOM, OutputFormat, RowWriter, SpreadsheetOptions};
 
 use crate::error::{Error, Result};

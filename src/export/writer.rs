@@ -65,8 +65,8 @@ impl OutputFormat {
     }
 }
 
-/// What `--bom`, `--excel-safe` and `--no-header` ask for of CSV and TSV, and whether the output
-/// is a terminal; all off by default.
+/// What `--bom`, `--excel-safe` and `--no-header` ask for of CSV and TSV, and `--json-cols` of
+/// JSON, and whether the output is a terminal; all off by default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SpreadsheetOptions {
     /// Start the output with the UTF-8 byte-order mark, which Excel needs to read UTF-8.
@@ -75,6 +75,9 @@ pub struct SpreadsheetOptions {
     pub excel_safe: bool,
     /// Leave out the header row.
     pub no_header: bool,
+    /// JSON and JSON Lines: write a text cell that holds a JSON object or array (`row_cells`) as
+    /// that JSON, not as a string.
+    pub json_cols: bool,
     /// The output is a terminal: characters in cells that would act on it (escape sequences, bidi
     /// overrides) are written as escapes, `\x1b`, `\u{202e}` (JSON escapes them always, as JSON).
     pub for_terminal: bool,
@@ -98,6 +101,7 @@ pub struct RowWriter<W: Write> {
     /// Column names, pre-encoded as JSON strings for the JSON formats.
     keys: Vec<String>,
     excel_safe: bool,
+    json_cols: bool,
     for_terminal: bool,
 }
 
@@ -149,7 +153,13 @@ impl<W: Write> RowWriter<W> {
                 Sink::Table { out, table: Table::new(&columns) }
             }
         };
-        Ok(RowWriter { sink, keys, excel_safe: options.excel_safe, for_terminal: options.for_terminal })
+        Ok(RowWriter {
+            sink,
+            keys,
+            excel_safe: options.excel_safe,
+            json_cols: options.json_cols,
+            for_terminal: options.for_terminal,
+        })
     }
 
     /// Writes one row; `cells` has one value per column.
@@ -167,10 +177,10 @@ impl<W: Write> RowWriter<W> {
             Sink::Json { out, rows } => {
                 out.write_all(if *rows == 0 { b"\n" } else { b",\n" })?;
                 *rows += 1;
-                write_object(out, &self.keys, cells)
+                write_object(out, &self.keys, cells, self.json_cols)
             }
             Sink::Jsonl(out) => {
-                write_object(out, &self.keys, cells)?;
+                write_object(out, &self.keys, cells, self.json_cols)?;
                 out.write_all(b"\n")
             }
             Sink::Markdown(out) => {
@@ -234,7 +244,7 @@ fn json_key(column: &str) -> io::Result<String> {
     Ok(String::from_utf8_lossy(&key).into_owned())
 }
 
-fn write_object(out: &mut impl Write, keys: &[String], cells: &[ValueRef<'_>]) -> io::Result<()> {
+fn write_object(out: &mut impl Write, keys: &[String], cells: &[ValueRef<'_>], json_cols: bool) -> io::Result<()> {
     out.write_all(b"{")?;
     for (i, (key, &value)) in keys.iter().zip(cells).enumerate() {
         if i > 0 {
@@ -242,9 +252,25 @@ fn write_object(out: &mut impl Write, keys: &[String], cells: &[ValueRef<'_>]) -
         }
         out.write_all(key.as_bytes())?;
         out.write_all(b":")?;
-        cell::write_json(out, value)?;
+        match json_value(value, json_cols) {
+            Some(json) => {
+                let json = serde_json::to_string(&json).map_err(io::Error::from)?;
+                out.write_all(cell::json_without_terminal_controls(json).as_bytes())?
+            }
+            None => cell::write_json(out, value)?,
+        }
     }
     out.write_all(b"}")
+}
+
+/// With `--json-cols`, the JSON a text cell holds, where it holds an object or an array.
+fn json_value(value: ValueRef<'_>, json_cols: bool) -> Option<serde_json::Value> {
+    let ValueRef::Text(text) = value else { return None };
+    let text = std::str::from_utf8(text).ok()?.trim_start();
+    if !json_cols || !text.starts_with(['{', '[']) {
+        return None;
+    }
+    serde_json::from_str(text).ok()
 }
 
 /// The csv crate wraps I/O errors; unwrap them so that a closed pipe stays recognizable.
@@ -310,6 +336,19 @@ mod tests {
         let lines: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(lines[0]["port"], 53);
         assert!(lines[1]["port"].is_null());
+    }
+
+    #[test]
+    fn json_cols_writes_json_text_as_json() {
+        let rows = vec![
+            vec![ValueRef::Integer(1), ValueRef::Text(b"{\"Port\": \"443\"}")],
+            vec![ValueRef::Integer(2), ValueRef::Text(b"[not json")],
+        ];
+        let options = SpreadsheetOptions { json_cols: true, ..SpreadsheetOptions::default() };
+        let json = write(OutputFormat::Jsonl, options, &rows);
+        assert_eq!(json, "{\"port\":1,\"name\":{\"Port\":\"443\"}}\n{\"port\":2,\"name\":\"[not json\"}\n");
+        let plain = write(OutputFormat::Jsonl, SpreadsheetOptions::default(), &rows);
+        assert!(plain.starts_with("{\"port\":1,\"name\":\"{\\\"Port\\\": \\\"443\\\"}\"}"), "{plain}");
     }
 
     #[test]

@@ -3,10 +3,10 @@
 //! in memory at a time.
 
 use crate::error::{Error, Problem, Result};
-use crate::interrupt;
 use crate::normalize::NormalizeOptions;
 use crate::parse::PageLimits;
 use crate::read::{DEFAULT_MAX_WHOLE_BYTES, Input, InputFormat, ReadOptions, StdinCopy, fingerprint_file};
+use crate::stop::Stop;
 use crate::store::{Database, Load, LoadPlan, SourceMeta, SourceOutcome};
 use pipeline::{Item, Pipeline};
 
@@ -14,7 +14,6 @@ mod pipeline;
 mod progress;
 mod prose;
 mod registry;
-mod summary;
 
 pub use progress::{Progress, Silent};
 
@@ -70,6 +69,13 @@ impl IngestOptions {
     }
 }
 
+/// The options recorded with a source; a format that `sources.format` records under another
+/// name (see [`InputFormat::recorded_name`]) is named here.
+fn recorded_options(options: &IngestOptions, format: InputFormat) -> String {
+    let recorded = options.recorded();
+    if format.recorded_name() == format.name() { recorded } else { format!("{recorded} format={}", format.name()) }
+}
+
 /// What happened to one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceReport {
@@ -83,12 +89,14 @@ pub struct SourceReport {
     pub outcome: SourceOutcome,
 }
 
-/// Ingests every input into `db` in one transaction: all of them load, or none does.
+/// Ingests every input into `db` in one transaction: all of them load, or none does. `stop` is
+/// asked between lines and sections; once it says stop, nothing is committed.
 pub fn ingest(
     db: &mut Database,
     inputs: &[String],
     options: &IngestOptions,
     progress: &dyn Progress,
+    stop: Stop,
 ) -> Result<Vec<SourceReport>> {
     if options.source_name.is_some() && inputs.len() != 1 {
         return Err(Error::Usage("--source-name names one input; give exactly one".into()));
@@ -106,7 +114,8 @@ pub fn ingest(
         true => Some(StdinCopy::create(&folder_of(&db.path)).map_err(Error::io("keep a copy of standard input", "-"))?),
         false => None,
     };
-    db.load(LoadPlan::for_inputs(inputs), |load| {
+    let stage = |stage: crate::store::LoadStage| progress.stage(stage.name());
+    db.load_in_stages(LoadPlan::for_inputs(inputs), &stage, |load| {
         let mut reports = Vec::new();
         for path in inputs {
             let input = match (path.as_str(), stdin.as_mut()) {
@@ -116,10 +125,10 @@ pub fn ingest(
                 }
                 _ => Input::open(path, &options.read)?,
             };
-            reports.push(ingest_one(load, input, options, progress)?);
+            reports.push(ingest_one(load, input, options, progress, stop)?);
         }
         // A stop asked for during the last source still stops: nothing is committed.
-        interrupt::check()?;
+        stop.check()?;
         progress.finishing();
         Ok(reports)
     })
@@ -139,6 +148,7 @@ fn ingest_one(
     input: Input,
     options: &IngestOptions,
     progress: &dyn Progress,
+    stop: Stop,
 ) -> Result<SourceReport> {
     let path = input.path.clone();
     let path = path.as_str();
@@ -147,17 +157,17 @@ fn ingest_one(
     let (format, encoding, fingerprint) = (input.format, input.encoding.name(), input.fingerprint.clone());
     let meta = SourceMeta {
         name: name.clone(),
-        format: format.name().into(),
+        format: format.recorded_name().into(),
         encoding: encoding.into(),
-        options: options.recorded(),
+        options: recorded_options(options, format),
     };
-    if input.is_file && unchanged_file(load, path, &meta)? {
+    if input.is_file && unchanged_file(load, path, &meta, stop)? {
         return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged });
     }
     let mut source = load.source(&meta)?;
     if format.is_registry() {
         let max_whole_bytes = options.read.max_whole_bytes.unwrap_or(DEFAULT_MAX_WHOLE_BYTES);
-        registry::load_registry(&mut source, input, options.lenient, max_whole_bytes)?;
+        registry::load_registry(&mut source, input, options.lenient, max_whole_bytes, stop)?;
         progress.read(fingerprint.bytes_read());
         let (sha256, size) = fingerprint.finish();
         let outcome = source.finish(&sha256, size)?;
@@ -169,11 +179,11 @@ fn ingest_one(
     let mut unresolved = Vec::new();
     let max_whole_bytes = options.read.max_whole_bytes.unwrap_or(DEFAULT_MAX_WHOLE_BYTES);
     let page = PageLimits { repeated_bytes: max_whole_bytes, ..options.page };
-    let pipeline = Pipeline::start(input, options.normalize, page, options.max_rules)?;
+    let pipeline = Pipeline::start(input, options.normalize, page, options.max_rules, stop)?;
     for batch in &pipeline.items {
         let mut batch = batch?;
         for item in batch.iter_mut() {
-            interrupt::check()?;
+            stop.check()?;
             match item {
                 Item::Section(normalized, port_tables, prose_ports) => {
                     tables += *port_tables;
@@ -211,6 +221,18 @@ fn ingest_one(
                 "a pipe table whose header names its ports (`Port`, `Ports`, `Server Port`, `Start Port`, a `TCP` \
                  or `UDP` column, ...) or whose cells hold them (`TCP 443`)"
             }
+            InputFormat::Rst => {
+                "a grid, simple, list-table or csv-table table whose header names its ports (`Port`, `Ports`, a \
+                 `TCP` or `UDP` column, ...) or whose cells hold them (`443/tcp`)"
+            }
+            InputFormat::AsciiDoc => {
+                "a |=== table whose header row names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) \
+                 or whose cells hold them (`TCP 443`)"
+            }
+            InputFormat::Mdx => {
+                "a pipe table whose header names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) or \
+                 whose cells hold them (`TCP 443`)"
+            }
             InputFormat::Html => {
                 "a <table> whose header row names its ports (`Port`, `Ports`, `Server Port`, a `TCP` or `UDP` \
                  column, ...) or whose cells hold them (`TCP 443`)"
@@ -232,11 +254,11 @@ fn ingest_one(
 
 /// Whether a regular file holds exactly what was loaded under its name before, with the same
 /// options: then it need not be parsed at all. Hashing is cheap next to parsing and loading.
-fn unchanged_file(load: &Load<'_>, path: &str, meta: &SourceMeta) -> Result<bool> {
+fn unchanged_file(load: &Load<'_>, path: &str, meta: &SourceMeta, stop: Stop) -> Result<bool> {
     let Some(stored) = load.stored(&meta.name)? else { return Ok(false) };
     if !stored.same(meta, &stored.sha256) {
         return Ok(false);
     }
-    let (sha256, _) = fingerprint_file(path, interrupt::stop())?;
+    let (sha256, _) = fingerprint_file(path, stop)?;
     Ok(stored.same(meta, &sha256))
 }

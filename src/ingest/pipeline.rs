@@ -2,18 +2,15 @@
 //! normalized sections over in batches while the other thread stores the previous ones. The two
 //! halves overlap, so an ingest takes about as long as the slower of them.
 
-use super::summary::Summaries;
 use crate::anomaly::Anomaly;
 use crate::crosscheck::{ProsePorts, check_section};
 use crate::error::{Error, Problem, Result};
-use crate::interrupt;
-use crate::normalize::{NormalizeOptions, NormalizedSection, RuleBudget, normalize_section_within};
+use crate::normalize::{NormalizeOptions, NormalizedSection, RuleBudget, Summaries, normalize_section_within};
 use crate::parse::PageLimits;
-use crate::parse::html::html_blocks_within;
-use crate::parse::markdown::markdown_blocks_within;
+use crate::parse::document_blocks;
 use crate::parse::sections::{Event, Sections};
-use crate::parse::text::TextBlocks;
-use crate::read::{Input, InputFormat, Line};
+use crate::read::Input;
+use crate::stop::Stop;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
@@ -45,15 +42,22 @@ pub struct Pipeline {
 impl Pipeline {
     /// Starts reading `input` on its own thread. HTML and Markdown, parsed whole, are refused
     /// beyond `page.repeated_bytes` (`--max-input-size`), and beyond the other limits of `page`;
-    /// the rows that would take the document beyond `max_rules` port rules cannot be read.
-    pub fn start(input: Input, options: NormalizeOptions, page: PageLimits, max_rules: u64) -> Result<Pipeline> {
+    /// the rows that would take the document beyond `max_rules` port rules cannot be read; `stop`
+    /// is asked while reading, parsing and normalizing.
+    pub fn start(
+        input: Input,
+        options: NormalizeOptions,
+        page: PageLimits,
+        max_rules: u64,
+        stop: Stop,
+    ) -> Result<Pipeline> {
         let (sender, items) = sync_channel(QUEUE);
         let (used, returned) = channel();
         let path = input.path.clone();
         let worker = std::thread::Builder::new()
             .name("kbingest-read".into())
             .spawn(move || {
-                run(input, options, page, RuleBudget::new(max_rules), &sender, &returned);
+                run(input, options, page, RuleBudget::new(max_rules), stop, &sender, &returned);
                 drop(sender);
                 // Free what the storing thread hands back until it is done.
                 returned.iter().for_each(drop);
@@ -84,44 +88,23 @@ fn run(
     options: NormalizeOptions,
     page: PageLimits,
     mut budget: RuleBudget,
+    stop: Stop,
     sender: &SyncSender<Result<Vec<Item>>>,
     returned: &Receiver<Vec<Item>>,
 ) {
-    let path = input.path.clone();
-    let max_whole_bytes = page.repeated_bytes;
-    let events: Box<dyn Iterator<Item = Result<Event>>> = match input.format {
-        InputFormat::Text => {
-            Box::new(Sections::new(TextBlocks::within(stoppable(input.lines()), &path, page.table_cells)))
-        }
-        InputFormat::Markdown => match input
-            .into_text(max_whole_bytes, interrupt::stop())
-            .and_then(|text| markdown_blocks_within(&text, &path, &page, interrupt::stop()))
-        {
-            Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
-            Err(e) => return drop(sender.send(Err(e))),
-        },
-        InputFormat::Html => match input
-            .into_text(max_whole_bytes, interrupt::stop())
-            .and_then(|text| html_blocks_within(&text, &path, &page, interrupt::stop()))
-        {
-            Ok(blocks) => Box::new(Sections::new(blocks.into_iter().map(Ok))),
-            Err(e) => return drop(sender.send(Err(e))),
-        },
-        // Registries are loaded without this pipeline (see `ingest::registry`).
-        InputFormat::IanaCsv | InputFormat::Services | InputFormat::NmapServices => {
-            let e = Error::input(&path, "is a port registry, not a document with port tables", "load it on its own");
-            return drop(sender.send(Err(e)));
-        }
+    let events = match document_blocks(input, &page, stop) {
+        Ok(blocks) => Sections::new(blocks),
+        Err(e) => return drop(sender.send(Err(e))),
     };
     let mut batch = Vec::with_capacity(BATCH);
     let mut summaries = Summaries::default();
     for event in events {
         // A long stretch of work between two batches (a large section) still stops.
-        let event = interrupt::check().and(event);
+        let event = stop.check().and(event);
         let item = match event {
             Ok(Event::Section(section)) => {
-                let mut normalized = normalize_section_within(&section, &options, &mut budget, interrupt::stop());
-                if let Err(e) = interrupt::check() {
+                let mut normalized = normalize_section_within(&section, &options, &mut budget, stop);
+                if let Err(e) = stop.check() {
                     return drop(sender.send(Err(e)));
                 }
                 let tables = normalized.port_tables;
@@ -152,10 +135,4 @@ fn run(
         }
     }
     let _ = sender.send(Ok(batch));
-}
-
-/// Lines that end in [`Error::Interrupted`] once Ctrl-C or SIGTERM asks to stop: a long stretch
-/// of a document without a table yields no event, but it yields lines.
-fn stoppable<L: Iterator<Item = Result<Line>>>(lines: L) -> impl Iterator<Item = Result<Line>> {
-    lines.map(|line| interrupt::check().and(line))
 }

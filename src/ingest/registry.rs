@@ -2,9 +2,9 @@
 //! ([`crate::parse::registry`]) -> store, inside the ingest's transaction like any other source.
 
 use crate::error::{Error, Result};
-use crate::interrupt;
 use crate::parse::registry::read_registry;
 use crate::read::Input;
+use crate::stop::Stop;
 use crate::store::SourceLoad;
 
 /// Records stored between two checks for a stop asked for.
@@ -18,9 +18,10 @@ pub(super) fn load_registry(
     input: Input,
     lenient: bool,
     max_whole_bytes: u64,
+    stop: Stop,
 ) -> Result<()> {
     let (path, format) = (input.path.clone(), input.format);
-    let text = input.into_text(max_whole_bytes, interrupt::stop())?;
+    let text = input.into_text(max_whole_bytes, stop)?;
     let Some(read) = read_registry(format, &text) else {
         return Err(Error::input(&path, format!("is not a port registry (read as {format})"), "pass --format"));
     };
@@ -43,7 +44,7 @@ pub(super) fn load_registry(
         ));
     }
     for chunk in read.records.chunks(CHUNK) {
-        interrupt::check()?;
+        stop.check()?;
         source.registry_records(chunk)?;
     }
     Ok(())

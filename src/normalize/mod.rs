@@ -1,6 +1,7 @@
 //! Normalization: a pure function from a parsed [`Section`] to the clean rows the database stores
 //! (a service and its port rules) plus an anomaly for every departure from the regular form and a
-//! problem for every row that cannot be read.
+//! problem for every row that cannot be read. A summary table is judged here too ([`Summaries`]):
+//! its rows go through the same row normalizer, with the columns the section finder decided.
 
 mod budget;
 mod elsewhere;
@@ -10,13 +11,16 @@ mod port_forms;
 mod row;
 mod rules;
 pub mod service_name;
+mod summary;
 pub mod text;
 pub mod transport;
+pub mod wide;
 pub mod words;
 
 pub use budget::RuleBudget;
 pub use port::{PortKind, PortSpec};
 pub use row::RuleContext;
+pub use summary::Summaries;
 pub use transport::Transport;
 pub use words::Direction;
 
@@ -24,7 +28,6 @@ use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::Problem;
 use crate::parse::Located;
 use crate::parse::sections::Section;
-use crate::parse::table::TableKind;
 use crate::stop::Stop;
 use ledger::Ledger;
 use row::normalize_row;
@@ -122,70 +125,71 @@ pub fn normalize_section_within(
     stop: Stop,
 ) -> NormalizedSection {
     let mut out = NormalizedSection { anomalies: section.anomalies.clone(), ..Default::default() };
-    let mut port_tables = 0;
     let mut seen = SeenRules::default();
+    let title = text::collapse_whitespace(&section.title.text);
     for table in &section.tables {
-        match table.kind() {
-            TableKind::Ports(columns) => {
-                port_tables += 1;
-                let rows = table.rows_by_role(&columns);
-                out.anomalies.extend(rows.anomalies);
-                let title = text::collapse_whitespace(&section.title.text);
-                for cells in &rows.rows {
-                    if stop.requested().is_some() {
-                        return out;
-                    }
-                    if budget.spent() {
-                        // Beyond the limit a row is read apart, only to tell whether it makes
-                        // rules (then it is refused): nothing of it stays in memory.
-                        let mut apart = NormalizedSection::default();
-                        normalize_row(cells, options, &title, &mut SeenRules::default(), &mut apart);
-                        budget.spend_row(&mut apart, 0, cells.line);
-                        if apart.rules.is_empty() && apart.problems.is_empty() {
-                            out.anomalies.append(&mut apart.anomalies);
-                        }
-                        out.problems.append(&mut apart.problems);
-                        continue;
-                    }
-                    let before = out.rules.len();
-                    normalize_row(cells, options, &title, &mut seen, &mut out);
-                    budget.spend_row(&mut out, before, cells.line);
-                }
+        let rows = table.rows();
+        out.anomalies.extend(rows.anomalies);
+        for cells in &rows.rows {
+            if stop.requested().is_some() {
+                return out;
             }
-            other => out.anomalies.extend(table.not_loaded_as(&other)),
+            if budget.spent() {
+                // Beyond the limit a row is read apart, only to tell whether it makes rules (then
+                // it is refused): nothing of it stays in memory.
+                let mut apart = NormalizedSection::default();
+                normalize_row(cells, options, &title, &mut SeenRules::default(), &mut apart);
+                budget.spend_row(&mut apart, 0, cells.line);
+                if apart.rules.is_empty() && apart.problems.is_empty() {
+                    out.anomalies.append(&mut apart.anomalies);
+                }
+                out.problems.append(&mut apart.problems);
+                continue;
+            }
+            let before = out.rules.len();
+            normalize_row(cells, options, &title, &mut seen, &mut out);
+            budget.spend_row(&mut out, before, cells.line);
         }
     }
-    out.port_tables = port_tables;
-    if port_tables > 0 {
+    out.port_tables = section.tables.len();
+    if out.port_tables > 0 {
         let mut ledger = Ledger::new(section.title.line);
-        let mut title_marks = Ledger::new(section.title.line);
-        let title = text::one_line(text::clean(&section.title.text, "title", &mut title_marks));
-        text::ledger_markup(&section.title, &title, "title", &mut ledger);
-        ledger.append(&mut title_marks);
-        let title_at = Located::new(section.title.line, title.clone());
-        let system_service_name =
-            service_name::read_system_service_name(&section.system_service_lines, &title_at, &mut ledger);
+        let mut service = service_of(&section.title, &section.system_service_lines, &mut ledger);
         for caption in &section.captions {
             ledger.note_at(
                 caption.line,
                 AnomalyKind::TableCaption,
                 caption.text.clone(),
                 None,
-                format!("A caption before the table of \"{title}\"; it is not a service and was not loaded."),
+                format!("A caption before the table of \"{}\"; it is not a service and was not loaded.", service.title),
             );
         }
         out.anomalies.extend(ledger.into_entries());
         let description: Vec<String> = section.description.iter().map(|p| text::collapse_whitespace(&p.text)).collect();
-        out.service = Some(Service {
-            title,
-            system_service_name,
-            description: description.join("\n"),
-            first_line: section.title.line,
-            last_line: section.last_line(),
-        });
+        service.description = description.join("\n");
+        service.last_line = section.last_line();
+        out.service = Some(service);
     }
     out.anomalies.sort_by_key(|a| a.line);
     out
+}
+
+/// The service a section's title and system service name lines give (no description; its last
+/// line is its title's), ledgering what cleaning them changed.
+pub(super) fn service_of(title: &Located, system_service_lines: &[Located], ledger: &mut Ledger) -> Service {
+    let mut title_marks = Ledger::new(title.line);
+    let cleaned = text::one_line(text::clean(&title.text, "title", &mut title_marks));
+    text::ledger_markup(title, &cleaned, "title", ledger);
+    ledger.append(&mut title_marks);
+    let title_at = Located::new(title.line, cleaned.clone());
+    let system_service_name = service_name::read_system_service_name(system_service_lines, &title_at, ledger);
+    Service {
+        title: cleaned,
+        system_service_name,
+        description: String::new(),
+        first_line: title.line,
+        last_line: title.line,
+    }
 }
 
 impl Problem {

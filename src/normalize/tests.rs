@@ -2,7 +2,7 @@ use super::*;
 use crate::parse::Table;
 use crate::parse::TableRow;
 use crate::parse::sections::{Event, Sections};
-use crate::parse::table::table_of_cells;
+use crate::parse::table::{port_table_of, table_of_cells};
 use crate::parse::text::TextBlocks;
 use crate::read::Line;
 
@@ -112,27 +112,6 @@ fn tcp_with_a_no_port_word_loads_with_no_port_and_an_empty_cell_is_a_problem() {
 }
 
 #[test]
-fn summary_and_unknown_tables_are_not_loaded() {
-    let section = Section {
-        title: Located::new(1, "Ports and protocols"),
-        heading_level: Some(2),
-        description: vec![],
-        system_service_lines: vec![],
-        captions: vec![],
-        tables: vec![Table {
-            line: 3,
-            header: vec!["Port".into(), "Protocol".into(), "Application protocol".into(), "System service name".into()],
-            rows: vec![],
-            footnotes: vec![],
-        }],
-        anomalies: vec![],
-    };
-    let n = normalize_section(&section, &NormalizeOptions::default());
-    assert_eq!(n.service, None);
-    assert_eq!(kinds(&n), vec![AnomalyKind::SummaryTable]);
-}
-
-#[test]
 fn cells_beyond_the_header_are_ledgered_not_loaded() {
     let header = vec!["Application protocol".into(), "Protocol".into(), "Port".into()];
     let cells = ["SMB", "TCP", "445", "Windows 2000 and later", ""].map(|c| Located::new(9, c)).to_vec();
@@ -160,7 +139,7 @@ fn section_of(table: Table) -> Section {
         description: vec![],
         system_service_lines: vec![Located::new(3, "System service name: lanmanserver")],
         captions: vec![],
-        tables: vec![table],
+        tables: vec![port_table_of(table)],
         anomalies: vec![],
     }
 }

@@ -1,18 +1,25 @@
 //! Parsing: turns a document's text into plain records that carry their source lines. Every format
-//! reduces to the same [`Block`]s; [`sections`] finds the service sections in them, one path for all
-//! formats. Nothing here touches SQL.
+//! reduces to the same [`Block`]s (the reader is chosen by format in [`document`]); [`sections`]
+//! finds the service sections in them, one path for all formats, and decides each table's kind and
+//! column roles once ([`table`]), so that a section carries its tables classified. Nothing here
+//! touches SQL.
 
+pub mod asciidoc;
+pub mod document;
 pub mod html;
 pub mod label;
 pub mod limits;
 pub mod markdown;
 pub mod registry;
+pub mod rst;
 pub mod sections;
 pub mod table;
+pub mod templates;
 pub mod text;
 pub mod words;
 
 use crate::anomaly::Anomaly;
+pub use document::{Blocks, document_blocks};
 pub use limits::PageLimits;
 pub use words::superscript_digit;
 
@@ -102,19 +109,25 @@ impl Block {
     /// Moves the block `by` lines down (a block read from a part of a file, such as an HTML block
     /// in a Markdown page, to its lines in the whole file).
     pub fn shift_lines(&mut self, by: u32) {
-        let shift = |located: &mut Located| located.line = located.line.saturating_add(by);
+        self.map_lines(&|line| line.saturating_add(by));
+    }
+
+    /// Moves every line of the block through `map` (a block read from a text with lines left out,
+    /// such as template lines, to its lines in the whole file).
+    pub fn map_lines(&mut self, map: &dyn Fn(u32) -> u32) {
+        let shift = |located: &mut Located| located.line = map(located.line);
         match self {
             Block::Heading { text, .. } => shift(text),
             Block::Paragraph(t) | Block::Caption(t) | Block::Note(t) => shift(t),
             Block::Table(table) => {
-                table.line = table.line.saturating_add(by);
+                table.line = map(table.line);
                 for row in &mut table.rows {
-                    row.line = row.line.saturating_add(by);
+                    row.line = map(row.line);
                     row.cells.iter_mut().for_each(shift);
                 }
                 table.footnotes.iter_mut().for_each(shift);
             }
-            Block::Quirk(anomaly) => anomaly.line = anomaly.line.saturating_add(by),
+            Block::Quirk(anomaly) => anomaly.line = map(anomaly.line),
         }
     }
 }

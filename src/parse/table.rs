@@ -26,15 +26,25 @@ impl Columns {
     }
 }
 
+/// A table with its columns decided: what the section finder hands on, so that nothing after it
+/// works the roles out again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortTable {
+    /// The table as the document lays it out.
+    pub table: Table,
+    /// The role of each of its columns.
+    pub columns: Columns,
+}
+
 /// What a table is, from its header (or, for a header that names no port, from its cells).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TableKind {
     /// A port table: it has a port column (or a column per transport holding ports).
-    Ports(Columns),
+    Ports(PortTable),
     /// A summary table (it has a system service name column): it repeats the per-service tables.
-    Summary(Columns),
+    Summary(PortTable),
     /// Any other table.
-    Unrecognized,
+    Unrecognized(Table),
 }
 
 /// Whether a row of several short cells names a port column (or a column per transport), as a
@@ -44,41 +54,54 @@ pub fn header_names_ports(header: &[String]) -> bool {
     header.len() >= 2 && header.iter().all(short) && header.iter().any(|h| roles::names_ports(h))
 }
 
-impl Table {
-    /// What the table is.
-    pub fn kind(&self) -> TableKind {
-        let Some(roles) = roles::roles(&self.header, &self.rows) else { return TableKind::Unrecognized };
-        let columns = Columns { roles };
-        if columns.find(Role::SystemServiceName).is_some() {
-            TableKind::Summary(columns)
-        } else {
-            TableKind::Ports(columns)
-        }
-    }
-
+impl TableKind {
     /// Whether the table is a port table.
     pub fn is_port_table(&self) -> bool {
-        matches!(self.kind(), TableKind::Ports(_))
+        matches!(self, TableKind::Ports(_))
+    }
+
+    /// The table, whatever its kind.
+    pub fn table(&self) -> &Table {
+        match self {
+            TableKind::Ports(t) | TableKind::Summary(t) => &t.table,
+            TableKind::Unrecognized(t) => t,
+        }
     }
 
     /// The ledger entry for a table that is not loaded (a summary table, a table that holds no
     /// ports); `None` for a port table.
     pub fn not_loaded(&self) -> Option<Anomaly> {
-        self.not_loaded_as(&self.kind())
-    }
-
-    /// [`Table::not_loaded`] for a table whose kind is known.
-    pub fn not_loaded_as(&self, kind: &TableKind) -> Option<Anomaly> {
-        let (kind, what) = match kind {
+        let (kind, what) = match self {
             TableKind::Ports(_) => return None,
             TableKind::Summary(_) => {
                 (AnomalyKind::SummaryTable, "summary table repeats the per-service tables; not loaded")
             }
-            TableKind::Unrecognized => {
+            TableKind::Unrecognized(_) => {
                 (AnomalyKind::UnrecognizedTable, "table names no port column and its cells hold no ports; not loaded")
             }
         };
-        Some(Anomaly::new(self.line, kind, self.header_text(), None, format!("This {}-row {what}.", self.rows.len())))
+        let table = self.table();
+        Some(Anomaly::new(
+            table.line,
+            kind,
+            table.header_text(),
+            None,
+            format!("This {}-row {what}.", table.rows.len()),
+        ))
+    }
+}
+
+impl Table {
+    /// What the table is, its column roles decided: the one place they are worked out (the
+    /// section finder calls it once per table).
+    pub fn classify(self) -> TableKind {
+        let Some(roles) = roles::roles(&self.header, &self.rows) else { return TableKind::Unrecognized(self) };
+        let columns = Columns { roles };
+        if columns.find(Role::SystemServiceName).is_some() {
+            TableKind::Summary(PortTable { table: self, columns })
+        } else {
+            TableKind::Ports(PortTable { table: self, columns })
+        }
     }
 
     /// The table with its first row moved into its body where that row is data, not a header: a
@@ -119,6 +142,15 @@ pub(crate) fn table_of_cells(header: &[&str], rows: &[&[&str]]) -> Table {
         })
         .collect();
     Table::new(7, header.iter().map(|h| h.to_string()).collect(), rows)
+}
+
+/// `table` as a port table, its columns decided (for tests that build sections by hand).
+#[cfg(test)]
+pub(crate) fn port_table_of(table: Table) -> PortTable {
+    match table.classify() {
+        TableKind::Ports(t) | TableKind::Summary(t) => t,
+        TableKind::Unrecognized(t) => panic!("not a port table: {t:?}"),
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
-//! Format detection from the content: HTML, Markdown, the plain text of the knowledge-base article,
-//! or a port registry (IANA's CSV, `/etc/services`, nmap's `nmap-services`).
+//! Format detection: by a file's extension for the documentation formats (`.rst`, `.adoc`,
+//! `.asciidoc`, `.mdx`), else from the content: HTML, reStructuredText, AsciiDoc, MDX, Markdown, the
+//! plain text of the knowledge-base article, or a port registry (IANA's CSV, `/etc/services`,
+//! nmap's `nmap-services`).
 
 use std::fmt;
 
@@ -12,6 +14,12 @@ pub enum InputFormat {
     Html,
     /// Markdown with pipe tables, as Microsoft publishes KB 832017.
     Markdown,
+    /// reStructuredText (docutils, Sphinx): grid, simple, list and CSV tables.
+    Rst,
+    /// AsciiDoc (Asciidoctor): `|===` tables.
+    AsciiDoc,
+    /// MDX: Markdown with `import`/`export` lines and JSX elements.
+    Mdx,
     /// IANA's service name and port number registry, as CSV.
     IanaCsv,
     /// A services file as netbase installs it in `/etc/services`: `name port/proto [aliases] [# comment]`.
@@ -22,10 +30,13 @@ pub enum InputFormat {
 
 impl InputFormat {
     /// Every input format, in the order the command line lists them.
-    pub const ALL: [InputFormat; 6] = [
+    pub const ALL: [InputFormat; 9] = [
         InputFormat::Text,
         InputFormat::Html,
         InputFormat::Markdown,
+        InputFormat::Rst,
+        InputFormat::AsciiDoc,
+        InputFormat::Mdx,
         InputFormat::IanaCsv,
         InputFormat::Services,
         InputFormat::NmapServices,
@@ -37,9 +48,34 @@ impl InputFormat {
             InputFormat::Text => "text",
             InputFormat::Html => "html",
             InputFormat::Markdown => "markdown",
+            InputFormat::Rst => "rst",
+            InputFormat::AsciiDoc => "asciidoc",
+            InputFormat::Mdx => "mdx",
             InputFormat::IanaCsv => "iana-csv",
             InputFormat::Services => "services",
             InputFormat::NmapServices => "nmap-services",
+        }
+    }
+
+    /// The name recorded in `sources.format`, whose CHECK (schema version 6) knows the formats read
+    /// before these three: MDX is recorded as the Markdown it is, reStructuredText and AsciiDoc as
+    /// text; [`InputFormat::name`] is recorded beside it in `sources.options`.
+    pub fn recorded_name(self) -> &'static str {
+        match self {
+            InputFormat::Mdx => "markdown",
+            InputFormat::Rst | InputFormat::AsciiDoc => "text",
+            other => other.name(),
+        }
+    }
+
+    /// The format a file's extension names (`.rst`, `.adoc`, `.asciidoc`, `.mdx`), if any.
+    pub fn from_extension(path: &str) -> Option<InputFormat> {
+        let extension = std::path::Path::new(path).extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "rst" | "rest" => Some(InputFormat::Rst),
+            "adoc" | "asciidoc" | "asc" => Some(InputFormat::AsciiDoc),
+            "mdx" => Some(InputFormat::Mdx),
+            _ => None,
         }
     }
 
@@ -72,6 +108,9 @@ pub fn detect_format(head: &str) -> InputFormat {
     if let Some(registry) = detect_registry(start) {
         return registry;
     }
+    if let Some(format) = detect_documentation(head) {
+        return format;
+    }
     let markdown_table = head.lines().any(|l| {
         let t = l.trim();
         t.starts_with('|') && t.contains("---")
@@ -84,6 +123,55 @@ pub fn detect_format(head: &str) -> InputFormat {
         return InputFormat::Markdown;
     }
     InputFormat::Text
+}
+
+/// Tells reStructuredText, AsciiDoc and MDX by lines only they write: a `|===` table, an
+/// `ifdef::` or `include::` line or `== Title` beside `:name:` attribute lines (AsciiDoc); a directive
+/// (`.. list-table::`), a target (`.. _name:`), a grid or simple table border, or a title between
+/// an overline and an underline (reStructuredText); `import ... from` or `export` lines, or JSX
+/// component tags, in a Markdown page (MDX).
+fn detect_documentation(head: &str) -> Option<InputFormat> {
+    let lines: Vec<&str> = head.lines().map(str::trim_end).collect();
+    let asciidoc_line =
+        |l: &&str| *l == "|===" || l.starts_with("ifdef::") || l.starts_with("ifndef::") || l.starts_with("include::");
+    let asciidoc_title = lines.iter().any(|l| l.starts_with("== ") || l.starts_with("= "));
+    let attribute = lines.iter().any(|l| {
+        l.strip_prefix(':')
+            .and_then(|r| r.split_once(": ").or_else(|| r.strip_suffix(':').map(|n| (n, ""))))
+            .is_some_and(|(name, _)| !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || "-_!".contains(c)))
+    });
+    if lines.iter().any(asciidoc_line) || (asciidoc_title && attribute) {
+        return Some(InputFormat::AsciiDoc);
+    }
+    let directive = |l: &&str| {
+        l.strip_prefix(".. ").is_some_and(|rest| {
+            rest.starts_with('_')
+                || rest.split_once("::").is_some_and(|(name, _)| {
+                    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                })
+        })
+    };
+    let border = |l: &&str| {
+        (l.starts_with("+-") && l.ends_with('+') && l.chars().all(|c| "+-".contains(c)))
+            || (l.starts_with("==") && l.contains(" =") && l.chars().all(|c| c == '=' || c == ' '))
+    };
+    let adorned = lines.windows(3).any(|w| {
+        let adornment = |l: &str| l.len() >= 3 && l.chars().all(|c| c == '=' || c == '*' || c == '#');
+        adornment(w[0]) && w[0] == w[2] && !w[1].trim().is_empty() && !adornment(w[1])
+    });
+    if lines.iter().any(directive) || lines.iter().any(border) || adorned {
+        return Some(InputFormat::Rst);
+    }
+    let module = |l: &&str| {
+        (l.starts_with("import ") && l.contains(" from "))
+            || l.starts_with("export const ")
+            || l.starts_with("export default ")
+    };
+    let jsx = |l: &&str| l.strip_prefix('<').is_some_and(|r| r.starts_with(|c: char| c.is_ascii_uppercase()));
+    if lines.iter().any(module) || lines.iter().filter(|l| jsx(l)).count() >= 2 {
+        return Some(InputFormat::Mdx);
+    }
+    None
 }
 
 /// How many entry lines of a services file are looked at, and the share that must have its shape.
@@ -138,6 +226,24 @@ mod tests {
             detect_format("DNS Server\n\nApplication protocol Protocol Port\nDNS\nUDP\n53\n"),
             InputFormat::Text
         );
+    }
+
+    #[test]
+    fn detects_documentation_formats_by_content_and_extension() {
+        assert_eq!(detect_format("= Ports\n:product: X\n\n== DNS\n"), InputFormat::AsciiDoc);
+        assert_eq!(detect_format("Ports\n\n[cols=\"1,1\"]\n|===\n|Port |Protocol\n|===\n"), InputFormat::AsciiDoc);
+        assert_eq!(detect_format("Ports\n=====\n\n.. list-table::\n"), InputFormat::Rst);
+        assert_eq!(detect_format("=====\nPorts\n=====\n\ntext\n"), InputFormat::Rst);
+        assert_eq!(detect_format("Ports\n\n====  ====\nPort  Name\n====  ====\n"), InputFormat::Rst);
+        assert_eq!(detect_format("+----+----+\n| a  | b  |\n"), InputFormat::Rst);
+        assert_eq!(detect_format("import Tabs from '@theme/Tabs';\n\n# Ports\n"), InputFormat::Mdx);
+        assert_eq!(detect_format("# Ports\n\nSetext\n======\n\n| a | b |\n|---|---|\n"), InputFormat::Markdown);
+        assert_eq!(InputFormat::from_extension("docs/ports.RST"), Some(InputFormat::Rst));
+        assert_eq!(InputFormat::from_extension("a.asciidoc"), Some(InputFormat::AsciiDoc));
+        assert_eq!(InputFormat::from_extension("a.adoc"), Some(InputFormat::AsciiDoc));
+        assert_eq!(InputFormat::from_extension("a.mdx"), Some(InputFormat::Mdx));
+        assert_eq!(InputFormat::from_extension("a.md"), None);
+        assert_eq!(InputFormat::from_extension("-"), None);
     }
 
     #[test]

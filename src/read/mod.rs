@@ -22,6 +22,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// How many bytes are looked at to tell the encoding and the format.
 pub const SNIFF_BYTES: usize = 64 * 1024;
 
+/// The first bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
+
 /// The largest input read whole (HTML and Markdown are parsed whole; text streams) unless
 /// `--max-input-size` says otherwise: 64 MiB, far beyond any knowledge-base page.
 pub const DEFAULT_MAX_WHOLE_BYTES: u64 = 64 << 20;
@@ -190,10 +193,22 @@ impl Input {
                 "check that this is the right file",
             ));
         }
+        if sniff.starts_with(SQLITE_HEADER) {
+            return Err(Error::input(
+                path,
+                "this is a database (an SQLite file), not a document",
+                format!(
+                    "did you mean -o {path}? Name the documents to load first and the database after -o, e.g. \
+                     `kbingest raw/ports.txt -o {path}`; to read a database, use `kbingest ports`, `who`, `query` or \
+                     `export`"
+                ),
+            ));
+        }
         let complete = sniff.len() < SNIFF_BYTES;
         let mut encoding = options.encoding.unwrap_or_else(|| detect_encoding(&sniff, complete));
         let (sniff_text, _, _) = encoding.decode(&sniff);
-        let format = options.format.unwrap_or_else(|| detect_format(&sniff_text));
+        let format =
+            options.format.or_else(|| InputFormat::from_extension(path)).unwrap_or_else(|| detect_format(&sniff_text));
         // Without a byte-order mark or --encoding, a web page's own declaration wins.
         let declared = (format == InputFormat::Html && options.encoding.is_none() && !has_bom(&sniff))
             .then(|| declared_charset(&sniff))

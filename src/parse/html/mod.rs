@@ -10,7 +10,7 @@
 mod nesting;
 mod positions;
 pub mod render;
-mod spans;
+pub(crate) mod spans;
 
 use super::limits::thousands;
 use super::words::{is_title_like, without_alert_marker};
@@ -83,11 +83,7 @@ pub fn read_page(source: &str, path: &str, limits: &PageLimits, stop: Stop) -> R
         None => {}
     }
     let page = positions::parse(source, stop)?;
-    let budget = Budget {
-        cells_per_table: limits.table_cells,
-        copies_left: limits.table_cells,
-        bytes_left: limits.repeated_bytes,
-    };
+    let budget = Budget::for_page(limits);
     let mut reader = Reader { lines: &page.lines, blocks: Vec::new(), items: 0, notes: 0, path, budget, stop };
     let root = page.html.root_element();
     reader.container(root, 0)?;
@@ -297,21 +293,7 @@ impl Reader<'_> {
 
     /// The refusal of a table whose spans go beyond the budget.
     fn too_large(&self, line: u32, overflow: Overflow) -> Error {
-        let cells = thousands(self.budget.cells_per_table as u64);
-        let problem = match overflow {
-            Overflow::Cells => {
-                format!("the table lays out more than {cells} cells (rowspan and colspan repeat its cells)")
-            }
-            Overflow::Copies => format!("rowspan and colspan add more than {cells} cells to the page in all"),
-            Overflow::Bytes => "rowspan repeats more cell text than --max-input-size allows the whole page".to_string(),
-        };
-        let option = if overflow == Overflow::Bytes { "--max-input-size" } else { "--max-table-cells" };
-        Error::input_at(
-            self.path,
-            line,
-            problem,
-            format!("if the page is one you trust, raise the limit with {option}"),
-        )
+        self.budget.refusal(self.path, line, overflow)
     }
 
     /// Whether a table's own first row names a port column: then it is a port table even with

@@ -49,13 +49,54 @@ pub enum Overflow {
     Bytes,
 }
 
+impl Default for Budget {
+    /// A page's budget under the default limits.
+    fn default() -> Budget {
+        Budget::for_page(&crate::parse::PageLimits::default())
+    }
+}
+
 impl Budget {
+    /// A page's budget under `limits`.
+    pub fn for_page(limits: &crate::parse::PageLimits) -> Budget {
+        Budget {
+            cells_per_table: limits.table_cells,
+            copies_left: limits.table_cells,
+            bytes_left: limits.repeated_bytes,
+        }
+    }
+
+    /// The refusal of the table at `line` of `path` for going beyond this budget.
+    pub fn refusal(&self, path: &str, line: u32, overflow: Overflow) -> crate::error::Error {
+        let cells = crate::parse::limits::thousands(self.cells_per_table as u64);
+        let problem = match overflow {
+            Overflow::Cells => {
+                format!("the table lays out more than {cells} cells (rowspan and colspan repeat its cells)")
+            }
+            Overflow::Copies => format!("rowspan and colspan add more than {cells} cells to the page in all"),
+            Overflow::Bytes => "rowspan repeats more cell text than --max-input-size allows the whole page".to_string(),
+        };
+        let option = if overflow == Overflow::Bytes { "--max-input-size" } else { "--max-table-cells" };
+        crate::error::Error::input_at(
+            path,
+            line,
+            problem,
+            format!("if the page is one you trust, raise the limit with {option}"),
+        )
+    }
+
     fn copy(&mut self, cell: &Located) -> Result<(), Overflow> {
         let bytes = (cell.text.len() + cell.markup.as_ref().map_or(0, String::len)) as u64;
         self.copies_left = self.copies_left.checked_sub(1).ok_or(Overflow::Copies)?;
         self.bytes_left = self.bytes_left.checked_sub(bytes).ok_or(Overflow::Bytes)?;
         Ok(())
     }
+}
+
+/// [`lay_out`] for the readers that read a whole document before anyone could ask to stop it
+/// (reStructuredText, AsciiDoc).
+pub fn lay_out_within(rows: Vec<(u32, Vec<WrittenCell>)>, budget: &mut Budget) -> Result<Vec<TableRow>, Overflow> {
+    lay_out(rows, budget, Stop::NEVER).unwrap_or(Err(Overflow::Cells))
 }
 
 /// Lays out rows of written cells: each row gets the cells spanned into it from above. Refused

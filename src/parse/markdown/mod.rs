@@ -7,9 +7,12 @@
 //! Where markup was removed the element keeps its source, for normalization to ledger. What is in
 //! block quotes (`> [!NOTE]` notes) becomes [`Block::Note`]s, never titles or captions; code
 //! blocks, HTML blocks (but for the tables they hold, read by the HTML reader) and the front matter
-//! (but for its `title:`, a level-1 heading) are not the article's text and are skipped.
+//! (but for its `title:`, a level-1 heading) are not the article's text and are skipped. Template
+//! and site-generator lines (Liquid, Hugo shortcodes, `:::note`, MDX `import` and JSX tags) are taken
+//! out first ([`super::templates`]), so that a table they stand in is read as one.
 
 use super::html::{BOLD_TITLE_LEVEL, Halt, read_page};
+use super::templates::strip_template_lines;
 use super::words::{is_title_like, superscript, without_alert_marker};
 use super::{Block, LineIndex, Located, PageLimits, Table, TableRow};
 use crate::error::{Error, Result};
@@ -129,14 +132,44 @@ struct Reader<'a> {
     failed: Option<Error>,
 }
 
-/// Reads a Markdown document into blocks, within the default limits.
+/// Reads a Markdown (or MDX) document into blocks, within the default limits.
 pub fn markdown_blocks(source: &str) -> Result<Vec<Block>> {
     markdown_blocks_within(source, "", &PageLimits::default(), Stop::NEVER)
 }
 
-/// Reads a Markdown document into blocks; the HTML tables in it within `limits`. `path` names the
-/// document in errors; `stop` is asked at every block.
+/// Reads a Markdown (or MDX) document into blocks, its template lines taken out and ledgered; the
+/// tables in it within `limits`. `path` names the document in errors; `stop` is asked at every
+/// block.
 pub fn markdown_blocks_within(source: &str, path: &str, limits: &PageLimits, stop: Stop) -> Result<Vec<Block>> {
+    let stripped = strip_template_lines(source);
+    if stripped.anomalies.is_empty() {
+        return read_markdown(source, path, limits, stop);
+    }
+    let mut blocks = read_markdown(&stripped.text, path, limits, stop)
+        .map_err(|e| e.with_line(|line| stripped.original_line(line)))?;
+    for block in &mut blocks {
+        block.map_lines(&|line| stripped.original_line(line));
+    }
+    for anomaly in stripped.anomalies {
+        let at = blocks.iter().position(|b| first_line(b) > anomaly.line).unwrap_or(blocks.len());
+        blocks.insert(at, Block::Quirk(anomaly));
+    }
+    Ok(blocks)
+}
+
+/// The line a block starts on.
+fn first_line(block: &Block) -> u32 {
+    match block {
+        Block::Heading { text, .. } | Block::Paragraph(text) | Block::Caption(text) | Block::Note(text) => text.line,
+        Block::Table(table) => {
+            table.rows.first().map_or(table.line, |r| if table.line == 0 { r.line } else { table.line })
+        }
+        Block::Quirk(anomaly) => anomaly.line,
+    }
+}
+
+/// Reads a Markdown document into blocks.
+fn read_markdown(source: &str, path: &str, limits: &PageLimits, stop: Stop) -> Result<Vec<Block>> {
     let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
     let mut reader = Reader {
         source,
@@ -201,7 +234,7 @@ impl Reader<'_> {
             Err(Halt::TooDeep) => return,
             // Beyond a limit, or stopped: the document is refused, at its own lines.
             Err(Halt::Refused(e)) => {
-                self.failed = Some(e.shifted(offset));
+                self.failed = Some(e.with_line(|line| line.saturating_add(offset)));
                 return;
             }
         };

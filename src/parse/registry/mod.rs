@@ -55,7 +55,12 @@ pub fn read_registry(format: InputFormat, text: &str) -> Option<RegistryRead> {
         InputFormat::IanaCsv => iana::read(text),
         InputFormat::Services => services::read(text, false),
         InputFormat::NmapServices => services::read(text, true),
-        InputFormat::Text | InputFormat::Html | InputFormat::Markdown => return None,
+        InputFormat::Text
+        | InputFormat::Html
+        | InputFormat::Markdown
+        | InputFormat::Rst
+        | InputFormat::AsciiDoc
+        | InputFormat::Mdx => return None,
     };
     let records = std::mem::take(&mut read.records);
     let mut first_seen: HashMap<String, u32> = HashMap::new();

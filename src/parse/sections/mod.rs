@@ -14,9 +14,9 @@
 mod prelude;
 
 use super::label::system_service_label;
-use super::table::{TableKind, footnote_mark, split_footnotes};
+use super::table::{PortTable, TableKind, footnote_mark, split_footnotes};
 pub use super::words::is_title_like;
-use super::{Block, Located, Table};
+use super::{Block, Located};
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::{Problem, Result};
 use prelude::{Pending, Role, attach_prelude, pick_title, sections_without_table, unattached_text};
@@ -35,8 +35,8 @@ pub struct Section {
     pub system_service_lines: Vec<Located>,
     /// Captions between the description and a table.
     pub captions: Vec<Located>,
-    /// The section's tables.
-    pub tables: Vec<Table>,
+    /// The section's port tables, their columns decided.
+    pub tables: Vec<PortTable>,
     /// Irregularities noticed while finding the section.
     pub anomalies: Vec<Anomaly>,
 }
@@ -56,7 +56,7 @@ impl Section {
 
     /// The last line the section occupies.
     pub fn last_line(&self) -> u32 {
-        self.tables.iter().map(Table::last_line).max().unwrap_or(self.title.line).max(self.title.line)
+        self.tables.iter().map(|t| t.table.last_line()).max().unwrap_or(self.title.line).max(self.title.line)
     }
 }
 
@@ -67,7 +67,7 @@ pub enum Event {
     Section(Section),
     /// A summary table (KB 832017's closing table): its rows repeat the per-service tables, or
     /// add rows found in none, under the service each row names.
-    Summary(Table),
+    Summary(PortTable),
     /// An irregularity outside any section.
     Anomaly(Anomaly),
     /// A structural problem outside any section (a table with no title).
@@ -203,10 +203,11 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
         self.current = Some(Section::new(text, Some(level)));
     }
 
-    /// Settles a held heading before `block`: a caption where a table follows, else a section's title.
-    fn settle_held(&mut self, block: &Block) {
+    /// Settles a held heading before the next block: a caption where a port table follows, else a
+    /// section's title.
+    fn settle_held(&mut self, port_table_follows: bool) {
         let Some((level, text)) = self.held.take() else { return };
-        if matches!(block, Block::Table(t) if t.is_port_table()) {
+        if port_table_follows {
             self.wait(Pending::new(text, Role::Caption));
         } else {
             self.start_section(level, text);
@@ -220,28 +221,29 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
             && footnote_mark(&text.text).is_some()
             && let Some(table) = self.current.as_mut().and_then(|s| s.tables.last_mut())
         {
-            table.footnotes.extend(split_footnotes(&text));
+            table.table.footnotes.extend(split_footnotes(&text));
             return;
         }
         self.after_table = false;
         self.wait(Pending::new(text, role));
     }
 
-    fn on_table(&mut self, table: Table) {
-        let table = table.with_data_header();
-        let kind = table.kind();
-        if matches!(kind, TableKind::Summary(_)) {
-            // Judged once the per-service tables are normalized: it neither makes a section nor
-            // joins one.
-            self.out.push_back(Ok(Event::Summary(table)));
-            return;
-        }
-        if let Some(anomaly) = table.not_loaded_as(&kind) {
-            // A table that holds no ports is ledgered where it stands: it neither makes a section
-            // nor joins one, nor does it make its heading a section that owns tables.
-            self.out.push_back(Ok(Event::Anomaly(anomaly)));
-            return;
-        }
+    fn on_table(&mut self, kind: TableKind) {
+        let table = match kind {
+            TableKind::Ports(table) => table,
+            TableKind::Summary(table) => {
+                // Judged once the per-service tables are normalized: it neither makes a section
+                // nor joins one.
+                self.out.push_back(Ok(Event::Summary(table)));
+                return;
+            }
+            unrecognized @ TableKind::Unrecognized(_) => {
+                // A table that holds no ports is ledgered where it stands: it neither makes a
+                // section nor joins one, nor does it make its heading a section that owns tables.
+                self.out.extend(unrecognized.not_loaded().map(|a| Ok(Event::Anomaly(a))));
+                return;
+            }
+        };
         let pending = std::mem::take(&mut self.pending);
         if let Some(section) = self.current.as_mut().filter(|s| s.heading_level.is_some()) {
             attach_prelude(section, pending, true);
@@ -272,9 +274,9 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
                 Some(section) => {
                     attach_prelude(section, pending, false);
                     section.anomalies.push(Anomaly::new(
-                        table.line,
+                        table.table.line,
                         AnomalyKind::TableWithoutTitle,
-                        format!("table of {} row(s)", table.rows.len()),
+                        format!("table of {} row(s)", table.table.rows.len()),
                         Some(section.title.text.clone()),
                         format!(
                             "A table with no title of its own was loaded into the section before it, \"{}\".",
@@ -286,7 +288,7 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
                 }
                 None => {
                     self.unattached(pending);
-                    for row in &table.rows {
+                    for row in &table.table.rows {
                         let raw = row.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" / ");
                         self.out.push_back(Ok(Event::Problem(Problem {
                             line: row.line,
@@ -344,24 +346,47 @@ impl<B: Iterator<Item = Result<Block>>> Iterator for Sections<B> {
                     self.finished = true;
                     return Some(Err(e));
                 }
-                Some(Ok(block)) => {
-                    self.settle_held(&block);
-                    let after_table = std::mem::take(&mut self.after_table);
-                    match block {
-                        Block::Heading { level, text } => self.on_heading(level, text),
-                        Block::Paragraph(text) => {
-                            self.after_table = after_table;
-                            self.on_paragraph(text, Role::Paragraph);
-                        }
-                        Block::Note(text) => {
-                            self.after_table = after_table;
-                            self.on_paragraph(text, Role::Note);
-                        }
-                        Block::Caption(text) => self.wait(Pending::new(text, Role::Caption)),
-                        Block::Table(table) => self.on_table(table),
-                        Block::Quirk(anomaly) => self.out.push_back(Ok(Event::Anomaly(anomaly))),
-                    }
-                }
+                Some(Ok(block)) => self.on_block(block),
+            }
+        }
+    }
+}
+
+impl<B: Iterator<Item = Result<Block>>> Sections<B> {
+    /// One block, in document order. A held heading is settled first: it is a caption where a
+    /// port table follows. Only a paragraph or note keeps the mark that a table was just read
+    /// (it may be that table's footnote).
+    fn on_block(&mut self, block: Block) {
+        match block {
+            Block::Table(table) => {
+                // The one place a table's kind and column roles are worked out.
+                let kind = table.with_data_header().classify();
+                self.settle_held(kind.is_port_table());
+                self.after_table = false;
+                self.on_table(kind);
+            }
+            Block::Paragraph(text) => {
+                self.settle_held(false);
+                self.on_paragraph(text, Role::Paragraph);
+            }
+            Block::Note(text) => {
+                self.settle_held(false);
+                self.on_paragraph(text, Role::Note);
+            }
+            Block::Heading { level, text } => {
+                self.settle_held(false);
+                self.after_table = false;
+                self.on_heading(level, text);
+            }
+            Block::Caption(text) => {
+                self.settle_held(false);
+                self.after_table = false;
+                self.wait(Pending::new(text, Role::Caption));
+            }
+            Block::Quirk(anomaly) => {
+                self.settle_held(false);
+                self.after_table = false;
+                self.out.push_back(Ok(Event::Anomaly(anomaly)));
             }
         }
     }

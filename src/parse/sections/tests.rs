@@ -159,7 +159,7 @@ fn summary_tables_are_handed_on_and_own_no_section() {
     assert_eq!(got.len(), 3, "{got:?}");
     assert!(matches!(&got[0], Event::Section(s) if s.title.text == "DNS Server"));
     // The summary table is judged later, against the per-service tables' rules.
-    assert!(matches!(&got[1], Event::Summary(t) if t.line == 6), "{got:?}");
+    assert!(matches!(&got[1], Event::Summary(t) if t.table.line == 6), "{got:?}");
     // The footer is recorded.
     assert!(matches!(&got[2], Event::Anomaly(a) if a.kind == AnomalyKind::UnattachedText && a.line == 9));
 }
@@ -218,7 +218,7 @@ fn footnotes_right_below_a_table_are_its_own() {
         Block::Paragraph(Located::new(9, "* Not right below the table.")),
     ]);
     let Event::Section(s) = &got[0] else { panic!("{got:?}") };
-    let footnotes: Vec<&str> = s.tables[0].footnotes.iter().map(|f| f.text.as_str()).collect();
+    let footnotes: Vec<&str> = s.tables[0].table.footnotes.iter().map(|f| f.text.as_str()).collect();
     assert_eq!(footnotes, ["† Configurable.", "(*) Not a mark any row carries."]);
     // What follows is the section's remarks.
     let description: Vec<&str> = s.description.iter().map(|d| d.text.as_str()).collect();

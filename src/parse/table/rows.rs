@@ -2,7 +2,7 @@
 //! read as a person reads them (label rows that group the rows below them, continuation rows whose
 //! empty first cell repeats the row above, footnotes below the table attached to the rows they mark).
 
-use super::{Columns, Role};
+use super::{Columns, PortTable, Role};
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::parse::{Located, Table, TableRow};
 
@@ -126,9 +126,15 @@ pub fn split_footnotes(text: &Located) -> Vec<Located> {
         .collect()
 }
 
+impl PortTable {
+    /// The rows of this port table by role.
+    pub fn rows(&self) -> TableRows<'_> {
+        self.table.rows_by_role(&self.columns)
+    }
+}
+
 impl Table {
-    /// The rows of this port table by role (`columns` from [`Table::kind`]).
-    pub fn rows_by_role<'a>(&'a self, columns: &Columns) -> TableRows<'a> {
+    fn rows_by_role<'a>(&'a self, columns: &Columns) -> TableRows<'a> {
         let mut out = TableRows::default();
         let header_len = self.header.len();
         let first = columns.roles.first().copied();
@@ -189,6 +195,10 @@ impl Table {
         let mut all = Vec::new();
         for (i, (role, header)) in columns.roles.iter().zip(&self.header).enumerate() {
             let Some(cell) = cells.get(i).copied().flatten() else { continue };
+            if *role == Role::SystemServiceName {
+                // A summary table's: the service's name, not the rule's.
+                continue;
+            }
             all.push((header.as_str(), cell));
             match role {
                 Role::Note if !cell.text.trim().is_empty() => notes.push(cell),

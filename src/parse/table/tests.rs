@@ -10,11 +10,13 @@ fn with_rows(header: &[&str], rows: &[&[&str]]) -> Table {
 }
 
 fn roles(t: &Table) -> Vec<Role> {
-    match t.kind() {
-        TableKind::Ports(c) | TableKind::Summary(c) => c.roles,
-        TableKind::Unrecognized => vec![],
+    match t.clone().classify() {
+        TableKind::Ports(t) | TableKind::Summary(t) => t.columns.roles,
+        TableKind::Unrecognized(_) => vec![],
     }
 }
+
+use super::port_table_of as port_table;
 
 use Role::*;
 
@@ -67,18 +69,20 @@ fn a_header_without_ports_is_read_by_its_cells() {
     let t = with_rows(&["Server", "Needs"], &[&["Web", "TCP 80, TCP 443 (SSL)"], &["Mail", "TCP 25"]]);
     assert_eq!(roles(&t), [To, Port]);
     let prose = with_rows(&["Setting", "Value"], &[&["Timeout", "30 seconds"]]);
-    assert_eq!(prose.kind(), TableKind::Unrecognized);
+    let prose = prose.classify();
+    assert_eq!(prose, TableKind::Unrecognized(with_rows(&["Setting", "Value"], &[&["Timeout", "30 seconds"]])));
     assert_eq!(prose.not_loaded().unwrap().kind, AnomalyKind::UnrecognizedTable);
 }
 
 #[test]
 fn summary_tables() {
     let summary = table(&["Port", "Protocol", "Application protocol", "System service name"]);
-    assert!(matches!(summary.kind(), TableKind::Summary(_)));
+    let summary = summary.classify();
+    assert!(matches!(summary, TableKind::Summary(_)));
     let a = summary.not_loaded().unwrap();
     assert_eq!((a.line, a.kind), (7, AnomalyKind::SummaryTable));
     assert_eq!(a.raw, "Port | Protocol | Application protocol | System service name");
-    assert!(table(&["Application protocol", "Protocol", "Port"]).not_loaded().is_none());
+    assert!(table(&["Application protocol", "Protocol", "Port"]).classify().not_loaded().is_none());
 }
 
 #[test]
@@ -87,8 +91,8 @@ fn label_and_continuation_rows() {
         &["Protocol", "Transport", "Port"],
         &[&["Internet ports", "", ""], &["SSL", "TCP", "443"], &["", "UDP", "443"], &["DNS", "UDP", "53"]],
     );
-    let TableKind::Ports(columns) = t.kind() else { panic!("not a port table") };
-    let rows = t.rows_by_role(&columns);
+    let t = port_table(t);
+    let rows = t.rows();
     let kinds: Vec<_> = rows.anomalies.iter().map(|a| (a.line, a.kind)).collect();
     assert_eq!(kinds, [(9, AnomalyKind::LabelRow), (11, AnomalyKind::ContinuationRow)]);
     let read: Vec<_> = rows
@@ -113,8 +117,8 @@ fn footnotes_reach_the_rows_they_mark() {
         &[&["TCP", "30000-32767", "NodePort Services†"], &["TCP", "10250", "Kubelet API"]],
     );
     t.footnotes.push(Located::new(20, "† Default port range for NodePort Services."));
-    let TableKind::Ports(columns) = t.kind() else { panic!("not a port table") };
-    let rows = t.rows_by_role(&columns);
+    let t = port_table(t);
+    let rows = t.rows();
     assert_eq!(rows.rows[0].notes.iter().map(|n| n.line).collect::<Vec<_>>(), [20]);
     assert!(rows.rows[1].notes.is_empty());
     let ports: Vec<_> = rows.rows.iter().map(|r| r.port.unwrap().text.as_str()).collect();
@@ -134,8 +138,8 @@ fn footnotes_split_per_mark_and_reach_only_their_rows() {
         &[&["1024-65535/TCP", "135/TCP", "RPC (*)"], &["1024-65535/TCP", "445/TCP", "SMB (**)"]],
     );
     t.footnotes = parts;
-    let TableKind::Ports(columns) = t.kind() else { panic!("not a port table") };
-    let rows = t.rows_by_role(&columns);
+    let t = port_table(t);
+    let rows = t.rows();
     let notes: Vec<Vec<&str>> = rows.rows.iter().map(|r| r.notes.iter().map(|n| n.text.as_str()).collect()).collect();
     assert_eq!(notes, [vec!["(*) Customize this port."], vec!["(**) Not needed for trusts."]]);
 }

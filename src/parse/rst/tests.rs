@@ -1,0 +1,91 @@
+use super::*;
+use crate::parse::outline;
+
+#[test]
+fn titles_paragraphs_and_every_kind_of_table() {
+    let page = "\
+==========
+Port guide
+==========
+
+Intro *text*.
+
+DNS Server
+==========
+
+.. table:: DNS ports
+
+   =====  ========
+   Port   Protocol
+   =====  ========
+   53     UDP
+   =====  ========
+
+Web
+---
+
+.. list-table:: Web ports
+   :header-rows: 1
+
+   * - Port
+     - Protocol
+   * - 443
+     - TCP
+
+.. csv-table::
+   :header: Port, Protocol
+
+   80, TCP
+
++------+----------+
+| Port | Protocol |
++======+==========+
+| 8080 | TCP      |
++------+----------+
+
+.. code-block:: text
+
+   | 1 | 2 |
+
+- an item
+  over two lines
+";
+    assert_eq!(
+        outline(&rst_blocks(page).unwrap()),
+        [
+            "h1@2: Port guide",
+            "p@5: Intro text.",
+            "h2@7: DNS Server",
+            "caption@10: DNS ports",
+            "table@13 [Port|Protocol] 15:53/UDP",
+            "h3@18: Web",
+            "caption@21: Web ports",
+            "table@24 [Port|Protocol] 26:443/TCP",
+            "table@29 [Port|Protocol] 32:80/TCP",
+            "table@35 [Port|Protocol] 37:8080/TCP",
+            "p@44: \u{2022} an item over two lines",
+        ]
+    );
+}
+
+#[test]
+fn literal_blocks_comments_and_notes() {
+    let page = "\
+Ports::
+
+   53 UDP
+
+.. note:: Open port 53.
+
+.. |product| replace:: Ops Manager
+.. A comment
+   over two lines.
+
+|product| port
+--------------
+";
+    assert_eq!(
+        outline(&rst_blocks(page).unwrap()),
+        ["p@1: Ports:", "note@5: Open port 53.", "h1@11: Ops Manager port"]
+    );
+}
