@@ -70,8 +70,8 @@ pub enum Error {
     /// `diff --exit-code` found differences: exit status 1 with nothing more to say, like
     /// `git diff --exit-code`.
     Differences,
-    /// An error under `--exit-code`, where status 1 says "differences": exit status 2, as
-    /// diff(1) has it; the message is the error's own.
+    /// An error under `--exit-code` (`diff`, `review`), where status 1 says "differences" or
+    /// "findings": exit status 2, as diff(1) has it; the message is the error's own.
     Trouble(Box<Error>),
     /// Output went to a reader that has gone away (`kbingest export db | head`): not a failure.
     BrokenPipe,
@@ -114,6 +114,11 @@ impl Error {
             Error::Interrupted { signal } | Error::OutputInterrupted { signal, .. } => 128 + signal,
             _ => 1,
         }
+    }
+
+    /// With `--exit-code`, where 1 means findings: an error that would exit 1 exits 2 instead.
+    pub fn as_trouble(self) -> Error {
+        if self.exit_code() == 1 && !matches!(self, Error::Differences) { Error::Trouble(Box::new(self)) } else { self }
     }
 
     /// An input problem at a line.
@@ -291,6 +296,10 @@ mod tests {
     fn differences_exit_one_without_a_message() {
         assert_eq!(Error::Differences.exit_code(), 1);
         assert_eq!(Error::Differences.to_string(), "");
+        let trouble = Error::database("x.db", "gone", "look").as_trouble();
+        assert_eq!((trouble.exit_code(), trouble.to_string()), (2, "x.db: gone; look".to_string()));
+        assert!(matches!(Error::Differences.as_trouble(), Error::Differences));
+        assert!(matches!(Error::BrokenPipe.as_trouble(), Error::BrokenPipe));
         let trouble = Error::Trouble(Box::new(Error::database("x.db", "does not exist", "check the path")));
         assert_eq!((trouble.exit_code(), trouble.to_string()), (2, "x.db: does not exist; check the path".into()));
     }

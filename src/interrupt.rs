@@ -16,9 +16,16 @@ static RECEIVED: AtomicUsize = AtomicUsize::new(0);
 /// Arms the immediate exit on a second signal.
 static ARMED: AtomicBool = AtomicBool::new(false);
 
-/// Installs the handlers for SIGINT and SIGTERM. Until this is called the signals have their
-/// default effect (the process ends at once).
+/// Whether the handlers are installed: installed twice, the second handler would see the first's
+/// flag raised and end the process on the first signal.
+static INSTALLED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the handlers for SIGINT and SIGTERM, once (a second call does nothing). Until this is
+/// called the signals have their default effect (the process ends at once).
 pub fn install() -> Result<()> {
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return Ok(());
+    }
     for signal in [SIGINT, SIGTERM] {
         let failed = |e| Error::Io { action: "install the signal handler", path: "-".into(), source: e };
         // Order matters: the shutdown must see the flag still lowered on the first signal.

@@ -388,9 +388,14 @@ fn finding_17_fullwidth_and_arabic_indic_digits_are_no_port_numbers() {
 #[allow(clippy::zombie_processes, reason = "wait4 reaps the child")]
 fn with_peak_memory(dir: &Path, args: &[&str]) -> (Run, u64) {
     use std::io::Read;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kbingest"))
+    // Through `env -C`, not `current_dir`: with a working directory to set, the standard library
+    // forks, and a fork's resident set (this test process's, until the exec) would count as the
+    // child's peak; without one it spawns without copying (posix_spawn).
+    let mut child = Command::new("env")
+        .arg("-C")
+        .arg(dir)
+        .arg(env!("CARGO_BIN_EXE_kbingest"))
         .args(args)
-        .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

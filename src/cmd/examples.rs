@@ -27,6 +27,14 @@ pub fn examples(name: &str) -> &'static [Example] {
                 "kbingest tests/fixtures/registries/iana-service-names-port-numbers.csv -o ports.db",
             ),
         ],
+        "check" => &[
+            ("What a page would load, and its anomalies", "kbingest check raw/ports.txt"),
+            (
+                "A docs repository's CI: fail on a row that cannot be read",
+                "kbingest check docs/ports/*.md --strict --output-format markdown",
+            ),
+            ("The anomalies as JSON Lines for a script", "kbingest check page.html --output-format jsonl -q"),
+        ],
         "export" => &[
             ("port_rules as CSV on standard output", "kbingest export ports.db > port_rules.csv"),
             ("For Excel", "kbingest export ports.db --bom --excel-safe -o port_rules.csv"),
@@ -68,6 +76,28 @@ pub fn examples(name: &str) -> &'static [Example] {
             (
                 "A Linux gateway in front of the servers",
                 "kbingest firewall ports.db --name DNS --chain forward --to 10.0.2.0/24",
+            ),
+        ],
+        "review" => &[
+            (
+                "A domain controller's live rules (nft -j list ruleset > rules.json) against the documents",
+                "kbingest review ports.db rules.json --name LSASS --name Kdc --name DNS --name Netlogon",
+            ),
+            (
+                "Only what needs looking at, for a ticket",
+                "kbingest review ports.db rules.txt --name DNS --findings-only --format markdown",
+            ),
+            (
+                "In a script: exit status 1 on any finding",
+                "kbingest review ports.db rules.json --name DNS --exit-code -q",
+            ),
+            (
+                "Windows Firewall (the PowerShell export of docs/review.md), a host in its domain",
+                "kbingest review ports.db firewall-rules.json --name LSASS --profile domain",
+            ),
+            (
+                "A gateway's forward chains, for one server behind it",
+                "kbingest review ports.db rules.json --name DNS --to 10.0.2.5",
             ),
         ],
         "ports" => &[
@@ -113,12 +143,22 @@ pub fn exit_status(name: &str) -> Vec<(&'static str, &'static str)> {
     if matches!(name, "ports" | "who") {
         statuses[1] = ("1", "nothing found (the nearest names are suggested), or a database problem");
     }
+    if name == "check" {
+        statuses[0] = ("0", "every input was read (it may have anomalies, and rows that cannot be read)");
+        statuses[1] = ("1", "an input cannot be read or holds no port table; with --strict, a row cannot be read");
+    }
     if matches!(name, "diff" | "review") {
-        statuses = vec![
-            ("0", "success; with --exit-code: no difference"),
-            ("1", "with --exit-code: differences found; without it: bad input or a database problem"),
-            ("2", "bad usage, or with --exit-code any trouble"),
-        ];
+        let (nothing, something) = match name {
+            "diff" => (
+                "success; with --exit-code: no difference",
+                "with --exit-code: differences found; without it: bad input or a database problem",
+            ),
+            _ => (
+                "success; with --exit-code: every documented port open and nothing else",
+                "with --exit-code: findings; without it: bad input or a database problem",
+            ),
+        };
+        statuses = vec![("0", nothing), ("1", something), ("2", "bad usage, or with --exit-code any trouble")];
     }
     statuses
 }

@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, each with its arguments and one `run`.
 
 mod answer;
+pub mod check;
 mod choices;
 pub mod completions;
 pub mod diff;
@@ -16,8 +17,11 @@ pub mod metadata;
 pub mod ports;
 mod progress_bar;
 pub mod query;
+pub mod reading;
 pub mod remove;
 pub mod report;
+pub mod review;
+pub mod selection;
 pub mod sources;
 pub mod tables;
 pub mod who;
@@ -72,6 +76,9 @@ pub struct Cli {
 pub enum Command {
     /// Load documents into a database (the same as the bare form).
     Ingest(ingest::Args),
+    /// Read documents exactly as ingest would and print what would be loaded and every anomaly,
+    /// writing nothing: a check of a page before it is loaded.
+    Check(check::Args),
     /// Write a table or view (default port_rules) as CSV, TSV, JSON or JSON Lines, or every table
     /// and view into a folder.
     Export(export::Args),
@@ -92,6 +99,9 @@ pub enum Command {
     /// Write one self-contained HTML page: a port map, each service's rules and the anomalies with
     /// their document lines, and, for two sources, what changed.
     Report(report::Args),
+    /// Check a live rule set (nftables, iptables, Windows Firewall) against the selected port
+    /// rules: which documented ports it blocks, and which open ports no document justifies.
+    Review(review::Args),
     /// List the sources loaded into a database, with what each holds.
     Sources(sources::Args),
     /// Remove sources and everything loaded from them, in one transaction.
@@ -113,6 +123,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Ingest(_) => "ingest",
+            Command::Check(_) => "check",
             Command::Export(_) => "export",
             Command::Query(_) => "query",
             Command::Diff(_) => "diff",
@@ -120,6 +131,7 @@ impl Command {
             Command::Who(_) => "who",
             Command::Firewall(_) => "firewall",
             Command::Report(_) => "report",
+            Command::Review(_) => "review",
             Command::Sources(_) => "sources",
             Command::Remove(_) => "remove",
             Command::Tables(_) => "tables",
@@ -151,6 +163,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let command = cli.command.as_ref().map_or("ingest", Command::name);
     let done = match cli.command {
         Some(Command::Ingest(args)) => ingest::run(args),
+        Some(Command::Check(args)) => check::run(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Query(args)) => query::run(args),
         Some(Command::Diff(args)) => diff::run(args),
@@ -158,6 +171,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Who(args)) => who::run(args),
         Some(Command::Firewall(args)) => firewall::run(args),
         Some(Command::Report(args)) => report::run(args),
+        Some(Command::Review(args)) => review::run(args),
         Some(Command::Sources(args)) => sources::run(args),
         Some(Command::Remove(args)) => remove::run(args),
         Some(Command::Tables(args)) => tables::run(args),

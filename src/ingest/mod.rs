@@ -10,6 +10,7 @@ use crate::stop::Stop;
 use crate::store::{Database, Load, LoadPlan, SourceMeta, SourceOutcome};
 use pipeline::{Item, Pipeline};
 
+pub mod check;
 mod pipeline;
 mod progress;
 mod prose;
@@ -215,41 +216,44 @@ fn ingest_one(
     }
     prose::check_elsewhere(&mut source, &unresolved)?;
     if tables == 0 {
-        let expected = match format {
-            InputFormat::Text => "service sections with a table headed `Application protocol Protocol Port`",
-            InputFormat::Markdown => {
-                "a pipe table whose header names its ports (`Port`, `Ports`, `Server Port`, `Start Port`, a `TCP` \
-                 or `UDP` column, ...) or whose cells hold them (`TCP 443`)"
-            }
-            InputFormat::Rst => {
-                "a grid, simple, list-table or csv-table table whose header names its ports (`Port`, `Ports`, a \
-                 `TCP` or `UDP` column, ...) or whose cells hold them (`443/tcp`)"
-            }
-            InputFormat::AsciiDoc => {
-                "a |=== table whose header row names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) \
-                 or whose cells hold them (`TCP 443`)"
-            }
-            InputFormat::Mdx => {
-                "a pipe table whose header names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) or \
-                 whose cells hold them (`TCP 443`)"
-            }
-            InputFormat::Html => {
-                "a <table> whose header row names its ports (`Port`, `Ports`, `Server Port`, a `TCP` or `UDP` \
-                 column, ...) or whose cells hold them (`TCP 443`)"
-            }
-            InputFormat::IanaCsv | InputFormat::Services | InputFormat::NmapServices => {
-                "a document, not a port registry"
-            }
-        };
-        return Err(Error::input(
-            path,
-            format!("holds no port table (read as {format}, {encoding})"),
-            format!("expected {expected}; pass --format or --encoding if the detection was wrong"),
-        ));
+        return Err(no_port_table(path, format, encoding));
     }
     let (sha256, size) = fingerprint.finish();
     let outcome = source.finish(&sha256, size)?;
     Ok(SourceReport { name, format, encoding, outcome })
+}
+
+/// The refusal of a document in which no port table was found.
+fn no_port_table(path: &str, format: InputFormat, encoding: &str) -> Error {
+    let expected = match format {
+        InputFormat::Text => "service sections with a table headed `Application protocol Protocol Port`",
+        InputFormat::Markdown => {
+            "a pipe table whose header names its ports (`Port`, `Ports`, `Server Port`, `Start Port`, a `TCP` \
+             or `UDP` column, ...) or whose cells hold them (`TCP 443`)"
+        }
+        InputFormat::Rst => {
+            "a grid, simple, list-table or csv-table table whose header names its ports (`Port`, `Ports`, a \
+             `TCP` or `UDP` column, ...) or whose cells hold them (`443/tcp`)"
+        }
+        InputFormat::AsciiDoc => {
+            "a |=== table whose header row names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) \
+             or whose cells hold them (`TCP 443`)"
+        }
+        InputFormat::Mdx => {
+            "a pipe table whose header names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) or \
+             whose cells hold them (`TCP 443`)"
+        }
+        InputFormat::Html => {
+            "a <table> whose header row names its ports (`Port`, `Ports`, `Server Port`, a `TCP` or `UDP` \
+             column, ...) or whose cells hold them (`TCP 443`)"
+        }
+        InputFormat::IanaCsv | InputFormat::Services | InputFormat::NmapServices => "a document, not a port registry",
+    };
+    Error::input(
+        path,
+        format!("holds no port table (read as {format}, {encoding})"),
+        format!("expected {expected}; pass --format or --encoding if the detection was wrong"),
+    )
 }
 
 /// Whether a regular file holds exactly what was loaded under its name before, with the same

@@ -40,7 +40,9 @@ pub(super) fn build_rules(
     // Where no cell names a transport, the application protocol may imply one (`HTTPS`: TCP).
     let mut from_application = None;
     for cell in ports {
-        for value in &values_of(cell, row, &context, ledger)? {
+        let values = values_of(cell, row, &context, ledger)?;
+        let alternatives = super::wide::dynamic_alternatives(&values);
+        for value in &values {
             let mut transports = transports_of(value, cell, &protocol.transports);
             if transports == [None] {
                 match *from_application.get_or_insert_with(|| implied_by_application(&row.application, ledger)) {
@@ -51,7 +53,7 @@ pub(super) fn build_rules(
             for t in transports {
                 check_ports(t, value, cell, row.line, ledger)?;
                 if let Some(t) = t {
-                    super::wide::note_if_wide(t, value, options.dynamic_range, ledger);
+                    super::wide::note_if_wide(t, value, alternatives, options.dynamic_range, ledger);
                 }
                 rules.push(rule(row, t, value, &transport_raw, &protocol.notes));
             }

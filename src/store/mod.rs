@@ -5,6 +5,7 @@ mod aside;
 pub mod catalog;
 mod claim;
 mod header;
+mod image;
 mod load;
 pub mod lookup;
 mod migrate;
@@ -19,6 +20,7 @@ pub use lookup::StoredService;
 pub use migrate::{MIGRATIONS, latest_version};
 pub use plan::LoadPlan;
 pub use prose::NamedRule;
+pub use registry::{RegisteredPort, registered_ports};
 pub use remove::{RemovedSource, remove_sources};
 
 use crate::error::{Error, Result};
