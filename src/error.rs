@@ -80,12 +80,24 @@ pub enum Error {
         /// The signal's number (2 for SIGINT, 15 for SIGTERM).
         signal: i32,
     },
-    /// SIGINT or SIGTERM asked kbingest to stop before an export finished.
-    ExportInterrupted {
+    /// SIGINT or SIGTERM asked a command other than ingest to stop before it finished.
+    OutputInterrupted {
         /// The signal's number.
         signal: i32,
-        /// The output file or folder (`-` for standard output).
-        output: String,
+        /// The command that was stopped, e.g. `export`.
+        command: &'static str,
+        /// The output file or folder, left as it was (`-` for standard output); `None` where the
+        /// command writes no file.
+        output: Option<String>,
+    },
+    /// An output file or folder cannot be written as asked.
+    Output {
+        /// The file or folder.
+        path: String,
+        /// What went wrong.
+        problem: String,
+        /// What the user can do about it, and what became of the output.
+        hint: String,
     },
 }
 
@@ -99,7 +111,7 @@ impl Error {
         match self {
             Error::Usage(_) | Error::Trouble(_) => 2,
             Error::BrokenPipe => 0,
-            Error::Interrupted { signal } | Error::ExportInterrupted { signal, .. } => 128 + signal,
+            Error::Interrupted { signal } | Error::OutputInterrupted { signal, .. } => 128 + signal,
             _ => 1,
         }
     }
@@ -117,6 +129,17 @@ impl Error {
     /// An input problem with the whole input rather than a line of it.
     pub fn input(path: &str, problem: impl Into<String>, hint: impl Into<String>) -> Error {
         Error::Input { path: path.to_string(), line: None, problem: problem.into(), hint: hint.into() }
+    }
+
+    /// The error with its line moved through `map` (an error in a part of a file, such as an HTML
+    /// block in a Markdown page, at its line in the whole file).
+    pub fn with_line(self, map: impl Fn(u32) -> u32) -> Error {
+        match self {
+            Error::Input { path, line: Some(line), problem, hint } => {
+                Error::Input { path, line: Some(map(line)), problem, hint }
+            }
+            e => e,
+        }
     }
 
     /// A database problem with a hint.
@@ -194,14 +217,15 @@ impl fmt::Display for Error {
                 "stopped by {} before the ingest finished: nothing was loaded and the database is as it was before",
                 signal_name(*signal)
             ),
-            Error::ExportInterrupted { signal, output } if output == "-" => {
-                write!(f, "stopped by {} before the export finished", signal_name(*signal))
-            }
-            Error::ExportInterrupted { signal, output } => write!(
+            Error::OutputInterrupted { signal, command, output: Some(output) } if output != "-" => write!(
                 f,
-                "stopped by {} before the export finished: {output} was left as it was, with no partial file",
+                "stopped by {} before the {command} finished: {output} was left as it was, with no partial file",
                 signal_name(*signal)
             ),
+            Error::OutputInterrupted { signal, command, .. } => {
+                write!(f, "stopped by {} before the {command} finished", signal_name(*signal))
+            }
+            Error::Output { path, problem, hint } => write!(f, "{path}: {problem}; {hint}"),
         }
     }
 }

@@ -1,9 +1,10 @@
-//! Stopping cleanly on Ctrl-C (SIGINT) and SIGTERM. The signal handler only raises a flag; the
-//! ingest checks it between lines, and hands it as a [`Stop`] to the store (which asks it while
-//! waiting for another writer, building indexes and before the commit) and to the export; a stop
-//! becomes [`Error::Interrupted`], so it rolls back like any other error. A second signal ends the
-//! process at once (for a read that is stuck waiting on a terminal); SQLite still rolls back the
-//! unfinished transaction the next time the database is opened.
+//! Stopping cleanly on Ctrl-C (SIGINT) and SIGTERM, installed once for every command. The signal
+//! handler only raises a flag; the ingest checks it between lines and inside every long loop of
+//! the readers, and hands it as a [`Stop`] to the store (which asks it while waiting for another
+//! writer, during every statement and before the commit) and to the output sink; a stop becomes
+//! [`Error::Interrupted`] (or [`Error::OutputInterrupted`]), so it rolls back like any other error.
+//! A second signal ends the process at once (for a read that is stuck waiting on a terminal);
+//! SQLite still rolls back the unfinished transaction the next time the database is opened.
 
 use crate::error::{Error, Result};
 use crate::stop::Stop;
@@ -15,9 +16,16 @@ static RECEIVED: AtomicUsize = AtomicUsize::new(0);
 /// Arms the immediate exit on a second signal.
 static ARMED: AtomicBool = AtomicBool::new(false);
 
-/// Installs the handlers for SIGINT and SIGTERM. Until this is called the signals have their
-/// default effect (the process ends at once).
+/// Whether the handlers are installed: installed twice, the second handler would see the first's
+/// flag raised and end the process on the first signal.
+static INSTALLED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the handlers for SIGINT and SIGTERM, once (a second call does nothing). Until this is
+/// called the signals have their default effect (the process ends at once).
 pub fn install() -> Result<()> {
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return Ok(());
+    }
     for signal in [SIGINT, SIGTERM] {
         let failed = |e| Error::Io { action: "install the signal handler", path: "-".into(), source: e };
         // Order matters: the shutdown must see the flag still lowered on the first signal.
@@ -49,6 +57,20 @@ fn stopped(signal: Option<i32>) -> Result<()> {
     match signal {
         Some(signal) => Err(Error::Interrupted { signal }),
         None => Ok(()),
+    }
+}
+
+/// `e`, or the stop that caused it: whatever failed after a stop was asked for (an abandoned
+/// wait for another writer, a statement SQLite interrupted) failed because of it. `command` is
+/// the command that was running.
+pub fn stopped_or(e: Error, command: &'static str) -> Error {
+    match (requested(), e) {
+        (_, e @ (Error::OutputInterrupted { .. } | Error::Usage(_))) => e,
+        (_, e @ Error::Interrupted { .. }) if command == "ingest" => e,
+        (_, Error::Interrupted { signal }) => Error::OutputInterrupted { signal, command, output: None },
+        (Some(signal), _) if command == "ingest" => Error::Interrupted { signal },
+        (Some(signal), _) => Error::OutputInterrupted { signal, command, output: None },
+        (None, e) => e,
     }
 }
 

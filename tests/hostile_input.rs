@@ -247,7 +247,8 @@ fn error_messages_are_capped_and_escaped() {
     rows[1].2 = "\u{1b}]0;pwned\u{7}".into();
     let rows: Vec<(&str, &str, &str)> = rows.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
     write(dir.path(), "bad.txt", service_doc("Bad", &rows));
-    let run = kbingest(dir.path(), &["bad.txt", "-o", "x.db", "--strict"]);
+    // 600,000 cells: beyond the default limit of a table's cells.
+    let run = kbingest(dir.path(), &["bad.txt", "-o", "x.db", "--strict", "--max-table-cells", "1000000"]);
     run.expect(1).stderr_has("more lines like these left out").stderr_has("200000 rows cannot be read");
     assert!(run.stderr().len() < 64 * 1024, "{} bytes of messages", run.stderr().len());
     assert!(
@@ -272,8 +273,12 @@ fn deep_html_is_refused_at_the_limit_without_parsing_it() {
 #[test]
 fn sigterm_stops_reading_an_endless_html_stream() {
     use std::io::Write;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
     let dir = workdir();
-    let args = ["-", "-o", "y.db", "--format", "html", "--source-name", "yes"];
+    // A cap far beyond what is read before the signal (a release build reads 64 MiB in 0.4 s):
+    // the read must end by the signal, not by the cap.
+    let args = ["-", "-o", "y.db", "--format", "html", "--source-name", "yes", "--max-input-size", "16G"];
     let mut child = Command::new(env!("CARGO_BIN_EXE_kbingest"))
         .args(args)
         .current_dir(dir.path())
@@ -284,9 +289,22 @@ fn sigterm_stops_reading_an_endless_html_stream() {
         .unwrap();
     // `yes '<p>x</p>' | kbingest - ...`: the writer stops when kbingest is gone.
     let mut stdin = child.stdin.take().unwrap();
-    let yes = std::thread::spawn(move || while stdin.write_all("<p>x</p>\n".repeat(1000).as_bytes()).is_ok() {});
-    std::thread::sleep(Duration::from_millis(500));
-    assert!(matches!(child.try_wait(), Ok(None)), "kbingest ended early");
+    let written = Arc::new(AtomicU64::new(0));
+    let count = Arc::clone(&written);
+    let chunk = "<p>x</p>\n".repeat(1000);
+    let yes = std::thread::spawn(move || {
+        while stdin.write_all(chunk.as_bytes()).is_ok() {
+            count.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+        }
+    });
+    // Polled, not slept: a megabyte through the pipe means kbingest reads it (and its signal
+    // handlers, installed before the first read, are in place).
+    let start = Instant::now();
+    while written.load(Ordering::Relaxed) < 1 << 20 {
+        assert!(matches!(child.try_wait(), Ok(None)), "kbingest ended early");
+        assert!(start.elapsed() < Duration::from_secs(60), "kbingest read nothing");
+        std::thread::sleep(Duration::from_millis(1));
+    }
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let start = Instant::now();
     while matches!(child.try_wait(), Ok(None)) {

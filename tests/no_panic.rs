@@ -185,7 +185,10 @@ fn pipeline(bytes: &[u8], lenient_range: bool) -> Result<usize> {
     let encoding = detect_encoding(sniff, bytes.len() <= SNIFF_BYTES);
     let _ = detect_format(&encoding.decode(sniff).0);
     let last_line = u32::try_from(bytes.iter().filter(|&&b| b == b'\n' || b == b'\r').count() + 1).unwrap();
-    let options = NormalizeOptions { dynamic_range: if lenient_range { Some((0, 65535)) } else { None } };
+    let options = NormalizeOptions {
+        dynamic_range: if lenient_range { Some((0, 65535)) } else { None },
+        ..NormalizeOptions::default()
+    };
     let mut sections = 0;
     for event in Sections::new(TextBlocks::new(Lines::new(bytes, encoding, "doc.txt".into()))) {
         match event? {

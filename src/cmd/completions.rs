@@ -1,7 +1,7 @@
 //! `kbingest completions SHELL`: a completion script for bash, zsh, fish, elvish or PowerShell.
 
 use crate::error::{Error, Result};
-use std::io::Write;
+use crate::export::Output;
 
 /// Arguments of `kbingest completions`.
 #[derive(Debug, Clone, clap::Args)]
@@ -15,5 +15,6 @@ pub struct Args {
 pub fn run(args: Args) -> Result<()> {
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut super::command(), "kbingest", &mut script);
-    std::io::stdout().write_all(&script).map_err(Error::io("write output", "-"))
+    let output = Output::new("completions", None, crate::interrupt::stop())?;
+    output.write(|out| out.write_all(&script).map_err(Error::io("write output", "-")))
 }

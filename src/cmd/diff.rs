@@ -5,11 +5,9 @@ use crate::cmd::messages::say;
 use crate::diff::report::{self, Report};
 use crate::diff::{self, TitlePair};
 use crate::error::{Error, Result};
-use crate::export::{OutputFormat, check_output, write_file};
+use crate::export::{Output, OutputFormat, SpreadsheetOptions};
 use crate::interrupt;
 use crate::store::Database;
-use std::io::{BufWriter, Write};
-use std::path::Path;
 
 /// Arguments of `kbingest diff`.
 #[derive(Debug, Clone, clap::Args)]
@@ -56,6 +54,15 @@ pub struct Args {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
 
+    /// Start with a UTF-8 byte-order mark, which Excel needs to read UTF-8 (CSV and TSV only).
+    #[arg(long)]
+    pub bom: bool,
+
+    /// Prefix `'` to text cells that start with =, +, -, @, tab or carriage return, so that a
+    /// spreadsheet shows them instead of running them as formulas (CSV and TSV only).
+    #[arg(long)]
+    pub excel_safe: bool,
+
     /// No summary on standard error.
     #[arg(short, long)]
     pub quiet: bool,
@@ -67,16 +74,17 @@ pub fn run(args: Args) -> Result<()> {
     let exit_code = args.exit_code;
     compare(args).map_err(|e| match e {
         Error::Differences | Error::BrokenPipe | Error::Usage(_) => e,
-        Error::Interrupted { .. } | Error::ExportInterrupted { .. } => e,
+        Error::Interrupted { .. } | Error::OutputInterrupted { .. } => e,
         e if exit_code => Error::Trouble(Box::new(e)),
         e => e,
     })
 }
 
 fn compare(args: Args) -> Result<()> {
-    if let Some(path) = args.output.as_deref().filter(|o| *o != "-") {
-        check_output(Path::new(path))?;
+    if (args.bom || args.excel_safe) && !args.format.is_delimited() {
+        return Err(Error::Usage("--bom and --excel-safe are for --format csv and tsv".into()));
     }
+    let output = Output::new("diff", args.output.as_deref(), interrupt::stop())?;
     let db = Database::open_read_only(&args.database, interrupt::stop())?;
     let old = diff::read::read_source(&db, &args.old)?;
     let new = diff::read::read_source(&db, &args.new)?;
@@ -92,20 +100,16 @@ fn compare(args: Args) -> Result<()> {
             ),
         )
     })?;
-    let unchanged = if args.format == OutputFormat::Table { args.all } else { !args.changes_only };
-    let report = Report { format: args.format, unchanged, width: width(), old: &args.old, new: &args.new };
-    let write = |mut out: &mut dyn Write, shown: &str| {
-        report::write(&mut out, &comparison, &report).map_err(Error::io("write output", shown))
+    let options = SpreadsheetOptions {
+        bom: args.bom,
+        excel_safe: args.excel_safe,
+        for_terminal: output.is_terminal(),
+        ..SpreadsheetOptions::default()
     };
-    match args.output.as_deref().filter(|o| *o != "-") {
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            write(&mut out, "-")?;
-            out.flush().map_err(Error::io("write output", "-"))?;
-        }
-        Some(path) => write_file(Path::new(path), |out| write(out, path))?,
-    }
+    let unchanged = if args.format == OutputFormat::Table { args.all } else { !args.changes_only };
+    let report = Report { format: args.format, unchanged, width: width(), old: &args.old, new: &args.new, options };
+    let shown = output.shown();
+    output.write(|mut out| report::write(&mut out, &comparison, &report).map_err(Error::io("write output", &shown)))?;
     if !args.quiet {
         say(&report::summary(&comparison, &args.old, &args.new));
     }

@@ -6,12 +6,11 @@ use crate::cmd::count_of;
 use crate::cmd::messages::say;
 use crate::error::{Error, Result};
 use crate::export::{
-    FileNames, OutputFormat, Relation, SpreadsheetOptions, check_output, export_relation, find_relation, relations,
-    write_file,
+    FileNames, Output, OutputFormat, Relation, SpreadsheetOptions, export_relation, find_relation, relations,
+    write_folder,
 };
 use crate::interrupt;
 use crate::store::Database;
-use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// Arguments of `kbingest export`.
@@ -81,74 +80,52 @@ pub fn run(args: Args) -> Result<()> {
         excel_safe: args.excel_safe,
         no_header: args.no_header,
         json_cols: args.json_cols,
+        for_terminal: false,
     };
-    let output = args.output.as_deref().filter(|o| *o != "-");
-    if args.all && output.is_none() {
-        return Err(Error::Usage("--all writes files: name a folder with -o DIR".into()));
+    if args.all {
+        let Some(dir) = args.output.as_deref().filter(|o| *o != "-") else {
+            return Err(Error::Usage("--all writes files: name a folder with -o DIR".into()));
+        };
+        let db = Database::open_read_only(&args.database, interrupt::stop())?;
+        let exported = export_all(&db, Path::new(dir), format, options, args.quiet);
+        return exported.map_err(|e| match interrupt::stopped_or(e, "export") {
+            Error::OutputInterrupted { signal, command, output: None } => {
+                Error::OutputInterrupted { signal, command, output: Some(dir.to_string()) }
+            }
+            e => e,
+        });
     }
-    if let (Some(path), false) = (output, args.all) {
-        check_output(Path::new(path))?;
-    }
-    interrupt::install()?;
-    let db = Database::open_read_only(&args.database, interrupt::stop())?;
-    let exported = match output {
-        Some(dir) if args.all => export_all(&db, Path::new(dir), format, options, args.quiet),
-        _ => export_one(&db, args.table.as_deref().unwrap_or("port_rules"), output, format, options, args.quiet),
-    };
-    // Whatever failed after a stop was asked for failed because of it: report the stop.
-    exported.map_err(|e| match interrupt::requested() {
-        Some(signal) => Error::ExportInterrupted { signal, output: output.unwrap_or("-").to_string() },
-        None => e,
-    })
-}
-
-/// One table or view, to standard output (`output` `None`) or a file.
-fn export_one(
-    db: &Database,
-    name: &str,
-    output: Option<&str>,
-    format: OutputFormat,
-    options: SpreadsheetOptions,
-    quiet: bool,
-) -> Result<()> {
-    let relation = find_relation(db, name)?;
-    let Some(path) = output else {
-        let stdout = std::io::stdout();
-        let mut out = BufWriter::new(stdout.lock());
-        export_relation(db, &relation, &mut out, format, options, "-")?;
-        return out.flush().map_err(Error::io("write output", "-"));
-    };
-    let rows = write_file(Path::new(path), |out| export_relation(db, &relation, out, format, options, path))?;
-    if !quiet {
+    let output = Output::new("export", args.output.as_deref(), interrupt::stop())?;
+    let options = SpreadsheetOptions { for_terminal: output.is_terminal(), ..options };
+    let db = Database::open_read_only(&args.database, interrupt::stop()).map_err(|e| output.stopped_or(e))?;
+    let relation = find_relation(&db, args.table.as_deref().unwrap_or("port_rules"))?;
+    let shown = output.shown();
+    let rows = output.write(|out| export_relation(&db, &relation, out, format, options, &shown))?;
+    if let (Some(path), false) = (output.file(), args.quiet) {
         say(&format!("{}: {} -> {path}", relation.name, rows_phrase(rows)));
     }
     Ok(())
 }
 
-/// One file per table and view in `dir`, named after it (made safe as a file name). Every file's
-/// path is checked before the first is written.
+/// One file per table and view in `dir`, named after it (made safe as a file name), written as
+/// one set: the folder changes only once every file is complete.
 fn export_all(db: &Database, dir: &Path, format: OutputFormat, options: SpreadsheetOptions, quiet: bool) -> Result<()> {
     let shown = dir.display().to_string();
-    if dir.exists() && !dir.is_dir() {
-        return Err(Error::Usage(format!("{shown} is not a folder; --all writes one file per table into a folder")));
-    }
     let all: Vec<Relation> = relations(db)?;
     let mut names = FileNames::default();
     let mut files = Vec::with_capacity(all.len());
     for relation in &all {
         let path = names.path_for(dir, &relation.name, format.extension())?;
-        check_output(&path)?;
-        files.push(path);
+        files.push(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
     }
-    std::fs::create_dir_all(dir).map_err(Error::io("create the output folder", &shown))?;
-    for (relation, path) in all.iter().zip(&files) {
-        let name = path.display().to_string();
-        let rows = write_file(path, |out| export_relation(db, relation, out, format, options, &name))?;
-        if !quiet {
-            say(&format!("{}: {} -> {name}", relation.name, rows_phrase(rows)));
-        }
-    }
+    let rows = write_folder(dir, &files, "export", interrupt::stop(), |i, out| {
+        let name = dir.join(&files[i]).display().to_string();
+        export_relation(db, &all[i], out, format, options, &name)
+    })?;
     if !quiet {
+        for ((relation, file), rows) in all.iter().zip(&files).zip(rows) {
+            say(&format!("{}: {} -> {}", relation.name, rows_phrase(rows), dir.join(file).display()));
+        }
         say(&format!("{} -> {shown}", count_of(all.len() as u64, "table or view", "tables and views")));
     }
     Ok(())

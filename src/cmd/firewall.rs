@@ -3,7 +3,7 @@
 
 use crate::cmd::messages::say;
 use crate::error::{Error, Result};
-use crate::export::{check_output, write_file};
+use crate::export::Output;
 use crate::firewall::address::Family;
 use crate::firewall::settings::{default_table, parse_range, valid_table_name};
 use crate::firewall::{
@@ -12,8 +12,6 @@ use crate::firewall::{
 };
 use crate::interrupt;
 use crate::store::Database;
-use std::io::Write;
-use std::path::Path;
 
 /// Arguments of `kbingest firewall`.
 #[derive(Debug, Clone, clap::Args)]
@@ -132,9 +130,7 @@ fn network(text: &str) -> std::result::Result<Network, String> {
 /// Writes the firewall rules as asked.
 pub fn run(args: Args) -> Result<()> {
     let request = request(&args)?;
-    if let Some(path) = args.output.as_deref().filter(|o| *o != "-") {
-        check_output(Path::new(path))?;
-    }
+    let output = Output::new("firewall", args.output.as_deref(), interrupt::stop())?;
     let db = Database::open_read_only(&args.database, interrupt::stop())?;
     let all = read_port_rules(&db)?;
     if all.is_empty() {
@@ -163,22 +159,13 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     let text = firewall::render(&built.ruleset, args.format);
-    match args.output.as_deref().filter(|o| *o != "-") {
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes()).and_then(|()| out.flush()).map_err(Error::io("write output", "-"))
-        }
-        Some(path) => {
-            write_file(Path::new(path), |out| {
-                out.write_all(text.as_bytes()).map_err(Error::io("write the output file", path))
-            })?;
-            if !args.quiet {
-                let n = built.ruleset.rules.len();
-                say(&format!("{n} firewall {} -> {path}", if n == 1 { "rule" } else { "rules" }));
-            }
-            Ok(())
-        }
+    let shown = output.shown();
+    output.write(|out| out.write_all(text.as_bytes()).map_err(Error::io("write output", &shown)))?;
+    if let (Some(path), false) = (output.file(), args.quiet) {
+        let n = built.ruleset.rules.len();
+        say(&format!("{n} firewall {} -> {path}", if n == 1 { "rule" } else { "rules" }));
     }
+    Ok(())
 }
 
 /// The request the arguments make, or the usage error that says why they make none.

@@ -57,7 +57,6 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(warning) = output_warning(&output) {
         say(&warning);
     }
-    interrupt::install()?;
     let loaded =
         Database::open_for_load(&output, &args.inputs, Duration::from_secs(args.busy_timeout), interrupt::stop())
             .and_then(|mut db| {
@@ -76,7 +75,7 @@ pub fn run(args: Args) -> Result<()> {
             });
     // Whatever failed after a stop was asked for failed because of it (an abandoned wait for
     // another writer, say): report the stop.
-    let reports = loaded.map_err(|e| interrupt::requested().map_or(e, |signal| Error::Interrupted { signal }))?;
+    let reports = loaded.map_err(|e| interrupt::stopped_or(e, "ingest"))?;
     if !args.quiet {
         say(&summary(&reports, &output, args.reading.custom_range()));
     } else {

@@ -2,15 +2,18 @@
 //! examples and exit statuses (`examples.rs`) as their EXAMPLES and EXIT STATUS.
 
 use crate::error::{Error, Result};
+use crate::export::{Output, write_folder};
+use crate::interrupt;
 use clap::Command;
-use std::io::Write;
 use std::path::Path;
 
 /// Arguments of `kbingest man`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Args {
     /// Write kbingest.1 and a page per subcommand (kbingest-query.1, ...) into this folder
-    /// (created if missing) instead of printing kbingest.1 on standard output.
+    /// (created if missing) instead of printing kbingest.1 on standard output. Each page is
+    /// written whole and replaces a regular file only; a symbolic link, FIFO or device of that
+    /// name is refused.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<String>,
 }
@@ -20,20 +23,28 @@ pub fn run(args: Args) -> Result<()> {
     let mut cmd = super::command();
     cmd.build();
     if let Some(dir) = args.output_dir {
-        std::fs::create_dir_all(&dir).map_err(Error::io("create the output folder", &dir))?;
-        return write_pages(&cmd, "kbingest", Path::new(&dir)).map_err(Error::io("write the man pages", &dir));
+        let mut pages = Vec::new();
+        collect_pages(&cmd, "kbingest", &mut pages).map_err(Error::io("render the man pages", &dir))?;
+        let names: Vec<String> = pages.iter().map(|(name, _)| name.clone()).collect();
+        write_folder(Path::new(&dir), &names, "man", interrupt::stop(), |i, out| {
+            out.write_all(&pages[i].1).map_err(Error::io("write the man pages", &dir))
+        })?;
+        return Ok(());
     }
     let page = render(&cmd, "kbingest").map_err(Error::io("write output", "-"))?;
-    std::io::stdout().write_all(&page).map_err(Error::io("write output", "-"))
+    let output = Output::new("man", None, interrupt::stop())?;
+    output.write(|out| out.write_all(&page).map_err(Error::io("write output", "-")))
 }
 
-/// kbingest.1, and kbingest-NAME.1 for each subcommand, into `dir`.
-fn write_pages(cmd: &Command, examples_of: &str, dir: &Path) -> std::io::Result<()> {
+/// kbingest.1, and kbingest-NAME.1 for each subcommand, each with its file name: written into the
+/// folder as one set (see `export::write_folder`), never through a link planted there.
+fn collect_pages(cmd: &Command, examples_of: &str, pages: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
     for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-        write_pages(sub, sub.get_name(), dir)?;
+        collect_pages(sub, sub.get_name(), pages)?;
     }
     let name = cmd.get_display_name().unwrap_or_else(|| cmd.get_name());
-    std::fs::write(dir.join(format!("{name}.1")), render(cmd, examples_of)?)
+    pages.push((format!("{name}.1"), render(cmd, examples_of)?));
+    Ok(())
 }
 
 /// One page: clap_mangen's sections, with EXAMPLES and EXIT STATUS where it would put the text

@@ -66,18 +66,7 @@ fn fit_line(line: &str) -> String {
 
 /// Control characters (and the invisible ones that reorder text) as `\x1b`, `\u{202e}`.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let reorders = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-        if c.is_control() && (c as u32) < 0x80 {
-            out.push_str(&format!("\\x{:02x}", c as u32));
-        } else if c.is_control() || reorders {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::export::escape_for_terminal(text.into(), false).into_owned()
 }
 
 #[cfg(test)]

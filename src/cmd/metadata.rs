@@ -2,10 +2,9 @@
 //! itself (`datasette ports.db -m metadata.json`).
 
 use crate::error::{Error, Result};
-use crate::export::{metadata, write_file};
+use crate::export::{Output, json_without_terminal_controls, metadata};
+use crate::interrupt;
 use crate::store::Database;
-use std::io::Write;
-use std::path::Path;
 
 /// Arguments of `kbingest metadata`.
 #[derive(Debug, Clone, clap::Args)]
@@ -22,14 +21,12 @@ pub struct Args {
 
 /// Writes the metadata as JSON.
 pub fn run(args: Args) -> Result<()> {
-    let db = Database::open_read_only(&args.database, crate::interrupt::stop())?;
+    let output = Output::new("metadata", args.output.as_deref(), interrupt::stop())?;
+    let db = Database::open_read_only(&args.database, interrupt::stop())?;
     let mut text =
         serde_json::to_string_pretty(&metadata(&db)?).map_err(|e| Error::io("write output", "-")(e.into()))?;
     text.push('\n');
-    match args.output.as_deref().filter(|o| *o != "-") {
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(Error::io("write output", "-")),
-        Some(path) => write_file(Path::new(path), |out| {
-            out.write_all(text.as_bytes()).map_err(Error::io("write the output file", path))
-        }),
-    }
+    let text = json_without_terminal_controls(text);
+    let shown = output.shown();
+    output.write(|out| out.write_all(text.as_bytes()).map_err(Error::io("write output", &shown)))
 }

@@ -156,9 +156,12 @@ pub fn parse() -> Result<Cli, clap::Error> {
     command().try_get_matches().and_then(|matches| Cli::from_arg_matches(&matches))
 }
 
-/// Runs the command the user asked for.
+/// Runs the command the user asked for. Ctrl-C and SIGTERM are taken as a request to stop, for
+/// every command alike (see [`crate::interrupt`]).
 pub fn run(cli: Cli) -> Result<()> {
-    match cli.command {
+    crate::interrupt::install()?;
+    let command = cli.command.as_ref().map_or("ingest", Command::name);
+    let done = match cli.command {
         Some(Command::Ingest(args)) => ingest::run(args),
         Some(Command::Check(args)) => check::run(args),
         Some(Command::Export(args)) => export::run(args),
@@ -177,7 +180,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Man(args)) => man::run(args),
         Some(Command::Help(args)) => help::run(args),
         None => ingest::run(cli.ingest),
-    }
+    };
+    done.map_err(|e| crate::interrupt::stopped_or(e, command))
 }
 
 /// Where to look for usage: `kbingest query --help` for a usage error of `query`, `kbingest

@@ -44,5 +44,5 @@ pub fn run(args: Args) -> Result<()> {
     let answer = ask::ports(&db, &args.what, args.source.as_deref())?;
     let columns = answer.first().map(|a| a.rules.columns.clone()).unwrap_or_default();
     let rows: Vec<_> = answer.iter().flat_map(|a| a.rules.rows.iter().cloned()).collect();
-    answer::write(args.format, args.json_cols, || ask::show::ports(&answer), &columns, &rows)
+    answer::write("ports", args.format, args.json_cols, || ask::show::ports(&answer), &columns, &rows)
 }

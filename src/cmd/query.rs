@@ -4,13 +4,10 @@
 
 use crate::error::{Error, Result};
 use crate::export::{
-    OutputFormat, SpreadsheetOptions, bind_parameters, check_output, prepare_read_only, write_file, write_raw,
-    write_rows,
+    Output, OutputFormat, SpreadsheetOptions, bind_parameters, prepare_read_only, write_raw, write_rows,
 };
-use crate::stop::Stop;
+use crate::interrupt;
 use crate::store::Database;
-use std::io::{BufWriter, Write};
-use std::path::Path;
 
 /// Arguments of `kbingest query`.
 #[derive(Debug, Clone, clap::Args)]
@@ -41,7 +38,7 @@ pub struct Args {
 
     /// Print the values of a one-column result as they are, one a line: no header, no quoting, no
     /// CR, e.g. for `n=$(kbingest query DB "SELECT count(*) FROM port_rules" --raw)`.
-    #[arg(long, conflicts_with_all = ["format", "no_header", "json_cols"])]
+    #[arg(long, conflicts_with_all = ["format", "no_header", "json_cols", "bom", "excel_safe"])]
     pub raw: bool,
 
     /// JSON and JSON Lines: write columns that hold JSON (row_cells) as JSON objects, not as
@@ -53,41 +50,51 @@ pub struct Args {
     /// `export` writes files.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<String>,
+
+    /// Start with a UTF-8 byte-order mark, which Excel needs to read UTF-8 (CSV and TSV only).
+    #[arg(long)]
+    pub bom: bool,
+
+    /// Prefix `'` to text cells that start with =, +, -, @, tab or carriage return, so that a
+    /// spreadsheet shows them instead of running them as formulas (CSV and TSV only).
+    #[arg(long)]
+    pub excel_safe: bool,
 }
 
 /// Runs the query and writes its rows to standard output or the file.
 pub fn run(args: Args) -> Result<()> {
-    if args.no_header && !args.format.is_delimited() {
-        return Err(Error::Usage("--no-header is for --format csv and tsv".into()));
+    let given: Vec<&str> = [(args.no_header, "--no-header"), (args.bom, "--bom"), (args.excel_safe, "--excel-safe")]
+        .into_iter()
+        .filter_map(|(on, flag)| on.then_some(flag))
+        .collect();
+    if !given.is_empty() && !args.format.is_delimited() {
+        let verb = if given.len() == 1 { "is" } else { "are" };
+        return Err(Error::Usage(format!("{} {verb} for --format csv and tsv", given.join(" and "))));
     }
     if args.json_cols && !matches!(args.format, OutputFormat::Json | OutputFormat::Jsonl) {
         return Err(Error::Usage("--json-cols is for --format json and jsonl".into()));
     }
-    let output = args.output.as_deref().filter(|o| *o != "-");
-    if let Some(path) = output {
-        check_output(Path::new(path))?;
-    }
     let params: Vec<(&str, &str)> = args.params.chunks(2).map(|pair| (pair[0].as_str(), pair[1].as_str())).collect();
-    let mut db = Database::open_read_only(&args.database, Stop::NEVER)?;
+    let output = Output::new("query", args.output.as_deref(), interrupt::stop())?;
+    let mut db = Database::open_read_only(&args.database, interrupt::stop())?;
     let path = db.path.clone();
     let mut stmt = prepare_read_only(&mut db, &args.sql)?;
     bind_parameters(&mut stmt, &params, &path)?;
-    let options =
-        SpreadsheetOptions { no_header: args.no_header, json_cols: args.json_cols, ..SpreadsheetOptions::default() };
-    let mut write = |out: &mut dyn Write, name: &str| -> Result<u64> {
-        if args.raw {
-            write_raw(&mut stmt, &path, out, name)
-        } else {
-            write_rows(&mut stmt, &path, out, args.format, options, name)
-        }
+    let options = SpreadsheetOptions {
+        no_header: args.no_header,
+        bom: args.bom,
+        excel_safe: args.excel_safe,
+        json_cols: args.json_cols,
+        for_terminal: output.is_terminal(),
     };
-    match output {
-        Some(file) => write_file(Path::new(file), |out| write(out, file)).map(|_| ()),
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            write(&mut out, "-")?;
-            out.flush().map_err(Error::io("write output", "-"))
-        }
-    }
+    let shown = output.shown();
+    output
+        .write(|out| {
+            if args.raw {
+                write_raw(&mut stmt, &path, out, &shown, options.for_terminal)
+            } else {
+                write_rows(&mut stmt, &path, out, args.format, options, &shown)
+            }
+        })
+        .map(drop)
 }

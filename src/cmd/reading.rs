@@ -3,8 +3,10 @@
 //! document checked is read exactly as it would be loaded.
 
 use crate::error::{Error, Result};
-use crate::ingest::IngestOptions;
-use crate::normalize::NormalizeOptions;
+use crate::ingest::{DEFAULT_MAX_RULES, IngestOptions};
+use crate::normalize::{DEFAULT_MAX_RULES_PER_ROW, NormalizeOptions};
+use crate::parse::PageLimits;
+use crate::parse::limits::{DEFAULT_MAX_ATTRIBUTES, DEFAULT_MAX_TABLE_CELLS};
 use crate::read::{InputFormat, ReadOptions};
 
 /// How to read the documents (flattened into `ingest` and `check`).
@@ -33,6 +35,23 @@ pub struct ReadingArgs {
     /// or with K, M or G (binary), e.g. 256M.
     #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64M")]
     pub max_input_size: u64,
+
+    /// The most cells one table may hold, as laid out (an HTML table's rowspan and colspan
+    /// repeat cells); also the most cells spans may add to a page in all.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TABLE_CELLS, value_parser = parse_limit)]
+    pub max_table_cells: usize,
+
+    /// The most attributes one HTML element may have.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_ATTRIBUTES, value_parser = parse_limit)]
+    pub max_attributes: usize,
+
+    /// The most port rules one table row may make (a cell listing many ports makes one each).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_RULES_PER_ROW, value_parser = parse_limit)]
+    pub max_rules_per_row: usize,
+
+    /// The most port rules one document may make.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_RULES as usize, value_parser = parse_limit)]
+    pub max_rules: usize,
 }
 
 impl ReadingArgs {
@@ -54,9 +73,18 @@ impl ReadingArgs {
                 encoding: self.encoding,
                 max_whole_bytes: Some(self.max_input_size),
             },
-            normalize: NormalizeOptions { dynamic_range: self.dynamic_range },
+            normalize: NormalizeOptions {
+                dynamic_range: self.dynamic_range,
+                max_rules_per_row: self.max_rules_per_row,
+            },
             strict,
             source_name: self.source_name.clone(),
+            page: PageLimits {
+                table_cells: self.max_table_cells,
+                attributes: self.max_attributes,
+                repeated_bytes: self.max_input_size,
+            },
+            max_rules: self.max_rules as u64,
         })
     }
 
@@ -82,6 +110,14 @@ fn parse_size(text: &str) -> std::result::Result<u64, String> {
     };
     let n: u64 = digits.trim().parse().map_err(|_| bad())?;
     n.checked_mul(1 << shift).filter(|&n| n > 0).ok_or_else(bad)
+}
+
+fn parse_limit(text: &str) -> std::result::Result<usize, String> {
+    text.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("`{text}` is not a limit: give a whole number from 1"))
 }
 
 fn parse_range(text: &str) -> std::result::Result<(u16, u16), String> {

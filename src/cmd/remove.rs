@@ -24,7 +24,8 @@ pub struct Args {
 /// Removes the sources and says what went with them.
 pub fn run(args: Args) -> Result<()> {
     let mut db = Database::open_to_change(&args.database, crate::interrupt::stop())?;
-    let removed = remove_sources(&mut db, &args.sources)?;
+    // A refused removal commits nothing: another program's WAL stays where it is.
+    let removed = remove_sources(&mut db, &args.sources).inspect_err(|_| db.keep_foreign_wal())?;
     if !args.quiet {
         let mut text = String::new();
         for r in &removed {

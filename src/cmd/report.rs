@@ -4,11 +4,10 @@
 
 use crate::cmd::messages::say;
 use crate::error::{Error, Result};
-use crate::export::{check_output, write_file};
+use crate::export::Output;
+use crate::interrupt;
 use crate::report;
 use crate::store::Database;
-use std::io::Write;
-use std::path::Path;
 
 /// Arguments of `kbingest report`.
 #[derive(Debug, Clone, clap::Args)]
@@ -33,12 +32,11 @@ pub struct Args {
 
 /// Writes the page.
 pub fn run(args: Args) -> Result<()> {
-    let path = Path::new(&args.output);
-    check_output(path)?;
-    let db = Database::open_read_only(&args.database, crate::interrupt::stop())?;
+    let output = Output::new("report", Some(&args.output), interrupt::stop())?;
+    let db = Database::open_read_only(&args.database, interrupt::stop())?;
     let report = report::gather(&db, &args.sources)?;
     let page = report::html(&report);
-    write_file(path, |out| out.write_all(page.as_bytes()).map_err(Error::io("write the report", &args.output)))?;
+    output.write(|out| out.write_all(page.as_bytes()).map_err(Error::io("write the report", &args.output)))?;
     if !args.quiet {
         let changes = if report.diff.is_some() { " and what changed" } else { "" };
         say(&format!(

@@ -4,15 +4,14 @@
 use crate::cmd::messages::say;
 use crate::cmd::selection::SelectionArgs;
 use crate::error::{Error, Result};
-use crate::export::{OutputFormat, check_output, write_file};
+use crate::export::{Output, OutputFormat};
 use crate::firewall::select::one_source;
 use crate::firewall::{DynamicRange, PortRule, dynamic, read_port_rules, select};
 use crate::interrupt;
 use crate::review::{self, Profile, RulesetFormat, Traffic, report};
 use crate::store::{Database, registered_ports};
-use std::io::{BufWriter, Read, Write};
+use std::io::Read;
 use std::net::IpAddr;
-use std::path::Path;
 
 /// The largest rule set file read: far beyond any real one.
 const MAX_RULESET_BYTES: u64 = 256 << 20;
@@ -83,9 +82,7 @@ pub fn run(args: Args) -> Result<()> {
 }
 
 fn reviewed(args: Args) -> Result<()> {
-    if let Some(path) = args.output.as_deref().filter(|o| *o != "-") {
-        check_output(Path::new(path))?;
-    }
+    let output = Output::new("review", args.output.as_deref(), interrupt::stop())?;
     let text = review::detect::decode(&read_ruleset(&args.ruleset)?);
     let set = review::read_ruleset(&text, args.profile).map_err(|(format, unreadable)| {
         let hint = match format {
@@ -155,17 +152,10 @@ fn reviewed(args: Args) -> Result<()> {
             ));
         }
     }
-    let write = |out: &mut dyn Write, shown: &str| {
-        report::write(out, &result, args.format, args.findings_only).map_err(Error::io("write output", shown))
-    };
-    match args.output.as_deref().filter(|o| *o != "-") {
-        None => {
-            let mut out = BufWriter::new(std::io::stdout().lock());
-            write(&mut out, "-")?;
-            out.flush().map_err(Error::io("write output", "-"))?;
-        }
-        Some(path) => write_file(Path::new(path), |out| write(out, path))?,
-    }
+    let shown = output.shown();
+    output.write(|out| {
+        report::write(out, &result, args.format, args.findings_only).map_err(Error::io("write output", &shown))
+    })?;
     if !args.quiet {
         let shown = if args.ruleset == "-" { "standard input" } else { args.ruleset.as_str() };
         say(&report::summary(&result, shown, set.format.name()));

@@ -1,9 +1,9 @@
 //! `kbingest sources DB`: the sources loaded into a database, with what each holds.
 
 use crate::error::{Error, Result};
-use crate::export::{OutputFormat, SOURCES_SQL, SpreadsheetOptions, write_rows};
+use crate::export::{Output, OutputFormat, SOURCES_SQL, SpreadsheetOptions, write_rows};
+use crate::interrupt;
 use crate::store::Database;
-use std::io::{BufWriter, Write};
 
 /// Arguments of `kbingest sources`.
 #[derive(Debug, Clone, clap::Args)]
@@ -20,9 +20,9 @@ pub struct Args {
 /// Lists the sources (name, format, encoding, sha256, size, ingested at, services, rules,
 /// anomalies) on standard output.
 pub fn run(args: Args) -> Result<()> {
-    let db = Database::open_read_only(&args.database, crate::interrupt::stop())?;
+    let output = Output::new("sources", None, interrupt::stop())?;
+    let db = Database::open_read_only(&args.database, interrupt::stop())?;
     let mut stmt = db.conn.prepare(SOURCES_SQL).map_err(Error::sqlite(&db.path, "listing the sources"))?;
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    write_rows(&mut stmt, &db.path, &mut out, args.format, SpreadsheetOptions::default(), "-")?;
-    out.flush().map_err(Error::io("write output", "-"))
+    let options = SpreadsheetOptions { for_terminal: output.is_terminal(), ..SpreadsheetOptions::default() };
+    output.write(|out| write_rows(&mut stmt, &db.path, out, args.format, options, "-")).map(drop)
 }

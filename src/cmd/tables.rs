@@ -1,9 +1,9 @@
 //! `kbingest tables DB [--counts]`: the tables and views of a database, like `sqlite-utils tables`.
 
 use crate::error::{Error, Result};
-use crate::export::{OutputFormat, SpreadsheetOptions, relations, tables_sql, write_rows};
+use crate::export::{Output, OutputFormat, SpreadsheetOptions, relations, tables_sql, write_rows};
+use crate::interrupt;
 use crate::store::Database;
-use std::io::{BufWriter, Write};
 
 /// Arguments of `kbingest tables`.
 #[derive(Debug, Clone, clap::Args)]
@@ -23,10 +23,10 @@ pub struct Args {
 
 /// Lists the views, then the tables, each by name (the full-text search indexes are left out).
 pub fn run(args: Args) -> Result<()> {
-    let db = Database::open_read_only(&args.database, crate::interrupt::stop())?;
+    let output = Output::new("tables", None, interrupt::stop())?;
+    let db = Database::open_read_only(&args.database, interrupt::stop())?;
     let sql = tables_sql(&relations(&db)?, args.counts);
     let mut stmt = db.conn.prepare(&sql).map_err(Error::sqlite(&db.path, "listing the tables and views"))?;
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    write_rows(&mut stmt, &db.path, &mut out, args.format, SpreadsheetOptions::default(), "-")?;
-    out.flush().map_err(Error::io("write output", "-"))
+    let options = SpreadsheetOptions { for_terminal: output.is_terminal(), ..SpreadsheetOptions::default() };
+    output.write(|out| write_rows(&mut stmt, &db.path, out, args.format, options, "-")).map(drop)
 }

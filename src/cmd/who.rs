@@ -55,5 +55,5 @@ pub fn run(args: Args) -> Result<()> {
         rows.extend(a.rules.rows.iter().cloned());
         rows.extend(ask::registry_rows(&columns, &a.registered));
     }
-    answer::write(args.format, args.json_cols, || ask::show::who(&answers), &columns, &rows)
+    answer::write("who", args.format, args.json_cols, || ask::show::who(&answers), &columns, &rows)
 }

@@ -34,6 +34,35 @@ pub fn neutralize(text: Cow<'_, str>) -> Cow<'_, str> {
     if text.starts_with(FORMULA_STARTS) { Cow::Owned(format!("'{text}")) } else { text }
 }
 
+/// Whether a character acts on a terminal instead of showing: a control character (an escape
+/// sequence starts with one), or an invisible one that reorders the text around it (bidi
+/// overrides and isolates, which can make `evil` read as `live`).
+fn acts_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text made safe to show on a terminal: every character that would act on it is written as an
+/// escape, `\x1b` or `\u{202e}`. With `keep_layout`, line breaks and tabs stay as they are (cells
+/// of a CSV file shown on a terminal); otherwise they are escaped too (one line of a message).
+pub fn escape_for_terminal(text: Cow<'_, str>, keep_layout: bool) -> Cow<'_, str> {
+    let escaped = |c: char| acts_on_terminal(c) && !(keep_layout && matches!(c, '\n' | '\t'));
+    if !text.chars().any(escaped) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !escaped(c) {
+            out.push(c);
+        } else if (c as u32) < 0x80 {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        } else {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Characters that could start inline markup in GitHub Markdown, or end a table cell (`|`).
 const MARKDOWN_SPECIALS: [char; 10] = ['\\', '`', '*', '_', '[', ']', '<', '&', '~', '|'];
 
@@ -68,9 +97,32 @@ pub fn write_json(out: &mut impl Write, value: ValueRef<'_>) -> io::Result<()> {
     }
 }
 
-/// Writes a string as a JSON string, escaped.
+/// Writes a string as a JSON string, escaped; also the characters that act on a terminal which
+/// JSON lets through as they are (DEL, C1 controls, bidi overrides) are written as `\uXXXX`: the
+/// same string to a JSON reader, and nothing for a terminal to act on.
 pub fn json_string(out: &mut impl Write, text: &str) -> io::Result<()> {
-    serde_json::to_writer(out, text).map_err(io::Error::from)
+    if !text.chars().any(acts_on_terminal) {
+        return serde_json::to_writer(out, text).map_err(io::Error::from);
+    }
+    let json = serde_json::to_string(text).map_err(io::Error::from)?;
+    out.write_all(json_without_terminal_controls(json).as_bytes())
+}
+
+/// JSON text with the characters that act on a terminal, which can only be inside its strings,
+/// written as `\uXXXX` escapes: the same JSON to a reader.
+pub fn json_without_terminal_controls(json: String) -> String {
+    if !json.chars().any(acts_on_terminal) {
+        return json;
+    }
+    let mut safe = String::with_capacity(json.len() + 8);
+    for c in json.chars() {
+        if acts_on_terminal(c) && c != '\n' {
+            let _ = write!(safe, "\\u{:04x}", c as u32);
+        } else {
+            safe.push(c);
+        }
+    }
+    safe
 }
 
 /// A real in the shortest form that reads back the same, always with a decimal point or exponent
@@ -116,6 +168,17 @@ mod tests {
         assert_eq!(json(ValueRef::Real(2.5)), "2.5");
         assert_eq!(json(ValueRef::Real(f64::INFINITY)), "null");
         assert_eq!(json(ValueRef::Text("say \"hi\"\n".as_bytes())), r#""say \"hi\"\n""#);
+    }
+
+    #[test]
+    fn terminal_controls_and_reordering_are_escaped() {
+        let cell = "a\u{1b}]0;title\u{7}b\u{202e}c\u{9b}\nd\te";
+        assert_eq!(escape_for_terminal(cell.into(), true), "a\\x1b]0;title\\x07b\\u{202e}c\\u{9b}\nd\te");
+        assert_eq!(escape_for_terminal("x\ny".into(), false), "x\\x0ay");
+        assert!(matches!(escape_for_terminal("plain".into(), true), Cow::Borrowed(_)));
+        assert_eq!(json(ValueRef::Text("\u{202e}\u{7f}\u{1b}".as_bytes())), r#""\u202e\u007f\u001b""#);
+        let back: String = serde_json::from_str(&json(ValueRef::Text("x\u{202e}y".as_bytes()))).unwrap();
+        assert_eq!(back, "x\u{202e}y");
     }
 
     #[test]

@@ -1,22 +1,24 @@
 //! Output files that are whole or absent, and that never land anywhere but where they were asked
 //! for. A file is written under a new, random, hidden name in its own folder (created with
 //! `O_CREAT|O_EXCL|O_NOFOLLOW`: never through a symbolic link someone planted) and renamed into
-//! place only once complete, so that a failed or stopped export never leaves half a CSV for a BI
+//! place only once complete, so that a failed or stopped command never leaves half a CSV for a BI
 //! tool to import. `-o` must name a regular file or nothing: a FIFO, a device, a symbolic link or
 //! a folder is refused before any work, so that nothing is ever renamed over one.
 
 use crate::error::{Error, Result};
+use crate::stop::Stop;
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
-use std::io::{BufWriter, ErrorKind};
+use std::io::{self, BufWriter, ErrorKind, Write};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Component, Path, PathBuf};
 
 /// The longest file name made from a table name, in bytes (file systems allow 255).
 const MAX_NAME_BYTES: usize = 200;
 
-/// Refuses an output path that names something other than a regular file (or nothing).
-pub fn check_output(path: &Path) -> Result<()> {
+/// Refuses an output path that names something other than a regular file (or nothing); `command`
+/// is the command writing it, as messages name it.
+pub fn check_output(path: &Path, command: &str) -> Result<()> {
     let shown = path.display().to_string();
     let meta = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta,
@@ -27,7 +29,8 @@ pub fn check_output(path: &Path) -> Result<()> {
     let what = if kind.is_file() {
         return Ok(());
     } else if kind.is_dir() {
-        return Err(Error::Usage(format!("{shown} is a folder; name a file with -o, or pass --all to fill a folder")));
+        let all = if command == "export" { ", or pass --all to fill a folder" } else { "" };
+        return Err(Error::Usage(format!("{shown} is a folder; name a file with -o{all}")));
     } else if kind.is_symlink() {
         "a symbolic link"
     } else if kind.is_fifo() {
@@ -38,23 +41,27 @@ pub fn check_output(path: &Path) -> Result<()> {
         "a socket"
     };
     Err(Error::Usage(format!(
-        "{shown} is {what}, not a regular file; export writes only regular files (it replaces them whole): \
+        "{shown} is {what}, not a regular file; {command} writes only regular files (it replaces them whole): \
          name a new or regular file with -o, or write to standard output with -o - (or no -o)"
     )))
 }
 
-/// Creates (or replaces) the file `path` with what `write` writes into it. If `write` fails (or
-/// is stopped), the file is left as it was and the temporary file is removed.
-pub fn write_file<T>(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> Result<T>) -> Result<T> {
+/// Creates (or replaces) the file `path` with what `write` writes into it. If `write` fails, or
+/// `stop` asks to stop before the file is complete, the file is left as it was and the temporary
+/// file is removed.
+pub fn write_file<T>(
+    path: &Path,
+    command: &str,
+    stop: Stop,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
     let shown = path.display().to_string();
-    check_output(path)?;
+    check_output(path, command)?;
     let (partial, file) = create_partial(path).map_err(Error::io("create the output file", &shown))?;
-    let mut out = BufWriter::new(file);
-    let result = write(&mut out).and_then(|value| {
-        let file = out.into_inner().map_err(|e| Error::io("write the output file", &shown)(e.into_error()))?;
-        file.sync_all().map_err(Error::io("write the output file", &shown))?;
+    let result = write_complete(file, &shown, stop, write).and_then(|value| {
+        stop.check()?;
         // Whatever took the name meanwhile is not replaced unless it is a regular file.
-        check_output(path)?;
+        check_output(path, command)?;
         std::fs::rename(&partial, path).map_err(Error::io("write the output file", &shown))?;
         Ok(value)
     });
@@ -62,6 +69,40 @@ pub fn write_file<T>(path: &Path, write: impl FnOnce(&mut BufWriter<File>) -> Re
         let _ = std::fs::remove_file(&partial);
     }
     result
+}
+
+/// Writes a new file whole: buffered, asking `stop` at every buffer's worth, synced at the end.
+pub(super) fn write_complete<T>(
+    file: File,
+    shown: &str,
+    stop: Stop,
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let mut out = BufWriter::new(Stoppable { inner: file, stop });
+    let value = write(&mut out)?;
+    let file = out.into_inner().map_err(|e| Error::io("write the output file", shown)(e.into_error()))?;
+    file.inner.sync_all().map_err(Error::io("write the output file", shown))?;
+    Ok(value)
+}
+
+/// A writer that fails once a stop has been asked for: a long export ends at its next buffer's
+/// worth of output, not at its end. (The error is no `Interrupted`, which `write_all` retries.)
+pub(super) struct Stoppable<W> {
+    pub(super) inner: W,
+    pub(super) stop: Stop,
+}
+
+impl<W: Write> Write for Stoppable<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.stop.requested().is_some() {
+            return Err(io::Error::other("stopped"));
+        }
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// `dir/.name.RANDOM.partial`, created new: hidden, in the same folder so that the rename cannot
@@ -87,7 +128,7 @@ fn create_partial(path: &Path) -> std::io::Result<(PathBuf, File)> {
 }
 
 /// A number no one can guess in advance: the standard library seeds each hasher at random.
-fn random() -> u64 {
+pub(super) fn random() -> u64 {
     use std::hash::BuildHasher;
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     std::collections::hash_map::RandomState::new().hash_one((std::process::id(), now.as_nanos()))
@@ -142,14 +183,13 @@ fn safe_stem(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
 
     #[test]
     fn a_failed_write_leaves_the_file_as_it_was() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.csv");
         std::fs::write(&path, "old\n").unwrap();
-        let result: Result<()> = write_file(&path, |out| {
+        let result: Result<()> = write_file(&path, "export", Stop::NEVER, |out| {
             out.write_all(b"half").map_err(Error::io("write", "out.csv"))?;
             Err(Error::Usage("stop".into()))
         });
@@ -163,7 +203,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.csv");
         std::fs::write(&path, "old\n").unwrap();
-        write_file(&path, |out| out.write_all(b"new\n").map_err(Error::io("write", "out.csv"))).unwrap();
+        write_file(&path, "export", Stop::NEVER, |out| out.write_all(b"new\n").map_err(Error::io("write", "out.csv")))
+            .unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

@@ -27,7 +27,7 @@ pub fn tables_sql(relations: &[Relation], counts: bool) -> String {
             } else {
                 String::new()
             };
-            format!("SELECT '{name}', '{kind}'{count}")
+            format!("('{name}', '{kind}'{count})")
         })
         .collect();
     let columns = if counts { "name, type, count" } else { "name, type" };
@@ -36,7 +36,9 @@ pub fn tables_sql(relations: &[Relation], counts: bool) -> String {
         let nothing = if counts { "NULL, NULL, NULL" } else { "NULL, NULL" };
         return format!("WITH t ({columns}) AS (SELECT {nothing}) SELECT * FROM t WHERE 0");
     }
-    format!("WITH t ({columns}) AS ({}) SELECT * FROM t", rows.join(" UNION ALL "))
+    // One VALUES list, not a compound SELECT: SQLite allows at most 500 terms in one of those,
+    // and a VALUES list as many rows as it likes.
+    format!("WITH t ({columns}) AS (VALUES {}) SELECT * FROM t", rows.join(", "))
 }
 
 #[cfg(test)]
@@ -57,5 +59,20 @@ mod tests {
         let rows: Vec<(String, String, i64)> =
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect();
         assert_eq!(rows, [("port_rules".into(), "view".into(), 1), ("odd'na\"me".into(), "table".into(), 2)]);
+    }
+
+    #[test]
+    fn more_than_500_tables_are_listed() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let relations: Vec<Relation> = (0..1200).map(|i| Relation { name: format!("t{i}"), is_view: false }).collect();
+        for r in &relations {
+            conn.execute_batch(&format!("CREATE TABLE {} (x)", r.name)).unwrap();
+        }
+        for counts in [false, true] {
+            let n: i64 = conn
+                .query_row(&format!("SELECT count(*) FROM ({})", tables_sql(&relations, counts)), [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(n, 1200);
+        }
     }
 }

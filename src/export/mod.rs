@@ -4,16 +4,20 @@
 mod cell;
 mod datasette;
 mod file;
+mod folder;
 mod listing;
+mod output;
 mod query;
 mod raw;
 mod table;
 mod writer;
 
-pub use cell::markdown_text;
+pub use cell::{escape_for_terminal, json_without_terminal_controls, markdown_text};
 pub use datasette::metadata;
 pub use file::{FileNames, check_output, write_file};
+pub use folder::write_folder;
 pub use listing::{SOURCES_SQL, tables_sql};
+pub use output::Output;
 pub use query::{bind_parameters, prepare_read_only};
 pub use raw::write_raw;
 pub use writer::{BOM, OutputFormat, RowWriter, SpreadsheetOptions};

@@ -6,8 +6,15 @@ use rusqlite::Statement;
 use std::io::Write;
 
 /// Writes each row's one value on a line of its own (NULL as an empty line); returns how many
-/// rows there were. A statement of other than one column is a usage error.
-pub fn write_raw(stmt: &mut Statement<'_>, database: &str, mut out: impl Write, output: &str) -> Result<u64> {
+/// rows there were. A statement of other than one column is a usage error. `for_terminal` shows
+/// what would act on a terminal escaped (see `cell::escape_for_terminal`).
+pub fn write_raw(
+    stmt: &mut Statement<'_>,
+    database: &str,
+    mut out: impl Write,
+    output: &str,
+    for_terminal: bool,
+) -> Result<u64> {
     if stmt.column_count() != 1 {
         return Err(Error::Usage(format!(
             "--raw prints the values of one column, and the query has {}; select one column, e.g. SELECT count(*) ...",
@@ -19,6 +26,7 @@ pub fn write_raw(stmt: &mut Statement<'_>, database: &str, mut out: impl Write, 
     while let Some(row) = rows.next().map_err(Error::sqlite(database, "reading a row"))? {
         let value = row.get_ref(0).map_err(Error::sqlite(database, "reading a row"))?;
         let text = super::cell::text(value);
+        let text = if for_terminal { super::cell::escape_for_terminal(text, true) } else { text };
         out.write_all(text.as_bytes())
             .and_then(|()| out.write_all(b"\n"))
             .map_err(Error::io("write output", output))?;
@@ -36,7 +44,7 @@ mod tests {
         let conn = rusqlite::Connection::open_in_memory().unwrap();
         let mut stmt = conn.prepare(sql).unwrap();
         let mut out = Vec::new();
-        write_raw(&mut stmt, "db", &mut out, "-")?;
+        write_raw(&mut stmt, "db", &mut out, "-", false)?;
         Ok(String::from_utf8(out).unwrap())
     }
 

@@ -23,12 +23,17 @@ impl Table {
         }
     }
 
-    /// Adds a row; NULL shows as an empty cell, as in CSV.
-    pub fn push(&mut self, cells: &[ValueRef<'_>]) {
+    /// Adds a row; NULL shows as an empty cell, as in CSV. `for_terminal` escapes what would act on
+    /// a terminal.
+    pub fn push(&mut self, cells: &[ValueRef<'_>], for_terminal: bool) {
         for (numeric, value) in self.numeric.iter_mut().zip(cells) {
             *numeric &= matches!(value, ValueRef::Null | ValueRef::Integer(_) | ValueRef::Real(_));
         }
-        self.rows.push(cells.iter().map(|&v| flatten(&cell::text(v))).collect());
+        let shown = |v| {
+            let text = flatten(&cell::text(v));
+            if for_terminal { cell::escape_for_terminal(text.into(), false).into_owned() } else { text }
+        };
+        self.rows.push(cells.iter().map(|&v| shown(v)).collect());
     }
 
     /// Writes the header, a rule of dashes, and the rows, columns two spaces apart. Nothing is
@@ -94,9 +99,9 @@ mod tests {
     #[test]
     fn numbers_align_right_and_text_left() {
         let mut table = Table::new(&["transport".into(), "port_low".into()]);
-        table.push(&[ValueRef::Text(b"TCP"), ValueRef::Integer(135)]);
-        table.push(&[ValueRef::Text(b"GRE"), ValueRef::Null]);
-        table.push(&[ValueRef::Text(b"UDP"), ValueRef::Integer(53)]);
+        table.push(&[ValueRef::Text(b"TCP"), ValueRef::Integer(135)], false);
+        table.push(&[ValueRef::Text(b"GRE"), ValueRef::Null], false);
+        table.push(&[ValueRef::Text(b"UDP"), ValueRef::Integer(53)], false);
         assert_eq!(
             render(&table),
             "transport  port_low\n---------  --------\nTCP             135\nGRE\nUDP              53\n"
@@ -106,7 +111,7 @@ mod tests {
     #[test]
     fn line_breaks_in_cells_keep_rows_on_one_line() {
         let mut table = Table::new(&["note".into()]);
-        table.push(&[ValueRef::Text(b"two\nlines")]);
+        table.push(&[ValueRef::Text(b"two\nlines")], false);
         assert_eq!(render(&table), "note\n---------\ntwo lines\n");
     }
 

@@ -66,7 +66,7 @@ impl OutputFormat {
 }
 
 /// What `--bom`, `--excel-safe` and `--no-header` ask for of CSV and TSV, and `--json-cols` of
-/// JSON; all off by default.
+/// JSON, and whether the output is a terminal; all off by default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SpreadsheetOptions {
     /// Start the output with the UTF-8 byte-order mark, which Excel needs to read UTF-8.
@@ -78,6 +78,9 @@ pub struct SpreadsheetOptions {
     /// JSON and JSON Lines: write a text cell that holds a JSON object or array (`row_cells`) as
     /// that JSON, not as a string.
     pub json_cols: bool,
+    /// The output is a terminal: characters in cells that would act on it (escape sequences, bidi
+    /// overrides) are written as escapes, `\x1b`, `\u{202e}` (JSON escapes them always, as JSON).
+    pub for_terminal: bool,
 }
 
 /// The UTF-8 byte-order mark.
@@ -99,6 +102,7 @@ pub struct RowWriter<W: Write> {
     keys: Vec<String>,
     excel_safe: bool,
     json_cols: bool,
+    for_terminal: bool,
 }
 
 impl<W: Write> RowWriter<W> {
@@ -127,6 +131,7 @@ impl<W: Write> RowWriter<W> {
                 let header: Vec<_> = columns
                     .iter()
                     .map(|c| if options.excel_safe { cell::neutralize(c.into()) } else { c.into() })
+                    .map(|c| if options.for_terminal { cell::escape_for_terminal(c, true) } else { c })
                     .collect();
                 if !options.no_header {
                     writer.write_record(header.iter().map(|c: &std::borrow::Cow<str>| c.as_bytes())).map_err(csv_io)?;
@@ -139,19 +144,34 @@ impl<W: Write> RowWriter<W> {
             }
             OutputFormat::Jsonl => Sink::Jsonl(out),
             OutputFormat::Markdown => {
-                write_markdown_header(&mut out, columns)?;
+                let columns: Vec<String> = columns.iter().map(|c| terminal_safe(c, options.for_terminal)).collect();
+                write_markdown_header(&mut out, &columns)?;
                 Sink::Markdown(out)
             }
-            OutputFormat::Table => Sink::Table { out, table: Table::new(columns) },
+            OutputFormat::Table => {
+                let columns: Vec<String> = columns.iter().map(|c| terminal_safe(c, options.for_terminal)).collect();
+                Sink::Table { out, table: Table::new(&columns) }
+            }
         };
-        Ok(RowWriter { sink, keys, excel_safe: options.excel_safe, json_cols: options.json_cols })
+        Ok(RowWriter {
+            sink,
+            keys,
+            excel_safe: options.excel_safe,
+            json_cols: options.json_cols,
+            for_terminal: options.for_terminal,
+        })
     }
 
     /// Writes one row; `cells` has one value per column.
     pub fn write_row(&mut self, cells: &[ValueRef<'_>]) -> io::Result<()> {
+        let for_terminal = self.for_terminal;
         match &mut self.sink {
             Sink::Delimited(writer) => {
-                let record: Vec<_> = cells.iter().map(|&v| cell::spreadsheet_text(v, self.excel_safe)).collect();
+                let record: Vec<_> = cells
+                    .iter()
+                    .map(|&v| cell::spreadsheet_text(v, self.excel_safe))
+                    .map(|c| if for_terminal { cell::escape_for_terminal(c, true) } else { c })
+                    .collect();
                 writer.write_record(record.iter().map(|c| c.as_bytes())).map_err(csv_io)
             }
             Sink::Json { out, rows } => {
@@ -164,11 +184,12 @@ impl<W: Write> RowWriter<W> {
                 out.write_all(b"\n")
             }
             Sink::Markdown(out) => {
-                let texts: Vec<String> = cells.iter().map(|&v| cell::markdown_text(&cell::text(v))).collect();
+                let texts: Vec<String> =
+                    cells.iter().map(|&v| cell::markdown_text(&terminal_safe(&cell::text(v), for_terminal))).collect();
                 write_markdown_line(out, &texts)
             }
             Sink::Table { table, .. } => {
-                table.push(cells);
+                table.push(cells, for_terminal);
                 Ok(())
             }
         }
@@ -192,6 +213,11 @@ impl<W: Write> RowWriter<W> {
         out.flush()?;
         Ok(out)
     }
+}
+
+/// A text as it is, or made safe for a terminal.
+fn terminal_safe(text: &str, for_terminal: bool) -> String {
+    if for_terminal { cell::escape_for_terminal(text.into(), true).into_owned() } else { text.to_string() }
 }
 
 /// The header row and the delimiter row of a Markdown table; nothing for a statement without
@@ -227,7 +253,10 @@ fn write_object(out: &mut impl Write, keys: &[String], cells: &[ValueRef<'_>], j
         out.write_all(key.as_bytes())?;
         out.write_all(b":")?;
         match json_value(value, json_cols) {
-            Some(json) => serde_json::to_writer(&mut *out, &json).map_err(io::Error::from)?,
+            Some(json) => {
+                let json = serde_json::to_string(&json).map_err(io::Error::from)?;
+                out.write_all(cell::json_without_terminal_controls(json).as_bytes())?
+            }
             None => cell::write_json(out, value)?,
         }
     }
@@ -328,6 +357,23 @@ mod tests {
         assert_eq!(markdown, "| port | name |\n| --- | --- |\n| 53 | DNS, \"the\" server |\n|  | =1+1 |\n");
         let empty = write(OutputFormat::Markdown, SpreadsheetOptions::default(), &[]);
         assert_eq!(empty, "| port | name |\n| --- | --- |\n");
+    }
+
+    #[test]
+    fn cells_for_a_terminal_act_on_nothing() {
+        let options = SpreadsheetOptions { for_terminal: true, ..SpreadsheetOptions::default() };
+        let rows = vec![vec![ValueRef::Integer(1), ValueRef::Text("\u{1b}]0;pwned\u{7}\u{202e}x\ny".as_bytes())]];
+        for format in [OutputFormat::Csv, OutputFormat::Tsv, OutputFormat::Markdown, OutputFormat::Table] {
+            let text = write(format, options, &rows);
+            assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}'), "{format:?}: {text:?}");
+            if format.is_delimited() {
+                assert!(text.contains("\\x1b]0;pwned\\x07\\u{202e}x"), "{format:?}: {text:?}");
+            }
+        }
+        let csv = write(OutputFormat::Csv, SpreadsheetOptions::default(), &rows);
+        assert!(csv.contains('\u{1b}'), "a file keeps the data as it is");
+        let json = write(OutputFormat::Jsonl, options, &rows);
+        assert!(json.contains("\\u001b]0;pwned\\u0007\\u202ex\\ny"), "{json}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::anomaly::Anomaly;
 use crate::crosscheck::{ProseMention, TableEntry, conflict_elsewhere};
 use crate::error::{Error, Result};
 use crate::normalize::{NormalizeOptions, NormalizedSection, PortKind, Transport};
+use crate::parse::PageLimits;
 use crate::parse::registry::read_registry;
 use crate::read::{DEFAULT_MAX_WHOLE_BYTES, Input, InputFormat};
 use crate::stop::Stop;
@@ -68,6 +69,9 @@ pub fn check(
             report.unreadable += 1;
             report.record(&problem.into_skipped(), anomaly)?;
         }
+        for repeat in &read.repeats {
+            report.record(repeat, anomaly)?;
+        }
         if read.records.is_empty() {
             return Err(Error::input(
                 path,
@@ -85,7 +89,8 @@ pub fn check(
     let rereadable = input.is_file;
     let fingerprint = input.fingerprint.clone();
     let mut rules = RulesByName::keeping(if rereadable { Keep::Nothing } else { Keep::All });
-    let reading = Reading { normalize: options.normalize, max_whole_bytes, stop };
+    let page = PageLimits { repeated_bytes: max_whole_bytes, ..options.page };
+    let reading = Reading { normalize: options.normalize, page, max_rules: options.max_rules, stop };
     let tables = reading.sections(input, &mut rules, &mut report, anomaly)?;
     let names = rules.unresolved_names();
     if rereadable && !names.is_empty() {
@@ -121,7 +126,8 @@ impl CheckReport {
 #[derive(Clone, Copy)]
 struct Reading {
     normalize: NormalizeOptions,
-    max_whole_bytes: u64,
+    page: PageLimits,
+    max_rules: u64,
     stop: Stop,
 }
 
@@ -138,7 +144,7 @@ impl Reading {
         let mut tables = 0usize;
         // The dynamic rules that await the range the whole document states, and the first one's line.
         let (mut awaiting, mut first_awaiting) = (0u64, None);
-        let pipeline = Pipeline::start(input, self.normalize, self.max_whole_bytes, self.stop)?;
+        let pipeline = Pipeline::start(input, self.normalize, self.page, self.max_rules, self.stop)?;
         for batch in &pipeline.items {
             let mut batch = batch?;
             for item in batch.iter_mut() {

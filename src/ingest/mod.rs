@@ -4,7 +4,8 @@
 
 use crate::error::{Error, Problem, Result};
 use crate::normalize::NormalizeOptions;
-use crate::read::{DEFAULT_MAX_WHOLE_BYTES, Input, InputFormat, ReadOptions, fingerprint_file};
+use crate::parse::PageLimits;
+use crate::read::{DEFAULT_MAX_WHOLE_BYTES, Input, InputFormat, ReadOptions, StdinCopy, fingerprint_file};
 use crate::stop::Stop;
 use crate::store::{Database, Load, LoadPlan, SourceMeta, SourceOutcome};
 use pipeline::{Item, Pipeline};
@@ -18,7 +19,7 @@ mod registry;
 pub use progress::{Progress, Silent};
 
 /// Everything that shapes an ingest.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct IngestOptions {
     /// Format and encoding overrides.
     pub read: ReadOptions,
@@ -29,6 +30,27 @@ pub struct IngestOptions {
     pub strict: bool,
     /// The name to record the (single) source under instead of its path.
     pub source_name: Option<String>,
+    /// What a page may make the readers build (`--max-table-cells`, `--max-attributes`).
+    pub page: PageLimits,
+    /// The most port rules one document may make (`--max-rules`).
+    pub max_rules: u64,
+}
+
+/// The default `--max-rules`: a million port rules from one document (KB 832017 makes 251; the
+/// benchmark's 200,000-section corpus 898,167).
+pub const DEFAULT_MAX_RULES: u64 = 1_000_000;
+
+impl Default for IngestOptions {
+    fn default() -> IngestOptions {
+        IngestOptions {
+            read: ReadOptions::default(),
+            normalize: NormalizeOptions::default(),
+            strict: false,
+            source_name: None,
+            page: PageLimits::default(),
+            max_rules: DEFAULT_MAX_RULES,
+        }
+    }
 }
 
 impl IngestOptions {
@@ -39,7 +61,17 @@ impl IngestOptions {
             Some((low, high)) => format!("{low}-{high}"),
             None => "document".to_string(),
         };
-        format!("dynamic-range={range} strict={}", self.strict)
+        let mut recorded = format!("dynamic-range={range} strict={}", self.strict);
+        // The limits change the rows only where they skip some (unless --strict); recorded when
+        // not the defaults, which sources loaded before there were limits were loaded under.
+        let defaults = IngestOptions::default();
+        if self.normalize.max_rules_per_row != defaults.normalize.max_rules_per_row {
+            recorded.push_str(&format!(" max-rules-per-row={}", self.normalize.max_rules_per_row));
+        }
+        if self.max_rules != defaults.max_rules {
+            recorded.push_str(&format!(" max-rules={}", self.max_rules));
+        }
+        recorded
     }
 }
 
@@ -87,11 +119,24 @@ pub fn ingest(
     // In a batch, an input without a port table (a README beside the pages) is left out, not
     // the batch refused; one input alone is refused, since nothing would be loaded.
     let skip_empty = inputs.len() > 1 && !options.strict;
+    // A load built aside may run twice (see `Database::load`): standard input is kept to be read
+    // again.
+    let mut stdin = match inputs.iter().any(|i| i == "-") && db.is_aside() {
+        true => Some(StdinCopy::create(&folder_of(&db.path)).map_err(Error::io("keep a copy of standard input", "-"))?),
+        false => None,
+    };
     let stage = |stage: crate::store::LoadStage| progress.stage(stage.name());
     db.load_in_stages(LoadPlan::for_inputs(inputs), &stage, |load| {
         let mut reports: Vec<SourceReport> = Vec::new();
         for path in inputs {
-            reports.push(ingest_one(load, path, options, progress, stop, skip_empty)?);
+            let input = match (path.as_str(), stdin.as_mut()) {
+                ("-", Some(copy)) => {
+                    let bytes = copy.reader().map_err(Error::io("read standard input", "-"))?;
+                    Input::open_with_stdin(path, &options.read, Some(bytes))?
+                }
+                _ => Input::open(path, &options.read)?,
+            };
+            reports.push(ingest_one(load, input, options, progress, stop, skip_empty)?);
         }
         if let Some(first) = reports.first()
             && reports.iter().all(|r| r.skipped.is_some())
@@ -107,15 +152,24 @@ pub fn ingest(
     .inspect(|_| progress.done())
 }
 
+/// The folder a database file is in.
+fn folder_of(path: &str) -> std::path::PathBuf {
+    match std::path::Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    }
+}
+
 fn ingest_one(
     load: &mut Load<'_>,
-    path: &str,
+    input: Input,
     options: &IngestOptions,
     progress: &dyn Progress,
     stop: Stop,
     skip_empty: bool,
 ) -> Result<SourceReport> {
-    let input = Input::open(path, &options.read)?;
+    let path = input.path.clone();
+    let path = path.as_str();
     progress.reading(path, input.size);
     let name = options.source_name.clone().unwrap_or_else(|| path.to_string());
     let (format, encoding, fingerprint) = (input.format, input.encoding.name(), input.fingerprint.clone());
@@ -142,7 +196,8 @@ fn ingest_one(
     // Named prose ports that their own section's table lacks, looked for elsewhere at the end.
     let mut unresolved = Vec::new();
     let max_whole_bytes = options.read.max_whole_bytes.unwrap_or(DEFAULT_MAX_WHOLE_BYTES);
-    let pipeline = Pipeline::start(input, options.normalize, max_whole_bytes, stop)?;
+    let page = PageLimits { repeated_bytes: max_whole_bytes, ..options.page };
+    let pipeline = Pipeline::start(input, options.normalize, page, options.max_rules, stop)?;
     for batch in &pipeline.items {
         let mut batch = batch?;
         for item in batch.iter_mut() {

@@ -6,7 +6,8 @@ use crate::anomaly::Anomaly;
 use crate::crosscheck::{ProsePorts, check_section};
 use crate::error::{Error, Problem, Result};
 use crate::normalize::dynamic_range::{DocumentRanges, StatedRange};
-use crate::normalize::{NormalizeOptions, NormalizedSection, Summaries, normalize_section};
+use crate::normalize::{NormalizeOptions, NormalizedSection, RuleBudget, Summaries, normalize_section_within};
+use crate::parse::PageLimits;
 use crate::parse::sections::{Event, Sections};
 use crate::parse::{Block, document_blocks};
 use crate::read::Input;
@@ -44,17 +45,24 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// Starts reading `input` on its own thread.
-    /// HTML and Markdown, parsed whole, are refused beyond `max_whole_bytes`; `stop` is asked while
-    /// reading.
-    pub fn start(input: Input, options: NormalizeOptions, max_whole_bytes: u64, stop: Stop) -> Result<Pipeline> {
+    /// Starts reading `input` on its own thread. HTML and Markdown, parsed whole, are refused
+    /// beyond `page.repeated_bytes` (`--max-input-size`), and beyond the other limits of `page`;
+    /// the rows that would take the document beyond `max_rules` port rules cannot be read; `stop`
+    /// is asked while reading, parsing and normalizing.
+    pub fn start(
+        input: Input,
+        options: NormalizeOptions,
+        page: PageLimits,
+        max_rules: u64,
+        stop: Stop,
+    ) -> Result<Pipeline> {
         let (sender, items) = sync_channel(QUEUE);
         let (used, returned) = channel();
         let path = input.path.clone();
         let worker = std::thread::Builder::new()
             .name("kbingest-read".into())
             .spawn(move || {
-                run(input, options, max_whole_bytes, stop, &sender, &returned);
+                run(input, options, page, RuleBudget::new(max_rules), stop, &sender, &returned);
                 drop(sender);
                 // Free what the storing thread hands back until it is done.
                 returned.iter().for_each(drop);
@@ -83,7 +91,8 @@ impl Pipeline {
 fn run(
     input: Input,
     options: NormalizeOptions,
-    max_whole_bytes: u64,
+    page: PageLimits,
+    mut budget: RuleBudget,
     stop: Stop,
     sender: &SyncSender<Result<Vec<Item>>>,
     returned: &Receiver<Vec<Item>>,
@@ -91,7 +100,7 @@ fn run(
     // The prose is read for the dynamic range it states as the blocks go by to the section finder.
     let ranges = Rc::new(RefCell::new(DocumentRanges::default()));
     let seen = Rc::clone(&ranges);
-    let events = match document_blocks(input, max_whole_bytes, stop) {
+    let events = match document_blocks(input, &page, stop) {
         Ok(blocks) => Sections::new(blocks.inspect(move |block| {
             if let Ok(Block::Paragraph(text) | Block::Note(text)) = block {
                 seen.borrow_mut().see(text);
@@ -102,16 +111,22 @@ fn run(
     let mut batch = Vec::with_capacity(BATCH);
     let mut summaries = Summaries::default();
     for event in events {
+        // A long stretch of work between two batches (a large section) still stops.
+        let event = stop.check().and(event);
         let item = match event {
             Ok(Event::Section(section)) => {
-                let mut normalized = normalize_section(&section, &options);
+                let mut normalized = normalize_section_within(&section, &options, &mut budget, stop);
+                if let Err(e) = stop.check() {
+                    return drop(sender.send(Err(e)));
+                }
                 let tables = normalized.port_tables;
                 let prose = check_section(&section, &mut normalized);
                 summaries.record(&normalized);
                 Item::Section(normalized, tables, prose)
             }
             Ok(Event::Summary(table)) => {
-                let (sections, anomaly) = summaries.judge(&table, &options);
+                let (mut sections, anomaly) = summaries.judge(&table, &options);
+                sections.iter_mut().for_each(|s| budget.keep(s));
                 batch.extend(sections.into_iter().map(|s| Item::Section(s, 0, ProsePorts::default())));
                 Item::Anomaly(anomaly)
             }

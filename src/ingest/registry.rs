@@ -11,7 +11,8 @@ use crate::store::SourceLoad;
 const CHUNK: usize = 1024;
 
 /// Reads the registry `input` and stores its records into `source`. An unreadable line is ledgered
-/// as a skipped row, or under `strict` refuses the registry.
+/// as a skipped row, or under `strict` refuses the registry; a repeated record is loaded once and
+/// ledgered as a duplicate row.
 pub(super) fn load_registry(
     source: &mut SourceLoad<'_, '_>,
     input: Input,
@@ -31,6 +32,9 @@ pub(super) fn load_registry(
         for problem in read.problems {
             source.anomaly(None, &problem.into_skipped())?;
         }
+    }
+    for repeat in &read.repeats {
+        source.anomaly(None, repeat)?;
     }
     if read.records.is_empty() {
         return Err(Error::input(

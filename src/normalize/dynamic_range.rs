@@ -16,7 +16,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static RANGE_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bbetween\s+(?:ports?\s+)?(\d{1,5})\s+and\s+(\d{1,5})\b|\b(\d{1,5})\s*(?:-|–|—|\bto\b|\bthrough\b)\s*(\d{1,5})\b")
+    Regex::new(r"(?i)\bbetween\s+(?:ports?\s+)?([0-9]{1,5})\s+and\s+([0-9]{1,5})\b|\b([0-9]{1,5})\s*(?:-|–|—|\bto\b|\bthrough\b)\s*([0-9]{1,5})\b")
         .expect("valid regex")
 });
 

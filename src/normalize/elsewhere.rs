@@ -8,7 +8,7 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static ITEM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"•\s*([^:•]{1,80}?):\s*(\d{1,5}(?:\s*,\s*\d{1,5})*)").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"•\s*([^:•]{1,80}?):\s*([0-9]{1,5}(?:\s*,\s*[0-9]{1,5})*)").expect("valid regex"));
 
 /// Whether a port cell's words send the reader elsewhere (`see comments`, `See notes`).
 pub fn refers_elsewhere(words: &str) -> bool {

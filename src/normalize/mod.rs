@@ -3,6 +3,7 @@
 //! problem for every row that cannot be read. A summary table is judged here too ([`Summaries`]):
 //! its rows go through the same row normalizer, with the columns the section finder decided.
 
+mod budget;
 pub mod dynamic_range;
 mod elsewhere;
 pub mod ledger;
@@ -20,6 +21,7 @@ pub mod transport;
 pub mod wide;
 pub mod words;
 
+pub use budget::RuleBudget;
 pub use port::{PortKind, PortSpec};
 pub use row::RuleContext;
 pub use summary::Summaries;
@@ -30,6 +32,7 @@ use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::Problem;
 use crate::parse::Located;
 use crate::parse::sections::Section;
+use crate::stop::Stop;
 use ledger::Ledger;
 use row::normalize_row;
 use rules::SeenRules;
@@ -37,12 +40,25 @@ use rules::SeenRules;
 /// The dynamic port range a Windows Server 2003-era document means by `RANDOM`.
 pub const LEGACY_DYNAMIC_RANGE: (u16, u16) = (1025, 5000);
 
+/// The default `--max-rules-per-row`: 256 port rules from one table row (real pages make at most
+/// a handful; a cell of 800 ports makes 800).
+pub const DEFAULT_MAX_RULES_PER_ROW: usize = 256;
+
 /// What normalization may be told.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NormalizeOptions {
     /// What `RANDOM` means, where the user said (`--dynamic-range`); `None`: the range the row or
     /// the document states, else none (NULL ports).
     pub dynamic_range: Option<(u16, u16)>,
+    /// The most port rules one row may make (`--max-rules-per-row`); a row making more cannot be
+    /// read.
+    pub max_rules_per_row: usize,
+}
+
+impl Default for NormalizeOptions {
+    fn default() -> Self {
+        NormalizeOptions { dynamic_range: None, max_rules_per_row: DEFAULT_MAX_RULES_PER_ROW }
+    }
 }
 
 /// A service section, clean.
@@ -104,6 +120,18 @@ pub struct NormalizedSection {
 
 /// Normalizes one section.
 pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> NormalizedSection {
+    normalize_section_within(section, options, &mut RuleBudget::unlimited(), Stop::NEVER)
+}
+
+/// Normalizes one section, spending the document's rule budget row by row (a row beyond it cannot
+/// be read), and leaving off at the next row once `stop` asks to stop: what it returns then is
+/// part of the section, for the caller, who asks `stop` too, to throw away.
+pub fn normalize_section_within(
+    section: &Section,
+    options: &NormalizeOptions,
+    budget: &mut RuleBudget,
+    stop: Stop,
+) -> NormalizedSection {
     let mut out = NormalizedSection { anomalies: section.anomalies.clone(), ..Default::default() };
     let mut seen = SeenRules::default();
     let title = text::collapse_whitespace(&section.title.text);
@@ -111,7 +139,24 @@ pub fn normalize_section(section: &Section, options: &NormalizeOptions) -> Norma
         let rows = table.rows();
         out.anomalies.extend(rows.anomalies);
         for cells in &rows.rows {
+            if stop.requested().is_some() {
+                return out;
+            }
+            if budget.spent() {
+                // Beyond the limit a row is read apart, only to tell whether it makes rules (then
+                // it is refused): nothing of it stays in memory.
+                let mut apart = NormalizedSection::default();
+                normalize_row(cells, options, &title, &mut SeenRules::default(), &mut apart);
+                budget.spend_row(&mut apart, 0, cells.line);
+                if apart.rules.is_empty() && apart.problems.is_empty() {
+                    out.anomalies.append(&mut apart.anomalies);
+                }
+                out.problems.append(&mut apart.problems);
+                continue;
+            }
+            let before = out.rules.len();
             normalize_row(cells, options, &title, &mut seen, &mut out);
+            budget.spend_row(&mut out, before, cells.line);
         }
     }
     out.port_tables = section.tables.len();

@@ -175,8 +175,14 @@ pub fn parse_ports(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Re
         values = parts(cell, context, &mut notes)?;
     }
     let Some(values) = values else {
+        // Digits of other scripts (fullwidth `８０`, Arabic-Indic `٨٠`) are no port number: say so.
+        let digits = if cell.chars().any(|c| c.is_numeric() && !c.is_ascii_digit()) {
+            " (port numbers are written in the digits 0-9, not fullwidth or other scripts' digits)"
+        } else {
+            ""
+        };
         return Err(format!(
-            "unreadable port \"{}\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a",
+            "unreadable port \"{}\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a{digits}",
             cell.replace('\n', " / ")
         ));
     };

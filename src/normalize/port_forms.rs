@@ -24,35 +24,36 @@ const DEEPEST: u8 = 6;
 
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^((?:a\s+)?(?:random(?:ly allocated)?\s+)?(?:high\s+)?ports?(?:\s+numbers?)?\s+(?:between|from|in|range)\s+)?(\d+)\s*(-|–|—|to|through|and|:)\s*(\d+)$",
+        r"(?i)^((?:a\s+)?(?:random(?:ly allocated)?\s+)?(?:high\s+)?ports?(?:\s+numbers?)?\s+(?:between|from|in|range)\s+)?([0-9]+)\s*(-|–|—|to|through|and|:)\s*([0-9]+)$",
     )
     .expect("valid regex")
 });
 /// `Minimum of 100 ports above port 5000`, `ports above 1024`: ports past a number, no end stated.
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:(?:a\s+)?(?:minimum|maximum|range)\s+of\s+\d+\s+)?(?:(?:random|dynamic|high)\s+)?ports?\s+(?:above|over|greater\s+than|higher\s+than|beyond)\s+(?:port\s+)?(\d+)$",
+        r"(?i)^(?:(?:a\s+)?(?:minimum|maximum|range)\s+of\s+[0-9]+\s+)?(?:(?:random|dynamic|high)\s+)?ports?\s+(?:above|over|greater\s+than|higher\s+than|beyond)\s+(?:port\s+)?([0-9]+)$",
     )
     .expect("valid regex")
 });
 /// `[^1]`, `[^note-2]`: a Markdown footnote reference.
 static FOOTNOTE_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\^[^\]\s]{1,40}\]$").expect("valid regex"));
 static REMARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.*?)\s*\(([^()]*)\)$").expect("valid regex"));
-static SLASH_PAIR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+)\s*/\s*(\d+)$").expect("valid regex"));
+static SLASH_PAIR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]+)\s*/\s*([0-9]+)$").expect("valid regex"));
 static TRANSPORT_FIRST: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^((?:TCP|UDP)(?:\s*/\s*(?:TCP|UDP))?)(?:\s*[/:]\s*|\s+)(?:ports?\s+)?(\S.*)$")
         .expect("valid regex")
 });
 static TRANSPORT_LAST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(.*?\d)(?:\s*/\s*|\s+)((?:TCP|UDP)(?:\s*(?:/|and|,|\+)\s*(?:TCP|UDP))*)$").expect("valid regex")
+    Regex::new(r"(?i)^(.*?[0-9])(?:\s*/\s*|\s+)((?:TCP|UDP)(?:\s*(?:/|and|,|\+)\s*(?:TCP|UDP))*)$")
+        .expect("valid regex")
 });
 static TRAILING_NOTE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(.+?)\s+((?:see\s+)?\*?notes?(?:\s+\d+\b.*)?)$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)^(.+?)\s+((?:see\s+)?\*?notes?(?:\s+[0-9]+\b.*)?)$").expect("valid regex"));
 static ARROW: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(<?[-=]{2,}>?|[←→↔])\s*(\S.*)|(.*?\S)\s*(<?[-=]{2,}>?|[←→↔]))$").expect("valid regex")
 });
 static PORT_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^ports?(?:\s+numbers?)?\s*:?\s+(\d.*)$").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)^ports?(?:\s+numbers?)?\s*:?\s+([0-9].*)$").expect("valid regex"));
 
 /// Reads one value of a port cell (no `,`, `;` or line break in it); `None` where no form fits.
 /// A value that is only a protocol's name (`WMI`) is one, but not the name beside a port

@@ -80,6 +80,12 @@ pub(super) fn build_rules(
             }
         }
     }
+    // Counted before the client ports multiply them: a row of many ports and many client ports
+    // would make their product.
+    let made = rules.len().saturating_mul(row.client_ports.len().max(1));
+    if made > options.max_rules_per_row {
+        return Err((row.line, too_many_rules(made, options.max_rules_per_row)));
+    }
     if !row.client_ports.is_empty() {
         rules = rules.into_iter().flat_map(|rule| with_client_ports(rule, row)).collect();
     }
@@ -89,6 +95,14 @@ pub(super) fn build_rules(
         ledger.note(AnomalyKind::TransportUnspecified, raw, None, message);
     }
     Ok(rules)
+}
+
+/// Why a row making `made` rules, over `limit`, is not read.
+fn too_many_rules(made: usize, limit: usize) -> String {
+    format!(
+        "the row makes more than {limit} port rules ({made} from its cells), the limit to a row; if the \
+         document is one you trust, raise the limit with --max-rules-per-row"
+    )
 }
 
 /// The values of one port cell; none for a transport column that says the transport is not used.

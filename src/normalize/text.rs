@@ -45,7 +45,7 @@ pub fn one_line(text: String) -> String {
 
 /// A footnote reference written out, as KB 832017's ISA Server table does: `(note 1)`, `(note 1, 4)`.
 static NOTE_MARK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\s*\(notes?\s+\d+(?:\s*(?:,|and)\s*\d+)*\)").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?i)\s*\(notes?\s+[0-9]+(?:\s*(?:,|and)\s*[0-9]+)*\)").expect("valid regex"));
 
 /// Cleans a name or cell: footnote marks (superscript digits, `(note N)`) removed, with a
 /// `footnote_mark` note naming `what`, and white space collapsed. Line breaks inside

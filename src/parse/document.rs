@@ -2,12 +2,13 @@
 //! section finder ([`super::sections`]) takes whatever the format was. A new format is one more
 //! arm here and a reader that yields blocks.
 
-use super::Block;
-use super::asciidoc::asciidoc_blocks;
-use super::html::html_blocks;
-use super::markdown::markdown_blocks;
-use super::rst::rst_blocks;
+use super::asciidoc::asciidoc_blocks_within;
+use super::html::html_blocks_within;
+use super::limits::too_many_cells;
+use super::markdown::markdown_blocks_within;
+use super::rst::rst_blocks_within;
 use super::text::TextBlocks;
+use super::{Block, PageLimits};
 use crate::error::{Error, Result};
 use crate::read::{Input, InputFormat};
 use crate::stop::Stop;
@@ -15,22 +16,33 @@ use crate::stop::Stop;
 /// A document's blocks in order; an error ends them.
 pub type Blocks = Box<dyn Iterator<Item = Result<Block>>>;
 
-/// The blocks of the document `input`, read by the reader of its format. Plain text streams line
-/// by line, asking `stop` between lines (a long stretch without a table yields no block, but it
-/// yields lines); the other formats are read whole, refused beyond `max_whole_bytes`.
-pub fn document_blocks(input: Input, max_whole_bytes: u64, stop: Stop) -> Result<Blocks> {
+/// The blocks of the document `input`, read by the reader of its format within `limits`. Plain
+/// text streams line by line, asking `stop` between lines (a long stretch without a table yields
+/// no block, but it yields lines); the other formats are read whole, refused beyond
+/// `limits.repeated_bytes` (`--max-input-size`).
+pub fn document_blocks(input: Input, limits: &PageLimits, stop: Stop) -> Result<Blocks> {
     let path = input.path.clone();
+    let max_whole_bytes = limits.repeated_bytes;
     Ok(match input.format {
-        InputFormat::Text => Box::new(TextBlocks::new(input.lines().map(move |line| stop.check().and(line)))),
-        InputFormat::Markdown | InputFormat::Mdx => {
-            Box::new(markdown_blocks(&input.into_text(max_whole_bytes, stop)?).into_iter().map(Ok))
+        InputFormat::Text => {
+            let lines = input.lines().map(move |line| stop.check().and(line));
+            Box::new(TextBlocks::within(lines, &path, limits.table_cells))
         }
-        InputFormat::Rst => Box::new(rst_blocks(&input.into_text(max_whole_bytes, stop)?).into_iter().map(Ok)),
+        InputFormat::Markdown | InputFormat::Mdx => {
+            let text = input.into_text(max_whole_bytes, stop)?;
+            Box::new(markdown_blocks_within(&text, &path, limits, stop)?.into_iter().map(Ok))
+        }
+        InputFormat::Rst => {
+            let blocks = rst_blocks_within(&input.into_text(max_whole_bytes, stop)?, &path, limits)?;
+            Box::new(within_cells(blocks, &path, limits)?.into_iter().map(Ok))
+        }
         InputFormat::AsciiDoc => {
-            Box::new(asciidoc_blocks(&input.into_text(max_whole_bytes, stop)?).into_iter().map(Ok))
+            let blocks = asciidoc_blocks_within(&input.into_text(max_whole_bytes, stop)?, &path, limits)?;
+            Box::new(within_cells(blocks, &path, limits)?.into_iter().map(Ok))
         }
         InputFormat::Html => {
-            Box::new(html_blocks(&input.into_text(max_whole_bytes, stop)?, &path)?.into_iter().map(Ok))
+            let text = input.into_text(max_whole_bytes, stop)?;
+            Box::new(html_blocks_within(&text, &path, limits, stop)?.into_iter().map(Ok))
         }
         // Registries are records, not blocks (see `parse::registry`).
         InputFormat::IanaCsv | InputFormat::Services | InputFormat::NmapServices => {
@@ -41,4 +53,18 @@ pub fn document_blocks(input: Input, max_whole_bytes: u64, stop: Stop) -> Result
             ));
         }
     })
+}
+
+/// The blocks, unless a table holds more cells than `limits` allow (for the readers that lay out
+/// their tables whole, within the page's budget of spans, and have them checked here).
+fn within_cells(blocks: Vec<Block>, path: &str, limits: &PageLimits) -> Result<Vec<Block>> {
+    for block in &blocks {
+        if let Block::Table(table) = block {
+            let cells = table.header.len() + table.rows.iter().map(|r| r.cells.len()).sum::<usize>();
+            if cells > limits.table_cells {
+                return Err(too_many_cells(path, table.line, limits.table_cells));
+            }
+        }
+    }
+    Ok(blocks)
 }

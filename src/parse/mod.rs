@@ -8,6 +8,7 @@ pub mod asciidoc;
 pub mod document;
 pub mod html;
 pub mod label;
+pub mod limits;
 pub mod markdown;
 pub mod registry;
 pub mod rst;
@@ -19,6 +20,7 @@ pub mod words;
 
 use crate::anomaly::Anomaly;
 pub use document::{Blocks, document_blocks};
+pub use limits::PageLimits;
 pub use words::superscript_digit;
 
 /// A piece of text and the line it starts on.

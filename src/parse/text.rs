@@ -71,12 +71,21 @@ fn whitespace_quirk(line: &Line) -> Block {
 pub struct TextBlocks<L> {
     lines: L,
     out: VecDeque<Result<Block>>,
+    /// The document's name, for errors, and the most cells a table may hold.
+    path: String,
+    max_cells: usize,
 }
 
 impl<L: Iterator<Item = Result<Line>>> TextBlocks<L> {
     /// Blocks of the document whose lines are `lines`.
     pub fn new(lines: L) -> TextBlocks<L> {
-        TextBlocks { lines, out: VecDeque::new() }
+        TextBlocks::within(lines, "", usize::MAX)
+    }
+
+    /// Blocks of the document `path` whose lines are `lines`; a table of more than `max_cells`
+    /// cells (`--max-table-cells`) is refused.
+    pub fn within(lines: L, path: &str, max_cells: usize) -> TextBlocks<L> {
+        TextBlocks { lines, out: VecDeque::new(), path: path.to_string(), max_cells }
     }
 
     /// Reads a table's rows after its header, up to a blank line or the end.
@@ -94,6 +103,14 @@ impl<L: Iterator<Item = Result<Line>>> TextBlocks<L> {
                     LineKind::WhitespaceOnly => {
                         after = Some(Ok(whitespace_quirk(&line)));
                         break;
+                    }
+                    LineKind::Text if cells.len() >= self.max_cells => {
+                        self.out.push_back(Err(super::limits::too_many_cells(
+                            &self.path,
+                            header.number,
+                            self.max_cells,
+                        )));
+                        return;
                     }
                     LineKind::Text => cells.push(Located::new(line.number, line.text)),
                 },

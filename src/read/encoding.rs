@@ -31,6 +31,25 @@ fn has_utf8_beyond_ascii(bytes: &[u8]) -> bool {
     bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii())
 }
 
+/// Where the bytes hold UTF-8 that windows-1252 text next to never holds: a sequence of three or
+/// four bytes (`—` as E2 80 94, read as `â€”`), or of two with the lead byte C2 or C3 (`é` as C3 A9,
+/// read as `Ã©`). Two-byte sequences with other lead bytes are left alone: an accented capital
+/// before a curly quote (`É”`) makes one in honest windows-1252. Returns the offset and the
+/// sequence.
+pub fn utf8_evidence(bytes: &[u8]) -> Option<(usize, &str)> {
+    let mut offset = 0;
+    for chunk in bytes.utf8_chunks() {
+        for (i, c) in chunk.valid().char_indices() {
+            let len = c.len_utf8();
+            if len >= 3 || (len == 2 && matches!(chunk.valid().as_bytes()[i], 0xC2 | 0xC3)) {
+                return Some((offset + i, &chunk.valid()[i..i + len]));
+            }
+        }
+        offset += chunk.valid().len() + chunk.invalid().len();
+    }
+    None
+}
+
 /// Whether the bytes open with a byte-order mark.
 pub fn has_bom(sniff: &[u8]) -> bool {
     Encoding::for_bom(sniff).is_some()
@@ -66,6 +85,13 @@ mod tests {
         assert_eq!(detect_encoding(b"caf\xE9 au lait", true), WINDOWS_1252);
         // Mostly UTF-8 with one stray byte: UTF-8, which refuses the byte, not windows-1252.
         assert_eq!(detect_encoding(b"caf\xC3\xA9 \xE2\x80\x94 \xE9", true), UTF_8);
+    }
+
+    #[test]
+    fn utf8_in_windows_1252_text_is_found() {
+        assert_eq!(utf8_evidence(b"caf\xE9 \xE2\x80\x94 x"), Some((5, "\u{2014}")));
+        assert_eq!(utf8_evidence(b"caf\xC3\xA9"), Some((3, "\u{e9}")));
+        assert_eq!(utf8_evidence(b"\x93\xC9T\xC9\x94 caf\xE9"), None, "honest windows-1252");
     }
 
     #[test]

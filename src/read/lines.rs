@@ -31,6 +31,11 @@ pub struct Lines<R> {
     next_number: u32,
     eof: bool,
     failed: bool,
+    /// Where the encoding was guessed as windows-1252 from a byte that is not UTF-8: that byte and
+    /// its line. UTF-8 found later then refuses the input (it mixes two encodings).
+    guessed_from: Option<(u8, u32)>,
+    /// The last bytes of the chunk before, where a UTF-8 sequence may begin.
+    carry: Vec<u8>,
 }
 
 impl<R: Read> Lines<R> {
@@ -47,7 +52,38 @@ impl<R: Read> Lines<R> {
             next_number: 1,
             eof: false,
             failed: false,
+            guessed_from: None,
+            carry: Vec::new(),
         }
+    }
+
+    /// Refuses UTF-8 in an input read as windows-1252 because of the byte `byte` on line `line`.
+    pub fn refusing_utf8(mut self, byte: u8, line: u32) -> Lines<R> {
+        self.guessed_from = Some((byte, line));
+        self
+    }
+
+    /// The error for UTF-8 in an input whose encoding was guessed from a byte that is not.
+    fn check_mixed(&mut self, n: usize) -> Result<()> {
+        let Some((byte, stray_line)) = self.guessed_from else { return Ok(()) };
+        let carried = self.carry.len();
+        self.carry.extend_from_slice(&self.chunk[..n]);
+        if let Some((offset, sequence)) = super::encoding::utf8_evidence(&self.carry) {
+            let newlines = self.carry[carried.min(offset)..offset].iter().filter(|&&b| b == b'\n').count();
+            let line = self.line_at(self.text.len()).saturating_add(newlines as u32);
+            return Err(Error::input_at(
+                &self.path,
+                line,
+                format!(
+                    "the document mixes two encodings: this line holds UTF-8 (`{sequence}`), line {stray_line} a byte \
+                     that is not UTF-8 (0x{byte:02X}), for which it was read as windows-1252"
+                ),
+                "convert it to one encoding (UTF-8), or name the one to read it as with --encoding",
+            ));
+        }
+        let keep = self.carry.len().saturating_sub(3);
+        self.carry.drain(..keep);
+        Ok(())
     }
 
     /// The line number the next unread text starts on, counting newlines before `offset`.
@@ -70,6 +106,7 @@ impl<R: Read> Lines<R> {
             }
         };
         self.eof = n == 0;
+        self.check_mixed(n)?;
         let mut input = &self.chunk[..n];
         loop {
             let need =
@@ -240,6 +277,21 @@ mod tests {
     fn invalid_utf8_is_an_error_at_its_line() {
         let err = Lines::new(&b"ok\nbad \xFF\n"[..], UTF_8, "doc.txt".into()).collect::<Result<Vec<_>>>().unwrap_err();
         assert!(err.to_string().starts_with("doc.txt:2: byte 0xFF at column 5 is not valid UTF-8; "), "{err}");
+    }
+
+    #[test]
+    fn utf8_after_a_guess_of_windows_1252_is_refused_at_its_line() {
+        let mut doc = b"caf\xE9\n".to_vec();
+        doc.extend(std::iter::repeat_n(b'x', CHUNK_BYTES - 1));
+        doc.extend_from_slice("\nok\nLate \u{2014} caf\u{e9}\n".as_bytes());
+        let lines = Lines::new(&doc[..], WINDOWS_1252, "mixed.txt".into()).refusing_utf8(0xE9, 1);
+        let err = lines.collect::<Result<Vec<_>>>().unwrap_err().to_string();
+        assert!(
+            err.starts_with(
+                "mixed.txt:4: the document mixes two encodings: this line holds UTF-8 (`\u{2014}`), line 1"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

@@ -4,10 +4,12 @@
 mod encoding;
 mod format;
 mod lines;
+mod replay;
 
 pub use encoding::{declared_charset, detect_encoding, has_bom};
 pub use format::{InputFormat, detect_format};
 pub use lines::{Line, Lines, MAX_LINE_BYTES};
+pub use replay::StdinCopy;
 
 use crate::error::{Error, Result};
 use crate::stop::Stop;
@@ -151,14 +153,22 @@ pub struct Input {
     /// sha256 and size of the bytes read so far.
     pub fingerprint: Fingerprint,
     bytes: ByteStream,
+    /// The byte (and its line) for which the encoding was guessed as windows-1252, if it was.
+    guessed_from: Option<(u8, u32)>,
 }
 
 impl Input {
     /// Opens `path` (`-` for standard input) and detects encoding and format from its content,
     /// unless `options` override them.
     pub fn open(path: &str, options: &ReadOptions) -> Result<Input> {
+        Input::open_with_stdin(path, options, None)
+    }
+
+    /// As [`Input::open`], with standard input (`-`) read from `stdin` where it is given (a copy
+    /// of it read again, see [`StdinCopy`]).
+    pub fn open_with_stdin(path: &str, options: &ReadOptions, stdin: Option<ByteStream>) -> Result<Input> {
         let (raw, is_file, size): (Box<dyn Read + Send>, bool, Option<u64>) = if path == "-" {
-            (Box::new(io::stdin()), false, None)
+            (stdin.unwrap_or_else(|| Box::new(io::stdin())), false, None)
         } else {
             let meta = std::fs::metadata(path).map_err(Error::io("open input", path))?;
             if meta.is_dir() {
@@ -200,16 +210,30 @@ impl Input {
         let format =
             options.format.or_else(|| InputFormat::from_extension(path)).unwrap_or_else(|| detect_format(&sniff_text));
         // Without a byte-order mark or --encoding, a web page's own declaration wins.
-        if format == InputFormat::Html && options.encoding.is_none() && !has_bom(&sniff) {
-            encoding = declared_charset(&sniff).unwrap_or(encoding);
-        }
+        let declared = (format == InputFormat::Html && options.encoding.is_none() && !has_bom(&sniff))
+            .then(|| declared_charset(&sniff))
+            .flatten();
+        encoding = declared.unwrap_or(encoding);
+        // Guessed as windows-1252 for a byte that is not UTF-8: UTF-8 later is refused.
+        let guessed_from = match std::str::from_utf8(&sniff) {
+            Err(e) if options.encoding.is_none() && declared.is_none() && encoding == encoding_rs::WINDOWS_1252 => {
+                let at = e.valid_up_to();
+                let line = sniff[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+                Some((sniff[at], u32::try_from(line).unwrap_or(u32::MAX)))
+            }
+            _ => None,
+        };
         let bytes: ByteStream = Box::new(Cursor::new(sniff).chain(reader));
-        Ok(Input { path: path.to_string(), encoding, format, is_file, size, fingerprint, bytes })
+        Ok(Input { path: path.to_string(), encoding, format, is_file, size, fingerprint, bytes, guessed_from })
     }
 
     /// The decoded lines of the input, numbered from 1.
     pub fn lines(self) -> Lines<ByteStream> {
-        Lines::new(self.bytes, self.encoding, self.path)
+        let lines = Lines::new(self.bytes, self.encoding, self.path);
+        match self.guessed_from {
+            Some((byte, line)) => lines.refusing_utf8(byte, line),
+            None => lines,
+        }
     }
 
     /// The whole decoded text, for formats that are parsed as a whole (HTML, Markdown), read

@@ -204,8 +204,9 @@ impl Database {
         migrate::migrate(&self.conn, &path)
     }
 
-    /// Whether this database is being built aside.
-    pub(super) fn is_aside(&self) -> bool {
+    /// Whether this database is being built aside (a load may then run twice, see
+    /// [`Database::load`]).
+    pub fn is_aside(&self) -> bool {
         self.aside.is_some()
     }
 

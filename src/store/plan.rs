@@ -32,11 +32,13 @@ impl LoadPlan {
     }
 
     /// Whether a load of `inputs` into `target` builds a new database aside (see `aside.rs`):
-    /// when nothing of that name exists yet, and every input is a regular file, which can be read
-    /// again should another run create the target meanwhile.
+    /// when nothing of that name exists yet, and every input can be read again should another run
+    /// create the target meanwhile: a regular file, or standard input (`-`), of which the ingest
+    /// keeps a copy ([`crate::read::StdinCopy`]).
     pub fn builds_aside(target: &str, inputs: &[String]) -> bool {
         let absent = matches!(std::fs::symlink_metadata(target), Err(e) if e.kind() == std::io::ErrorKind::NotFound);
-        absent && !inputs.is_empty() && inputs.iter().all(|i| std::fs::metadata(i).is_ok_and(|m| m.is_file()))
+        let again = |i: &String| i == "-" || std::fs::metadata(i).is_ok_and(|m| m.is_file());
+        absent && !inputs.is_empty() && inputs.iter().all(again)
     }
 }
 

@@ -7,7 +7,7 @@ mod markdown;
 mod terminal;
 
 use super::{Change, Diff, DiffRow, Move, Rule, ServiceDiff, ServiceName};
-use crate::export::{OutputFormat, RowWriter, SpreadsheetOptions};
+use crate::export::{OutputFormat, RowWriter, SpreadsheetOptions, escape_for_terminal};
 use rusqlite::types::{Value, ValueRef};
 use std::io::{self, Write};
 
@@ -46,6 +46,8 @@ pub struct Report<'a> {
     pub old: &'a str,
     /// The new source's name.
     pub new: &'a str,
+    /// `--bom` and `--excel-safe` (CSV and TSV), and whether the output is a terminal.
+    pub options: SpreadsheetOptions,
 }
 
 impl Report<'_> {
@@ -57,13 +59,21 @@ impl Report<'_> {
 
 /// Writes the comparison as `report` asks.
 pub fn write(out: &mut impl Write, diff: &Diff, report: &Report<'_>) -> io::Result<()> {
+    let for_people = matches!(report.format, OutputFormat::Markdown | OutputFormat::Table);
+    if for_people && report.options.for_terminal {
+        // Titles from documents are in the headings too: the whole text is made safe.
+        let mut text = Vec::new();
+        let plain = Report { options: SpreadsheetOptions::default(), ..*report };
+        write(&mut text, diff, &plain)?;
+        return out.write_all(escape_for_terminal(String::from_utf8_lossy(&text), true).as_bytes());
+    }
     match report.format {
         OutputFormat::Markdown => return markdown::write(out, diff, report),
         OutputFormat::Table => return terminal::write(out, diff, report),
         _ => {}
     }
     let columns: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
-    let mut writer = RowWriter::new(out, report.format, SpreadsheetOptions::default(), &columns)?;
+    let mut writer = RowWriter::new(out, report.format, report.options, &columns)?;
     for service in &diff.services {
         for row in service.rows.iter().filter(|r| report.shows(r)) {
             write_values(&mut writer, &service_row_values(service, row))?;
@@ -218,7 +228,14 @@ mod tests {
 
     fn written(format: OutputFormat, changes_only: bool) -> String {
         let mut out = Vec::new();
-        let report = Report { format, unchanged: !changes_only, width: 80, old: "v1", new: "v2" };
+        let report = Report {
+            format,
+            unchanged: !changes_only,
+            width: 80,
+            old: "v1",
+            new: "v2",
+            options: SpreadsheetOptions::default(),
+        };
         write(&mut out, &sample(), &report).unwrap();
         String::from_utf8(out).unwrap()
     }

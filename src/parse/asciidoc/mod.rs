@@ -14,9 +14,11 @@
 mod inline;
 mod table;
 
-use super::html::spans::{WrittenCell, lay_out};
+use super::PageLimits;
+use super::html::spans::{Budget, Overflow, WrittenCell, lay_out_within};
 use super::{Block, Located, Table};
 use crate::anomaly::{Anomaly, AnomalyKind};
+use crate::error::Result;
 use inline::{Attributes, reduce, substitute};
 use table::{TableAttributes, cells, rows};
 
@@ -41,20 +43,32 @@ struct Reader {
     pending_title: Option<(u32, String)>,
     /// Open delimited blocks (their delimiter) and whether their text is a note.
     open: Vec<(String, bool)>,
+    /// What spans may still add to the document, and the first table that went beyond it.
+    budget: Option<Budget>,
+    overflow: Option<(u32, Overflow)>,
 }
 
 const ADMONITIONS: &[&str] = &["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"];
 
-/// Reads an AsciiDoc document into blocks.
-pub fn asciidoc_blocks(source: &str) -> Vec<Block> {
+/// Reads an AsciiDoc document into blocks, within the default limits.
+pub fn asciidoc_blocks(source: &str) -> Result<Vec<Block>> {
+    asciidoc_blocks_within(source, "", &PageLimits::default())
+}
+
+/// Reads an AsciiDoc document into blocks; its tables' spans within `limits` (`path` names the
+/// document in the refusal).
+pub fn asciidoc_blocks_within(source: &str, path: &str, limits: &PageLimits) -> Result<Vec<Block>> {
     let lines: Vec<Src> = source
         .lines()
         .enumerate()
         .map(|(i, l)| Src { number: u32::try_from(i + 1).unwrap_or(u32::MAX), text: l.trim_end().to_string() })
         .collect();
-    let mut reader = Reader::default();
+    let mut reader = Reader { budget: Some(Budget::for_page(limits)), ..Reader::default() };
     let lines = reader.preprocess(lines);
     reader.read(&lines);
+    if let (Some((line, overflow)), Some(budget)) = (reader.overflow, reader.budget) {
+        return Err(budget.refusal(path, line, overflow));
+    }
     let mut quirks = Vec::new();
     if let Some((line, raw, count)) = reader.conditionals.take() {
         let more = if count > 1 { format!(" (and {} more like it)", count - 1) } else { String::new() };
@@ -72,7 +86,7 @@ pub fn asciidoc_blocks(source: &str) -> Vec<Block> {
         let at = blocks.iter().position(|b| first_line(b) > quirk.line).unwrap_or(blocks.len());
         blocks.insert(at, Block::Quirk(quirk));
     }
-    blocks
+    Ok(blocks)
 }
 
 fn first_line(block: &Block) -> u32 {
@@ -317,7 +331,14 @@ impl Reader {
                 WrittenCell { cell, rows: c.rows, columns: c.columns }
             })
             .collect();
-        let mut laid = lay_out(rows(written, columns));
+        let Some(budget) = self.budget.as_mut().filter(|_| self.overflow.is_none()) else { return };
+        let mut laid = match lay_out_within(rows(written, columns), budget) {
+            Ok(laid) => laid,
+            Err(overflow) => {
+                self.overflow = Some((delimiter_line, overflow));
+                return;
+            }
+        };
         let body = if header && !laid.is_empty() { laid.split_off(1) } else { std::mem::take(&mut laid) };
         let (line, header) = match laid.first() {
             Some(row) => (row.line, row.cells.iter().map(|c| c.text.replace('\n', " ")).collect()),

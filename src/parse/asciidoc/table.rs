@@ -12,7 +12,8 @@ use std::sync::LazyLock;
 
 /// A cell specifier: duplication, column and row span, alignments, style.
 static SPEC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(\d+)\*)?(?:(\d+)?(?:\.(\d+))?\+)?(?:[<^>])?(?:\.[<^>])?([adehlmsv])?$").expect("a valid pattern")
+    Regex::new(r"^(?:([0-9]+)\*)?(?:([0-9]+)?(?:\.([0-9]+))?\+)?(?:[<^>])?(?:\.[<^>])?([adehlmsv])?$")
+        .expect("a valid pattern")
 });
 
 /// A cell as written: where its text starts, its text, spans and style.

@@ -35,7 +35,7 @@ a|* mDNS
 |TCP
 |===
 ";
-    let blocks = asciidoc_blocks(page);
+    let blocks = asciidoc_blocks(page).unwrap();
     assert_eq!(
         outline(&blocks),
         [
@@ -77,5 +77,5 @@ Port,Protocol
 \"53\", UDP
 |===
 ";
-    assert_eq!(outline(&asciidoc_blocks(page)), ["h2@1: Ports", "table@11 [Port|Protocol] 12:53/UDP"]);
+    assert_eq!(outline(&asciidoc_blocks(page).unwrap()), ["h2@1: Ports", "table@11 [Port|Protocol] 12:53/UDP"]);
 }

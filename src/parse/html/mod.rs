@@ -12,31 +12,81 @@ mod positions;
 pub mod render;
 pub(crate) mod spans;
 
+use super::limits::thousands;
 use super::words::{is_title_like, without_alert_marker};
-use super::{Block, Located, Table};
+use super::{Block, Located, PageLimits, Table};
 use crate::error::{Error, Result};
+use crate::stop::Stop;
 use ego_tree::NodeId;
+use nesting::Beyond;
 use render::{BLOCKS, MAX_DEPTH, Rendered, SKIPPED, TooDeep, lines, render};
 use scraper::{ElementRef, Node};
-use spans::WrittenCell;
+use spans::{Budget, Overflow, WrittenCell};
 use std::collections::HashMap;
 
 /// The level given to a title that is a bold paragraph: below the `h1`-`h4` document structure.
 pub const BOLD_TITLE_LEVEL: u8 = 5;
 
-/// Reads a page into blocks. `path` names the page in an error.
+/// Reads a page into blocks, within the default limits. `path` names the page in an error.
 pub fn html_blocks(source: &str, path: &str) -> Result<Vec<Block>> {
-    let hint = "this does not look like a knowledge-base page; check the file";
-    // Refused before parsing, which would take time in proportion to the depth for every element.
-    if let Some(line) = nesting::too_deep(source, MAX_DEPTH) {
-        return Err(Error::input_at(path, line, format!("elements are nested more than {MAX_DEPTH} deep"), hint));
+    html_blocks_within(source, path, &PageLimits::default(), Stop::NEVER)
+}
+
+/// Why a page was not read.
+#[derive(Debug)]
+pub enum Halt {
+    /// Its elements nest deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// It goes beyond a limit, or a stop was asked for.
+    Refused(Error),
+}
+
+impl From<TooDeep> for Halt {
+    fn from(_: TooDeep) -> Halt {
+        Halt::TooDeep
     }
-    let page = positions::parse(source);
-    let mut reader = Reader { lines: &page.lines, blocks: Vec::new(), items: 0, notes: 0 };
+}
+
+impl From<Error> for Halt {
+    fn from(e: Error) -> Halt {
+        Halt::Refused(e)
+    }
+}
+
+const HINT: &str = "this does not look like a knowledge-base page; check the file";
+
+/// Reads a page into blocks within `limits`, asking `stop` while it parses and lays out.
+pub fn html_blocks_within(source: &str, path: &str, limits: &PageLimits, stop: Stop) -> Result<Vec<Block>> {
+    read_page(source, path, limits, stop).map_err(|halt| match halt {
+        Halt::TooDeep => Error::input(path, format!("elements are nested more than {MAX_DEPTH} deep"), HINT),
+        Halt::Refused(e) => e,
+    })
+}
+
+/// As [`html_blocks_within`], telling a page nested too deep from other refusals.
+pub fn read_page(source: &str, path: &str, limits: &PageLimits, stop: Stop) -> Result<Vec<Block>, Halt> {
+    // Refused before parsing, which would take time in proportion to the depth for every element
+    // and to the square of the attributes for every element.
+    match nesting::scan(source, MAX_DEPTH, limits.attributes) {
+        Some((line, Beyond::Depth)) => {
+            let problem = format!("elements are nested more than {MAX_DEPTH} deep");
+            return Err(Halt::Refused(Error::input_at(path, line, problem, HINT)));
+        }
+        Some((line, Beyond::Attributes)) => {
+            return Err(Halt::Refused(Error::input_at(
+                path,
+                line,
+                format!("an element has more than {} attributes, the limit", thousands(limits.attributes as u64)),
+                "if the page is one you trust, raise the limit with --max-attributes",
+            )));
+        }
+        None => {}
+    }
+    let page = positions::parse(source, stop)?;
+    let budget = Budget::for_page(limits);
+    let mut reader = Reader { lines: &page.lines, blocks: Vec::new(), items: 0, notes: 0, path, budget, stop };
     let root = page.html.root_element();
-    reader
-        .container(root, 0)
-        .map_err(|TooDeep| Error::input(path, format!("elements are nested more than {MAX_DEPTH} deep"), hint))?;
+    reader.container(root, 0)?;
     // A page whose body has no heading at all is titled by its `<title>`: the first paragraph, so
     // that the section finder weighs it like any title line.
     if !reader.blocks.iter().any(|b| matches!(b, Block::Heading { .. }))
@@ -66,6 +116,10 @@ struct Reader<'a> {
     items: usize,
     /// Depth of notes: their text is [`Block::Note`]s.
     notes: usize,
+    path: &'a str,
+    /// What spans may still add to the page.
+    budget: Budget,
+    stop: Stop,
 }
 
 impl Reader<'_> {
@@ -97,9 +151,9 @@ impl Reader<'_> {
 
     /// Reads the children of a container element: inline runs become paragraphs, block children
     /// are read in turn.
-    fn container(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), TooDeep> {
+    fn container(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), Halt> {
         if depth > MAX_DEPTH {
-            return Err(TooDeep);
+            return Err(Halt::TooDeep);
         }
         let own_line = self.line(element);
         let mut run = Run::default();
@@ -130,7 +184,8 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn block(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), TooDeep> {
+    fn block(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), Halt> {
+        self.stop.check()?;
         let name = element.value().name();
         let line = self.line(element);
         match name {
@@ -180,7 +235,7 @@ impl Reader<'_> {
     }
 
     /// A paragraph: a caption, a title in bold, or text.
-    fn text_block(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), TooDeep> {
+    fn text_block(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), Halt> {
         let line = self.line(element);
         let caption = element.value().classes().any(|c| c.eq_ignore_ascii_case("MsoCaption"));
         if caption || (all_bold(element) && self.items == 0 && self.notes == 0) {
@@ -207,7 +262,7 @@ impl Reader<'_> {
     /// A table without tables inside: its first row is the header; one-cell rows before it are
     /// captions (a title row spanning the table); spanned cells stand in every row and column they
     /// span.
-    fn table(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), TooDeep> {
+    fn table(&mut self, element: ElementRef<'_>, depth: usize) -> Result<(), Halt> {
         let mut written: Vec<(u32, Vec<WrittenCell>)> = Vec::new();
         for child in own(element) {
             match child.value().name() {
@@ -221,7 +276,11 @@ impl Reader<'_> {
             let text = cells.into_iter().next().map(|c| Located { text: c.cell.text.replace('\n', " "), ..c.cell });
             self.blocks.extend(text.filter(|c| !c.text.is_empty()).map(Block::Caption));
         }
-        let mut rows = spans::lay_out(written);
+        let table_line = written.first().map_or_else(|| self.line(element), |(line, _)| *line);
+        let mut rows = match spans::lay_out(written, &mut self.budget, self.stop)? {
+            Ok(rows) => rows,
+            Err(overflow) => return Err(Halt::Refused(self.too_large(table_line, overflow))),
+        };
         if rows.is_empty() {
             return Ok(());
         }
@@ -232,15 +291,21 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// The refusal of a table whose spans go beyond the budget.
+    fn too_large(&self, line: u32, overflow: Overflow) -> Error {
+        self.budget.refusal(self.path, line, overflow)
+    }
+
     /// Whether a table's own first row names a port column: then it is a port table even with
     /// tables inside its cells (read as their text), not page layout.
-    fn names_ports(&self, table: ElementRef<'_>, depth: usize) -> Result<bool, TooDeep> {
+    fn names_ports(&self, table: ElementRef<'_>, depth: usize) -> Result<bool, Halt> {
         let Some(first) = own(table).find(|e| e.value().name() == "tr") else { return Ok(false) };
         let header: Vec<String> = self.cells(first, depth + 1)?.into_iter().map(|c| c.cell.text).collect();
         Ok(crate::parse::table::header_names_ports(&header))
     }
 
-    fn cells(&self, row: ElementRef<'_>, depth: usize) -> Result<Vec<WrittenCell>, TooDeep> {
+    fn cells(&self, row: ElementRef<'_>, depth: usize) -> Result<Vec<WrittenCell>, Halt> {
+        self.stop.check()?;
         let mut cells = Vec::new();
         for cell in row.children().filter_map(ElementRef::wrap) {
             if !matches!(cell.value().name(), "td" | "th") {

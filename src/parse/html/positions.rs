@@ -5,6 +5,8 @@
 //! tag's `<` with a scan of the source's start tags (the k-th `<tr` whose `>` is on line L is the
 //! k-th `tr` element created on line L).
 
+use crate::error::Result;
+use crate::stop::Stop;
 use ego_tree::NodeId;
 use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
@@ -23,15 +25,30 @@ pub struct Positioned {
     pub lines: HashMap<NodeId, u32>,
 }
 
+/// Bytes handed to the parser between two looks at the stop request.
+const CHUNK: usize = 64 * 1024;
+
 /// Parses `source` (line breaks already `\n`) with html5ever into a scraper tree, with lines.
-pub fn parse(source: &str) -> Positioned {
+/// The source goes to the parser a piece at a time, asking `stop` before each.
+pub fn parse(source: &str, stop: Stop) -> Result<Positioned> {
     let sink = LineSink {
         inner: HtmlTreeSink::new(Html::new_document()),
         line: Cell::new(1),
         starts: RefCell::new(TagStarts::scan(source)),
         lines: RefCell::new(HashMap::new()),
     };
-    html5ever::parse_document(sink, Default::default()).one(source)
+    let mut parser = html5ever::parse_document(sink, Default::default());
+    let mut rest = source;
+    while !rest.is_empty() {
+        stop.check()?;
+        let mut cut = rest.len().min(CHUNK);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        parser.process(StrTendril::from_slice(&rest[..cut]));
+        rest = &rest[cut..];
+    }
+    Ok(parser.finish())
 }
 
 /// The start tags of the source, by name: (line of `<`, line of `>`) in document order.
@@ -224,7 +241,7 @@ mod tests {
     use scraper::Selector;
 
     fn lines_of(source: &str, selector: &str) -> Vec<u32> {
-        let page = parse(source);
+        let page = parse(source, Stop::NEVER).unwrap();
         let selector = Selector::parse(selector).unwrap();
         page.html.select(&selector).map(|e| page.lines[&e.id()]).collect()
     }

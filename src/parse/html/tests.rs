@@ -1,5 +1,6 @@
 use super::*;
 use crate::parse::outline;
+use crate::stop::Stop;
 
 fn blocks(page: &str) -> Vec<Block> {
     html_blocks(page, "page.html").unwrap()
@@ -87,4 +88,26 @@ fn a_page_nested_too_deep_is_refused() {
     let page = format!("<body>{}<p>x</p>", "<div>".repeat(MAX_DEPTH + 10));
     let err = html_blocks(&page, "deep.html").unwrap_err();
     assert!(err.to_string().starts_with("deep.html:1: elements are nested more than"), "{err}");
+}
+
+#[test]
+fn a_stop_is_noticed_while_parsing_and_laying_out() {
+    let stopped = Stop::new(|| Some(2));
+    let page = format!("<html><body><h2>DNS</h2><table>{}</table></body></html>", "<tr><td>x</td></tr>".repeat(10));
+    let err = html_blocks_within(&page, "p.html", &PageLimits::default(), stopped).unwrap_err();
+    assert_eq!(err.exit_code(), 130);
+    let doc = format!("# DNS\n\n{page}\n");
+    let err = crate::parse::markdown::markdown_blocks_within(&doc, "p.md", &PageLimits::default(), stopped);
+    assert_eq!(err.unwrap_err().exit_code(), 130);
+}
+
+#[test]
+fn lines_hold_across_the_pieces_the_parser_is_given() {
+    let filler = "<p>filler text of a line</p>\n".repeat(10_000);
+    let page = format!(
+        "<html><body>\n{filler}<h2>DNS</h2>\n<table><tr><th>Protocol</th><th>Port</th></tr>\n<tr><td>TCP</td><td>53</td></tr></table>"
+    );
+    assert!(page.len() > 4 * 64 * 1024);
+    let tables: Vec<String> = outline(&blocks(&page)).into_iter().filter(|b| b.starts_with("table")).collect();
+    assert_eq!(tables, ["table@10003 [Protocol|Port] 10004:TCP/53"]);
 }

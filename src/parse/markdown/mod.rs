@@ -11,10 +11,12 @@
 //! and site-generator lines (Liquid, Hugo shortcodes, `:::note`, MDX `import` and JSX tags) are taken
 //! out first ([`super::templates`]), so that a table they stand in is read as one.
 
-use super::html::{BOLD_TITLE_LEVEL, html_blocks};
+use super::html::{BOLD_TITLE_LEVEL, Halt, read_page};
 use super::templates::strip_template_lines;
 use super::words::{is_title_like, superscript, without_alert_marker};
-use super::{Block, LineIndex, Located, Table, TableRow};
+use super::{Block, LineIndex, Located, PageLimits, Table, TableRow};
+use crate::error::{Error, Result};
+use crate::stop::Stop;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use std::ops::Range;
 
@@ -99,6 +101,8 @@ fn source_cells(row: &str) -> Vec<&str> {
 struct TableBuild {
     header: Option<TableRow>,
     rows: Vec<TableRow>,
+    /// Cells of the rows so far.
+    cells: usize,
     row: Option<(TableRow, Range<usize>)>,
 }
 
@@ -120,15 +124,29 @@ struct Reader<'a> {
     in_front_matter: bool,
     /// An HTML block being collected (where it starts, its source), for the tables it may hold.
     html: Option<(usize, String)>,
+    /// Where the document is, for errors, what its HTML tables may build, and the stop check.
+    path: &'a str,
+    limits: &'a PageLimits,
+    stop: Stop,
+    /// Why reading ended early: an HTML table beyond a limit, or a stop asked for.
+    failed: Option<Error>,
 }
 
-/// Reads a Markdown (or MDX) document into blocks, its template lines taken out and ledgered.
-pub fn markdown_blocks(source: &str) -> Vec<Block> {
+/// Reads a Markdown (or MDX) document into blocks, within the default limits.
+pub fn markdown_blocks(source: &str) -> Result<Vec<Block>> {
+    markdown_blocks_within(source, "", &PageLimits::default(), Stop::NEVER)
+}
+
+/// Reads a Markdown (or MDX) document into blocks, its template lines taken out and ledgered; the
+/// tables in it within `limits`. `path` names the document in errors; `stop` is asked at every
+/// block.
+pub fn markdown_blocks_within(source: &str, path: &str, limits: &PageLimits, stop: Stop) -> Result<Vec<Block>> {
     let stripped = strip_template_lines(source);
     if stripped.anomalies.is_empty() {
-        return read_markdown(source);
+        return read_markdown(source, path, limits, stop);
     }
-    let mut blocks = read_markdown(&stripped.text);
+    let mut blocks = read_markdown(&stripped.text, path, limits, stop)
+        .map_err(|e| e.with_line(|line| stripped.original_line(line)))?;
     for block in &mut blocks {
         block.map_lines(&|line| stripped.original_line(line));
     }
@@ -136,7 +154,7 @@ pub fn markdown_blocks(source: &str) -> Vec<Block> {
         let at = blocks.iter().position(|b| first_line(b) > anomaly.line).unwrap_or(blocks.len());
         blocks.insert(at, Block::Quirk(anomaly));
     }
-    blocks
+    Ok(blocks)
 }
 
 /// The line a block starts on.
@@ -151,7 +169,7 @@ fn first_line(block: &Block) -> u32 {
 }
 
 /// Reads a Markdown document into blocks.
-fn read_markdown(source: &str) -> Vec<Block> {
+fn read_markdown(source: &str, path: &str, limits: &PageLimits, stop: Stop) -> Result<Vec<Block>> {
     let options = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
     let mut reader = Reader {
         source,
@@ -164,11 +182,21 @@ fn read_markdown(source: &str) -> Vec<Block> {
         table: None,
         in_front_matter: false,
         html: None,
+        path,
+        limits,
+        stop,
+        failed: None,
     };
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        if matches!(event, Event::End(_)) {
+            stop.check()?;
+        }
         reader.event(event, range);
+        if let Some(e) = reader.failed.take() {
+            return Err(e);
+        }
     }
-    reader.blocks
+    Ok(reader.blocks)
 }
 
 impl Reader<'_> {
@@ -199,9 +227,17 @@ impl Reader<'_> {
         if !html.to_ascii_lowercase().contains("<table") {
             return;
         }
-        // A block nested too deep to read is skipped like any other HTML block.
-        let Ok(blocks) = html_blocks(&html, "") else { return };
         let offset = self.line(start) - 1;
+        let blocks = match read_page(&html, self.path, self.limits, self.stop) {
+            Ok(blocks) => blocks,
+            // A block nested too deep to read is skipped like any other HTML block.
+            Err(Halt::TooDeep) => return,
+            // Beyond a limit, or stopped: the document is refused, at its own lines.
+            Err(Halt::Refused(e)) => {
+                self.failed = Some(e.with_line(|line| line.saturating_add(offset)));
+                return;
+            }
+        };
         for mut block in blocks {
             if matches!(block, Block::Table(_) | Block::Caption(_)) {
                 block.shift_lines(offset);
@@ -362,6 +398,11 @@ impl Reader<'_> {
                     row.cells.push(Located::new(row.line, extra.trim()));
                 }
                 if let Some(table) = self.table.as_mut() {
+                    table.cells += row.cells.len();
+                    if table.cells > self.limits.table_cells {
+                        let line = table.header.as_ref().map_or(row.line, |h| h.line);
+                        self.failed = Some(super::limits::too_many_cells(self.path, line, self.limits.table_cells));
+                    }
                     table.rows.push(row);
                 }
             }

@@ -6,7 +6,7 @@ use crate::parse::words::without_alert_marker;
 fn front_matter_headings_paragraphs_and_lists() {
     let doc = "---\ntitle: x\nms.date: 09/08/2020\n---\n# Top\n\nSome *text*\nwrapped.\n\n- Echo, port 7\n- Discard\n\n  - nested\n";
     assert_eq!(
-        outline(&markdown_blocks(doc)),
+        outline(&markdown_blocks(doc).unwrap()),
         // The front matter's title is the page's heading; the rest of it is not the article's text.
         [
             "h1@2: x",
@@ -23,7 +23,7 @@ fn front_matter_headings_paragraphs_and_lists() {
 fn notes_are_notes_without_their_marker() {
     let doc = "### DNS\n\n> [!NOTE]\n> Packet filters are not required\n\n> [!IMPORTANT]\n>\n> - Start port\n";
     assert_eq!(
-        outline(&markdown_blocks(doc)),
+        outline(&markdown_blocks(doc).unwrap()),
         ["h3@1: DNS", "note@3: Packet filters are not required", "note@8: • Start port"]
     );
 }
@@ -31,7 +31,7 @@ fn notes_are_notes_without_their_marker() {
 #[test]
 fn table_rows_and_cells_keep_their_lines_and_values() {
     let doc = "intro\n\n| Application protocol| Protocol| Ports |\n|---|---|---|\n|RPC¹|TCP|135<br/>**random port number between 1024 - 65535**<sup>2</sup>|\n|ICMP (ping)|ICMP|\n||||\n";
-    let blocks = markdown_blocks(doc);
+    let blocks = markdown_blocks(doc).unwrap();
     let Block::Table(table) = &blocks[1] else { panic!("{blocks:?}") };
     assert_eq!(
         (table.line, table.header.clone()),
@@ -55,7 +55,7 @@ fn table_rows_and_cells_keep_their_lines_and_values() {
 
 #[test]
 fn inline_markup_is_rendered_and_its_source_kept() {
-    let blocks = markdown_blocks("System service name: `Dfs`\n\n### **Bold** [title](#x)\n");
+    let blocks = markdown_blocks("System service name: `Dfs`\n\n### **Bold** [title](#x)\n").unwrap();
     let Block::Paragraph(p) = &blocks[0] else { panic!() };
     assert_eq!(
         (p.text.as_str(), p.markup.as_deref()),
@@ -68,7 +68,8 @@ fn inline_markup_is_rendered_and_its_source_kept() {
 #[test]
 fn cells_beyond_the_header_are_kept_as_written() {
     let blocks =
-        markdown_blocks("|Application protocol|Protocol|Ports|\n|---|---|---|\n|SMB|TCP|445|**extra** \\| cell|\n");
+        markdown_blocks("|Application protocol|Protocol|Ports|\n|---|---|---|\n|SMB|TCP|445|**extra** \\| cell|\n")
+            .unwrap();
     let Block::Table(table) = &blocks[0] else { panic!("{blocks:?}") };
     let cells: Vec<&str> = table.rows[0].cells.iter().map(|c| c.text.as_str()).collect();
     assert_eq!(cells, ["SMB", "TCP", "445", "**extra** \\| cell"]);
@@ -87,7 +88,7 @@ fn alert_markers() {
 fn a_bold_title_paragraph_is_a_heading_as_in_a_web_page() {
     let doc = "## Ports\n\nThe table below.\n\n**Required Client Ports**\n\n**Note**: not a title.\n";
     assert_eq!(
-        outline(&markdown_blocks(doc)),
+        outline(&markdown_blocks(doc).unwrap()),
         ["h2@1: Ports", "p@3: The table below.", "h5@5: Required Client Ports", "p@7: Note: not a title."]
     );
 }

@@ -25,6 +25,7 @@ pub fn read(text: &str) -> RegistryRead {
         return read;
     };
     let (description, reference) = (column("Description"), column("Reference"));
+    let (mut last_start, mut last_line) = (0usize, 0u32);
     for result in csv.records() {
         let record = match result {
             Ok(record) => record,
@@ -36,6 +37,16 @@ pub fn read(text: &str) -> RegistryRead {
             }
         };
         let line = u32::try_from(record.position().map_or(1, |p| p.line())).unwrap_or(u32::MAX);
+        (last_start, last_line) = (record.position().map_or(0, |p| p.byte() as usize), line);
+        if record.len() != header.len() {
+            let message = format!(
+                "{} where the header has {}: a line cut short or joined, or another separator than the comma",
+                fields(record.len()),
+                header.len()
+            );
+            read.problems.push(Problem { line, raw: record.iter().collect::<Vec<_>>().join(","), message });
+            continue;
+        }
         let cell = |i: Option<usize>| i.and_then(|i| record.get(i)).and_then(non_empty);
         let port_text = cell(Some(port));
         let ports = match &port_text {
@@ -60,7 +71,26 @@ pub fn read(text: &str) -> RegistryRead {
             frequency: None,
         });
     }
+    if last_line > 0 && unclosed_quote(text, last_start) {
+        let line = last_line;
+        let lines = text.lines().count();
+        let message = format!(
+            "a quote opened in this record is never closed: lines {line} to {lines}, the rest of the file, read as one cell"
+        );
+        read.records.retain(|r| r.line != line);
+        read.problems.push(Problem { line, raw: String::new(), message });
+    }
     read
+}
+
+/// Whether a quote opened in the last record, which starts at byte `last_start`, runs to the end
+/// of the file: an odd number of quotes from its start, where every closed cell has an even one.
+fn unclosed_quote(text: &str, last_start: usize) -> bool {
+    text.get(last_start..).is_some_and(|rest| memchr::memchr_iter(b'"', rest.as_bytes()).count() % 2 == 1)
+}
+
+fn fields(n: usize) -> String {
+    if n == 1 { "1 field".to_string() } else { format!("{n} fields") }
 }
 
 #[cfg(test)]
@@ -88,6 +118,19 @@ mod tests {
         assert_eq!(read.records[2].ports, Some((6000, 6063)));
         assert_eq!(read.records[2].description.as_deref(), Some("X Window System"));
         assert_eq!((read.records[3].ports, read.records[3].transport.as_deref()), (None, None));
+    }
+
+    #[test]
+    fn short_records_and_an_unclosed_quote_are_problems() {
+        let header = "Service Name,Port Number,Transport Protocol,Description\n";
+        let short = read(&format!("{header}semi;85;tcp\n,,\nok,80,tcp,Web\n"));
+        assert_eq!(short.problems.iter().map(|p| p.line).collect::<Vec<_>>(), [2, 3]);
+        assert!(short.problems[0].message.starts_with("1 field where the header has 4"), "{:?}", short.problems);
+        assert_eq!(short.records.len(), 1);
+        let read = read(&format!("{header}x,80,tcp,\"Web\nlost,81,tcp,y\nlost,82,tcp,z\n"));
+        assert!(read.records.is_empty(), "{:?}", read.records);
+        assert_eq!(read.problems.len(), 1);
+        assert!(read.problems[0].message.contains("lines 2 to 4, the rest of the file"), "{:?}", read.problems);
     }
 
     #[test]

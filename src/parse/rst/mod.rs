@@ -11,8 +11,10 @@ mod directives;
 mod grids;
 mod inline;
 
-use super::html::spans::{WrittenCell, lay_out};
+use super::PageLimits;
+use super::html::spans::{Budget, Overflow, WrittenCell, lay_out_within};
 use super::{Block, Located, Table};
+use crate::error::Result;
 use directives::{Options, dedent, indent};
 use grids::{Drawn, is_grid_border, is_simple_border};
 use inline::{Substitutions, reduce};
@@ -35,19 +37,32 @@ struct Context {
     substitutions: Substitutions,
     /// Title styles (underline character, overlined) in the order first used: their level.
     styles: Vec<(char, bool)>,
+    /// What spans may still add to the document, and the first table that went beyond it.
+    budget: Budget,
+    overflow: Option<(u32, Overflow)>,
 }
 
-/// Reads a reStructuredText document into blocks.
-pub fn rst_blocks(source: &str) -> Vec<Block> {
+/// Reads a reStructuredText document into blocks, within the default limits.
+pub fn rst_blocks(source: &str) -> Result<Vec<Block>> {
+    rst_blocks_within(source, "", &PageLimits::default())
+}
+
+/// Reads a reStructuredText document into blocks; its tables' spans within `limits` (`path` names
+/// the document in the refusal).
+pub fn rst_blocks_within(source: &str, path: &str, limits: &PageLimits) -> Result<Vec<Block>> {
     let lines: Vec<Src> = source
         .lines()
         .enumerate()
         .map(|(i, l)| Src { number: u32::try_from(i + 1).unwrap_or(u32::MAX), text: expand_tabs(l) })
         .collect();
-    let mut context = Context { substitutions: substitutions(&lines), styles: Vec::new() };
+    let budget = Budget::for_page(limits);
+    let mut context = Context { substitutions: substitutions(&lines), styles: Vec::new(), budget, overflow: None };
     let mut blocks = Vec::new();
     read(&lines, &mut context, false, &mut blocks);
-    blocks
+    match context.overflow {
+        Some((line, overflow)) => Err(context.budget.refusal(path, line, overflow)),
+        None => Ok(blocks),
+    }
 }
 
 fn expand_tabs(line: &str) -> String {
@@ -178,7 +193,16 @@ fn table(drawn: Drawn, context: &mut Context) -> Option<Table> {
         })
         .collect();
     let first_line = rows.first().map(|r| r.0)?;
-    let mut laid = lay_out(rows);
+    if context.overflow.is_some() {
+        return None;
+    }
+    let mut laid = match lay_out_within(rows, &mut context.budget) {
+        Ok(laid) => laid,
+        Err(overflow) => {
+            context.overflow = Some((first_line, overflow));
+            return None;
+        }
+    };
     let body = laid.split_off(drawn.header_rows.min(laid.len()));
     let (line, header) = match laid.first() {
         Some(first) => {

@@ -51,7 +51,7 @@ Web
   over two lines
 ";
     assert_eq!(
-        outline(&rst_blocks(page)),
+        outline(&rst_blocks(page).unwrap()),
         [
             "h1@2: Port guide",
             "p@5: Intro text.",
@@ -84,5 +84,8 @@ Ports::
 |product| port
 --------------
 ";
-    assert_eq!(outline(&rst_blocks(page)), ["p@1: Ports:", "note@5: Open port 53.", "h1@11: Ops Manager port"]);
+    assert_eq!(
+        outline(&rst_blocks(page).unwrap()),
+        ["p@1: Ports:", "note@5: Open port 53.", "h1@11: Ops Manager port"]
+    );
 }
