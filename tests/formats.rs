@@ -291,8 +291,8 @@ fn formats_are_detected_by_extension_and_by_content() {
         let run = kbingest_with_input(dir.path(), &["-", "-o", "stdin.db", "--source-name", page], &text);
         run.success();
         let db = open(&dir.path().join("stdin.db"));
-        let options: String = scalar_with(&db, "SELECT options FROM sources WHERE name = ?1", [page]);
-        assert!(options.ends_with(&format!("format={format}")), "{page}: {options}");
+        let recorded: String = scalar_with(&db, "SELECT format FROM sources WHERE name = ?1", [page]);
+        assert_eq!(recorded, format, "{page}");
     }
     // `--format` names them; a wrong one is refused as holding no port table.
     let run = kbingest(

@@ -24,6 +24,7 @@ mod format_properties;
 mod format_refusals;
 mod formats;
 mod formats_crosscheck;
+mod formats_upgrade;
 mod hostile_export;
 mod hostile_input;
 mod html_pages;
