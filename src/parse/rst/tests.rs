@@ -86,3 +86,36 @@ Ports::
 ";
     assert_eq!(outline(&rst_blocks(page)), ["p@1: Ports:", "note@5: Open port 53.", "h1@11: Ops Manager port"]);
 }
+
+#[test]
+fn a_definition_list_term_titles_the_tables_of_its_definition() {
+    let page = "\
+Accessible Ports
+~~~~~~~~~~~~~~~~
+
+Ports Required to Use |mms| : classifier
+  * An item.
+
+  .. list-table::
+     :header-rows: 1
+
+     * - Port
+       - Transport
+     * - 8080
+       - TCP
+
+Glossary term
+  Its definition, a paragraph.
+";
+    assert_eq!(
+        outline(&rst_blocks(page)),
+        [
+            "h1@1: Accessible Ports",
+            "h2@4: Ports Required to Use mms",
+            "p@5: \u{2022} An item.",
+            "table@10 [Port|Transport] 12:8080/TCP",
+            "p@15: Glossary term",
+            "p@16: Its definition, a paragraph."
+        ]
+    );
+}
