@@ -4,10 +4,11 @@
 //! plain records with source lines) -> [`normalize`] (records to clean rows and anomalies, a pure
 //! function; [`crosscheck`] checks the prose against the tables beside it) -> [`store`] (rows into
 //! SQLite) -> [`export`] (rows out as CSV, JSON, or a table). [`diff`] compares two sources of a
-//! database.
+//! database; [`ask`] answers `ports` and `who`; [`report`] draws an HTML page.
 //! [`ingest`] drives the way in; [`cmd`] is the command line.
 
 pub mod anomaly;
+pub mod ask;
 pub mod cmd;
 pub mod crosscheck;
 pub mod diff;
@@ -19,5 +20,6 @@ pub mod interrupt;
 pub mod normalize;
 pub mod parse;
 pub mod read;
+pub mod report;
 pub mod stop;
 pub mod store;

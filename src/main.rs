@@ -1,14 +1,24 @@
 //! The `kbingest` binary: parses the command line, dispatches, and turns an error into a message
 //! and an exit status (0 success, 1 bad input or database, 2 bad usage).
 
-use clap::{CommandFactory, Parser};
-use kbingest::cmd::{Cli, help_hint, messages, run};
+use clap::CommandFactory;
+use kbingest::cmd::{Cli, entry, help_hint, messages, run};
 use kbingest::error::Error;
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.len() == 1 {
+        // `kbingest` alone: what it can do, rather than a missing argument.
+        let _ = kbingest::cmd::command().write_long_help(&mut std::io::stderr());
+        return ExitCode::from(2);
+    }
+    if let Some(message) = args.get(1).and_then(|first| first.to_str()).and_then(entry::mistyped_command) {
+        messages::say_error(&message);
+        return ExitCode::from(2);
+    }
+    let cli = match kbingest::cmd::parse() {
         Ok(cli) => cli,
         Err(e) => return usage_error(&e),
     };

@@ -26,7 +26,21 @@ fn help_works_for_every_command_and_for_itself() {
     let dir = workdir();
     let top = kbingest(dir.path(), &["help"]);
     assert!(top.success().stdout().contains("Usage: kbingest"), "{}", top.stdout());
-    for name in ["ingest", "export", "query", "sources", "remove", "tables", "metadata", "completions", "man", "help"] {
+    for name in [
+        "ingest",
+        "export",
+        "query",
+        "ports",
+        "who",
+        "report",
+        "sources",
+        "remove",
+        "tables",
+        "metadata",
+        "completions",
+        "man",
+        "help",
+    ] {
         let run = kbingest(dir.path(), &["help", name]);
         assert!(run.success().stdout().contains(&format!("Usage: kbingest {name}")), "{}", run.stdout());
         assert_eq!(run.stdout(), kbingest(dir.path(), &[name, "--help"]).success().stdout(), "help {name}");
@@ -140,5 +154,36 @@ fn completions_and_the_man_page() {
     for page in ["kbingest.1", "kbingest-query.1", "kbingest-remove.1", "kbingest-metadata.1"] {
         let text = std::fs::read_to_string(dir.path().join("man1").join(page)).unwrap();
         assert!(text.contains(".TH"), "{page}: {text}");
+    }
+}
+
+/// Every man page has EXAMPLES and EXIT STATUS, with the same examples and statuses that
+/// `--help` shows after the options.
+#[test]
+fn man_pages_have_the_examples_and_exit_statuses_of_the_help() {
+    let dir = workdir();
+    kbingest(dir.path(), &["man", "--output-dir", "man"]).success();
+    for entry in std::fs::read_dir(dir.path().join("man")).unwrap() {
+        let path = entry.unwrap().path();
+        let page = std::fs::read_to_string(&path).unwrap();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let command = file.trim_end_matches(".1").trim_start_matches("kbingest").trim_start_matches('-').to_string();
+        assert!(page.contains(".SH EXAMPLES\n") && page.contains(".SH \"EXIT STATUS\"\n"), "{file}");
+        let mut args: Vec<&str> = if command.is_empty() { vec![] } else { vec![command.as_str()] };
+        args.push("--help");
+        let help = kbingest(dir.path(), &args).success().stdout();
+        let examples = help.split("Examples:\n").nth(1).unwrap_or_else(|| panic!("{file}: --help has no examples"));
+        let (examples, statuses) = examples.split_once("\nExit status:\n").unwrap();
+        for line in examples.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            let roff = line.trim().replace('\\', "\\e").replace('-', "\\-");
+            assert!(page.contains(&format!("\n{roff}\n")), "{file} lacks the example {line:?}");
+        }
+        for status in statuses.lines().filter(|l| !l.trim().is_empty()) {
+            let (code, meaning) = status.trim().split_once("  ").unwrap();
+            assert!(
+                page.contains(&format!(".TP\n{code}\n{}\n", meaning.replace('-', "\\-"))),
+                "{file} lacks {status:?}"
+            );
+        }
     }
 }

@@ -281,7 +281,7 @@ proptest! {
 #[test]
 fn the_readme_shows_what_diff_says() {
     let readme = documentation();
-    let section = &readme[readme.find("### Comparing editions").expect("the README's diff section")..];
+    let section = &readme[readme.find("## Comparing editions").expect("the README's diff section")..];
     let dir = both_db();
     // The excerpt is of the whole report (tests/fixtures/diff/2003-to-2020.md), unchanged rules included.
     let run = kbingest(dir.path(), &["diff", "both.db", "2003", "2020", "--format", "markdown"]);

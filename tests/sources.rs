@@ -28,15 +28,18 @@ fn sources_lists_each_source_with_what_it_holds() {
     let run = kbingest(dir.path(), &["sources", "ports.db", "--format", "csv"]);
     let out = run.success().stdout();
     let lines: Vec<&str> = out.lines().map(|l| l.trim_end_matches('\r')).collect();
-    assert_eq!(lines[0], "name,format,encoding,sha256,size_bytes,ingested_at,services,rules,anomalies");
+    assert_eq!(
+        lines[0],
+        "name,format,encoding,sha256,size_bytes,ingested_at,services,rules,anomalies,registry_records"
+    );
     let extra: Vec<&str> = lines[1].split(',').collect();
     assert_eq!((extra[0], extra[1], extra[2]), ("extra", "text", "UTF-8"));
-    assert_eq!(&extra[6..], ["1", "1", "0"]);
+    assert_eq!(&extra[6..], ["1", "1", "0", "0"]);
     let ports: Vec<&str> = lines[2].split(',').collect();
     assert_eq!(ports[0], "ports");
     assert_eq!(ports[3], "da5178ef46f37c6cbe201de3261302d662e250280696eee7b97158c43d32d5e4");
     assert_eq!(ports[4], std::fs::metadata(repo_file("raw/ports.txt")).unwrap().len().to_string());
-    assert_eq!(&ports[6..], ["62", "172", "45"]);
+    assert_eq!(&ports[6..], ["62", "172", "45", "0"]);
     assert_eq!(lines.len(), 3);
 }
 
@@ -129,4 +132,19 @@ fn anomaly_messages_are_searchable() {
         ],
     );
     assert!(out.success().stdout().contains("DNS"), "{}", out.stdout());
+}
+
+#[test]
+fn a_registry_is_counted_in_sources_and_remove() {
+    let dir = workdir();
+    ingest(dir.path(), "tests/fixtures/registries/services-excerpt", "r.db", &["--source-name", "services"]);
+    let stored: i64 = scalar(&open(&dir.path().join("r.db")), "SELECT count(*) FROM registered_ports");
+    assert!(stored > 50, "{stored}");
+    let run = kbingest(dir.path(), &["sources", "r.db", "--format", "csv"]);
+    let out = run.success().stdout();
+    let row: Vec<&str> = out.lines().nth(1).unwrap().trim_end().split(',').collect();
+    assert_eq!(&row[6..], ["0", "0", "0", &stored.to_string()]);
+    kbingest(dir.path(), &["remove", "r.db", "services"])
+        .success()
+        .stderr_has(&format!("kbingest: removed services ({stored} registry records, 0 anomalies) from r.db"));
 }

@@ -4,6 +4,7 @@
 mod common;
 
 mod anomaly_fixtures;
+mod ask;
 mod bi_views;
 mod captions;
 mod cell_forms;
@@ -15,7 +16,9 @@ mod cross_checks;
 mod datasette;
 mod diff;
 mod docs;
+mod duckdb;
 mod encodings;
+mod entry;
 mod export;
 mod firewall;
 mod firewall_behaviour;
@@ -41,5 +44,7 @@ mod readme;
 mod real_pages;
 mod refusals;
 mod registries;
+mod report;
+mod scripts;
 mod sources;
 mod table_shapes;

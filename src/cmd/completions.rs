@@ -1,8 +1,6 @@
 //! `kbingest completions SHELL`: a completion script for bash, zsh, fish, elvish or PowerShell.
 
-use super::Cli;
 use crate::error::{Error, Result};
-use clap::CommandFactory;
 use std::io::Write;
 
 /// Arguments of `kbingest completions`.
@@ -16,6 +14,6 @@ pub struct Args {
 /// Prints the script on standard output.
 pub fn run(args: Args) -> Result<()> {
     let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "kbingest", &mut script);
+    clap_complete::generate(args.shell, &mut super::command(), "kbingest", &mut script);
     std::io::stdout().write_all(&script).map_err(Error::io("write output", "-"))
 }

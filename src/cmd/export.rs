@@ -48,6 +48,11 @@ pub struct Args {
     #[arg(long)]
     pub no_header: bool,
 
+    /// JSON and JSON Lines: write columns that hold JSON (row_cells) as JSON objects, not as
+    /// strings of escaped JSON.
+    #[arg(long)]
+    pub json_cols: bool,
+
     /// Export every table and view, one file each (e.g. port_rules.csv), into the folder given
     /// with -o.
     #[arg(long, requires = "output")]
@@ -68,7 +73,15 @@ pub fn run(args: Args) -> Result<()> {
                 .into(),
         ));
     }
-    let options = SpreadsheetOptions { bom: args.bom, excel_safe: args.excel_safe, no_header: args.no_header };
+    if args.json_cols && !matches!(format, OutputFormat::Json | OutputFormat::Jsonl) {
+        return Err(Error::Usage("--json-cols is for --format json and jsonl".into()));
+    }
+    let options = SpreadsheetOptions {
+        bom: args.bom,
+        excel_safe: args.excel_safe,
+        no_header: args.no_header,
+        json_cols: args.json_cols,
+    };
     let output = args.output.as_deref().filter(|o| *o != "-");
     if args.all && output.is_none() {
         return Err(Error::Usage("--all writes files: name a folder with -o DIR".into()));

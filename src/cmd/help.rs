@@ -1,9 +1,7 @@
 //! `kbingest help [COMMAND]`: the help of kbingest or of one subcommand, exactly as `--help`
 //! prints it.
 
-use super::Cli;
 use crate::error::{Error, Result};
-use clap::CommandFactory;
 
 /// Arguments of `kbingest help`.
 #[derive(Debug, Clone, clap::Args)]
@@ -15,7 +13,7 @@ pub struct Args {
 
 /// Prints the help asked for on standard output.
 pub fn run(args: Args) -> Result<()> {
-    let cli = Cli::command();
+    let cli = super::command();
     let mut argv = vec!["kbingest".to_string()];
     if let Some(name) = args.command {
         if cli.find_subcommand(&name).is_none() {

@@ -99,6 +99,9 @@ pub fn run(args: Args) -> Result<()> {
             "{input} is the database named with -o; name the documents to load, and the database after -o"
         )));
     }
+    if let Some(warning) = output_warning(&output) {
+        say(&warning);
+    }
     let options = IngestOptions {
         read: ReadOptions { format: args.format, encoding: args.encoding, max_whole_bytes: Some(args.max_input_size) },
         normalize: NormalizeOptions { dynamic_range: args.dynamic_range },
@@ -129,6 +132,24 @@ pub fn run(args: Args) -> Result<()> {
         say(&summary(&reports, &output, LEGACY_DYNAMIC_RANGE != args.dynamic_range));
     }
     Ok(())
+}
+
+/// A warning for a database named like an export file (`-o new.csv`): ingest writes SQLite, and
+/// `export` writes CSV and JSON.
+fn output_warning(output: &str) -> Option<String> {
+    let extension = std::path::Path::new(output).extension()?.to_str()?.to_ascii_lowercase();
+    let format = match extension.as_str() {
+        "csv" => "CSV",
+        "tsv" => "TSV",
+        "json" => "JSON",
+        "jsonl" | "ndjson" => "JSON Lines",
+        "md" | "markdown" => "Markdown",
+        _ => return None,
+    };
+    Some(format!(
+        "warning: -o {output} names the SQLite database to load into, not a {format} file; for {format}, load into a \
+         database (-o ports.db) and run `kbingest export ports.db -o {output}`"
+    ))
 }
 
 /// Whether two paths name one existing file.
@@ -211,6 +232,18 @@ mod tests {
         for bad in ["", "M", "0", "-5M", "12X", "99999999999G"] {
             assert!(parse_size(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_output_named_like_an_export_file_is_warned_about() {
+        let warning = output_warning("new.CSV").unwrap();
+        assert!(
+            warning.contains("not a CSV file") && warning.contains("kbingest export ports.db -o new.CSV"),
+            "{warning}"
+        );
+        assert!(output_warning("rules.json").unwrap().contains("JSON"));
+        assert_eq!(output_warning("ports.db"), None);
+        assert_eq!(output_warning("ports"), None);
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! The command line: one module per subcommand, each with its arguments and one `run`.
 
+mod answer;
 mod choices;
 pub mod completions;
 pub mod diff;
+pub mod entry;
+pub mod examples;
 pub mod export;
 pub mod firewall;
 pub mod help;
@@ -10,11 +13,14 @@ pub mod ingest;
 pub mod man;
 pub mod messages;
 pub mod metadata;
+pub mod ports;
 mod progress_bar;
 pub mod query;
 pub mod remove;
+pub mod report;
 pub mod sources;
 pub mod tables;
+pub mod who;
 
 use crate::error::Result;
 use clap::{Parser, Subcommand};
@@ -74,9 +80,18 @@ pub enum Command {
     /// Compare two sources (editions of a port reference): which port rules were added, removed or
     /// changed.
     Diff(diff::Args),
+    /// The port rules of the services a name, a role or words point to (Active Directory, DNS,
+    /// Kdc, "remote desktop"), per service, best match first.
+    Ports(ports::Args),
+    /// The documented services and rules whose port or range holds a port, and the names port
+    /// registries give it.
+    Who(who::Args),
     /// Write the selected port rules as nftables, iptables or Windows Firewall (PowerShell)
     /// rules, each naming its service, source document and line.
     Firewall(firewall::Args),
+    /// Write one self-contained HTML page: a port map, each service's rules and the anomalies with
+    /// their document lines, and, for two sources, what changed.
+    Report(report::Args),
     /// List the sources loaded into a database, with what each holds.
     Sources(sources::Args),
     /// Remove sources and everything loaded from them, in one transaction.
@@ -101,7 +116,10 @@ impl Command {
             Command::Export(_) => "export",
             Command::Query(_) => "query",
             Command::Diff(_) => "diff",
+            Command::Ports(_) => "ports",
+            Command::Who(_) => "who",
             Command::Firewall(_) => "firewall",
+            Command::Report(_) => "report",
             Command::Sources(_) => "sources",
             Command::Remove(_) => "remove",
             Command::Tables(_) => "tables",
@@ -113,6 +131,19 @@ impl Command {
     }
 }
 
+/// The command line definition as `--help`, `help` and the man pages show it: the derived one,
+/// with each command's examples and exit statuses after its options.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    examples::with_examples(Cli::command())
+}
+
+/// Parses the command line (with the help [`command`] gives).
+pub fn parse() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    command().try_get_matches().and_then(|matches| Cli::from_arg_matches(&matches))
+}
+
 /// Runs the command the user asked for.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
@@ -120,7 +151,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Query(args)) => query::run(args),
         Some(Command::Diff(args)) => diff::run(args),
+        Some(Command::Ports(args)) => ports::run(args),
+        Some(Command::Who(args)) => who::run(args),
         Some(Command::Firewall(args)) => firewall::run(args),
+        Some(Command::Report(args)) => report::run(args),
         Some(Command::Sources(args)) => sources::run(args),
         Some(Command::Remove(args)) => remove::run(args),
         Some(Command::Tables(args)) => tables::run(args),

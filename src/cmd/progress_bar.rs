@@ -13,6 +13,18 @@ pub struct Bar {
     bar: ProgressBar,
 }
 
+/// The bar of an input of known size: how much of it is read, and how long the rest will take.
+const SIZED: &str = "{spinner} {msg} {bytes}/{total_bytes} {wide_bar} {binary_bytes_per_sec} {eta}";
+/// Standard input (or a pipe) has no size: how much is read so far, and for how long; no total,
+/// no bar, no time left.
+const UNSIZED: &str = "{spinner} {msg} {bytes} read, {binary_bytes_per_sec}, {elapsed}";
+/// The end of a load: what it is doing, and for how long.
+const STAGE: &str = "{spinner} {msg} ({elapsed})";
+
+fn style(template: &str) -> ProgressStyle {
+    ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner())
+}
+
 impl Bar {
     /// A bar on standard error, or `None` when nothing should be drawn.
     pub fn on_stderr(quiet: bool) -> Option<Bar> {
@@ -20,25 +32,27 @@ impl Bar {
             return None;
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} {msg} {bytes}/{total_bytes} {wide_bar} {binary_bytes_per_sec} {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
+        bar.set_style(style(SIZED));
         Some(Bar { bar })
     }
 }
 
 impl Progress for Bar {
     fn reading(&self, input: &str, total: Option<u64>) {
-        self.bar.set_message(input.to_string());
+        self.bar.set_message(if input == "-" { "standard input".to_string() } else { input.to_string() });
         self.bar.set_position(0);
         match total {
             Some(len) if len < LARGE_INPUT_BYTES => self.bar.set_draw_target(ProgressDrawTarget::hidden()),
-            _ => {
-                self.bar.set_length(total.unwrap_or(0));
+            Some(len) => {
+                self.bar.set_style(style(SIZED));
+                self.bar.set_length(len);
                 self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            }
+            None => {
+                self.bar.set_style(style(UNSIZED));
+                self.bar.unset_length();
+                self.bar.set_draw_target(ProgressDrawTarget::stderr());
+                self.bar.enable_steady_tick(std::time::Duration::from_millis(200));
             }
         }
     }
@@ -48,7 +62,15 @@ impl Progress for Bar {
     }
 
     fn finishing(&self) {
-        self.bar.set_message("building indexes and committing");
+        self.stage("finishing");
+    }
+
+    fn stage(&self, name: &str) {
+        // A spinner that keeps turning: the stages of a large load's end take seconds each.
+        self.bar.set_style(style(STAGE));
+        self.bar.reset_elapsed();
+        self.bar.set_message(name.to_string());
+        self.bar.enable_steady_tick(std::time::Duration::from_millis(100));
     }
 
     fn done(&self) {

@@ -28,14 +28,22 @@ pub fn run(args: Args) -> Result<()> {
     if !args.quiet {
         let mut text = String::new();
         for r in &removed {
-            text.push_str(&format!(
-                "removed {} ({}, {}, {}) from {}\n",
-                r.name,
-                count_of(r.services, "service", "services"),
-                count_of(r.rules, "port rule", "port rules"),
-                count_of(r.anomalies, "anomaly", "anomalies"),
-                db.path
-            ));
+            // A port registry holds records, not services.
+            let held = if r.registered > 0 && r.services == 0 {
+                format!(
+                    "{}, {}",
+                    count_of(r.registered, "registry record", "registry records"),
+                    count_of(r.anomalies, "anomaly", "anomalies")
+                )
+            } else {
+                format!(
+                    "{}, {}, {}",
+                    count_of(r.services, "service", "services"),
+                    count_of(r.rules, "port rule", "port rules"),
+                    count_of(r.anomalies, "anomaly", "anomalies")
+                )
+            };
+            text.push_str(&format!("removed {} ({held}) from {}\n", r.name, db.path));
         }
         crate::cmd::messages::say(text.trim_end());
     }

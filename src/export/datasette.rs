@@ -1,7 +1,9 @@
 //! Datasette metadata (`kbingest metadata DB`), made from the database itself: a title and
 //! description for each table and view it has and for each column it has, from the one catalog
 //! of meanings (`store::catalog`); credit and licence for the documents it holds, where kbingest
-//! knows them; facets and sort orders. Search needs no entry: Datasette finds the FTS5 indexes.
+//! knows them; facets and sort orders; two canned queries ("ports for a service", "services on a
+//! port"). Datasette finds the FTS5 indexes of `services` and `anomaly_log` by itself; `port_rules`,
+//! a view, is searched through its services' index (`fts_table`, `fts_pk`).
 
 use super::relations;
 use crate::error::{Error, Result};
@@ -110,11 +112,18 @@ pub fn metadata(db: &Database) -> Result<Value> {
         if let Some(label) = doc.label.filter(|l| present.iter().any(|p| p == l)) {
             table.insert("label_column".into(), Value::from(label));
         }
+        // A view has no index of its own: a rule is found by its service's title, system service
+        // name and description, whose index's row id is the rule's service_id.
+        if relation.name == "port_rules" && present.iter().any(|p| p == "service_id") {
+            table.insert("fts_table".into(), Value::from("services_fts"));
+            table.insert("fts_pk".into(), Value::from("service_id"));
+        }
         tables.insert(relation.name.clone(), Value::Object(table));
     }
     let mut database = credit;
     database.insert("description_html".into(), Value::from(sources_html(db)?));
     database.insert("tables".into(), Value::Object(tables));
+    database.insert("queries".into(), canned_queries());
     Ok(json!({
         "title": "Network ports of Microsoft server products",
         "description": "Which ports and protocols Windows services need, as the knowledge-base documents give them, \
@@ -122,6 +131,46 @@ pub fn metadata(db: &Database) -> Result<Value> {
                         departure from a document's regular form in anomalies. Made by kbingest.",
         "databases": { database_name(&db.path): Value::Object(database) },
     }))
+}
+
+/// The rules a service's name, system service name or description words point to, best first,
+/// with the same ranking as `kbingest ports` without its aliases: the title or name itself, then
+/// titles holding the words, then the description's words (an FTS5 phrase, quoted so that any text
+/// is a valid query).
+const PORTS_FOR_SERVICE: &str = "\
+SELECT pr.service, pr.system_service_name, pr.application_protocol, pr.transport, pr.port_low, pr.port_high,
+       pr.port_kind, pr.source, pr.source_line
+FROM port_rules pr
+LEFT JOIN (SELECT rowid AS id, rank FROM services_fts
+           WHERE services_fts MATCH '\"' || replace(:service, '\"', '\"\"') || '\"') found ON found.id = pr.service_id
+WHERE lower(pr.service) = lower(:service) OR lower(pr.system_service_name) = lower(:service)
+   OR pr.service LIKE '%' || :service || '%' OR found.id IS NOT NULL
+ORDER BY lower(pr.service) = lower(:service) OR lower(pr.system_service_name) = lower(:service) DESC,
+         pr.service LIKE '%' || :service || '%' DESC, found.rank, pr.source, pr.service, pr.source_line";
+
+/// Every rule whose port or range holds a port, the narrowest first, as `kbingest who` lists them.
+const SERVICES_ON_PORT: &str = "\
+SELECT pr.service, pr.system_service_name, pr.application_protocol, pr.transport, pr.port_low, pr.port_high,
+       pr.port_kind, pr.source, pr.source_line
+FROM port_rules pr
+WHERE CAST(:port AS INTEGER) BETWEEN pr.port_low AND pr.port_high
+ORDER BY pr.port_high - pr.port_low, pr.port_kind = 'dynamic', pr.source, pr.service, pr.source_line";
+
+/// Datasette's canned queries: a form with one field each.
+fn canned_queries() -> Value {
+    json!({
+        "ports_for_service": {
+            "title": "Ports for :service",
+            "description": "The port rules of the services whose title or system service name is or holds the words, \
+                            or whose description does (e.g. DNS, Kdc, Terminal Services, replication)",
+            "sql": PORTS_FOR_SERVICE,
+        },
+        "services_on_port": {
+            "title": "Services on :port",
+            "description": "Every documented rule whose port or range holds the port (e.g. 135), the narrowest first",
+            "sql": SERVICES_ON_PORT,
+        },
+    })
 }
 
 fn column_names(db: &Database, relation: &str) -> Result<Vec<String>> {
@@ -179,6 +228,25 @@ mod tests {
         let raw = "da5178ef46f37c6cbe201de3261302d662e250280696eee7b97158c43d32d5e4";
         assert!(recognize("anything.txt", raw).unwrap().license.is_none());
         assert!(recognize("notes.txt", "0").is_none());
+    }
+
+    #[test]
+    fn canned_queries_run_on_a_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("q.db");
+        let db = Database::open_for_write(
+            path.to_str().unwrap(),
+            crate::store::DEFAULT_BUSY_TIMEOUT,
+            crate::stop::Stop::NEVER,
+        )
+        .unwrap();
+        for (sql, value) in [(PORTS_FOR_SERVICE, "a \"quoted\" (odd) word*"), (SERVICES_ON_PORT, "135")] {
+            let mut stmt = db.conn.prepare(sql).unwrap();
+            let name = if sql == SERVICES_ON_PORT { ":port" } else { ":service" };
+            let i = stmt.parameter_index(name).unwrap().unwrap();
+            stmt.raw_bind_parameter(i, value).unwrap();
+            assert!(stmt.raw_query().next().unwrap().is_none(), "an empty database has no rows");
+        }
     }
 
     #[test]

@@ -4,13 +4,14 @@
 use super::Relation;
 
 /// One row per source: its name, how it was read, its fingerprint, when it was loaded, and how
-/// many services, port rules and anomalies it holds.
+/// many services, port rules, anomalies and port registry records it holds.
 pub const SOURCES_SQL: &str = "
 SELECT so.name, so.format, so.encoding, so.sha256, so.size_bytes, so.ingested_at,
        (SELECT count(*) FROM services se WHERE se.source_id = so.id) AS services,
        (SELECT count(*) FROM service_ports sp JOIN services se ON se.id = sp.service_id
          WHERE se.source_id = so.id) AS rules,
-       (SELECT count(*) FROM anomaly_log al WHERE al.source_id = so.id) AS anomalies
+       (SELECT count(*) FROM anomaly_log al WHERE al.source_id = so.id) AS anomalies,
+       (SELECT count(*) FROM registry_ports rp WHERE rp.source_id = so.id) AS registry_records
 FROM sources so
 ORDER BY so.name";
 

@@ -6,6 +6,7 @@ mod datasette;
 mod file;
 mod listing;
 mod query;
+mod raw;
 mod table;
 mod writer;
 
@@ -14,6 +15,7 @@ pub use datasette::metadata;
 pub use file::{FileNames, check_output, write_file};
 pub use listing::{SOURCES_SQL, tables_sql};
 pub use query::{bind_parameters, prepare_read_only};
+pub use raw::write_raw;
 pub use writer::{BOM, OutputFormat, RowWriter, SpreadsheetOptions};
 
 use crate::error::{Error, Result};

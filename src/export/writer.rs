@@ -65,7 +65,8 @@ impl OutputFormat {
     }
 }
 
-/// What `--bom`, `--excel-safe` and `--no-header` ask for of CSV and TSV; all off by default.
+/// What `--bom`, `--excel-safe` and `--no-header` ask for of CSV and TSV, and `--json-cols` of
+/// JSON; all off by default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SpreadsheetOptions {
     /// Start the output with the UTF-8 byte-order mark, which Excel needs to read UTF-8.
@@ -74,6 +75,9 @@ pub struct SpreadsheetOptions {
     pub excel_safe: bool,
     /// Leave out the header row.
     pub no_header: bool,
+    /// JSON and JSON Lines: write a text cell that holds a JSON object or array (`row_cells`) as
+    /// that JSON, not as a string.
+    pub json_cols: bool,
 }
 
 /// The UTF-8 byte-order mark.
@@ -94,6 +98,7 @@ pub struct RowWriter<W: Write> {
     /// Column names, pre-encoded as JSON strings for the JSON formats.
     keys: Vec<String>,
     excel_safe: bool,
+    json_cols: bool,
 }
 
 impl<W: Write> RowWriter<W> {
@@ -139,7 +144,7 @@ impl<W: Write> RowWriter<W> {
             }
             OutputFormat::Table => Sink::Table { out, table: Table::new(columns) },
         };
-        Ok(RowWriter { sink, keys, excel_safe: options.excel_safe })
+        Ok(RowWriter { sink, keys, excel_safe: options.excel_safe, json_cols: options.json_cols })
     }
 
     /// Writes one row; `cells` has one value per column.
@@ -152,10 +157,10 @@ impl<W: Write> RowWriter<W> {
             Sink::Json { out, rows } => {
                 out.write_all(if *rows == 0 { b"\n" } else { b",\n" })?;
                 *rows += 1;
-                write_object(out, &self.keys, cells)
+                write_object(out, &self.keys, cells, self.json_cols)
             }
             Sink::Jsonl(out) => {
-                write_object(out, &self.keys, cells)?;
+                write_object(out, &self.keys, cells, self.json_cols)?;
                 out.write_all(b"\n")
             }
             Sink::Markdown(out) => {
@@ -213,7 +218,7 @@ fn json_key(column: &str) -> io::Result<String> {
     Ok(String::from_utf8_lossy(&key).into_owned())
 }
 
-fn write_object(out: &mut impl Write, keys: &[String], cells: &[ValueRef<'_>]) -> io::Result<()> {
+fn write_object(out: &mut impl Write, keys: &[String], cells: &[ValueRef<'_>], json_cols: bool) -> io::Result<()> {
     out.write_all(b"{")?;
     for (i, (key, &value)) in keys.iter().zip(cells).enumerate() {
         if i > 0 {
@@ -221,9 +226,22 @@ fn write_object(out: &mut impl Write, keys: &[String], cells: &[ValueRef<'_>]) -
         }
         out.write_all(key.as_bytes())?;
         out.write_all(b":")?;
-        cell::write_json(out, value)?;
+        match json_value(value, json_cols) {
+            Some(json) => serde_json::to_writer(&mut *out, &json).map_err(io::Error::from)?,
+            None => cell::write_json(out, value)?,
+        }
     }
     out.write_all(b"}")
+}
+
+/// With `--json-cols`, the JSON a text cell holds, where it holds an object or an array.
+fn json_value(value: ValueRef<'_>, json_cols: bool) -> Option<serde_json::Value> {
+    let ValueRef::Text(text) = value else { return None };
+    let text = std::str::from_utf8(text).ok()?.trim_start();
+    if !json_cols || !text.starts_with(['{', '[']) {
+        return None;
+    }
+    serde_json::from_str(text).ok()
 }
 
 /// The csv crate wraps I/O errors; unwrap them so that a closed pipe stays recognizable.
@@ -264,7 +282,7 @@ mod tests {
 
     #[test]
     fn bom_and_excel_safe() {
-        let options = SpreadsheetOptions { bom: true, excel_safe: true, no_header: false };
+        let options = SpreadsheetOptions { bom: true, excel_safe: true, ..SpreadsheetOptions::default() };
         let csv = write(OutputFormat::Csv, options, &sample());
         assert_eq!(csv.as_bytes()[..3], *BOM);
         assert!(csv.ends_with("\r\n,'=1+1\r\n"), "{csv}");
@@ -289,6 +307,19 @@ mod tests {
         let lines: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(lines[0]["port"], 53);
         assert!(lines[1]["port"].is_null());
+    }
+
+    #[test]
+    fn json_cols_writes_json_text_as_json() {
+        let rows = vec![
+            vec![ValueRef::Integer(1), ValueRef::Text(b"{\"Port\": \"443\"}")],
+            vec![ValueRef::Integer(2), ValueRef::Text(b"[not json")],
+        ];
+        let options = SpreadsheetOptions { json_cols: true, ..SpreadsheetOptions::default() };
+        let json = write(OutputFormat::Jsonl, options, &rows);
+        assert_eq!(json, "{\"port\":1,\"name\":{\"Port\":\"443\"}}\n{\"port\":2,\"name\":\"[not json\"}\n");
+        let plain = write(OutputFormat::Jsonl, SpreadsheetOptions::default(), &rows);
+        assert!(plain.starts_with("{\"port\":1,\"name\":\"{\\\"Port\\\": \\\"443\\\"}\"}"), "{plain}");
     }
 
     #[test]

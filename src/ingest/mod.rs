@@ -69,7 +69,8 @@ pub fn ingest(
             return Err(Error::Usage(format!("`{name}` is given twice; name each source once")));
         }
     }
-    db.load(LoadPlan::for_inputs(inputs), |load| {
+    let stage = |stage: crate::store::LoadStage| progress.stage(stage.name());
+    db.load_in_stages(LoadPlan::for_inputs(inputs), &stage, |load| {
         let mut reports = Vec::new();
         for path in inputs {
             reports.push(ingest_one(load, path, options, progress, stop)?);

@@ -9,6 +9,8 @@ pub trait Progress {
     fn read(&self, _bytes: u64) {}
     /// Every input is read; indexes are being built and the load committed.
     fn finishing(&self) {}
+    /// A stage of the end of the load starts: `indexing`, `search index`, `committing`.
+    fn stage(&self, _name: &str) {}
     /// The ingest is committed.
     fn done(&self) {}
 }

@@ -20,6 +20,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 /// How many bytes are looked at to tell the encoding and the format.
 pub const SNIFF_BYTES: usize = 64 * 1024;
 
+/// The first bytes of every SQLite database file.
+const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
+
 /// The largest input read whole (HTML and Markdown are parsed whole; text streams) unless
 /// `--max-input-size` says otherwise: 64 MiB, far beyond any knowledge-base page.
 pub const DEFAULT_MAX_WHOLE_BYTES: u64 = 64 << 20;
@@ -178,6 +181,17 @@ impl Input {
                 path,
                 "is empty: expected a document with port tables, found 0 bytes",
                 "check that this is the right file",
+            ));
+        }
+        if sniff.starts_with(SQLITE_HEADER) {
+            return Err(Error::input(
+                path,
+                "this is a database (an SQLite file), not a document",
+                format!(
+                    "did you mean -o {path}? Name the documents to load first and the database after -o, e.g. \
+                     `kbingest raw/ports.txt -o {path}`; to read a database, use `kbingest ports`, `who`, `query` or \
+                     `export`"
+                ),
             ));
         }
         let complete = sniff.len() < SNIFF_BYTES;

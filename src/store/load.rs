@@ -100,6 +100,28 @@ pub enum SourceOutcome {
     Unchanged,
 }
 
+/// A stage of the end of a load, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadStage {
+    /// Building the indexes a large first load deferred to its end.
+    Indexing,
+    /// Building a full-text search index from every row.
+    SearchIndex,
+    /// Committing the transaction (writing the database out).
+    Committing,
+}
+
+impl LoadStage {
+    /// Its name, as a progress display shows it.
+    pub fn name(self) -> &'static str {
+        match self {
+            LoadStage::Indexing => "indexing",
+            LoadStage::SearchIndex => "search index",
+            LoadStage::Committing => "committing",
+        }
+    }
+}
+
 impl<'db> Load<'db> {
     /// Starts the ingest's write transaction (waiting for another writer up to the busy timeout).
     /// With `defer_indexes`, a first load (into a database without sources) builds the indexes of
@@ -185,6 +207,13 @@ impl<'db> Load<'db> {
     /// Commits the whole ingest. When no source changed, nothing is written at all: the
     /// transaction is rolled back, so the database file stays as it was, byte for byte.
     pub fn commit(self) -> Result<()> {
+        self.commit_in_stages(&|_| {})
+    }
+
+    /// [`Load::commit`], saying each stage of the end of a load as it starts (building indexes
+    /// and search indexes deferred to the end, then committing), which on a large load take
+    /// seconds.
+    pub fn commit_in_stages(self, stage: &dyn Fn(LoadStage)) -> Result<()> {
         let path = self.path.clone();
         if !self.changed.get() {
             if self.foreign_wal {
@@ -196,12 +225,14 @@ impl<'db> Load<'db> {
         // Building the indexes of a large first load takes a while: a stop may end it.
         self.interruptible.store(true, Ordering::Relaxed);
         let built = self.deferred_indexes.iter().try_for_each(|sql| {
+            stage(if sql.contains("('rebuild')") { LoadStage::SearchIndex } else { LoadStage::Indexing });
             self.tx.execute_batch(sql).map_err(stopped_or(self.stop, &path, format!("building an index: {sql}")))
         });
         self.interruptible.store(false, Ordering::Relaxed);
         built?;
         // A stop asked for before this point means no commit.
         self.stop.check()?;
+        stage(LoadStage::Committing);
         self.tx.commit().map_err(Error::sqlite(&path, "committing the ingest"))
     }
 }

@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_cross_checks.sql", include_str!("../../migrations/0004_cross_checks.sql")),
     ("0005_search.sql", include_str!("../../migrations/0005_search.sql")),
     ("0006_ip_in_ip.sql", include_str!("../../migrations/0006_ip_in_ip.sql")),
+    ("0008_portable_views.sql", include_str!("../../migrations/0008_portable_views.sql")),
     ("0011_document_formats.sql", include_str!("../../migrations/0011_document_formats.sql")),
 ];
 
@@ -148,7 +149,8 @@ mod tests {
                 "source_port_high",
                 "icmp_type",
                 "note",
-                "row_cells"
+                "row_cells",
+                "service_id"
             ]
         );
         // Running again changes nothing.

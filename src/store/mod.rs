@@ -6,6 +6,7 @@ pub mod catalog;
 mod claim;
 mod header;
 mod load;
+pub mod lookup;
 mod migrate;
 mod plan;
 mod prose;
@@ -13,7 +14,8 @@ mod readable;
 mod registry;
 mod remove;
 
-pub use load::{Load, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
+pub use load::{Load, LoadStage, SourceLoad, SourceMeta, SourceOutcome, StoredSource};
+pub use lookup::StoredService;
 pub use migrate::{MIGRATIONS, latest_version};
 pub use plan::LoadPlan;
 pub use prose::NamedRule;

@@ -2,7 +2,7 @@
 //! leaves WAL mode for the rollback journal, and which indexes and search triggers it builds at
 //! its end instead of keeping them up to date row by row. Ingest only asks [`Database::load`].
 
-use super::{Database, Load};
+use super::{Database, Load, LoadStage};
 use crate::error::{Error, Result};
 use rusqlite::Transaction;
 
@@ -49,11 +49,22 @@ impl Database {
     /// modes, dropping and building indexes); a small one would be slower for it, except into a
     /// file this run created, which is still in rollback-journal mode and goes to WAL at the end
     /// either way.
-    pub fn load<T>(&mut self, plan: LoadPlan, mut body: impl FnMut(&mut Load<'_>) -> Result<T>) -> Result<T> {
+    pub fn load<T>(&mut self, plan: LoadPlan, body: impl FnMut(&mut Load<'_>) -> Result<T>) -> Result<T> {
+        self.load_in_stages(plan, &|_| {}, body)
+    }
+
+    /// [`Database::load`], saying each stage of the load's end as it starts (see
+    /// [`Load::commit_in_stages`]).
+    pub fn load_in_stages<T>(
+        &mut self,
+        plan: LoadPlan,
+        stage: &dyn Fn(LoadStage),
+        mut body: impl FnMut(&mut Load<'_>) -> Result<T>,
+    ) -> Result<T> {
         let mut commit = |db: &mut Database, defer: bool| {
             Load::begin(db, defer).and_then(|mut load| {
                 let value = body(&mut load)?;
-                load.commit()?;
+                load.commit_in_stages(stage)?;
                 Ok(value)
             })
         };

@@ -15,13 +15,16 @@ pub struct RemovedSource {
     pub rules: u64,
     /// Anomalies removed with it.
     pub anomalies: u64,
+    /// Port registry records removed with it.
+    pub registered: u64,
 }
 
 const COUNTS_SQL: &str = "
 SELECT so.id,
        (SELECT count(*) FROM services se WHERE se.source_id = so.id),
        (SELECT count(*) FROM service_ports sp JOIN services se ON se.id = sp.service_id WHERE se.source_id = so.id),
-       (SELECT count(*) FROM anomaly_log al WHERE al.source_id = so.id)
+       (SELECT count(*) FROM anomaly_log al WHERE al.source_id = so.id),
+       (SELECT count(*) FROM registry_ports rp WHERE rp.source_id = so.id)
 FROM sources so WHERE so.name = ?1";
 
 /// Removes the sources named, with their services, port rules and anomalies (and application
@@ -41,14 +44,16 @@ pub fn remove_sources(db: &mut Database, names: &[String]) -> Result<Vec<Removed
             continue;
         }
         let count = |r: &rusqlite::Row<'_>, i| r.get::<_, i64>(i).map(|n| n as u64);
-        let found: Option<(i64, u64, u64, u64)> = tx
-            .query_row(COUNTS_SQL, [name], |r| Ok((r.get(0)?, count(r, 1)?, count(r, 2)?, count(r, 3)?)))
+        let found: Option<(i64, [u64; 4])> = tx
+            .query_row(COUNTS_SQL, [name], |r| {
+                Ok((r.get(0)?, [count(r, 1)?, count(r, 2)?, count(r, 3)?, count(r, 4)?]))
+            })
             .optional()
             .map_err(Error::sqlite(&path, "looking up the source"))?;
-        let Some((id, services, rules, anomalies)) = found else {
+        let Some((id, [services, rules, anomalies, registered])) = found else {
             return Err(unknown_source(&tx, &path, name));
         };
-        removed.push((id, RemovedSource { name: name.clone(), services, rules, anomalies }));
+        removed.push((id, RemovedSource { name: name.clone(), services, rules, anomalies, registered }));
     }
     for (id, _) in &removed {
         tx.execute("DELETE FROM sources WHERE id = ?1", [id]).map_err(Error::sqlite(&path, "removing the source"))?;
@@ -102,7 +107,7 @@ mod tests {
         let count: i64 = db.conn.query_row("SELECT count(*) FROM sources", [], |r| r.get(0)).unwrap();
         assert_eq!(count, 2, "nothing was removed");
         let removed = remove_sources(&mut db, &["a".into(), "a".into()]).unwrap();
-        assert_eq!(removed, [RemovedSource { name: "a".into(), services: 1, rules: 0, anomalies: 0 }]);
+        assert_eq!(removed, [RemovedSource { name: "a".into(), services: 1, rules: 0, anomalies: 0, registered: 0 }]);
         let indexed: i64 = db
             .conn
             .query_row("SELECT count(*) FROM services_fts WHERE services_fts MATCH 'RPC'", [], |r| r.get(0))

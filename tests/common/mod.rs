@@ -268,3 +268,27 @@ pub fn documentation() -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A tool a test needs that may be missing here: `found`, or else SKIP on standard error and
+/// `None` -- unless the environment variable `CI` is set, since `.ci/run` installs the tool: then
+/// the test fails, saying what is missing and how `.ci/run` installs it.
+pub fn tool_or_skip(found: Option<PathBuf>, test: &str, missing: &str) -> Option<PathBuf> {
+    if found.is_some() {
+        return found;
+    }
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+    assert!(!ci, "{test}: {missing}; CI is set, and .ci/run installs it, so this is a failure, not a skip");
+    // Straight to standard error: the test harness captures what eprintln! prints.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIP {test}: {missing}");
+    None
+}
+
+/// The first of `candidates` (an environment variable's value first, then repository paths) that
+/// is a file.
+pub fn find_tool(variable: &str, candidates: &[&str]) -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(variable) {
+        return Some(PathBuf::from(path));
+    }
+    candidates.iter().map(|c| if c.starts_with('/') { PathBuf::from(c) } else { repo_file(c) }).find(|p| p.is_file())
+}

@@ -56,7 +56,14 @@ pub(super) const RULE_PORTS: &[ColumnDoc] = &[
     ),
 ];
 
-pub(super) const PORT_RULES: &[ColumnDoc] = &columns::<20>(&[RULE_NAMES, RULE_PORTS]);
+/// The rule's service by id: added in schema version 8, after the columns of the readers.
+const RULE_SERVICE: &[ColumnDoc] = &[col(
+    "service_id",
+    "INTEGER NOT NULL",
+    "the service (`services.id`, also the row id of its full-text index `services_fts`)",
+)];
+
+pub(super) const PORT_RULES: &[ColumnDoc] = &columns::<21>(&[RULE_NAMES, RULE_PORTS, RULE_SERVICE]);
 
 /// The words of an anomaly, the same in `anomalies` and in the table beneath, `anomaly_log`.
 pub(super) const ANOMALY_WORDS: &[ColumnDoc] = &[
@@ -73,7 +80,7 @@ pub(super) const VIEWS: &[RelationDoc] = &[
         title: "Port rules",
         summary: "one row per (service, application protocol, transport, port or range)",
         columns: PORT_RULES,
-        facets: &["transport", "port_kind"],
+        facets: &["source", "service", "transport", "port_kind"],
         sort: Some("source_line"),
         ..BASE
     },
