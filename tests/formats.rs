@@ -84,6 +84,21 @@ fn rst_simple_table() {
 }
 
 #[test]
+fn rst_definition_list_terms_title_their_tables() {
+    // Each term over a table is a section of its own: LDAP 389 is stated by both, not repeated.
+    let db = check(
+        "own/definition-list.rst",
+        &[
+            "Ports required to use the manager | TCP | 8080",
+            "Ports required to use the manager | UDP | 389",
+            "Ports needed to authenticate | UDP | 389",
+            "Ports needed to authenticate | TCP | 88",
+        ],
+    );
+    assert!(!kinds(&db).contains("duplicate_row"));
+}
+
+#[test]
 fn asciidoc_tables() {
     let db = check(
         "own/ports.adoc",
