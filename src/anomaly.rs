@@ -107,6 +107,8 @@ pub enum AnomalyKind {
     TemplateLine,
     /// An AsciiDoc attribute reference (`{product}`) that the document does not define; kept as written.
     UnresolvedAttribute,
+    /// A TCP or UDP range covering most of the port space (`1-65535`), which a firewall refuses.
+    WidePortRange,
 }
 
 impl AnomalyKind {
@@ -163,6 +165,7 @@ impl AnomalyKind {
         AnomalyKind::DirectionArrow,
         AnomalyKind::TemplateLine,
         AnomalyKind::UnresolvedAttribute,
+        AnomalyKind::WidePortRange,
     ];
 
     /// The stable name stored in `anomalies.kind`.
@@ -220,6 +223,7 @@ impl AnomalyKind {
             DirectionArrow => "direction_arrow",
             TemplateLine => "template_line",
             UnresolvedAttribute => "unresolved_attribute",
+            WidePortRange => "wide_port_range",
         }
     }
 
@@ -296,6 +300,9 @@ impl AnomalyKind {
                 "A template or site-generator line (e.g. {% if %}, :::note, <Tabs>, ifdef::); skipped, once per kind."
             }
             UnresolvedAttribute => "An AsciiDoc attribute reference the document does not define; kept as written.",
+            WidePortRange => {
+                "A range covering most of the port space (e.g. 1-65535); loaded, and refused by firewall unless allowed."
+            }
         }
     }
 }
@@ -348,6 +355,6 @@ mod tests {
     fn all_lists_every_kind() {
         // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
         // against the highest discriminant.
-        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::UnresolvedAttribute as usize + 1);
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::WidePortRange as usize + 1);
     }
 }

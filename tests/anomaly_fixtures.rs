@@ -22,6 +22,8 @@ fn companions(kind: &str) -> &'static [&'static str] {
         "summary_table" => &["unattached_text"],
         // A summary row loaded comes with the summary table's own entry.
         "summary_only_row" => &["summary_table"],
+        // A wide range is a range.
+        "wide_port_range" => &["port_range"],
         _ => &[],
     }
 }

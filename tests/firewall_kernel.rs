@@ -1,8 +1,10 @@
 //! `kbingest firewall` against the real tools: rulesets are loaded into the kernel inside a
 //! private network namespace only (`unshare --net`; never the host's ruleset), read back
-//! (`nft -j list ruleset`, `iptables-save`) and compared with `port_rules`. Where `unshare`,
-//! `nft` or `iptables` are missing or not permitted, each test says SKIP on standard error and
-//! returns. Real connections through a default-deny ruleset: `firewall_behaviour.rs`.
+//! (`nft -j list ruleset`, `iptables-save`, `ip6tables-save`) and compared with `port_rules`:
+//! the kernel's full listing holds exactly the documented ports, which with a default-deny policy
+//! means every other port is dropped. Where `unshare`, `nft`, `iptables` or `ip6tables` are
+//! missing or not permitted, each test says SKIP on standard error and returns (and fails when
+//! `CI` is set). Real connections through a default-deny ruleset: `firewall_behaviour.rs`.
 
 use crate::common::netns::{TOOLS, cannot_load, generate, load_and_list, ports_db, rules_written, skip};
 use crate::common::ruleset::{ListedRule, iptables_rules, joined, nft_rules};
@@ -29,18 +31,31 @@ fn allowed(format: &str, listed: &str) -> (Allowed, usize) {
             continue;
         }
         count += 1;
-        let label = comment.rsplit_once(": ").map(|(label, _)| label.to_string()).unwrap_or(comment.clone());
-        assert!(label.ends_with(&format!(" {transport}")), "rule `{comment}` matches {transport}");
+        // `DNS Server (DNS) TCP: raw/ports.txt line 165`, `... TCP dynamic: ...; RANDOM, ...`
+        let label = label_of(&comment);
+        let word = label.trim_end_matches(" dynamic").rsplit(' ').next().unwrap_or_default().to_string();
+        assert!(word == transport || (word == "ICMP" && transport == "ICMPV6"), "rule `{comment}` matches {transport}");
         allowed.entry(label).or_default().extend(ranges);
     }
     (allowed.into_iter().map(|(label, ranges)| (label, joined(ranges))).collect(), count)
+}
+
+/// A rule's label: its comment up to the `: ` before the source's name (titles may hold `: `).
+fn label_of(comment: &str) -> String {
+    let at = comment
+        .match_indices(": ")
+        .map(|(i, _)| i)
+        .find(|i| ["ports.txt ", "hostile.txt "].iter().any(|s| comment[i + 2..].starts_with(s)));
+    comment[..at.unwrap_or(comment.len())].to_string()
 }
 
 /// What `port_rules` says the selection allows, counted independently of kbingest's merge.
 fn expected(db: &Path, keep: impl Fn(&str, Option<&str>) -> bool) -> Allowed {
     let conn = crate::common::open(db);
     let mut stmt = conn
-        .prepare("SELECT service, system_service_name, transport, port_low, port_high, icmp_type FROM port_rules")
+        .prepare(
+            "SELECT service, system_service_name, transport, port_low, port_high, icmp_type, port_kind FROM port_rules",
+        )
         .unwrap();
     let mut allowed = Allowed::new();
     let rows = stmt
@@ -52,16 +67,18 @@ fn expected(db: &Path, keep: impl Fn(&str, Option<&str>) -> bool) -> Allowed {
                 r.get::<_, Option<u32>>(3)?,
                 r.get::<_, Option<u32>>(4)?,
                 r.get::<_, Option<u32>>(5)?,
+                r.get::<_, String>(6)? == "dynamic",
             ))
         })
         .unwrap();
     for row in rows {
-        let (service, name, transport, low, high, icmp) = row.unwrap();
+        let (service, name, transport, low, high, icmp, dynamic) = row.unwrap();
         if !keep(&service, name.as_deref()) {
             continue;
         }
         let name = name.map(|n| format!(" ({n})")).unwrap_or_default();
-        let entry = allowed.entry(format!("{service}{name} {transport}")).or_default();
+        let dynamic = if dynamic { " dynamic" } else { "" };
+        let entry = allowed.entry(format!("{service}{name} {transport}{dynamic}")).or_default();
         entry.extend(low.zip(high).or(icmp.map(|t| (t, t))));
     }
     allowed.into_iter().map(|(label, ranges)| (label, joined(ranges))).collect()
@@ -90,11 +107,18 @@ fn check_selection(test: &str, args: &[&str], keep: impl Fn(&str, Option<&str>) 
             continue;
         }
         let rules = generate(dir.path(), format, args);
-        let (got, count) = allowed(format, &load_and_list(format, &rules));
+        let listed = load_and_list(format, &rules);
+        if args.contains(&"drop") {
+            assert_eq!(input_policy(format, &listed), "drop", "{format}: what no rule lists is dropped");
+        }
+        let (got, count) = allowed(format, &listed);
         assert_eq!(got, want, "{format}: the kernel's rules differ from port_rules");
         assert_eq!(count, rules_written(&rules), "{format}: every rule loaded once");
         let distinct = |transport: &str| -> u32 {
-            let ranges = got.iter().filter(|(l, _)| l.ends_with(transport)).flat_map(|(_, r)| r.iter().copied());
+            let ranges = got
+                .iter()
+                .filter(|(l, _)| l.trim_end_matches(" dynamic").ends_with(transport))
+                .flat_map(|(_, r)| r.iter().copied());
             joined(ranges.collect()).iter().map(|(l, h)| h - l + 1).sum()
         };
         let portless = got.iter().filter(|(_, r)| r.is_empty()).map(|(l, _)| l.clone()).collect();
@@ -107,6 +131,34 @@ fn check_selection(test: &str, args: &[&str], keep: impl Fn(&str, Option<&str>) 
         });
     }
     figures
+}
+
+/// The policy of the input chain as listed: `drop` or `accept`.
+fn input_policy(format: &str, listed: &str) -> String {
+    match format {
+        "nftables" => {
+            let listing: serde_json::Value = serde_json::from_str(listed).unwrap();
+            let mut chains = listing["nftables"].as_array().unwrap().iter().filter_map(|i| i.get("chain"));
+            let input = chains.find(|c| c["table"] == "kbingest" && c["name"] == "input").expect("an input chain");
+            input["policy"].as_str().unwrap_or_default().to_string()
+        }
+        _ => {
+            let line = listed.lines().find(|l| l.starts_with(":INPUT ")).expect("INPUT's policy");
+            line.split_whitespace().nth(1).unwrap_or_default().to_lowercase()
+        }
+    }
+}
+
+#[test]
+fn under_drop_the_domain_controller_and_the_whole_seed_list_exactly_their_ports_and_drop_the_rest() {
+    let test = "under_drop_the_domain_controller_and_the_whole_seed_list_exactly_their_ports_and_drop_the_rest";
+    let dc = ["LSASS", "Kdc", "DNS", "Netlogon", "NtFrs", "W32Time"];
+    let mut args = vec!["--policy", "drop"];
+    for name in dc {
+        args.extend(["--name", name]);
+    }
+    check_selection(test, &args, |_, name| name.is_some_and(|n| dc.contains(&n)));
+    check_selection(test, &["--policy", "drop"], |_, _| true);
 }
 
 #[test]
@@ -128,7 +180,7 @@ fn the_whole_database_loads_with_exactly_its_ports() {
 
 #[test]
 fn one_service_with_a_default_deny_policy() {
-    let args = ["--service", "dns server", "--policy", "drop", "--allow-loopback"];
+    let args = ["--service", "dns server", "--policy", "drop"];
     check_selection("one_service_with_a_default_deny_policy", &args, |service, _| service == "DNS Server");
 }
 
@@ -178,7 +230,7 @@ fn a_hostile_title_stays_inside_its_comment_and_icmp_loads_by_type() {
     let dir = workdir();
     let title = hostile_db(dir.path());
     assert!(title.contains('\n') && title.contains('\0'), "{title:?}");
-    let one_line: String = title.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let one_line = kbingest::firewall::trace::one_line(&title);
     let tcp: Vec<(u32, u32)> =
         std::iter::once((4444, 4444)).chain((0..20).map(|i| (6000 + 2 * i, 6000 + 2 * i))).collect();
     for (format, tool) in TOOLS {
@@ -196,15 +248,24 @@ fn a_hostile_title_stays_inside_its_comment_and_icmp_loads_by_type() {
         let summary: Vec<(String, Vec<(u32, u32)>)> =
             ours.iter().map(|(_, t, r)| (t.clone(), joined(r.clone()))).collect();
         match format {
-            "nftables" => assert_eq!(summary, [("TCP".to_string(), tcp.clone()), ("ICMP".to_string(), vec![(8, 8)])]),
+            "nftables" => assert_eq!(
+                summary,
+                [
+                    ("TCP".to_string(), tcp.clone()),
+                    ("ICMP".to_string(), vec![(8, 8)]),
+                    ("ICMPV6".to_string(), vec![(8, 8)])
+                ]
+            ),
             _ => {
                 assert_eq!(summary.len(), 3, "the TCP ports split over two multiport rules: {summary:?}");
                 assert_eq!(joined(summary[0].1.iter().chain(&summary[1].1).copied().collect()), tcp);
-                assert_eq!(summary[2], ("ICMP".to_string(), vec![(8, 8)]));
+                let icmp = if format == "iptables" { "ICMP" } else { "ICMPV6" };
+                assert_eq!(summary[2], (icmp.to_string(), vec![(8, 8)]), "echo request, as ICMP or ICMPv6");
             }
         }
         for (comment, transport, _) in &ours {
             assert!(!comment.chars().any(char::is_control), "{comment:?}");
+            let transport = if transport == "ICMPV6" { "ICMP" } else { transport.as_str() };
             let full = format!("{one_line} (Evil'$(x)\") {transport}: hostile.txt");
             match format {
                 // nftables strings cannot hold a double quote, and stop at 128 bytes.
@@ -236,7 +297,7 @@ fn outbound_rows_go_into_an_output_chain_of_their_own() {
     )
     .unwrap();
     drop(conn);
-    let args = ["--name", "W32Time", "--name", "DNS", "--direction", "both", "--policy", "drop", "--allow-loopback"];
+    let args = ["--name", "W32Time", "--name", "DNS", "--direction", "both", "--policy", "drop"];
     for (format, tool) in TOOLS {
         if let Some(reason) = cannot_load(tool) {
             skip(test, &format!("{format}: {reason}"));
@@ -270,7 +331,7 @@ fn outbound_rows_go_into_an_output_chain_of_their_own() {
             [rule("ports.txt line 162", "UDP", 53), rule("ports.txt line 1030", "UDP", 123)],
             "{format} outbound"
         );
-        if format == "iptables" {
+        if format != "nftables" {
             assert_eq!(listed.lines().filter(|l| *l == "-A OUTPUT -j KBINGEST_OUT").count(), 1, "{listed}");
             assert!(listed.contains("-A KBINGEST_OUT -o lo -m comment"), "{listed}");
         }

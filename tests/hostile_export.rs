@@ -151,7 +151,7 @@ fn an_unwritable_standard_error_never_makes_a_panic() {
         (&["query", "ports.db", "DELETE FROM sources"], 1),
         (&["diff", "ports.db", "ports.txt", "ports.txt"], 0),
         (&["diff", "ports.db", "ports.txt", "nope"], 1),
-        (&["firewall", "ports.db", "--service", "DNS Server", "-o", "dns.nft"], 0),
+        (&["firewall", "ports.db", "--service", "DNS Server", "--source", "ports.txt", "-o", "dns.nft"], 0),
         (&["firewall", "ports.db", "--service", "No Such Service"], 1),
         (&["--no-such-option"], 2),
     ];

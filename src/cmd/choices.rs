@@ -2,7 +2,7 @@
 //! choices know nothing of clap; here they get their names, help lines and value parsers.
 
 use crate::export::OutputFormat;
-use crate::firewall::{AssumeTransport, Direction, FirewallFormat, Policy};
+use crate::firewall::{AssumeTransport, Chain, Direction, FirewallFormat, IcmpTypes, Policy};
 use crate::read::InputFormat;
 use clap::ValueEnum;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
@@ -61,14 +61,25 @@ named_value_enum!(OutputFormat, |format| Some(match format {
 
 value_enum!(FirewallFormat {
     FirewallFormat::Nftables => "nftables": "An nftables ruleset for `nft -f`",
-    FirewallFormat::Iptables => "iptables": "An iptables-restore file for `iptables-restore --noflush`",
+    FirewallFormat::Iptables => "iptables": "An iptables-restore file for `iptables-restore --noflush` (IPv4)",
+    FirewallFormat::Ip6tables => "ip6tables": "An ip6tables-restore file for `ip6tables-restore --noflush` (IPv6)",
     FirewallFormat::Powershell => "powershell": "A Windows PowerShell script of NetSecurity cmdlets",
 });
 
 value_enum!(Policy {
     Policy::Accept => "accept": "Leave it to the rest of the firewall: the rules only allow",
     Policy::Drop => "drop":
-        "A default-deny policy: established and related traffic, the selected rules, then drop",
+        "A default-deny policy: replies, loopback, what IPv6 needs, the selected rules, then drop",
+});
+
+value_enum!(Chain {
+    Chain::Input => "input": "Traffic to and from this host",
+    Chain::Forward => "forward": "Traffic a Linux gateway forwards to and from the servers named with --to",
+});
+
+value_enum!(IcmpTypes {
+    IcmpTypes::Echo => "echo": "Echo request (ping): ICMP type 8 and ICMPv6 type 128",
+    IcmpTypes::All => "all": "Every ICMP and ICMPv6 type",
 });
 
 value_enum!(Direction {

@@ -61,6 +61,14 @@ pub fn examples(name: &str) -> &'static [Example] {
                 "A domain controller, for Windows Firewall",
                 "kbingest firewall ports.db --name LSASS --name Kdc --name DNS --format powershell",
             ),
+            (
+                "A default deny for IPv6 (and --format iptables for IPv4) that keeps SSH open",
+                "kbingest firewall ports.db --name DNS --policy drop --keep-port 22/tcp --format ip6tables",
+            ),
+            (
+                "A Linux gateway in front of the servers",
+                "kbingest firewall ports.db --name DNS --chain forward --to 10.0.2.0/24",
+            ),
         ],
         "ports" => &[
             ("The ports of a role, as people call it", "kbingest ports ports.db \"Active Directory\""),

@@ -1,15 +1,18 @@
-//! Port rules merged into firewall rules: one per service, direction and transport, holding every
-//! port of the service's rows for that transport and every line they came from.
+//! Port rules merged into firewall rules: one per service, direction, transport and kind of port
+//! (fixed ports and ranges in one rule, a service's dynamic ports in another), holding every port
+//! of the service's rows and every place they came from. A fixed port inside a dynamic range keeps
+//! its own rule, so that its comment still traces it.
 
-use super::{AssumeTransport, Direction, PortRule};
-use std::collections::{BTreeMap, HashMap};
+use super::dynamic::Requirement;
+use super::{AssumeTransport, Direction, Request, icmp};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Which way the traffic a rule allows goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Flow {
-    /// To this host, to the listed ports.
+    /// To this host (or, on a gateway, to the servers), to the listed ports.
     Inbound,
-    /// From this host, to the listed ports elsewhere.
+    /// From this host (or the servers), to the listed ports elsewhere.
     Outbound,
 }
 
@@ -20,9 +23,9 @@ pub enum Protocol {
     Tcp,
     /// UDP, by destination port.
     Udp,
-    /// ICMP, by type where known.
+    /// ICMP by type (and its ICMPv6 counterpart); `None` for every type.
     Icmp(Option<u8>),
-    /// Another IP protocol without ports, by number (GRE 47, ESP 50, AH 51).
+    /// Another IP protocol without ports, by number (IPIP 4, GRE 47, ESP 50, AH 51).
     Other(u8),
 }
 
@@ -33,43 +36,43 @@ impl Protocol {
             Protocol::Tcp => "TCP".into(),
             Protocol::Udp => "UDP".into(),
             Protocol::Icmp(_) => "ICMP".into(),
-            Protocol::Other(47) => "GRE".into(),
-            Protocol::Other(50) => "ESP".into(),
-            Protocol::Other(51) => "AH".into(),
-            Protocol::Other(4) => "IPIP".into(),
-            Protocol::Other(n) => format!("IP protocol {n}"),
+            Protocol::Other(n) => crate::normalize::Transport::ALL
+                .into_iter()
+                .find(|t| t.ip_protocol() == *n)
+                .map_or_else(|| format!("IP protocol {n}"), |t| t.name().to_string()),
         }
     }
 
-    fn of(ip_protocol: u8, icmp_type: Option<u8>) -> Protocol {
-        match ip_protocol {
-            6 => Protocol::Tcp,
-            17 => Protocol::Udp,
-            1 => Protocol::Icmp(icmp_type),
-            n => Protocol::Other(n),
-        }
+    /// Whether the protocol has ports.
+    pub fn has_ports(&self) -> bool {
+        matches!(self, Protocol::Tcp | Protocol::Udp)
     }
 }
 
+/// Where a requirement is: a source document and a line of it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct At {
+    /// The source document, as named at ingest.
+    pub source: String,
+    /// The 1-based line.
+    pub line: u32,
+}
+
 /// One row's ports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Span {
     /// First port.
     pub low: u16,
     /// Last port.
     pub high: u16,
-    /// Whether it is a dynamic range (a port allocated at random from it).
-    pub dynamic: bool,
-    /// The row's source line.
-    pub line: u32,
+    /// The row's place.
+    pub at: At,
 }
 
-/// One firewall rule: a service's ports for one direction and transport.
+/// One firewall rule: a service's ports of one kind for one direction and transport.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FirewallRule {
-    /// The source document.
-    pub source: String,
-    /// The section's title.
+    /// The section's title (the first source's, where sources are merged).
     pub service: String,
     /// The system service name, where known.
     pub system_service_name: Option<String>,
@@ -77,20 +80,26 @@ pub struct FirewallRule {
     pub flow: Flow,
     /// What it matches.
     pub protocol: Protocol,
+    /// Whether it holds ports allocated at random (`RANDOM`, `dynamic`).
+    pub dynamic: bool,
+    /// Whether those are RPC's dynamic ports: the row says RPC, or its section pairs it with the
+    /// RPC endpoint mapper (an RPC row on TCP 135).
+    pub rpc: bool,
     /// The ports of every row, in order; empty for a transport without ports.
     pub spans: Vec<Span>,
-    /// Every source line, in order, each once.
-    pub lines: Vec<u32>,
-    /// The lines whose transport was assumed (`--assume-transport`).
-    pub assumed: Vec<u32>,
+    /// Every row's place, in order, each once.
+    pub places: Vec<At>,
+    /// The places whose transport was assumed (`--assume-transport`).
+    pub assumed: Vec<At>,
+    /// What the comment adds (dynamic range chosen, ICMP type read, wide range allowed), each
+    /// with the places it is about, in the order first met.
+    pub remarks: Vec<(String, Vec<At>)>,
 }
 
 impl FirewallRule {
     /// The ports as few ranges as possible: overlapping and adjacent ranges joined, in order.
-    /// `dynamic` picks the spans of one kind; `None` takes all.
-    pub fn ranges(&self, dynamic: Option<bool>) -> Vec<(u16, u16)> {
-        let mut spans: Vec<(u16, u16)> =
-            self.spans.iter().filter(|s| dynamic.is_none_or(|d| s.dynamic == d)).map(|s| (s.low, s.high)).collect();
+    pub fn ranges(&self) -> Vec<(u16, u16)> {
+        let mut spans: Vec<(u16, u16)> = self.spans.iter().map(|s| (s.low, s.high)).collect();
         spans.sort_unstable();
         let mut joined: Vec<(u16, u16)> = Vec::new();
         for (low, high) in spans {
@@ -102,62 +111,78 @@ impl FirewallRule {
         joined
     }
 
-    /// The source lines of the spans of one kind.
-    pub fn lines_of(&self, dynamic: bool) -> Vec<u32> {
-        let mut lines: Vec<u32> = self.spans.iter().filter(|s| s.dynamic == dynamic).map(|s| s.line).collect();
-        lines.sort_unstable();
-        lines.dedup();
-        lines
+    /// Adds a remark about `at`.
+    pub fn remark(&mut self, text: String, at: &At) {
+        match self.remarks.iter_mut().find(|(t, _)| *t == text) {
+            Some((_, places)) if !places.contains(at) => places.push(at.clone()),
+            Some(_) => {}
+            None => self.remarks.push((text, vec![at.clone()])),
+        }
     }
 }
 
 /// The merged rules, and what was left out and why (one sentence each, for standard error).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Merged {
-    /// The rules, per service in the order of the rows, then by direction and transport.
+    /// The rules, per service in the order of the rows, then by direction, transport and kind.
     pub rules: Vec<FirewallRule>,
     /// Rows that gave no rule, said once each.
     pub notes: Vec<String>,
 }
 
 /// Merges rows into rules for the directions asked. Rows without a transport are refused (the
-/// error lists each, one a line) unless `assume` says which transport to take.
-pub fn merge(rows: &[PortRule], direction: Direction, assume: Option<AssumeTransport>) -> Result<Merged, String> {
-    let untransported: Vec<String> = rows
+/// error lists each, one a line) unless `--assume-transport` says which to take. Rows of several
+/// sources (`--all-sources`) merge by system service name, else by title.
+pub fn merge(requirements: &[Requirement], request: &Request) -> Result<Merged, String> {
+    let untransported: Vec<String> = requirements
         .iter()
-        .filter(|r| r.ip_protocol.is_none())
+        .filter(|r| r.row.ip_protocol.is_none())
         .map(|r| {
-            format!(
+            super::trace::one_line(&format!(
                 "{}:{}: {}: the document gives no transport for this port; pass --assume-transport tcp, udp or both",
-                r.source, r.source_line, r.service
-            )
+                r.row.source, r.row.source_line, r.row.service
+            ))
         })
         .collect();
-    if assume.is_none() && !untransported.is_empty() {
-        return Err(untransported.iter().map(|l| super::trace::one_line(l)).collect::<Vec<_>>().join("\n"));
+    if request.assume.is_none() && !untransported.is_empty() {
+        return Err(untransported.join("\n"));
     }
+    let endpoint_mappers = endpoint_mappers(requirements);
     // Services numbered in the order of their first row, which is the order of the output.
-    let mut services: HashMap<(&str, &str, Option<&str>), usize> = HashMap::new();
-    let mut rules: BTreeMap<(usize, Flow, Protocol), FirewallRule> = BTreeMap::new();
+    let mut services: HashMap<(Option<&str>, String, Option<String>), usize> = HashMap::new();
+    let mut rules: BTreeMap<(usize, Flow, Protocol, bool), FirewallRule> = BTreeMap::new();
     let mut notes = Vec::new();
     let mut left_out = 0;
-    for row in rows {
-        let flows = flows(row.direction.as_deref());
-        let wanted: Vec<Flow> = flows.iter().copied().filter(|f| asked(direction, *f)).collect();
+    for req in requirements {
+        let row = &req.row;
+        let wanted: Vec<Flow> =
+            flows(row.direction.as_deref()).iter().copied().filter(|f| asked(request.settings.direction, *f)).collect();
         if wanted.is_empty() {
             left_out += 1;
             continue;
         }
+        let at = At { source: row.source.clone(), line: row.source_line };
         let (protocols, assumed) = match row.ip_protocol {
-            Some(p) => (vec![Protocol::of(p, row.icmp_type)], false),
-            None => (assumed_protocols(assume), true),
+            Some(1) => {
+                let (t, remark) = icmp::type_of(row, request.icmp);
+                (vec![(Protocol::Icmp(t), remark)], false)
+            }
+            Some(6) => (vec![(Protocol::Tcp, req.remark.clone())], false),
+            Some(17) => (vec![(Protocol::Udp, req.remark.clone())], false),
+            Some(n) => (vec![(Protocol::Other(n), None)], false),
+            None => (assumed_protocols(request.assume).into_iter().map(|p| (p, req.remark.clone())).collect(), true),
         };
-        let key = (row.source.as_str(), row.service.as_str(), row.system_service_name.as_deref());
+        let key = if request.all_sources {
+            let name = row.system_service_name.as_ref().map(|n| n.to_lowercase());
+            (None, if name.is_some() { String::new() } else { row.service.to_lowercase() }, name)
+        } else {
+            (Some(row.source.as_str()), row.service.clone(), row.system_service_name.clone())
+        };
         let next = services.len();
         let service = *services.entry(key).or_insert(next);
-        for protocol in protocols {
-            let spans = match (protocol, row.ports) {
-                (Protocol::Tcp | Protocol::Udp, None) => {
+        for (protocol, remark) in protocols {
+            let spans = match (protocol.has_ports(), req.ports) {
+                (true, None) => {
                     notes.push(super::trace::one_line(&format!(
                         "{}:{}: {}: {} without a port: no rule written, since it would open every port",
                         row.source,
@@ -167,26 +192,35 @@ pub fn merge(rows: &[PortRule], direction: Direction, assume: Option<AssumeTrans
                     )));
                     continue;
                 }
-                (Protocol::Tcp | Protocol::Udp, Some((low, high))) => {
-                    vec![Span { low, high, dynamic: row.dynamic, line: row.source_line }]
-                }
-                _ => Vec::new(),
+                (true, Some((low, high))) => vec![Span { low, high, at: at.clone() }],
+                (false, _) => Vec::new(),
             };
+            let dynamic = row.dynamic && protocol.has_ports();
+            let rpc = dynamic
+                && protocol == Protocol::Tcp
+                && (says_rpc(&row.application_protocol)
+                    || endpoint_mappers.contains(&(row.source.as_str(), row.service.as_str())));
             for flow in &wanted {
-                let rule = rules.entry((service, *flow, protocol)).or_insert_with(|| FirewallRule {
-                    source: row.source.clone(),
+                let rule = rules.entry((service, *flow, protocol, dynamic)).or_insert_with(|| FirewallRule {
                     service: row.service.clone(),
                     system_service_name: row.system_service_name.clone(),
                     flow: *flow,
                     protocol,
+                    dynamic,
+                    rpc: false,
                     spans: Vec::new(),
-                    lines: Vec::new(),
+                    places: Vec::new(),
                     assumed: Vec::new(),
+                    remarks: Vec::new(),
                 });
-                rule.spans.extend(spans.iter().copied());
-                rule.lines.push(row.source_line);
+                rule.rpc |= rpc;
+                rule.spans.extend(spans.iter().cloned());
+                rule.places.push(at.clone());
                 if assumed {
-                    rule.assumed.push(row.source_line);
+                    rule.assumed.push(at.clone());
+                }
+                if let Some(remark) = &remark {
+                    rule.remark(remark.clone(), &at);
                 }
             }
         }
@@ -201,14 +235,35 @@ pub fn merge(rows: &[PortRule], direction: Direction, assume: Option<AssumeTrans
         .into_values()
         .map(|mut rule| {
             rule.spans.sort_unstable();
-            for lines in [&mut rule.lines, &mut rule.assumed] {
-                lines.sort_unstable();
-                lines.dedup();
+            for places in [&mut rule.places, &mut rule.assumed] {
+                places.sort_unstable();
+                places.dedup();
             }
             rule
         })
         .collect();
     Ok(Merged { rules, notes })
+}
+
+/// The sections (source, title) with an RPC row on TCP 135, the RPC endpoint mapper.
+fn endpoint_mappers(requirements: &[Requirement]) -> HashSet<(&str, &str)> {
+    requirements
+        .iter()
+        .map(|r| &r.row)
+        .filter(|r| {
+            r.ip_protocol == Some(6)
+                && r.ports.is_some_and(|(low, high)| low <= 135 && 135 <= high)
+                && says_rpc(&r.application_protocol)
+        })
+        .map(|r| (r.source.as_str(), r.service.as_str()))
+        .collect()
+}
+
+/// Whether the words name RPC (`RPC`, `MSRPC`, `DCE/RPC`) or DCOM, which rides on it.
+pub fn says_rpc(words: &str) -> bool {
+    words
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| ["RPC", "MSRPC", "DCOM"].iter().any(|name| w.eq_ignore_ascii_case(name)))
 }
 
 fn flows(direction: Option<&str>) -> &'static [Flow] {

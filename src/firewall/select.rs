@@ -1,9 +1,7 @@
-//! Which port rules a firewall is made of: every row of `port_rules`, read in a fixed order, and
-//! the user's selection of them by title, system service name and source.
+//! Which port rules a firewall is made of: the user's selection of the rows of `port_rules` by
+//! title, system service name and source, from one source unless asked otherwise.
 
 use super::PortRule;
-use crate::error::{Error, Result};
-use crate::store::Database;
 
 /// What the user asked for; empty lists and no source mean every row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,34 +12,6 @@ pub struct Selection {
     pub names: Vec<String>,
     /// A source document's name (`--source`), matched exactly.
     pub source: Option<String>,
-}
-
-/// Every row of `port_rules`, ordered so that the same database always gives the same rules.
-pub fn read_port_rules(db: &Database) -> Result<Vec<PortRule>> {
-    let sql = "SELECT source, service, system_service_name, transport, ip_protocol, port_low, port_high, \
-               port_kind, direction, icmp_type, source_line FROM port_rules \
-               ORDER BY source, source_line, service, ip_protocol, port_low, port_high, direction, icmp_type";
-    let mut stmt = db.conn.prepare(sql).map_err(Error::sqlite(&db.path, "reading port_rules"))?;
-    let rows = stmt
-        .query_map([], |r| {
-            let low: Option<i64> = r.get(5)?;
-            let high: Option<i64> = r.get(6)?;
-            let kind: String = r.get(7)?;
-            Ok(PortRule {
-                source: r.get(0)?,
-                service: r.get(1)?,
-                system_service_name: r.get(2)?,
-                transport: r.get(3)?,
-                ip_protocol: r.get::<_, Option<i64>>(4)?.and_then(|p| u8::try_from(p).ok()),
-                ports: low.zip(high).and_then(|(l, h)| Some((u16::try_from(l).ok()?, u16::try_from(h).ok()?))),
-                dynamic: kind == "dynamic",
-                direction: r.get(8)?,
-                icmp_type: r.get::<_, Option<i64>>(9)?.and_then(|t| u8::try_from(t).ok()),
-                source_line: u32::try_from(r.get::<_, i64>(10)?).unwrap_or(1),
-            })
-        })
-        .map_err(Error::sqlite(&db.path, "reading port_rules"))?;
-    rows.collect::<rusqlite::Result<_>>().map_err(Error::sqlite(&db.path, "reading port_rules"))
 }
 
 /// The rows the selection asks for. Every title, name and source asked for must match at least
@@ -91,6 +61,42 @@ pub fn select(rows: Vec<PortRule>, selection: &Selection) -> std::result::Result
             selection.services.iter().any(|t| title_matches(r, t)) || selection.names.iter().any(|n| name_matches(r, n))
         })
         .collect())
+}
+
+/// Refuses rows of more than one source unless `--source` chose one or `--all-sources` merges
+/// them on purpose: editions of one document give the same service twice, differently.
+pub fn one_source(rows: &[PortRule], selection: &Selection, all_sources: bool) -> std::result::Result<(), String> {
+    if all_sources || selection.source.is_some() {
+        return Ok(());
+    }
+    let mut sources: Vec<(&str, usize)> = Vec::new();
+    for row in rows {
+        match sources.iter_mut().find(|(s, _)| *s == row.source) {
+            Some((_, n)) => *n += 1,
+            None => sources.push((&row.source, 1)),
+        }
+    }
+    if sources.len() < 2 {
+        return Ok(());
+    }
+    let list: Vec<String> =
+        sources.iter().map(|(s, n)| format!("{:?} ({})", super::trace::one_line(s), super::count(*n, "row"))).collect();
+    Err(format!(
+        "the selection ({}) takes rows from {} sources: {}; choose one with --source NAME, or pass --all-sources to \
+         merge them on purpose (the same ports once, traced to every source)",
+        describe(selection),
+        sources.len(),
+        list.join(", ")
+    ))
+}
+
+/// The selection in words, for the output's header and messages.
+pub fn describe(selection: &Selection) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(selection.services.iter().map(|s| format!("--service {s:?}")));
+    parts.extend(selection.names.iter().map(|n| format!("--name {n:?}")));
+    parts.extend(selection.source.iter().map(|s| format!("--source {s:?}")));
+    if parts.is_empty() { "every rule in the database".into() } else { super::trace::one_line(&parts.join(" ")) }
 }
 
 fn title_matches(row: &PortRule, title: &str) -> bool {
@@ -145,12 +151,15 @@ mod tests {
             source: source.into(),
             service: service.into(),
             system_service_name: name.map(Into::into),
+            application_protocol: "DNS".into(),
             transport: Some("TCP".into()),
             ip_protocol: Some(6),
             ports: Some((53, 53)),
             dynamic: false,
+            port_raw: "53".into(),
             direction: None,
             icmp_type: None,
+            source_ports: None,
             source_line: 1,
         }
     }
@@ -193,5 +202,20 @@ mod tests {
             Selection { services: vec!["windows time".into()], source: Some("b.txt".into()), ..Selection::default() };
         let e = select(rows(), &sel).unwrap_err();
         assert_eq!(e, "no service titled \"windows time\" in source \"b.txt\"");
+    }
+
+    #[test]
+    fn rows_of_several_sources_are_refused_unless_one_is_chosen_or_all_are_merged() {
+        let sel = Selection { services: vec!["DNS Server".into()], ..Selection::default() };
+        let rows = select(rows(), &sel).unwrap();
+        assert_eq!(
+            one_source(&rows, &sel, false).unwrap_err(),
+            "the selection (--service \"DNS Server\") takes rows from 2 sources: \"a.txt\" (1 row), \"b.txt\" (1 row); \
+             choose one with --source NAME, or pass --all-sources to merge them on purpose (the same ports once, \
+             traced to every source)"
+        );
+        assert!(one_source(&rows, &sel, true).is_ok());
+        let chosen = Selection { source: Some("b.txt".into()), ..sel };
+        assert!(one_source(&select(super::tests::rows(), &chosen).unwrap(), &chosen, false).is_ok());
     }
 }

@@ -13,6 +13,7 @@ pub mod service_name;
 mod summary;
 pub mod text;
 pub mod transport;
+pub mod wide;
 pub mod words;
 
 pub use port::{PortKind, PortSpec};

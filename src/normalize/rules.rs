@@ -50,6 +50,9 @@ pub(super) fn build_rules(
             }
             for t in transports {
                 check_ports(t, value, cell, row.line, ledger)?;
+                if let Some(t) = t {
+                    super::wide::note_if_wide(t, value, options.dynamic_range, ledger);
+                }
                 rules.push(rule(row, t, value, &transport_raw, &protocol.notes));
             }
         }

@@ -3,7 +3,9 @@
 #![allow(dead_code)]
 
 pub mod corpus;
+pub mod namespaces;
 pub mod netns;
+pub mod probe;
 pub mod ruleset;
 
 use std::path::{Path, PathBuf};

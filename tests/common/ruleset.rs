@@ -5,7 +5,9 @@
 /// (or ICMP type), empty for a transport without ports.
 pub type ListedRule = (String, String, Vec<(u32, u32)>);
 
-/// Each accept rule of `table`'s `chain` as (comment, transport, ranges).
+/// Each accept rule of `table`'s `chain` as (comment, transport, ranges). The transport is
+/// `TCP`, `UDP`, `ICMP`, `ICMPV6` (its types read as their ICMP counterparts: 128 as 8), or the
+/// IP protocol's name (`GRE`, `AH`); anything else a `(policy)` match of the kbingest rules.
 pub fn nft_rules(json: &str, table: &str, chain: &str) -> Vec<ListedRule> {
     let listing: serde_json::Value = serde_json::from_str(json).expect("nft -j gives JSON");
     let mut rules = Vec::new();
@@ -15,24 +17,46 @@ pub fn nft_rules(json: &str, table: &str, chain: &str) -> Vec<ListedRule> {
             continue;
         }
         let comment = rule["comment"].as_str().unwrap_or_default().to_string();
+        if comment.starts_with("kbingest:") {
+            rules.push((comment, "(policy)".into(), Vec::new()));
+            continue;
+        }
         let expr = rule["expr"].as_array().expect("expressions");
         assert_eq!(expr.last(), Some(&serde_json::json!({"accept": null})), "{rule}");
-        let m = &expr[0]["match"];
+        // The last match says what is allowed; those before it (addresses, family) narrow it.
+        let m = &expr[expr.len() - 2]["match"];
         let (left, right) = (&m["left"], &m["right"]);
         let (transport, ranges) = if let Some(protocol) = left["payload"]["protocol"].as_str() {
             match (protocol, left["payload"]["field"].as_str()) {
                 ("tcp" | "udp", Some("dport")) => (protocol.to_uppercase(), nft_ports(right)),
-                ("icmp", Some("type")) => ("ICMP".into(), vec![(icmp_type(right), icmp_type(right))]),
+                ("icmp", Some("type")) => ("ICMP".into(), vec![(icmp_type(right, false), icmp_type(right, false))]),
+                ("icmpv6", Some("type")) => ("ICMPV6".into(), vec![(icmp_type(right, true), icmp_type(right, true))]),
+                ("ip6", Some("nexthdr")) => (protocol_name(right), Vec::new()),
                 _ => (format!("{protocol} (policy)"), Vec::new()),
             }
         } else if left["meta"]["key"] == "l4proto" {
-            (right.as_str().map(str::to_uppercase).unwrap_or_else(|| right.to_string()), Vec::new())
+            (protocol_name(right), Vec::new())
         } else {
             (format!("{left} (policy)"), Vec::new())
         };
         rules.push((comment, transport, ranges));
     }
     rules
+}
+
+/// An IP protocol as listed (`gre`, `47`, `ipv6-icmp`) by its name in port_rules.
+fn protocol_name(right: &serde_json::Value) -> String {
+    match right.as_str().map(str::to_uppercase) {
+        Some(name) if name == "IPV6-ICMP" => "ICMPV6".into(),
+        Some(name) => name,
+        None => match right.as_u64() {
+            Some(4) => "IPIP".into(),
+            Some(47) => "GRE".into(),
+            Some(50) => "ESP".into(),
+            Some(51) => "AH".into(),
+            _ => right.to_string(),
+        },
+    }
 }
 
 fn nft_ports(right: &serde_json::Value) -> Vec<(u32, u32)> {
@@ -47,11 +71,23 @@ fn nft_ports(right: &serde_json::Value) -> Vec<(u32, u32)> {
     }
 }
 
-fn icmp_type(right: &serde_json::Value) -> u32 {
-    match right.as_str() {
-        Some("echo-request") => 8,
+/// An ICMP type as listed, ICMPv6 types as their ICMP counterparts (echo request 128 as 8).
+fn icmp_type(right: &serde_json::Value, v6: bool) -> u32 {
+    let t = match right.as_str() {
+        Some("echo-request") => return 8,
+        Some("echo-reply") => return 0,
         Some(other) => panic!("ICMP type {other}"),
         None => right.as_u64().expect("an ICMP type") as u32,
+    };
+    if v6 { v4_type(t) } else { t }
+}
+
+/// The ICMP type an ICMPv6 type stands for in the tests' rules.
+fn v4_type(t: u32) -> u32 {
+    match t {
+        128 => 8,
+        129 => 0,
+        other => other,
     }
 }
 
@@ -69,8 +105,16 @@ pub fn iptables_rules(save: &str, chain: &str) -> Vec<ListedRule> {
         assert_eq!(verdict, " -j ACCEPT", "{line}");
         let tokens: Vec<&str> = matches.split_whitespace().collect();
         let value = |flag: &str| tokens.iter().position(|t| *t == flag).map(|i| tokens[i + 1]);
-        let transport = value("-p").expect("a protocol").to_uppercase();
-        let ranges = match (value("--dport").or(value("--dports")), value("--icmp-type")) {
+        let transport = match value("-p") {
+            Some("ipv6-icmp") => "ICMPV6".to_string(),
+            Some(p) => protocol_name(&p.parse::<u64>().map_or(serde_json::json!(p), |n| serde_json::json!(n))),
+            None if tokens.contains(&"ah") => "AH".into(),
+            None => panic!("no protocol: {line}"),
+        };
+        let icmp = value("--icmp-type")
+            .map(|t| t.parse::<u32>().unwrap())
+            .or(value("--icmpv6-type").map(|t| v4_type(t.parse().unwrap())));
+        let ranges = match (value("--dport").or(value("--dports")), icmp) {
             (Some(ports), _) => ports
                 .split(',')
                 .map(|p| match p.split_once(':') {
@@ -78,7 +122,7 @@ pub fn iptables_rules(save: &str, chain: &str) -> Vec<ListedRule> {
                     None => (p.parse().unwrap(), p.parse().unwrap()),
                 })
                 .collect(),
-            (None, Some(t)) => vec![(t.parse().unwrap(), t.parse().unwrap())],
+            (None, Some(t)) => vec![(t, t)],
             (None, None) => Vec::new(),
         };
         rules.push((comment, transport, ranges));
