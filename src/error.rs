@@ -70,6 +70,9 @@ pub enum Error {
     /// `diff --exit-code` found differences: exit status 1 with nothing more to say, like
     /// `git diff --exit-code`.
     Differences,
+    /// An error under `--exit-code` (`diff`, `review`), where status 1 says "differences" or
+    /// "findings": exit status 2, as diff(1) has it; the message is the error's own.
+    Trouble(Box<Error>),
     /// Output went to a reader that has gone away (`kbingest export db | head`): not a failure.
     BrokenPipe,
     /// SIGINT or SIGTERM asked kbingest to stop before the ingest finished.
@@ -94,11 +97,16 @@ impl Error {
     /// signal's number for a stop by signal (as a shell reports it: 130 for Ctrl-C), 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) => 2,
+            Error::Usage(_) | Error::Trouble(_) => 2,
             Error::BrokenPipe => 0,
             Error::Interrupted { signal } | Error::ExportInterrupted { signal, .. } => 128 + signal,
             _ => 1,
         }
+    }
+
+    /// With `--exit-code`, where 1 means findings: an error that would exit 1 exits 2 instead.
+    pub fn as_trouble(self) -> Error {
+        if self.exit_code() == 1 && !matches!(self, Error::Differences) { Error::Trouble(Box::new(self)) } else { self }
     }
 
     /// An input problem at a line.
@@ -179,6 +187,7 @@ impl fmt::Display for Error {
             }
             Error::BrokenPipe => write!(f, "output closed"),
             Error::Differences => Ok(()),
+            Error::Trouble(error) => error.fmt(f),
             Error::Interrupted { signal } => write!(
                 f,
                 "stopped by {} before the ingest finished: nothing was loaded and the database is as it was before",
@@ -263,6 +272,12 @@ mod tests {
     fn differences_exit_one_without_a_message() {
         assert_eq!(Error::Differences.exit_code(), 1);
         assert_eq!(Error::Differences.to_string(), "");
+        let trouble = Error::database("x.db", "gone", "look").as_trouble();
+        assert_eq!((trouble.exit_code(), trouble.to_string()), (2, "x.db: gone; look".to_string()));
+        assert!(matches!(Error::Differences.as_trouble(), Error::Differences));
+        assert!(matches!(Error::BrokenPipe.as_trouble(), Error::BrokenPipe));
+        let trouble = Error::Trouble(Box::new(Error::database("x.db", "does not exist", "check the path")));
+        assert_eq!((trouble.exit_code(), trouble.to_string()), (2, "x.db: does not exist; check the path".into()));
     }
 
     #[test]

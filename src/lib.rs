@@ -4,7 +4,8 @@
 //! plain records with source lines) -> [`normalize`] (records to clean rows and anomalies, a pure
 //! function; [`crosscheck`] checks the prose against the tables beside it) -> [`store`] (rows into
 //! SQLite) -> [`export`] (rows out as CSV, JSON, or a table). [`diff`] compares two sources of a
-//! database; [`ask`] answers `ports` and `who`; [`report`] draws an HTML page.
+//! database; [`ask`] answers `ports` and `who`; [`report`] draws an HTML page; [`review`] checks a
+//! live firewall rule set against the documents.
 //! [`ingest`] drives the way in; [`cmd`] is the command line.
 
 pub mod anomaly;
@@ -21,5 +22,6 @@ pub mod normalize;
 pub mod parse;
 pub mod read;
 pub mod report;
+pub mod review;
 pub mod stop;
 pub mod store;

@@ -66,6 +66,11 @@ fn every_readme_transcript_prints_what_it_shows() {
     std::fs::copy(repo_file("raw/ports.txt"), dir.path().join("raw/ports.txt")).unwrap();
     let kb = "tests/fixtures/kb832017-2020-09.md";
     std::fs::copy(repo_file(kb), dir.path().join(kb)).unwrap();
+    // The rule sets the review examples read.
+    std::fs::create_dir_all(dir.path().join("tests/fixtures/review")).unwrap();
+    for review in ["tests/fixtures/review/dc-nft.json", "tests/fixtures/review/windows-dc.json"] {
+        std::fs::copy(repo_file(review), dir.path().join(review)).unwrap();
+    }
     kbingest(dir.path(), &["raw/ports.txt", "-o", "ports.db", "-q"]).success();
     // The two editions side by side, as the README's comparison section loads them.
     kbingest(dir.path(), &["raw/ports.txt", "-o", "both.db", "--source-name", "2003", "-q"]).success();

@@ -4,6 +4,7 @@
 use crate::export::OutputFormat;
 use crate::firewall::{AssumeTransport, Chain, Direction, FirewallFormat, IcmpTypes, Policy};
 use crate::read::InputFormat;
+use crate::review::Profile;
 use clap::ValueEnum;
 use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 
@@ -57,6 +58,12 @@ named_value_enum!(OutputFormat, |format| Some(match format {
     OutputFormat::Json => "One JSON array of objects, one object per row",
     OutputFormat::Jsonl => "JSON Lines: one JSON object per line",
     OutputFormat::Markdown => "A GitHub Markdown table, to paste into a ticket or a pull request",
+}));
+
+named_value_enum!(Profile, |profile| Some(match profile {
+    Profile::Domain => "The host's network has a domain controller of its domain",
+    Profile::Private => "The host's network was marked private",
+    Profile::Public => "Any other network",
 }));
 
 value_enum!(FirewallFormat {

@@ -26,22 +26,29 @@ pub struct Args {
     #[arg(value_name = "NEW")]
     pub new: String,
 
-    /// The output format: table (aligned columns), csv, tsv, json, jsonl (one row per port rule),
-    /// or markdown (a report grouped by service, changed services first, counts at the top).
+    /// The output format: table (the changes by service, fitted to the terminal's width or
+    /// $COLUMNS), csv, tsv, json, jsonl (one row per port rule, every text in full), or markdown (a
+    /// report grouped by service, changed services first, counts at the top).
     #[arg(long, value_enum, default_value = "table")]
     pub format: OutputFormat,
 
-    /// Pair a service of OLD with one of NEW whose titles and system service names differ, e.g.
-    /// --match 'SSDP Discovery Service=Simple Service Discovery Protocol (SSDP) Discovery Service'.
-    /// Repeatable; titles ignore case, punctuation and white space.
+    /// Pair a service of OLD with one of NEW, whatever else would pair them (system service names,
+    /// titles, or the likeness of titles and ports), e.g. --match 'SQL Analysis Server=SQL Server
+    /// Analysis Services'. Repeatable; titles ignore case, punctuation and white space.
     #[arg(long = "match", value_name = "OLD TITLE=NEW TITLE")]
     pub matches: Vec<TitlePair>,
 
-    /// Leave out the unchanged rules.
-    #[arg(long)]
+    /// Leave out the unchanged rules (the table format does unless --all).
+    #[arg(long, conflicts_with = "all")]
     pub changes_only: bool,
 
-    /// Exit with status 1 when anything differs (0 when nothing does), like `git diff --exit-code`.
+    /// List the unchanged rules in the table format too (the other formats list them unless
+    /// --changes-only).
+    #[arg(long)]
+    pub all: bool,
+
+    /// Exit with status 0 when nothing differs, 1 when anything does, and 2 on trouble (a missing
+    /// database or source), like diff(1) and `git diff --exit-code`.
     #[arg(long)]
     pub exit_code: bool,
 
@@ -54,8 +61,19 @@ pub struct Args {
     pub quiet: bool,
 }
 
-/// Compares the two sources and writes the result.
+/// Compares the two sources and writes the result. Under `--exit-code`, trouble exits with
+/// status 2, since 1 then means that the sources differ.
 pub fn run(args: Args) -> Result<()> {
+    let exit_code = args.exit_code;
+    compare(args).map_err(|e| match e {
+        Error::Differences | Error::BrokenPipe | Error::Usage(_) => e,
+        Error::Interrupted { .. } | Error::ExportInterrupted { .. } => e,
+        e if exit_code => Error::Trouble(Box::new(e)),
+        e => e,
+    })
+}
+
+fn compare(args: Args) -> Result<()> {
     if let Some(path) = args.output.as_deref().filter(|o| *o != "-") {
         check_output(Path::new(path))?;
     }
@@ -74,7 +92,8 @@ pub fn run(args: Args) -> Result<()> {
             ),
         )
     })?;
-    let report = Report { format: args.format, changes_only: args.changes_only, old: &args.old, new: &args.new };
+    let unchanged = if args.format == OutputFormat::Table { args.all } else { !args.changes_only };
+    let report = Report { format: args.format, unchanged, width: width(), old: &args.old, new: &args.new };
     let write = |mut out: &mut dyn Write, shown: &str| {
         report::write(&mut out, &comparison, &report).map_err(Error::io("write output", shown))
     };
@@ -91,4 +110,12 @@ pub fn run(args: Args) -> Result<()> {
         say(&report::summary(&comparison, &args.old, &args.new));
     }
     if args.exit_code && comparison.differs() { Err(Error::Differences) } else { Ok(()) }
+}
+
+/// The width the table format fits: $COLUMNS if it is a number, else the width of the terminal
+/// that standard output is, else 80.
+fn width() -> usize {
+    let columns = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()).filter(|&c| c > 0);
+    let terminal = || terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0));
+    columns.or_else(terminal).unwrap_or(80)
 }

@@ -70,6 +70,28 @@ pub fn examples(name: &str) -> &'static [Example] {
                 "kbingest firewall ports.db --name DNS --chain forward --to 10.0.2.0/24",
             ),
         ],
+        "review" => &[
+            (
+                "A domain controller's live rules (nft -j list ruleset > rules.json) against the documents",
+                "kbingest review ports.db rules.json --name LSASS --name Kdc --name DNS --name Netlogon",
+            ),
+            (
+                "Only what needs looking at, for a ticket",
+                "kbingest review ports.db rules.txt --name DNS --findings-only --format markdown",
+            ),
+            (
+                "In a script: exit status 1 on any finding",
+                "kbingest review ports.db rules.json --name DNS --exit-code -q",
+            ),
+            (
+                "Windows Firewall (the PowerShell export of docs/review.md), a host in its domain",
+                "kbingest review ports.db firewall-rules.json --name LSASS --profile domain",
+            ),
+            (
+                "A gateway's forward chains, for one server behind it",
+                "kbingest review ports.db rules.json --name DNS --to 10.0.2.5",
+            ),
+        ],
         "ports" => &[
             ("The ports of a role, as people call it", "kbingest ports ports.db \"Active Directory\""),
             (
@@ -114,11 +136,17 @@ pub fn exit_status(name: &str) -> Vec<(&'static str, &'static str)> {
         statuses[1] = ("1", "nothing found (the nearest names are suggested), or a database problem");
     }
     if matches!(name, "diff" | "review") {
-        statuses = vec![
-            ("0", "success; with --exit-code: no difference"),
-            ("1", "with --exit-code: differences found; without it: bad input or a database problem"),
-            ("2", "bad usage, or with --exit-code any trouble"),
-        ];
+        let (nothing, something) = match name {
+            "diff" => (
+                "success; with --exit-code: no difference",
+                "with --exit-code: differences found; without it: bad input or a database problem",
+            ),
+            _ => (
+                "success; with --exit-code: every documented port open and nothing else",
+                "with --exit-code: findings; without it: bad input or a database problem",
+            ),
+        };
+        statuses = vec![("0", nothing), ("1", something), ("2", "bad usage, or with --exit-code any trouble")];
     }
     statuses
 }

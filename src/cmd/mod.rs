@@ -18,6 +18,8 @@ mod progress_bar;
 pub mod query;
 pub mod remove;
 pub mod report;
+pub mod review;
+pub mod selection;
 pub mod sources;
 pub mod tables;
 pub mod who;
@@ -77,8 +79,8 @@ pub enum Command {
     Export(export::Args),
     /// Run one read-only SQL statement and print its rows.
     Query(query::Args),
-    /// Compare two sources (editions of a port reference): which port rules were added, removed or
-    /// changed.
+    /// Compare two sources (editions of a port reference): which port rules were added, removed,
+    /// changed or moved, and which services were renamed.
     Diff(diff::Args),
     /// The port rules of the services a name, a role or words point to (Active Directory, DNS,
     /// Kdc, "remote desktop"), per service, best match first.
@@ -92,6 +94,9 @@ pub enum Command {
     /// Write one self-contained HTML page: a port map, each service's rules and the anomalies with
     /// their document lines, and, for two sources, what changed.
     Report(report::Args),
+    /// Check a live rule set (nftables, iptables, Windows Firewall) against the selected port
+    /// rules: which documented ports it blocks, and which open ports no document justifies.
+    Review(review::Args),
     /// List the sources loaded into a database, with what each holds.
     Sources(sources::Args),
     /// Remove sources and everything loaded from them, in one transaction.
@@ -120,6 +125,7 @@ impl Command {
             Command::Who(_) => "who",
             Command::Firewall(_) => "firewall",
             Command::Report(_) => "report",
+            Command::Review(_) => "review",
             Command::Sources(_) => "sources",
             Command::Remove(_) => "remove",
             Command::Tables(_) => "tables",
@@ -155,6 +161,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Who(args)) => who::run(args),
         Some(Command::Firewall(args)) => firewall::run(args),
         Some(Command::Report(args)) => report::run(args),
+        Some(Command::Review(args)) => review::run(args),
         Some(Command::Sources(args)) => sources::run(args),
         Some(Command::Remove(args)) => remove::run(args),
         Some(Command::Tables(args)) => tables::run(args),

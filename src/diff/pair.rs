@@ -1,6 +1,6 @@
 //! The one pairing step that service matching and rule comparison are built from: items of two
-//! sides that share a key are paired in a fixed order. The same closures judge both sides, so the
-//! pairs do not depend on which side is old and which is new.
+//! sides that share a key are paired in a fixed order. Where the same closures judge both sides,
+//! the pairs do not depend on which side is old and which is new.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,19 +9,32 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Paired indices are removed from `unpaired_old` and `unpaired_new`; the pairs are returned as
 /// (old index, new index).
 pub fn pair_by<T, K: Ord, O: Ord>(
+    old: (&[T], &mut Vec<usize>),
+    new: (&[T], &mut Vec<usize>),
+    key: impl Fn(&T) -> Option<K>,
+    order: impl Fn(&T) -> O,
+) -> Vec<(usize, usize)> {
+    pair_with(old, new, (&key, &key), order)
+}
+
+/// A key of an item; `None` where it has none.
+pub type KeyOf<'a, T, K> = &'a dyn Fn(&T) -> Option<K>;
+
+/// [`pair_by`] with a key for each side: `old_key` for the old items, `new_key` for the new.
+pub fn pair_with<T, K: Ord, O: Ord>(
     (old, unpaired_old): (&[T], &mut Vec<usize>),
     (new, unpaired_new): (&[T], &mut Vec<usize>),
-    key: impl Fn(&T) -> Option<K>,
+    (old_key, new_key): (KeyOf<'_, T, K>, KeyOf<'_, T, K>),
     order: impl Fn(&T) -> O,
 ) -> Vec<(usize, usize)> {
     let mut groups: BTreeMap<K, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
     for &i in unpaired_old.iter() {
-        if let Some(k) = key(&old[i]) {
+        if let Some(k) = old_key(&old[i]) {
             groups.entry(k).or_default().0.push(i);
         }
     }
     for &i in unpaired_new.iter() {
-        if let Some(k) = key(&new[i]) {
+        if let Some(k) = new_key(&new[i]) {
             groups.entry(k).or_default().1.push(i);
         }
     }

@@ -1,8 +1,9 @@
 //! Matching the services of two editions: the pairs the user names, then by system service name,
-//! then by title.
+//! then by title, then by likeness of title and ports ([`super::similar`]).
 
 use super::Service;
 use super::pair::{loose, pair_by};
+use super::similar::pair_alike;
 
 /// A pair of titles the user says are one service (`--match 'OLD TITLE=NEW TITLE'`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,32 +37,70 @@ pub struct UnknownTitle {
     pub title: String,
 }
 
-/// One service of the comparison: its index in the old source, in the new one, or both.
-pub type ServicePair = (Option<usize>, Option<usize>);
+/// How a service of the old source was paired with one of the new.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Pairing {
+    /// The user asked for it (`--match`).
+    Asked,
+    /// The same system service name.
+    SystemServiceName,
+    /// The same title (ignoring case, punctuation and white space).
+    Title,
+    /// Alike titles and shared ports ([`super::similar`]).
+    Likeness,
+}
+
+impl Pairing {
+    /// Its name in the output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Pairing::Asked => "match",
+            Pairing::SystemServiceName => "system_service_name",
+            Pairing::Title => "title",
+            Pairing::Likeness => "likeness",
+        }
+    }
+}
+
+/// One service of the comparison: its index in the old source, in the new one, or both, and how
+/// the two were paired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ServicePair {
+    /// Its index among the old services.
+    pub old: Option<usize>,
+    /// Its index among the new services.
+    pub new: Option<usize>,
+    /// How the two were paired (`None` for a service of one side).
+    pub paired_by: Option<Pairing>,
+}
 
 /// Pairs the services of two editions. First the pairs asked for (titles compared ignoring case,
 /// punctuation and white space); then those with the same system service name (ignoring case,
 /// as Windows does), preferring the same title where a name is shared; then those with the same
-/// title. Services that share a key on both sides pair in document order. Every service is in
-/// exactly one returned pair; the result does not depend on which side is old, except for the
-/// direction of `asked`.
+/// title; then those alike in title and ports ([`super::similar`]). Services that share a key on
+/// both sides pair in document order. Every service is in exactly one returned pair; the result
+/// does not depend on which side is old, except for the direction of `asked`.
 pub fn match_services(old: &[Service], new: &[Service], asked: &[TitlePair]) -> Result<Vec<ServicePair>, UnknownTitle> {
     let mut unpaired_old: Vec<usize> = (0..old.len()).collect();
     let mut unpaired_new: Vec<usize> = (0..new.len()).collect();
     let mut pairs: Vec<ServicePair> = Vec::new();
+    let both =
+        |by: Pairing| move |(o, n): (usize, usize)| ServicePair { old: Some(o), new: Some(n), paired_by: Some(by) };
     for pair in asked {
         let o = take_titled(old, &mut unpaired_old, &pair.old)
             .ok_or(UnknownTitle { old: true, title: pair.old.clone() })?;
         let n = take_titled(new, &mut unpaired_new, &pair.new)
             .ok_or(UnknownTitle { old: false, title: pair.new.clone() })?;
-        pairs.push((Some(o), Some(n)));
+        pairs.push(both(Pairing::Asked)((o, n)));
     }
     for step in [MatchBy::NameAndTitle, MatchBy::Name, MatchBy::Title] {
         let found = pair_by((old, &mut unpaired_old), (new, &mut unpaired_new), |s| step.key(s), |s| s.line);
-        pairs.extend(found.into_iter().map(|(o, n)| (Some(o), Some(n))));
+        pairs.extend(found.into_iter().map(both(step.pairing())));
     }
-    pairs.extend(unpaired_old.into_iter().map(|o| (Some(o), None)));
-    pairs.extend(unpaired_new.into_iter().map(|n| (None, Some(n))));
+    let alike = pair_alike((old, &mut unpaired_old), (new, &mut unpaired_new));
+    pairs.extend(alike.into_iter().map(both(Pairing::Likeness)));
+    pairs.extend(unpaired_old.into_iter().map(|o| ServicePair { old: Some(o), new: None, paired_by: None }));
+    pairs.extend(unpaired_new.into_iter().map(|n| ServicePair { old: None, new: Some(n), paired_by: None }));
     Ok(pairs)
 }
 
@@ -77,6 +116,14 @@ enum MatchBy {
 }
 
 impl MatchBy {
+    /// How the pairs this step finds are paired.
+    fn pairing(self) -> Pairing {
+        match self {
+            MatchBy::NameAndTitle | MatchBy::Name => Pairing::SystemServiceName,
+            MatchBy::Title => Pairing::Title,
+        }
+    }
+
     /// A service's key in this step; `None` where it has none (no system service name).
     fn key(self, service: &Service) -> Option<(String, String)> {
         let name = || service.system_service_name.as_deref().map(str::to_lowercase);
@@ -103,7 +150,9 @@ mod tests {
         Service { title: title.into(), system_service_name: name.map(String::from), line, rules: Vec::new() }
     }
 
-    fn sorted(mut pairs: Vec<ServicePair>) -> Vec<ServicePair> {
+    /// The pairs as (old, new), sorted.
+    fn sorted(pairs: Vec<ServicePair>) -> Vec<(Option<usize>, Option<usize>)> {
+        let mut pairs: Vec<_> = pairs.into_iter().map(|p| (p.old, p.new)).collect();
         pairs.sort();
         pairs
     }
@@ -143,12 +192,46 @@ mod tests {
         assert_eq!(sorted(match_services(&old, &new, &[]).unwrap()), vec![(None, Some(0)), (Some(0), None)]);
         let asked: TitlePair =
             "ssdp discovery service=Simple Service Discovery Protocol (SSDP) Discovery Service".parse().unwrap();
-        assert_eq!(match_services(&old, &new, std::slice::from_ref(&asked)).unwrap(), vec![(Some(0), Some(0))]);
+        assert_eq!(
+            match_services(&old, &new, std::slice::from_ref(&asked)).unwrap(),
+            vec![ServicePair { old: Some(0), new: Some(0), paired_by: Some(Pairing::Asked) }]
+        );
         let wrong = TitlePair { old: "SSDP".into(), new: asked.new.clone() };
         assert_eq!(match_services(&old, &new, &[wrong]), Err(UnknownTitle { old: true, title: "SSDP".into() }));
         assert_eq!(
             match_services(&old, &new, &[asked.clone(), asked]),
             Err(UnknownTitle { old: true, title: "ssdp discovery service".into() })
+        );
+    }
+
+    #[test]
+    fn what_names_and_titles_leave_pairs_by_likeness_and_says_so() {
+        let rule = |port| crate::diff::Rule {
+            application_protocol: "SSDP".into(),
+            transport: Some("UDP".into()),
+            port_low: Some(port),
+            port_high: Some(port),
+            port_kind: "fixed".into(),
+            line: 1,
+        };
+        let with_rules = |s: Service, ports: &[i64]| Service { rules: ports.iter().map(|&p| rule(p)).collect(), ..s };
+        let old = [
+            with_rules(service("SSDP Discovery Service", Some("SSDPRSRV"), 1), &[1900]),
+            with_rules(service("DNS Server", Some("DNS"), 2), &[53]),
+        ];
+        let new = [
+            with_rules(service("DNS Server", Some("dns"), 1), &[53]),
+            with_rules(
+                service("Simple Service Discovery Protocol (SSDP) Discovery Service", Some("SSDPRSR"), 2),
+                &[1900],
+            ),
+        ];
+        let mut pairs = match_services(&old, &new, &[]).unwrap();
+        pairs.sort();
+        let found: Vec<_> = pairs.iter().map(|p| (p.old, p.new, p.paired_by)).collect();
+        assert_eq!(
+            found,
+            vec![(Some(0), Some(1), Some(Pairing::Likeness)), (Some(1), Some(0), Some(Pairing::SystemServiceName))]
         );
     }
 

@@ -22,22 +22,29 @@ fn service(title: &str, name: Option<&str>, rules: Vec<Rule>) -> Service {
 /// Ports of one side of a row.
 type Ports = Option<(Option<i64>, Option<i64>)>;
 
-/// Every row as (change, old title, new title, transport, old ports, new ports), sorted.
-type Summary = (Change, Option<String>, Option<String>, Option<String>, Ports, Ports);
+/// Every row as (change, old service, new service, transport, old ports, new ports), sorted.
+type Summary = (Change, Option<ServiceName>, Option<ServiceName>, Option<String>, Ports, Ports);
 
 fn summary(diff: &Diff) -> Vec<Summary> {
     let ports = |r: &Option<Rule>| r.as_ref().map(|r| (r.port_low, r.port_high));
+    let of = |r: &DiffRow, old: Option<&ServiceName>, new: Option<&ServiceName>| {
+        (r.change, old.cloned(), new.cloned(), r.transport.clone(), ports(&r.old), ports(&r.new))
+    };
     let mut rows: Vec<Summary> = diff
         .services
         .iter()
-        .flat_map(|s| {
-            s.rows.iter().map(|r| {
-                (r.change, s.old_title.clone(), s.new_title.clone(), r.transport.clone(), ports(&r.old), ports(&r.new))
-            })
-        })
+        .flat_map(|s| s.rows.iter().map(|r| of(r, s.old.as_ref(), s.new.as_ref())))
+        .chain(diff.moves.iter().map(|m| of(&m.row, Some(&m.old_service), Some(&m.new_service))))
         .collect();
     rows.sort();
     rows
+}
+
+/// Every service as (old, new, what became of it), sorted.
+fn services(diff: &Diff) -> Vec<(Option<ServiceName>, Option<ServiceName>, ServiceChange)> {
+    let mut all: Vec<_> = diff.services.iter().map(|s| (s.old.clone(), s.new.clone(), s.change())).collect();
+    all.sort();
+    all
 }
 
 #[test]
@@ -52,8 +59,8 @@ fn services_on_one_side_give_all_their_rules() {
     assert_eq!(diff.services.len(), 2);
     assert_eq!((diff.count(Change::Added), diff.count(Change::Removed)), (1, 2));
     assert_eq!(diff.services[0].title(), "Exchange Server");
-    assert_eq!(diff.services[0].new_title, None);
-    assert_eq!(diff.services[1].old_title, None);
+    assert_eq!(diff.services[0].change(), ServiceChange::Removed);
+    assert_eq!(diff.services[1].change(), ServiceChange::Added);
     assert!(diff.differs());
 }
 
@@ -84,10 +91,106 @@ fn rows_name_the_new_title_and_keep_the_old_one() {
     assert_eq!(diff.services.len(), 1);
     let service = &diff.services[0];
     assert_eq!(service.title(), "Active Directory (local security authority)");
-    assert_eq!(service.old_title.as_deref(), Some("Local Security Authority"));
+    assert_eq!(service.old_title(), Some("Local Security Authority"));
+    assert_eq!((service.change(), service.paired_by), (ServiceChange::Renamed, Some(Pairing::SystemServiceName)));
     let changes: Vec<(Change, &str)> =
         service.rows.iter().map(|r| (r.change, r.application_protocol.as_str())).collect();
     assert_eq!(changes, vec![(Change::Added, "SMB"), (Change::Removed, "LDAP SSL")]);
+}
+
+/// A small 2003 -> 2020: a renamed service whose system service name changed too, a dynamic
+/// range that moved in two services (one of which renamed its application protocol), and a port
+/// that went from one service to another.
+fn editions() -> (Vec<Service>, Vec<Service>) {
+    let old = vec![
+        service("SSDP Discovery Service", Some("SSDPRSRV"), vec![rule("SSDP", "UDP", 1900, 1900, "fixed", 844)]),
+        service(
+            "Local Security Authority",
+            Some("LSASS"),
+            vec![
+                rule("Randomly allocated high TCP ports", "TCP", 1025, 5000, "dynamic", 371),
+                rule("LDAP SSL", "UDP", 636, 636, "fixed", 386),
+            ],
+        ),
+        service(
+            "Fax Service",
+            Some("Fax"),
+            vec![rule("Randomly allocated high TCP ports", "TCP", 1025, 5000, "dynamic", 226)],
+        ),
+    ];
+    let new = vec![
+        service(
+            "Simple Service Discovery Protocol (SSDP) Discovery Service",
+            Some("SSDPRSR"),
+            vec![rule("SSDP", "UDP", 1900, 1900, "fixed", 876)],
+        ),
+        service(
+            "Active Directory (local security authority)",
+            Some("LSASS"),
+            vec![rule("RPC randomly allocated high TCP ports", "TCP", 49152, 65535, "dynamic", 115)],
+        ),
+        service(
+            "Fax Service",
+            Some("Fax"),
+            vec![rule("Randomly allocated high TCP ports", "TCP", 49152, 65535, "dynamic", 350)],
+        ),
+        service("Local Security Authority", None, vec![rule("LDAP SSL", "UDP", 636, 636, "fixed", 1181)]),
+    ];
+    (old, new)
+}
+
+#[test]
+fn renames_port_changes_and_moves_without_being_told() {
+    let (old, new) = editions();
+    let diff = compare(&old, &new, &[]).unwrap();
+    let ssdp = diff.services.iter().find(|s| s.title().contains("SSDP")).unwrap();
+    assert_eq!((ssdp.change(), ssdp.paired_by), (ServiceChange::Renamed, Some(Pairing::Likeness)));
+    assert_eq!(ssdp.old_title(), Some("SSDP Discovery Service"));
+    assert_eq!(ssdp.rows[0].change, Change::Unchanged);
+
+    let lsass = diff.services.iter().find(|s| s.system_service_name() == Some("LSASS")).unwrap();
+    let changes: Vec<(Change, Option<i64>, Option<i64>)> = lsass
+        .rows
+        .iter()
+        .map(|r| (r.change, r.old.as_ref().and_then(|r| r.port_low), r.new.as_ref().and_then(|r| r.port_low)))
+        .collect();
+    assert_eq!(changes, vec![(Change::Changed, Some(1025), Some(49152))], "as Fax's range did, renamed or not");
+
+    assert_eq!(diff.moves.len(), 1);
+    let moved = &diff.moves[0];
+    assert_eq!(moved.old_service.system_service_name.as_deref(), Some("LSASS"));
+    assert_eq!(
+        (moved.new_service.title.as_str(), moved.new_service.system_service_name.as_deref()),
+        ("Local Security Authority", None)
+    );
+    assert_eq!((moved.row.old.as_ref().unwrap().line, moved.row.new.as_ref().unwrap().line), (386, 1181));
+    assert!(diff.services.iter().all(|s| s.title() != "Local Security Authority"), "its one rule moved");
+    assert_eq!(Change::ALL.map(|c| diff.count(c)), [0, 0, 2, 1, 1], "added, removed, changed, moved, unchanged");
+    assert!(diff.differs());
+}
+
+#[test]
+fn asked_pairs_override_likeness() {
+    let (old, new) = editions();
+    let asked: TitlePair = "SSDP Discovery Service=Local Security Authority".parse().unwrap();
+    let diff = compare(&old, &new, &[asked]).unwrap();
+    assert!(diff.services.iter().all(|s| s.paired_by != Some(Pairing::Likeness)));
+    // The asked pair shares no rule: each of its rules moved, to or from the service it would
+    // have paired with.
+    let moves: Vec<(&str, &str, i64)> = diff
+        .moves
+        .iter()
+        .map(|m| {
+            (m.old_service.title.as_str(), m.new_service.title.as_str(), m.row.new.as_ref().unwrap().port_low.unwrap())
+        })
+        .collect();
+    assert_eq!(
+        moves,
+        vec![
+            ("Local Security Authority", "Local Security Authority", 636),
+            ("SSDP Discovery Service", "Simple Service Discovery Protocol (SSDP) Discovery Service", 1900),
+        ]
+    );
 }
 
 fn arb_rule() -> impl Strategy<Value = Rule> {
@@ -117,8 +220,9 @@ fn arb_rule() -> impl Strategy<Value = Rule> {
 
 fn arb_service() -> impl Strategy<Value = Service> {
     (
-        prop::sample::select(vec!["DNS Server", "dns  server", "Net Logon", "Cluster Service"]),
-        prop::option::of(prop::sample::select(vec!["DNS", "dns", "Netlogon", "ClusSvc"])),
+        // Titles alike but not the same, and names that differ, so that likeness pairs some.
+        prop::sample::select(vec!["DNS Server", "dns  server", "DNS Server Cache", "Net Logon", "Net Logon Service"]),
+        prop::option::of(prop::sample::select(vec!["DNS", "dns", "DnsCache", "Netlogon", "NetlogonX", "ClusSvc"])),
         prop::collection::vec(arb_rule(), 1..5),
         1i64..50,
     )
@@ -134,17 +238,25 @@ fn arb_service() -> impl Strategy<Value = Service> {
 fn mirrored(rows: Vec<Summary>) -> Vec<Summary> {
     let mut rows: Vec<Summary> = rows
         .into_iter()
-        .map(|(change, old_title, new_title, transport, old, new)| {
-            let change = match change {
-                Change::Added => Change::Removed,
-                Change::Removed => Change::Added,
-                other => other,
-            };
-            (change, new_title, old_title, transport, new, old)
+        .map(|(change, old_service, new_service, transport, old, new)| {
+            (change.reversed(), new_service, old_service, transport, new, old)
         })
         .collect();
     rows.sort();
     rows
+}
+
+fn mirrored_services(
+    all: Vec<(Option<ServiceName>, Option<ServiceName>, ServiceChange)>,
+) -> Vec<(Option<ServiceName>, Option<ServiceName>, ServiceChange)> {
+    let flip = |c| match c {
+        ServiceChange::Added => ServiceChange::Removed,
+        ServiceChange::Removed => ServiceChange::Added,
+        other => other,
+    };
+    let mut all: Vec<_> = all.into_iter().map(|(old, new, change)| (new, old, flip(change))).collect();
+    all.sort();
+    all
 }
 
 proptest! {
@@ -156,9 +268,38 @@ proptest! {
         let forward = compare(&a, &b, &[]).unwrap();
         let backward = compare(&b, &a, &[]).unwrap();
         prop_assert_eq!(summary(&forward), mirrored(summary(&backward)));
+        prop_assert_eq!(services(&forward), mirrored_services(services(&backward)));
         let rules = |s: &[Service]| s.iter().map(|s| s.rules.len()).sum::<usize>();
         let count = |c| forward.count(c);
-        prop_assert_eq!(count(Change::Removed) + count(Change::Changed) + count(Change::Unchanged), rules(&a));
-        prop_assert_eq!(count(Change::Added) + count(Change::Changed) + count(Change::Unchanged), rules(&b));
+        let both = count(Change::Changed) + count(Change::Moved) + count(Change::Unchanged);
+        prop_assert_eq!(count(Change::Removed) + both, rules(&a));
+        prop_assert_eq!(count(Change::Added) + both, rules(&b));
+    }
+}
+
+/// Services that share no system service name and whose titles are alike without being the same,
+/// so that likeness pairs them and ports move between them.
+fn arb_unnamed_service() -> impl Strategy<Value = Service> {
+    let rule =
+        (prop::sample::select(vec![53i64, 135, 389, 445, 636]), prop::sample::select(vec!["TCP", "UDP"]), 1i64..50)
+            .prop_map(|(port, transport, line)| rule("x", transport, port, port, "fixed", line));
+    (
+        prop::sample::select(vec!["Alpha Beta", "Alpha Beta Gamma", "Beta Alpha Delta", "Gamma Delta", "Delta"]),
+        prop::collection::vec(rule, 1..4),
+        1i64..50,
+    )
+        .prop_map(|(title, rules, line)| Service { title: title.into(), system_service_name: None, line, rules })
+}
+
+proptest! {
+    #[test]
+    fn likeness_and_moves_read_the_same_both_ways(
+        a in prop::collection::vec(arb_unnamed_service(), 0..5),
+        b in prop::collection::vec(arb_unnamed_service(), 0..5),
+    ) {
+        let forward = compare(&a, &b, &[]).unwrap();
+        let backward = compare(&b, &a, &[]).unwrap();
+        prop_assert_eq!(summary(&forward), mirrored(summary(&backward)));
+        prop_assert_eq!(services(&forward), mirrored_services(services(&backward)));
     }
 }

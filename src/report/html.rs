@@ -164,7 +164,7 @@ fn changes(html: &mut String, diff: &Diff, old: &str, new: &str) {
         counts.join(", ")
     );
     for service in diff.services.iter().filter(|s| s.differs()) {
-        let title = match (&service.old_title, &service.new_title) {
+        let title = match (service.old.as_ref().map(|s| &s.title), service.new.as_ref().map(|s| &s.title)) {
             (Some(o), Some(n)) if o != n => format!("{} <span class=\"muted\">(was {})</span>", escape(n), escape(o)),
             _ => escape(service.title()),
         };

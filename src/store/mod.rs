@@ -19,6 +19,7 @@ pub use lookup::StoredService;
 pub use migrate::{MIGRATIONS, latest_version};
 pub use plan::LoadPlan;
 pub use prose::NamedRule;
+pub use registry::{RegisteredPort, registered_ports};
 pub use remove::{RemovedSource, remove_sources};
 
 use crate::error::{Error, Result};
