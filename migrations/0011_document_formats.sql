@@ -1,9 +1,9 @@
 -- kbingest schema: sources.format records reStructuredText, AsciiDoc and MDX by their own names,
 -- `rst`, `asciidoc` and `mdx`. Before, its CHECK knew only the older formats, so MDX was recorded as
--- `markdown` and the other two as `text`, their true format at the end of sources.options
--- (`dynamic-range=1025-5000 lenient=false format=rst`); such rows are given their true format here
--- and the suffix taken off their options, as kbingest now records them, so that loading the same
--- document again finds it unchanged.
+-- `markdown` and the other two as `text`, their true format named in sources.options
+-- (`dynamic-range=1025-5000 lenient=false format=rst`, or `... format=rst; document dynamic range:
+-- ...`); such rows are given their true format here and ` format=...` taken out of their options,
+-- as kbingest now records them, so that loading the same document again finds it unchanged.
 --
 -- SQLite cannot change a CHECK in place, so the table is rebuilt as in 0004_cross_checks.sql:
 -- kbingest runs migrations with foreign keys off (src/store/migrate.rs), so dropping the old table
@@ -32,12 +32,13 @@ CREATE TABLE sources_rebuilt (
 INSERT INTO sources_rebuilt (id, name, sha256, size_bytes, format, encoding, options, ingested_at, tool_version)
 SELECT id, name, sha256, size_bytes, true_format, encoding,
        CASE WHEN true_format = format THEN options
-            ELSE rtrim(substr(options, 1, length(options) - length('format=' || true_format))) END,
+            ELSE replace(options, ' format=' || true_format, '') END,
        ingested_at, tool_version
+-- ` format=X` is followed by `;` or by the end of the options: with a `;` appended, by `;`.
 FROM (SELECT *,
-             CASE WHEN format = 'text' AND options GLOB '*format=rst' THEN 'rst'
-                  WHEN format = 'text' AND options GLOB '*format=asciidoc' THEN 'asciidoc'
-                  WHEN format = 'markdown' AND options GLOB '*format=mdx' THEN 'mdx'
+             CASE WHEN format = 'text' AND instr(options || ';', ' format=rst;') > 0 THEN 'rst'
+                  WHEN format = 'text' AND instr(options || ';', ' format=asciidoc;') > 0 THEN 'asciidoc'
+                  WHEN format = 'markdown' AND instr(options || ';', ' format=mdx;') > 0 THEN 'mdx'
                   ELSE format END AS true_format
       FROM sources);
 

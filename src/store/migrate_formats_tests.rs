@@ -18,7 +18,7 @@ fn before_0011() -> Connection {
     conn.execute_batch(
         "INSERT INTO sources VALUES
              (3, 'ports.rst', printf('%064d', 3), 10, 'text', 'UTF-8', 'dynamic-range=1025-5000 lenient=false format=rst', 't', 'v'),
-             (5, 'ports.adoc', printf('%064d', 5), 10, 'text', 'UTF-8', 'dynamic-range=1025-5000 lenient=true format=asciidoc', 't', 'v'),
+             (5, 'ports.adoc', printf('%064d', 5), 10, 'text', 'UTF-8', 'dynamic-range=document strict=false format=asciidoc; document dynamic range: none stated', 't', 'v'),
              (8, 'ports.mdx', printf('%064d', 8), 10, 'markdown', 'UTF-8', 'dynamic-range=1025-5000 lenient=false format=mdx', 't', 'v'),
              (9, 'ports.txt', printf('%064d', 9), 10, 'text', 'windows-1252', 'dynamic-range=1025-5000 lenient=false', 't', 'v'),
              (11, 'KB832017.md', printf('%064d', 11), 10, 'markdown', 'UTF-8', 'dynamic-range=1-2 lenient=false', 't', 'v'),
@@ -93,7 +93,7 @@ fn sources_get_their_true_format_and_keep_their_ids_and_everything_else() {
         .unwrap();
     let want = [
         (3, "rst", "dynamic-range=1025-5000 lenient=false"),
-        (5, "asciidoc", "dynamic-range=1025-5000 lenient=true"),
+        (5, "asciidoc", "dynamic-range=document strict=false; document dynamic range: none stated"),
         (8, "mdx", "dynamic-range=1025-5000 lenient=false"),
         (9, "text", "dynamic-range=1025-5000 lenient=false"),
         (11, "markdown", "dynamic-range=1-2 lenient=false"),
