@@ -8,7 +8,7 @@
 -- service_ports), say the same in every engine. Names that differ only in case (`MSMQ`, `msmq`)
 -- are listed in one order, not in whichever order an engine meets them.
 --
--- port_rules gains a last column, service_id (`services.id`, also the row id of `services_fts`), so
+-- port_rules gains a last column, service_id (after version 7's address) (`services.id`, also the row id of `services_fts`), so
 -- that a rule can be joined to its service, and found by the full-text index of its service's title,
 -- system service name and description (Datasette's `?_search=` on port_rules). Existing columns keep
 -- their names, order and meaning; port_rules_registered (`pr.*`) gains it too.
@@ -38,6 +38,7 @@ SELECT so.name                 AS source,
        sp.icmp_type            AS icmp_type,
        sp.note                 AS note,
        sp.row_cells            AS row_cells,
+       sp.address              AS address,
        sp.service_id           AS service_id
 FROM service_ports sp
 JOIN services se ON se.id = sp.service_id

@@ -62,7 +62,7 @@ pub enum AnomalyKind {
     SectionWithoutTable,
     /// A table with no section title of its own, loaded into the section before it.
     TableWithoutTitle,
-    /// A row that cannot be read, skipped under `--lenient`.
+    /// A row that cannot be read: the rest of the document is loaded (refused under `--strict`).
     SkippedRow,
     /// A port in a section's prose that its table (or the document's tables) contradicts.
     ProseConflict,
@@ -86,7 +86,7 @@ pub enum AnomalyKind {
     SlashPorts,
     /// An ICMP message named in the port cell (`Echo`), loaded as ICMP with its type.
     IcmpMessage,
-    /// A TCP or UDP rule whose port cell gives no port (`n/a`, `--`, `Any`, `Not applicable`).
+    /// A TCP or UDP rule whose port cell gives no port (`n/a`, `--`, `Not applicable`).
     PortNotGiven,
     /// A port given without any transport; loaded with a NULL transport.
     TransportUnspecified,
@@ -109,6 +109,14 @@ pub enum AnomalyKind {
     UnresolvedAttribute,
     /// A TCP or UDP range covering most of the port space (`1-65535`), which a firewall refuses.
     WidePortRange,
+    /// `Any` or `All` in a port cell: port kind `any`, no ports (not a silent 0-65535).
+    AnyPort,
+    /// A port the administrator chooses ("configured by the administrator"): kind `configurable`.
+    ConfigurablePort,
+    /// A port cell naming only a protocol (`WMI`, `CIM-XML`): kept as the application protocol.
+    ProtocolOnly,
+    /// What the document's prose says its dynamic range is, given to its dynamic ports that state none.
+    DocumentDynamicRange,
 }
 
 impl AnomalyKind {
@@ -166,6 +174,10 @@ impl AnomalyKind {
         AnomalyKind::TemplateLine,
         AnomalyKind::UnresolvedAttribute,
         AnomalyKind::WidePortRange,
+        AnomalyKind::AnyPort,
+        AnomalyKind::ConfigurablePort,
+        AnomalyKind::ProtocolOnly,
+        AnomalyKind::DocumentDynamicRange,
     ];
 
     /// The stable name stored in `anomalies.kind`.
@@ -224,6 +236,10 @@ impl AnomalyKind {
             TemplateLine => "template_line",
             UnresolvedAttribute => "unresolved_attribute",
             WidePortRange => "wide_port_range",
+            AnyPort => "any_port",
+            ConfigurablePort => "configurable_port",
+            ProtocolOnly => "protocol_only",
+            DocumentDynamicRange => "document_dynamic_range",
         }
     }
 
@@ -239,7 +255,9 @@ impl AnomalyKind {
                 "A protocol cell naming a layer on a transport (e.g. UDP and DTLS); loaded as the transport."
             }
             MultipleTransports => "One protocol cell naming several transports (e.g. TCP/UDP); one row each.",
-            DynamicPort => "A randomly allocated port; loaded as kind dynamic with its range.",
+            DynamicPort => {
+                "A randomly allocated port; loaded as kind dynamic, with the range the document (or --dynamic-range) states, else NULL ports."
+            }
             PortRange => "A range of ports in one cell; loaded as kind range.",
             NoPort => "A transport without ports (GRE, ESP, AH, ICMP); loaded with no port, kind none.",
             PortRemark => "A remark after the port; the remark is dropped from the port.",
@@ -264,7 +282,7 @@ impl AnomalyKind {
             UnrecognizedTable => "A table whose header is not application protocol, protocol, port; not loaded.",
             SectionWithoutTable => "A section heading with no port table; nothing loaded for it.",
             TableWithoutTitle => "A table with no title of its own; loaded into the section before it.",
-            SkippedRow => "A row that cannot be read, skipped because of --lenient.",
+            SkippedRow => "A row that cannot be read; not loaded, the rest of the document is (--strict refuses it).",
             ProseConflict => "A port in the prose that the tables contradict; the tables are loaded as they are.",
             EncodingArtifact => {
                 "A character lost or garbled in an encoding conversion; the text is kept as the document has it."
@@ -284,9 +302,7 @@ impl AnomalyKind {
             IcmpMessage => {
                 "An ICMP message named in the port cell (e.g. Echo); loaded as ICMP with its type (8 for echo request)."
             }
-            PortNotGiven => {
-                "A TCP or UDP row whose port cell gives no port (n/a, --, Any); loaded with no port, kind none."
-            }
+            PortNotGiven => "A TCP or UDP row whose port cell gives no port (n/a, --); loaded with no port, kind none.",
             TransportUnspecified => "A port given without any transport; loaded with transport and ip_protocol NULL.",
             TransportFromApplication => {
                 "A protocol cell naming an application protocol (e.g. HTTPS, DHCP); loaded as the transport it runs over."
@@ -302,6 +318,16 @@ impl AnomalyKind {
             UnresolvedAttribute => "An AsciiDoc attribute reference the document does not define; kept as written.",
             WidePortRange => {
                 "A range covering most of the port space (e.g. 1-65535); loaded, and refused by firewall unless allowed."
+            }
+            AnyPort => "Any or All in a port cell; loaded as kind any, with no ports (not as 0-65535).",
+            ConfigurablePort => {
+                "A port the administrator chooses (configured by the administrator); kind configurable, no ports, the words in note."
+            }
+            ProtocolOnly => {
+                "A port cell naming only a protocol (e.g. WMI); loaded as that application protocol, with no port."
+            }
+            DocumentDynamicRange => {
+                "The dynamic range the document's prose states (or that it states none, or several); its dynamic ports that state none were loaded with it, else with NULL ports."
             }
         }
     }
@@ -355,6 +381,6 @@ mod tests {
     fn all_lists_every_kind() {
         // `name` is an exhaustive match, so a kind missing from ALL shows up as a count mismatch
         // against the highest discriminant.
-        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::WidePortRange as usize + 1);
+        assert_eq!(AnomalyKind::ALL.len(), AnomalyKind::DocumentDynamicRange as usize + 1);
     }
 }

@@ -173,8 +173,9 @@ impl fmt::Display for Error {
                 };
                 write!(
                     f,
-                    "{path}: refused: {rows}, so nothing was loaded and the database is as it was; fix the \
-                     document, or pass --lenient to load the rest and record each skipped row in `anomalies`"
+                    "{path}: refused (--strict): {rows}, so nothing was loaded and the database is as it was; fix \
+                     the document, or leave out --strict to load the rest and record each unreadable row in \
+                     `anomalies`"
                 )
             }
             Error::Database { path, problem, hint } => write!(f, "{path}: {problem}; {hint}"),
@@ -249,7 +250,7 @@ mod tests {
         };
         let text = e.to_string();
         assert!(text.starts_with("doc.txt:3: port `x` is not a number\ndoc.txt:9: row cut short\n"));
-        assert!(text.ends_with("doc.txt: refused: 2 rows cannot be read, so nothing was loaded and the database is as it was; fix the document, or pass --lenient to load the rest and record each skipped row in `anomalies`"), "{text}");
+        assert!(text.ends_with("doc.txt: refused (--strict): 2 rows cannot be read, so nothing was loaded and the database is as it was; fix the document, or leave out --strict to load the rest and record each unreadable row in `anomalies`"), "{text}");
         assert_eq!(e.exit_code(), 1);
     }
 

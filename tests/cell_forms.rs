@@ -12,6 +12,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "client_ports",
         &[
             "9 TCP 53 53 fixed NULL NULL 1024 65535 NULL",
+            // The same rule as line 9's, from a row that is no repeat of it (its client cell differs).
+            "10 TCP 53 53 fixed NULL NULL 1024 65535 NULL",
             "10 TCP 53 53 fixed NULL NULL 53 53 NULL",
             "10 UDP 53 53 fixed NULL NULL 53 53 NULL",
             "10 UDP 53 53 fixed NULL NULL 1024 65535 NULL",
@@ -29,10 +31,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     (
         "dynamic_words",
         &[
-            "9 TCP 1025 5000 dynamic NULL NULL NULL NULL NULL",
-            "10 TCP 1025 5000 dynamic NULL NULL NULL NULL NULL",
-            "11 TCP 1025 5000 dynamic NULL NULL NULL NULL NULL",
-            "12 TCP 1025 5000 dynamic NULL NULL NULL NULL NULL",
+            "9 TCP NULL NULL dynamic NULL NULL NULL NULL NULL",
+            "10 TCP NULL NULL dynamic NULL NULL NULL NULL NULL",
+            "11 TCP NULL NULL dynamic NULL NULL NULL NULL NULL",
+            "12 TCP NULL NULL dynamic NULL NULL NULL NULL NULL",
         ],
     ),
     (
@@ -41,7 +43,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "9 TCP 445 445 fixed NULL NULL NULL NULL *",
             "10 TCP 446 446 fixed NULL NULL NULL NULL (*)",
             "11 TCP 30000 32767 range NULL NULL NULL NULL †",
-            "12 TCP 1025 5000 dynamic NULL NULL NULL NULL (Note 6)",
+            // A dynamic word that points to a note: the note, not a built-in range, says what it is.
+            "12 TCP NULL NULL dynamic NULL NULL NULL NULL (Note 6)",
             "13 TCP 1433 1433 fixed NULL NULL NULL NULL default",
             "14 TCP 2383 2383 fixed NULL NULL NULL NULL configurable",
         ],
@@ -63,18 +66,50 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "lists_prose_and_unnumbered",
+        &[
+            // `139 445`: two ports apart by a space.
+            "9 TCP 139 139 fixed NULL NULL NULL NULL NULL",
+            "9 TCP 445 445 fixed NULL NULL NULL NULL NULL",
+            // `135 + Dynamic: 1024 -65535`: the name says the range is dynamic.
+            "10 TCP 135 135 fixed NULL NULL NULL NULL NULL",
+            "10 TCP 1024 65535 dynamic NULL NULL NULL NULL Dynamic",
+            // `8300, 8301(UDP), 8500`: only 8301 names its own transport.
+            "11 TCP 8300 8300 fixed NULL NULL NULL NULL NULL",
+            "11 UDP 8301 8301 fixed NULL NULL NULL NULL NULL",
+            "11 TCP 8500 8500 fixed NULL NULL NULL NULL NULL",
+            "12 TCP 443 443 fixed NULL NULL NULL NULL NULL",
+            "12 TCP 8443 8443 fixed NULL NULL NULL NULL NULL",
+            "13 TCP 22 22 fixed NULL NULL NULL NULL SFTP; Inbound rule on hosts",
+            "14 NULL 5060 5060 fixed NULL NULL NULL NULL unsecured; The service listens on both ports.",
+            "14 NULL 5061 5061 fixed NULL NULL NULL NULL secured; The service listens on both ports.",
+            // No number stated: any, configurable, a dynamic range with no end.
+            "15 UDP NULL NULL any NULL NULL NULL NULL NULL",
+            "16 TCP NULL NULL configurable NULL NULL NULL NULL The port number configured by the administrator",
+            "17 TCP NULL NULL dynamic NULL NULL NULL NULL Minimum of 100 ports above port 5000",
+            // `WMI` alone: the application protocol, the row's own words in the note.
+            "18 NULL NULL NULL none NULL NULL NULL NULL Storage",
+            "19 TCP 443 443 fixed NULL NULL NULL NULL [^1]; [^1]: The web port.",
+            // `TCP/UPS/TLS`: UPS is UDP.
+            "20 TCP 514 514 fixed NULL NULL NULL NULL configurable; TLS",
+            "20 UDP 514 514 fixed NULL NULL NULL NULL configurable; TLS",
+            "21 IPIP NULL NULL none NULL NULL NULL NULL NULL",
+        ],
+    ),
+    (
         "no_port_words",
         &[
             "9 TCP NULL NULL none NULL NULL NULL NULL NULL",
             "10 UDP NULL NULL none NULL NULL NULL NULL NULL",
-            "11 TCP NULL NULL none NULL NULL NULL NULL NULL",
+            "11 TCP NULL NULL any NULL NULL NULL NULL NULL",
             "12 UDP NULL NULL none NULL NULL NULL NULL NULL",
         ],
     ),
     (
         "ports_in_words",
         &[
-            "9 UDP 67 68 range NULL NULL NULL NULL NULL",
+            "9 UDP 67 67 fixed NULL NULL NULL NULL NULL",
+            "9 UDP 68 68 fixed NULL NULL NULL NULL NULL",
             "10 TCP 80 80 fixed NULL NULL NULL NULL NULL",
             "10 TCP 8530 8530 fixed NULL NULL NULL NULL NULL",
             "11 UDP 137 139 range NULL NULL NULL NULL NULL",
@@ -140,8 +175,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
     (
         "words_arrows_and_names",
         &[
-            "9 TCP 1025 5000 dynamic NULL NULL NULL NULL NULL",
-            "10 TCP NULL NULL none NULL NULL NULL NULL NULL",
+            "9 TCP NULL NULL dynamic NULL NULL NULL NULL NULL",
+            "10 TCP NULL NULL configurable NULL NULL NULL NULL Provider-specific port",
             "11 UDP 1433 1433 fixed NULL outbound NULL NULL NULL",
             "11 UDP 1434 1434 fixed NULL outbound NULL NULL NULL",
             "12 TCP 5723 5723 fixed NULL outbound NULL NULL NULL",

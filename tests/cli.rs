@@ -68,7 +68,7 @@ fn version_names_sqlite_and_the_schema() {
 #[test]
 fn one_of_each_reads_in_the_singular() {
     let dir = workdir();
-    std::fs::write(dir.path().join("one.txt"), service_doc("One", &[("A", "TCP", "RANDOM")])).unwrap();
+    std::fs::write(dir.path().join("one.txt"), service_doc("One", &[("A", "tcp", "80")])).unwrap();
     let run = kbingest(dir.path(), &["one.txt", "-o", "one.db"]);
     run.success()
         .stderr_has("kbingest: one.txt: loaded 1 service, 1 port rule, 1 anomaly (text, UTF-8)")

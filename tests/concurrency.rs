@@ -16,7 +16,7 @@ fn corpus_file(dir: &Path, name: &str, sections: u64) -> i64 {
 
 /// Starts one kbingest per input, all into `db`, at once; returns their runs.
 fn load_at_once(dir: &Path, inputs: &[&str], db: &str) -> Vec<Run> {
-    let args: Vec<Vec<&str>> = inputs.iter().map(|input| vec![*input, "-o", db, "-q"]).collect();
+    let args: Vec<Vec<&str>> = inputs.iter().map(|input| vec![*input, "-o", db, "-q", "--strict"]).collect();
     let children: Vec<_> = args.iter().map(|a| spawn(dir, a)).collect();
     children.into_iter().zip(&args).map(|(child, a)| finish(child, a)).collect()
 }

@@ -160,8 +160,8 @@ fn a_selection_matching_nothing_names_it_suggests_and_writes_nothing() {
     let run =
         kbingest(dir.path(), &["firewall", "ports.db", "--service", "kerberos", "--name", "dsn", "-o", "rules.nft"]);
     run.expect(1)
-        .stderr_has("ports.db: no service titled \"kerberos\" in port_rules (did you mean \"Kerberos Key Distribution Center\"?)")
-        .stderr_has("ports.db: no system service name \"dsn\" in port_rules (did you mean \"DNS\"?)")
+        .stderr_has("ports.db: no service \"kerberos\" in port_rules (by title, system service name or role); the nearest names: \"Kerberos Key Distribution Center\"\n")
+        .stderr_has("ports.db: no service \"dsn\" in port_rules (by title, system service name or role); the nearest names: \"DNS\"")
         .stderr_has("nothing was written");
     assert!(!dir.path().join("rules.nft").exists());
     for entry in std::fs::read_dir(dir.path()).unwrap() {
@@ -169,7 +169,7 @@ fn a_selection_matching_nothing_names_it_suggests_and_writes_nothing() {
         assert!(name.starts_with("ports.db"), "{name} was written");
     }
     let run = kbingest(dir.path(), &["firewall", "ports.db", "--source", "ports.txt"]);
-    run.expect(1).stderr_has("no source \"ports.txt\" in port_rules (did you mean \"raw/ports.txt\"?)");
+    run.expect(1).stderr_has("no source \"ports.txt\" in port_rules; the nearest names: \"raw/ports.txt\"");
 }
 
 #[test]

@@ -60,26 +60,54 @@ fn a_2020_domain_controller_opens_the_modern_range_by_default_and_names_the_one_
 }
 
 #[test]
-fn legacy_opens_the_older_alternative_once_its_wide_range_is_allowed() {
+fn legacy_opens_the_pages_older_alternative_without_allow_wide_and_says_how_wide() {
     let dir = workdir();
     kb_db(dir.path());
     let mut args = vec!["firewall", "kb.db", "--dynamic-range", "legacy"];
     for name in DOMAIN_CONTROLLER {
         args.extend(["--name", name]);
     }
-    kbingest(dir.path(), &args)
-        .expect(1)
-        .stderr_has("kb.md line 366: File Replication: TCP 1024-65535 covers 64512 ports")
-        .stderr_has("pass --allow-wide 1024-65535 to open it anyway");
-    let out = domain_controller(dir.path(), "kb.db", &["--dynamic-range", "legacy", "--allow-wide", "1024-65535"]);
+    let run = kbingest(dir.path(), &args);
+    let out = run.success().stdout();
+    let wide = "Wide range opened: TCP 1024-65535, 64512 ports, 41384 of them outside the dynamic ranges 1025-5000, \
+                30000-32767 and 49152-65535, for File Replication and Net Logon: the page's own alternative for a \
+                dynamic range, chosen by --dynamic-range legacy";
+    assert!(out.contains(&format!("\n# {wide}.\n")), "the header says how wide\n{out}");
+    run.stderr_has(&format!("kbingest: {wide}\n"));
     assert!(out.contains(
         "# Net Logon (Netlogon) TCP dynamic: kb.md line 595; 1024-65535 by --dynamic-range legacy, 49152-65535 left out; \
-         wide range 1024-65535 allowed by --allow-wide 1024-65535\n\t\ttcp dport 1024-65535 accept"
+         wide range 1024-65535 (64512 ports) opened as the page's own dynamic range\n\t\ttcp dport 1024-65535 accept"
     ), "{out}");
     assert!(out.contains(
         "\t\ttcp dport 1024-5000 accept comment \"Active Directory (local security authority) (LSASS) TCP dynamic"
     ));
     assert!(!out.contains("49152-65535 accept"), "{out}");
+    // The same output as before this was allowed, except the remark.
+    let allowed = domain_controller(dir.path(), "kb.db", &["--dynamic-range", "legacy", "--allow-wide", "1024-65535"]);
+    assert_eq!(rule_lines(&allowed), rule_lines(&out));
+    // The whole 2020 edition: what the page does not give as a dynamic range stays refused (ISA's
+    // "Firewall Client Application" 1025-65535, and a plain 1024-65535 row), and only that.
+    let all = kbingest(dir.path(), &["firewall", "kb.db", "--dynamic-range", "legacy"]);
+    let stderr = all.expect(1).stderr();
+    let refused: Vec<&str> = stderr.lines().filter(|l| l.contains(": refused, since")).collect();
+    assert_eq!(refused.len(), 3, "{refused:#?}");
+    assert!(refused[0].contains("kb.md lines 489, 490, 491, 492, 493, 494, 497, 498: ISA/TMG Server: TCP 1025-65535"));
+    assert!(refused[1].contains("kb.md lines 492, 493: ISA/TMG Server: UDP 1025-65535"));
+    assert!(refused[2].contains("kb.md line 1243: Randomly allocated high TCP ports: TCP 1024-65535"));
+    let all = kbingest(dir.path(), &["firewall", "kb.db", "--dynamic-range", "legacy", "--allow-wide", "1024-65535"]);
+    let all = all.success().stdout();
+    let opened: Vec<&str> = all.lines().filter(|l| l.starts_with("# Wide range opened: ")).collect();
+    assert_eq!(opened.len(), 5, "TCP and UDP alternatives; ISA's TCP and UDP range and the plain row: {opened:#?}");
+    assert!(
+        opened[0].starts_with("# Wide range opened: TCP 1024-65535, 64512 ports,")
+            && opened[0].ends_with(
+                "for Certificate Services, Distributed File System Namespaces, Distributed File System Replication, \
+         Distributed Link Tracking Server and 11 more services: the page's own alternative for a dynamic range, \
+         chosen by --dynamic-range legacy."
+            ),
+        "{opened:#?}"
+    );
+    assert!(opened[4].ends_with("for Randomly allocated high TCP ports: allowed by --allow-wide 1024-65535."));
     let own = domain_controller(dir.path(), "kb.db", &["--dynamic-range", "50000-50999"]);
     let dynamic: Vec<&str> = rule_lines(&own).into_iter().filter(|l| l.contains(" dynamic: ")).collect();
     assert!(dynamic.iter().all(|l| l.starts_with("tcp dport 50000-50999 accept")), "{dynamic:#?}");
@@ -189,6 +217,32 @@ fn a_bare_icmp_row_opens_echo_for_both_families_and_icmp_all_every_type() {
 }
 
 #[test]
+fn an_icmp_type_without_an_icmpv6_counterpart_says_it_is_ipv4_only() {
+    let dir = workdir();
+    kb_db(dir.path());
+    // Timestamp (13), which ICMPv6 has no message for, as a database from elsewhere may hold it.
+    let conn = rusqlite::Connection::open(dir.path().join("kb.db")).unwrap();
+    conn.execute("UPDATE service_ports SET icmp_type = 13 WHERE source_line = 108", []).unwrap();
+    drop(conn);
+    let said = "Active Directory (local security authority) (LSASS) ICMP: kb.md line 108; ICMP type 13 has no ICMPv6 \
+                counterpart: IPv4 only";
+    let run = |format: &str| {
+        kbingest(dir.path(), &["firewall", "kb.db", "--name", "LSASS", "--format", format, "-q"]).success().stdout()
+    };
+    let nft = run("nftables");
+    assert!(nft.contains(&format!("\t\ticmp type 13 accept comment \"{said}\"\n")), "{nft}");
+    assert!(!nft.contains("icmpv6 type"), "no twin\n{nft}");
+    let v4 = run("iptables");
+    assert!(v4.contains(&format!("-A KBINGEST -p icmp --icmp-type 13 -m comment --comment \"{said}\" -j ACCEPT\n")));
+    let v6 = run("ip6tables");
+    assert!(v6.contains(&format!("\n# {said} (in the iptables file)\n")), "{v6}");
+    assert!(!v6.contains("ipv6-icmp"), "{v6}");
+    let ps = run("powershell");
+    assert!(ps.contains(&format!("-Protocol ICMPv4 -IcmpType 13 -Description '{said}'\n")), "{ps}");
+    assert!(!ps.contains("-Protocol ICMPv6"), "{ps}");
+}
+
+#[test]
 fn a_dynamic_row_without_a_range_opens_the_chosen_one_and_says_so() {
     let dir = ports_db();
     let conn = rusqlite::Connection::open(dir.path().join("ports.db")).unwrap();
@@ -267,4 +321,65 @@ fn a_gateway_forwards_to_its_servers_in_every_linux_format() {
     ] {
         kbingest(dir.path(), &[&["firewall", "ports.db"][..], more].concat()).expect(2).stderr_has(says);
     }
+}
+
+/// The services (labels) an nftables file's rules are for, each once, in order.
+fn services_of(text: &str) -> Vec<String> {
+    let mut services: Vec<String> = Vec::new();
+    for rule in rule_lines(text) {
+        let comment = rule.split(" comment \"").nth(1).unwrap_or_default();
+        let label = comment.split(") ").next().unwrap_or_default().to_string() + ")";
+        if !services.contains(&label) {
+            services.push(label);
+        }
+    }
+    services
+}
+
+#[test]
+fn a_role_selects_its_services_as_ports_reads_it_and_says_which() {
+    let dir = ports_db();
+    let run = kbingest(dir.path(), &["firewall", "ports.db", "--service", "Active Directory"]);
+    let out = run.success().stdout();
+    let said = "--service \"Active Directory\" is the role \"Active Directory\" (as `kbingest ports` reads it): Local \
+                Security Authority (LSASS), Kerberos Key Distribution Center (Kdc), DNS Server (DNS), Net Logon \
+                (Netlogon), File Replication (NtFrs), Distributed File System (Dfs), Windows Time (W32Time)";
+    assert!(out.contains(&format!("\n# {said}.\n")), "the header says which\n{out}");
+    run.stderr_has(&format!("kbingest: {said}\n"));
+    assert_eq!(
+        services_of(&out),
+        [
+            "Distributed File System (Dfs)",
+            "DNS Server (DNS)",
+            "File Replication (NtFrs)",
+            "Kerberos Key Distribution Center (Kdc)",
+            "Local Security Authority (LSASS)",
+            "Net Logon (Netlogon)",
+            "Windows Time (W32Time)"
+        ]
+    );
+    // The same services `kbingest ports` answers.
+    let ports = kbingest(dir.path(), &["ports", "ports.db", "Active Directory"]).success().stdout();
+    for service in services_of(&out) {
+        assert!(ports.contains(&format!("{service}: ports.txt line ")), "{service}\n{ports}");
+    }
+
+    let run = kbingest(dir.path(), &["firewall", "ports.db", "--service", "remote desktop", "--format", "iptables"]);
+    let out = run.success().stdout();
+    run.stderr_has(
+        "kbingest: --service \"remote desktop\" is the role \"Remote Desktop\" (as `kbingest ports` reads it): Terminal \
+         Services (TermService), Terminal Services Licensing (TermServLicensing), Terminal Services Session Directory \
+         (Tssdis), NetMeeting Remote Desktop Sharing (mnmsrvc)\n",
+    );
+    assert!(out.contains("-A KBINGEST -p tcp --dport 3389 -m comment --comment \"Terminal Services (TermService) TCP: ports.txt line 904\" -j ACCEPT\n"), "{out}");
+
+    // A name that is no title, system service name or role: the nearest names, roles among them.
+    kbingest(dir.path(), &["firewall", "ports.db", "--service", "Actve Directory", "--name", "TermServ"])
+        .expect(1)
+        .stderr_has(
+            "no service \"Actve Directory\" in port_rules (by title, system service name or role); the nearest names: \
+             \"Active Directory\", ",
+        )
+        .stderr_has("no service \"TermServ\" in port_rules (by title, system service name or role); the nearest names: \"TermService\"")
+        .stderr_has("find services by words with `kbingest ports ports.db WORDS...`");
 }

@@ -57,6 +57,49 @@ fn finding_1_a_page_cannot_open_every_port_through_a_default_deny() {
 }
 
 #[test]
+fn finding_1_legacy_opens_only_a_dynamic_range_the_page_gives_as_an_alternative() {
+    let refused = [
+        ("1024-65535", "TCP 1024-65535 covers 64512 ports"),
+        ("Random port number between 1024 and 65535", "TCP 1024-65535 covers 64512 ports"),
+        ("random port number between 2 - 65535<br/>random port number between 49152 - 65535", "system ports 0-1023"),
+        ("random port number between 1 - 65535<br/>random port number between 49152 - 65535", "system ports 0-1023"),
+    ];
+    for (port, says) in refused {
+        let dir = workdir();
+        dns_page(dir.path(), port);
+        kbingest(dir.path(), &["dns.md", "-o", "dns.db", "-q"]).success();
+        let ledgered: String = scalar(
+            &crate::common::open(&dir.path().join("dns.db")),
+            "SELECT group_concat(message, ' | ') FROM anomalies WHERE kind = 'wide_port_range'",
+        );
+        assert!(!ledgered.contains("--dynamic-range legacy"), "{port}: the ledger promises nothing\n{ledgered}");
+        for format in ["nftables", "iptables", "ip6tables", "powershell"] {
+            let args = ["firewall", "dns.db", "--policy", "drop", "--dynamic-range", "legacy", "--format", format];
+            kbingest(dir.path(), &args).expect(1).stderr_has(says).stderr_has("nothing was written");
+        }
+    }
+    let dir = workdir();
+    dns_page(dir.path(), "random port number between 1024 - 65535<br/>random port number between 49152 - 65535");
+    kbingest(dir.path(), &["dns.md", "-o", "dns.db", "-q"]).success();
+    let ledgered: String = scalar(
+        &crate::common::open(&dir.path().join("dns.db")),
+        "SELECT message FROM anomalies WHERE kind = 'wide_port_range'",
+    );
+    assert!(
+        ledgered.ends_with(
+            "names it or --dynamic-range legacy chooses it among the page's alternatives for this dynamic range."
+        ),
+        "{ledgered}"
+    );
+    let run = kbingest(dir.path(), &["firewall", "dns.db", "--policy", "drop", "--dynamic-range", "legacy"]);
+    let out = run.success().stdout();
+    assert!(out.contains("\n# Wide range opened: TCP 1024-65535, 64512 ports, 41384 of them outside"), "{out}");
+    assert!(out.contains("\t\ttcp dport 1024-65535 accept comment \"DNS Server (DNS) TCP dynamic: dns.md line 11;"));
+    let modern = kbingest(dir.path(), &["firewall", "dns.db", "--policy", "drop"]).success().stdout();
+    assert!(!modern.contains("1024-65535 accept") && !modern.contains("Wide range"), "{modern}");
+}
+
+#[test]
 fn finding_1_a_wide_range_in_small_pieces_is_refused_too() {
     let dir = workdir();
     let rows: String =

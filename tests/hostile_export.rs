@@ -142,7 +142,7 @@ fn an_unwritable_standard_error_never_makes_a_panic() {
     let commands: &[(&[&str], i32)] = &[
         (&["ports.txt", "-o", "ports.db"], 0),
         (&["ingest", "ports.txt", "-o", "other.db"], 0),
-        (&["bad.txt", "-o", "ports.db"], 1),
+        (&["bad.txt", "-o", "ports.db", "--strict"], 1),
         (&["export", "ports.db", "-o", "out.csv"], 0),
         (&["export", "ports.db", "--all", "-o", "bi"], 0),
         (&["export", "ports.db"], 0),

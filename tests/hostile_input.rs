@@ -114,7 +114,7 @@ fn a_refused_run_leaves_another_programs_wal_and_the_file_byte_for_byte() {
     drop(other);
     let bytes = |suffix: &str| std::fs::read(dir.path().join(format!("crashed.db{suffix}"))).unwrap();
     let (main, wal) = (bytes(""), bytes("-wal"));
-    kbingest(dir.path(), &["bad.txt", "-o", "crashed.db"]).expect(1);
+    kbingest(dir.path(), &["bad.txt", "-o", "crashed.db", "--strict"]).expect(1);
     assert!(bytes("") == main && bytes("-wal") == wal, "the refused run changed the files");
     // Nothing to load ("unchanged") is no reason to move the WAL into the file either.
     let ports = repo_file("raw/ports.txt");
@@ -247,7 +247,7 @@ fn error_messages_are_capped_and_escaped() {
     rows[1].2 = "\u{1b}]0;pwned\u{7}".into();
     let rows: Vec<(&str, &str, &str)> = rows.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
     write(dir.path(), "bad.txt", service_doc("Bad", &rows));
-    let run = kbingest(dir.path(), &["bad.txt", "-o", "x.db"]);
+    let run = kbingest(dir.path(), &["bad.txt", "-o", "x.db", "--strict"]);
     run.expect(1).stderr_has("more lines like these left out").stderr_has("200000 rows cannot be read");
     assert!(run.stderr().len() < 64 * 1024, "{} bytes of messages", run.stderr().len());
     assert!(

@@ -14,7 +14,7 @@ fn the_summary_gives_the_counts() {
     let input = repo_file("raw/ports.txt");
     kbingest(dir.path(), &[input.to_str().unwrap(), "-o", "ports.db"])
         .success()
-        .stderr_has("62 services, 172 port rules, 45 anomalies");
+        .stderr_has("62 services, 172 port rules, 46 anomalies");
 }
 
 #[test]
@@ -114,6 +114,8 @@ fn every_normalization_has_its_anomaly() {
     assert_eq!(
         rows(&db, "SELECT kind, count(*) FROM anomalies GROUP BY kind ORDER BY kind"),
         [
+            // The range of its RANDOM cells, which the document states in its FTP section.
+            ["document_dynamic_range", "1"],
             ["duplicate_row", "1"],
             ["dynamic_port", "16"],
             ["encoding_artifact", "2"],
@@ -139,6 +141,14 @@ fn every_normalization_has_its_anomaly() {
             ["765", "UPD", "UDP"],
             ["825", "Default Ports for OLAP Services Used by SQL Server 7.0", "NULL"]
         ]
+    );
+    assert_eq!(
+        rows(&db, "SELECT source_line, normalized FROM anomalies WHERE kind = 'document_dynamic_range'"),
+        [["263", "1025-5000"]]
+    );
+    assert_eq!(
+        scalar::<String>(&db, "SELECT options FROM sources"),
+        "dynamic-range=document strict=false; document dynamic range: 1025-5000 stated at line 263"
     );
     // Every rule that is not a plain number has an anomaly on its line.
     let unledgered = rows(

@@ -47,7 +47,7 @@ fn template() -> &'static Template {
         kbingest(dir.path(), &["small.txt", "-o", "k.db", "-q"]).success();
         let db = dir.path().join("k.db");
         let earlier = everything(&db);
-        assert_eq!(earlier.len(), 172 + 45 + 1 + 2, "rules, anomalies and sources");
+        assert_eq!(earlier.len(), 172 + 46 + 1 + 2, "rules, anomalies and sources");
         Template { large, earlier, bytes: db_bytes(&db) }
     })
 }

@@ -190,8 +190,9 @@ fn every_normalization_is_ledgered() {
             ["port_remark", "1"],
             ["section_without_table", "1"],
             ["several_system_service_names", "1"],
-            // The summary's rows found in no per-service table (one with a range, one with `UPD`).
-            ["summary_only_row", "27"],
+            // The summary's rows found in no per-service table of their service (one with a range,
+            // one with `UPD`).
+            ["summary_only_row", "40"],
             ["summary_table", "1"],
             ["system_service_name_in_text", "1"],
             ["system_service_name_with_space", "1"],
@@ -238,8 +239,8 @@ fn the_kbs_quirks_load_as_the_issue_says() {
             ["WinRM 2.0", "TCP", "5986", "5986", "fixed", "TCP 5986", "TP"]
         ]
     );
-    // The summary table's rows whose transport and port no per-service table gives are loaded under
-    // the services they name (SQL Server, Exchange 6001-6004, SMS 2701-2704, MOM ...), each ledgered.
+    // The summary table's rows whose transport and port no per-service table of their service gives
+    // are loaded under the services they name (Exchange, SQL Server, SMS, MOM ...), each ledgered.
     let summary_only = rows(
         &db,
         &format!(
@@ -249,7 +250,11 @@ fn the_kbs_quirks_load_as_the_issue_says() {
     assert_eq!(
         summary_only,
         [
-            ["Exchange Server", "3"],
+            ["Exchange Server", "7"],
+            ["Microsoft Exchange Server", "1"],
+            ["Systems Management Server 2.0", "4"],
+            ["Distributed File System Replication", "3"],
+            ["Exchange Server 2003", "4"],
             ["Local Security Authority", "1"],
             ["Installation Bootstrap protocol server", "1"],
             ["Installation Bootstrap protocol client", "1"],
@@ -259,7 +264,6 @@ fn the_kbs_quirks_load_as_the_issue_says() {
             ["SQL Server: Downlevel OLAP Client Support", "2"],
             ["SMS Remote Control Agent", "8"],
             ["SQL Server Analysis Services", "1"],
-            ["Exchange Server 2003", "3"],
             ["Randomly allocated high TCP ports", "1"],
         ]
     );
@@ -281,6 +285,57 @@ fn the_kbs_quirks_load_as_the_issue_says() {
     );
 }
 
+/// Issue 24: the summary's rows are judged against the per-service tables of the service each
+/// names, not against every service's. Exchange Server, which has no section of its own, has its
+/// seven ports; SMS 2.0's four rows stay under it; no section gains or loses a rule.
+#[test]
+fn summary_rows_are_judged_against_their_own_services_tables() {
+    let dir = workdir();
+    let db = ingest(dir.path(), KB, "kb.db", &[]);
+    let of = |service: &str| {
+        rows_with(
+            &db,
+            "SELECT transport, port_low, source_line FROM port_rules WHERE service = ?1 ORDER BY port_low",
+            [service],
+        )
+    };
+    let exchange: Vec<[&str; 3]> = vec![
+        ["TCP", "25", "1086"],
+        ["TCP", "110", "1104"],
+        ["TCP", "135", "1110"],
+        ["TCP", "143", "1148"],
+        ["TCP", "593", "1179"],
+        ["TCP", "993", "1185"],
+        ["TCP", "995", "1186"],
+    ];
+    assert_eq!(of("Exchange Server"), exchange);
+    assert_eq!(
+        of("Systems Management Server 2.0"),
+        [["TCP", "135", "1124"], ["UDP", "137", "1131"], ["UDP", "138", "1136"], ["TCP", "139", "1146"]]
+    );
+    // Every section before the summary keeps exactly the rules of its own tables: the rules above
+    // the summary are those the independent oracle finds there, service by service.
+    let sections = rows(
+        &db,
+        &format!(
+            "SELECT service, count(*) FROM port_rules WHERE source_line < {SUMMARY} GROUP BY service_id ORDER BY min(source_line)"
+        ),
+    );
+    let in_sections: usize = sections.iter().map(|r| r[1].parse::<usize>().unwrap()).sum();
+    assert_eq!(in_sections, 251 - 27, "the sections' own rules");
+    assert_eq!(
+        rows(&db, &format!("SELECT count(*) FROM port_rules WHERE source_line > {SUMMARY}")),
+        [["40"]],
+        "27 summary rows as before, Exchange's 4 and SMS's 4, and 5 its services' own tables lack"
+    );
+    // A summary row that names a section, and whose port its table gives, is a repeat however the
+    // summary names it (`DHCP Server`, `Trivial FTP Daemon Service`, `Remote Procedure Call`, `SNMP
+    // Service`, `WinRM 2.0`, `Hyper-V Live Migration`).
+    for line in [1093, 1095, 1109, 1149, 1241, 1248] {
+        assert!(rows(&db, &format!("SELECT 1 FROM port_rules WHERE source_line = {line}")).is_empty(), "line {line}");
+    }
+}
+
 #[test]
 fn the_kb_rendered_to_html_loads_the_same_rules() {
     let dir = workdir();
@@ -295,8 +350,8 @@ fn the_kb_rendered_to_html_loads_the_same_rules() {
     std::fs::copy(repo_file(KB), dir.path().join("kb.md")).unwrap();
     kbingest(dir.path(), &["kb.md", "kb.html", "-o", "both.db"])
         .success()
-        .stderr_has("kb.md: loaded 70 services, 251 port rules")
-        .stderr_has("kb.html: loaded 70 services, 251 port rules");
+        .stderr_has("kb.md: loaded 73 services, 264 port rules")
+        .stderr_has("kb.html: loaded 73 services, 264 port rules");
     let db = open(&dir.path().join("both.db"));
     let rules = |source: &str| {
         rows(
@@ -309,7 +364,7 @@ fn the_kb_rendered_to_html_loads_the_same_rules() {
         )
     };
     let from_markdown = rules("kb.md");
-    assert_eq!(from_markdown.len(), 251);
+    assert_eq!(from_markdown.len(), 264);
     assert_eq!(rules("kb.html"), from_markdown);
     // Each HTML rule points at its row's <tr>.
     let html_lines: Vec<&str> = html.lines().collect();

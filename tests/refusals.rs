@@ -37,10 +37,10 @@ fn a_row_cut_short() {
     write(dir.path(), "cut.txt", doc);
     refused(
         dir.path(),
-        &["cut.txt"],
+        &["cut.txt", "--strict"],
         &[
             "cut.txt:11: table row cut short: expected 3 cells (application protocol, protocol, port), found 2: \"SMB\", \"TCP\"",
-            "cut.txt: refused: 1 row cannot be read, so nothing was loaded and the database is as it was",
+            "cut.txt: refused (--strict): 1 row cannot be read, so nothing was loaded and the database is as it was",
         ],
     );
 }
@@ -51,7 +51,7 @@ fn a_port_that_is_not_a_number() {
     write(dir.path(), "port.txt", service_doc("Port", &[("HTTP", "TCP", "eighty")]));
     refused(
         dir.path(),
-        &["port.txt"],
+        &["port.txt", "--strict"],
         &[
             "port.txt:10: unreadable port \"eighty\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a",
         ],
@@ -65,13 +65,13 @@ fn ports_outside_0_to_65535() {
     write(dir.path(), "range.txt", service_doc("Range", &rows));
     refused(
         dir.path(),
-        &["range.txt"],
+        &["range.txt", "--strict"],
         &[
             "range.txt:10: port 65536 is out of range: expected a number from 0 to 65535",
             "range.txt:13: port 99999999999999999999 is out of range: expected a number from 0 to 65535",
             "range.txt:16: unreadable port \"-1\"",
             "range.txt:19: port range 9-1 runs backwards: expected the lower port first",
-            "range.txt: refused: 4 rows cannot be read",
+            "range.txt: refused (--strict): 4 rows cannot be read",
         ],
     );
 }
@@ -82,7 +82,7 @@ fn an_unknown_protocol() {
     write(dir.path(), "proto.txt", service_doc("Proto", &[("A", "SCTP", "80"), ("B", "TCP/XYZ", "81")]));
     refused(
         dir.path(),
-        &["proto.txt"],
+        &["proto.txt", "--strict"],
         &[
             "proto.txt:9: unknown protocol \"SCTP\": expected TCP, UDP, GRE, ESP, AH, ICMP or IPIP",
             "proto.txt:12: unknown protocol \"XYZ\" in \"TCP/XYZ\": expected TCP, UDP, GRE, ESP, AH, ICMP or IPIP",
@@ -96,12 +96,17 @@ fn every_structural_problem_of_a_document_is_listed_in_line_order() {
     let mut doc = service_doc("Many", &[("A", "TCP", "eighty"), ("B", "TCP", "80"), ("C", "XTP", "1")]);
     doc.push_str("\nSecond Service\n\nIt does more.\n\nApplication protocol Protocol Port\nD\nUDP\n70000\nE\n");
     write(dir.path(), "many.txt", &doc);
-    refused(dir.path(), &["many.txt"], &["many.txt: refused: 4 rows cannot be read"]);
-    let run = kbingest(dir.path(), &["many.txt", "-o", "x.db"]);
+    refused(dir.path(), &["many.txt", "--strict"], &["many.txt: refused (--strict): 4 rows cannot be read"]);
+    let run = kbingest(dir.path(), &["many.txt", "-o", "x.db", "--strict"]);
     let lines: Vec<String> = run.stderr().lines().map(|l| l.split(':').nth(2).unwrap_or("").to_string()).collect();
-    assert_eq!(lines, ["10", "15", "25", "26", " refused"], "{}", run.stderr());
-    // --lenient loads the readable row and ledgers each of the four.
-    kbingest(dir.path(), &["many.txt", "-o", "lenient.db", "--lenient", "-q"]).success();
+    assert_eq!(lines, ["10", "15", "25", "26", " refused (--strict)"], "{}", run.stderr());
+    // By default (and with --lenient, its name) the readable row loads and each of the four is ledgered.
+    for (db, flag) in [("default.db", None), ("lenient.db", Some("--lenient"))] {
+        let mut args = vec!["many.txt", "-o", db, "-q"];
+        args.extend(flag);
+        kbingest(dir.path(), &args).success();
+    }
+    assert_eq!(db_bytes(&dir.path().join("default.db")).len(), db_bytes(&dir.path().join("lenient.db")).len());
     let db = open(&dir.path().join("lenient.db"));
     assert_eq!(scalar::<i64>(&db, "SELECT count(*) FROM port_rules"), 1);
     assert_eq!(
@@ -180,7 +185,7 @@ fn one_bad_input_refuses_the_whole_ingest() {
     let dir = workdir();
     write(dir.path(), "good.txt", service_doc("Good", &[("A", "TCP", "80")]));
     write(dir.path(), "bad.txt", service_doc("Bad", &[("A", "TCP", "x")]));
-    refused(dir.path(), &["good.txt", "bad.txt"], &["bad.txt:10: unreadable port \"x\""]);
+    refused(dir.path(), &["good.txt", "bad.txt", "--strict"], &["bad.txt:10: unreadable port \"x\""]);
 }
 
 #[test]
@@ -260,7 +265,7 @@ fn a_closed_standard_error_is_not_a_panic() {
     write(dir.path(), "good.txt", service_doc("Good", &[("A", "TCP", "80")]));
     write(dir.path(), "bad.txt", service_doc("Bad", &[("A", "TCP", "x")]));
     for (input, code) in [("bad.txt", 1), ("good.txt", 0)] {
-        let mut child = spawn(dir.path(), &[input, "-o", "x.db"]);
+        let mut child = spawn(dir.path(), &[input, "-o", "x.db", "--strict"]);
         // Whoever read standard error has gone before kbingest writes its message.
         drop(child.stderr.take());
         assert_eq!(child.wait().unwrap().code(), Some(code), "{input}");
@@ -273,7 +278,7 @@ fn an_empty_file_named_with_o_stays_empty_when_the_ingest_is_refused() {
     write(dir.path(), "bad.txt", service_doc("Bad", &[("A", "TCP", "x")]));
     write(dir.path(), "good.txt", service_doc("Good", &[("A", "TCP", "80")]));
     write(dir.path(), "empty.db", "");
-    kbingest(dir.path(), &["bad.txt", "-o", "empty.db"]).expect(1);
+    kbingest(dir.path(), &["bad.txt", "-o", "empty.db", "--strict"]).expect(1);
     assert_eq!(db_bytes(&dir.path().join("empty.db")), b"");
     kbingest(dir.path(), &["good.txt", "-o", "empty.db", "-q"]).success();
     assert_eq!(scalar::<i64>(&open(&dir.path().join("empty.db")), "SELECT count(*) FROM port_rules"), 1);

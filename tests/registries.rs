@@ -166,14 +166,17 @@ fn a_registry_is_replaced_or_left_unchanged_like_any_source() {
 }
 
 #[test]
-fn an_unreadable_entry_refuses_the_registry_or_is_skipped_under_lenient() {
+fn an_unreadable_entry_is_skipped_or_under_strict_refuses_the_registry() {
     let dir = workdir();
     let mut text = std::fs::read_to_string(repo_file(&format!("{DIR}/services-excerpt"))).unwrap();
     text.push_str("broken\teighty/tcp\n");
     std::fs::write(dir.path().join("services"), text).unwrap();
-    kbingest(dir.path(), &["services", "-o", "s.db"]).expect(1).stderr_has("services:65").stderr_has("eighty");
+    kbingest(dir.path(), &["services", "-o", "s.db", "--strict"])
+        .expect(1)
+        .stderr_has("services:65")
+        .stderr_has("eighty");
     assert_no_database(&dir.path().join("s.db"));
-    kbingest(dir.path(), &["services", "-o", "s.db", "-q", "--lenient"]).success();
+    kbingest(dir.path(), &["services", "-o", "s.db", "-q"]).success();
     let conn = open(&dir.path().join("s.db"));
     assert_eq!(rows(&conn, "SELECT source_line, kind FROM anomalies"), [["65", "skipped_row"]]);
 }

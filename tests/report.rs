@@ -47,7 +47,7 @@ fn the_page_holds_services_lines_anomalies_and_coloured_changes_and_nothing_from
     assert!(html.contains("<td class=\"num\">765</td><td><code>transport_typo</code>"));
     // What changed, coloured.
     assert!(html.contains("<h2 id=\"changes\">What changed: 2003 &rarr; 2020</h2>"));
-    assert!(html.contains("<span class=\"added\">96 added</span>"), "the counts of `kbingest diff`");
+    assert!(html.contains("<span class=\"added\">101 added</span>"), "the counts of `kbingest diff`");
     for change in ["added", "removed", "changed"] {
         assert!(html.contains(&format!("<tr class=\"{change}\">")), "{change} rows");
     }

@@ -208,7 +208,8 @@ fn what_cannot_be_read_is_refused_at_its_line_and_nothing_is_written() {
         .expect(2)
         .stderr_has("--profile is for Windows Firewall");
     kbingest(dir.path(), &["review", "ports.db", "rules", "--service", "kerberos"]).expect(1).stderr_has(
-        "no service titled \"kerberos\" in port_rules (did you mean \"Kerberos Key Distribution Center\"?)",
+        "no service \"kerberos\" in port_rules (by title, system service name or role); the nearest names: \
+         \"Kerberos Key Distribution Center\"",
     );
     kbingest(dir.path(), &["review", "ports.db", "missing-file"])
         .expect(1)

@@ -39,7 +39,7 @@ fn sources_lists_each_source_with_what_it_holds() {
     assert_eq!(ports[0], "ports");
     assert_eq!(ports[3], "da5178ef46f37c6cbe201de3261302d662e250280696eee7b97158c43d32d5e4");
     assert_eq!(ports[4], std::fs::metadata(repo_file("raw/ports.txt")).unwrap().len().to_string());
-    assert_eq!(&ports[6..], ["62", "172", "45", "0"]);
+    assert_eq!(&ports[6..], ["62", "172", "46", "0"]);
     assert_eq!(lines.len(), 3);
 }
 

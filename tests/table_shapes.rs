@@ -22,6 +22,39 @@ fn db(dir: &tempfile::TempDir) -> rusqlite::Connection {
 }
 
 #[test]
+fn columns_by_their_cells() {
+    // A `Service` column of transports is the transport; a question is a remark; of two port
+    // headers the one of numbers is the port column (`Port name` holds names), a further one of
+    // numbers gives rules of its own; a `TCP/UDP` column of transports is the transport; an
+    // `Endpoint` column is the address, so rows that differ only there are no repeats.
+    let (rules, dir) = shape("columns_by_their_cells.md");
+    assert_eq!(
+        rules,
+        [
+            "Required ports|Allow SMB|TCP|445|445|5",
+            "Required ports|Allow cluster service|UDP|3343|3343|6",
+            "Gossip|LAN Serf|TCP|8301|8301|12",
+            "Gossip|LAN Serf|UDP|8301|8301|12",
+            "Gossip|Server RPC|TCP|8300|8300|13",
+            "Printer sharing|Printing requests|TCP|631|631|19",
+            "Printer sharing|Service discovery|UDP|5353|5353|20",
+            "Gateways|Web|NULL|443|443|26",
+            "Gateways|Web|NULL|8443|8443|26",
+            "Update endpoints|Update endpoints|TCP|443|443|32",
+            "Update endpoints|Update endpoints|TCP|443|443|33"
+        ]
+    );
+    let db = db(&dir);
+    assert_eq!(rows(&db, "SELECT note FROM port_rules WHERE source_line = 5"), [["No"]]);
+    assert_eq!(rows(&db, "SELECT note FROM port_rules WHERE port_low = 8443"), [["from the Internal port column"]]);
+    assert_eq!(
+        rows(&db, "SELECT address FROM port_rules WHERE source_line >= 32 ORDER BY source_line"),
+        [["download.example.com"], ["updates.example.com"]]
+    );
+    assert_eq!(rows(&db, "SELECT direction FROM port_rules WHERE source_line = 20"), [["both"]]);
+}
+
+#[test]
 fn transport_columns() {
     // `Description|UDP|TCP`: the column names the transport, the cell holds the port, `--` none.
     let (rules, _dir) = shape("transport_columns.md");

@@ -112,11 +112,17 @@ fn strip_parenthesis(title: &str) -> &str {
 /// Up to five names close to `asked`, from the titles and system service names of `services` and
 /// the names of `roles`: the nearest names, for a question that finds nothing.
 pub fn nearest_names(services: &[StoredService], roles: &[Role], asked: &str) -> Vec<String> {
-    let mut known: Vec<&str> = services
+    let known: Vec<&str> = services
         .iter()
         .flat_map(|s| std::iter::once(s.title.as_str()).chain(s.system_service_name.as_deref()))
         .chain(roles.iter().flat_map(|r| r.names.iter().map(String::as_str)))
         .collect();
+    nearest(known, asked)
+}
+
+/// Up to five of `known` close to `asked` (ignoring case): similar (Jaro-Winkler 0.8, or a quarter
+/// of the letters mistyped) or sharing a word of three letters or more, the most similar first.
+pub fn nearest(mut known: Vec<&str>, asked: &str) -> Vec<String> {
     known.sort_unstable_by_key(|k| k.to_lowercase());
     known.dedup_by_key(|k| k.to_lowercase());
     let asked = asked.to_lowercase();

@@ -27,6 +27,14 @@ pub fn examples(name: &str) -> &'static [Example] {
                 "kbingest tests/fixtures/registries/iana-service-names-port-numbers.csv -o ports.db",
             ),
         ],
+        "check" => &[
+            ("What a page would load, and its anomalies", "kbingest check raw/ports.txt"),
+            (
+                "A docs repository's CI: fail on a row that cannot be read",
+                "kbingest check docs/ports/*.md --strict --output-format markdown",
+            ),
+            ("The anomalies as JSON Lines for a script", "kbingest check page.html --output-format jsonl -q"),
+        ],
         "export" => &[
             ("port_rules as CSV on standard output", "kbingest export ports.db > port_rules.csv"),
             ("For Excel", "kbingest export ports.db --bom --excel-safe -o port_rules.csv"),
@@ -134,6 +142,10 @@ pub fn exit_status(name: &str) -> Vec<(&'static str, &'static str)> {
     let mut statuses = vec![("0", "success"), ("1", "bad input or a database problem; nothing was changed"), usage];
     if matches!(name, "ports" | "who") {
         statuses[1] = ("1", "nothing found (the nearest names are suggested), or a database problem");
+    }
+    if name == "check" {
+        statuses[0] = ("0", "every input was read (it may have anomalies, and rows that cannot be read)");
+        statuses[1] = ("1", "an input cannot be read or holds no port table; with --strict, a row cannot be read");
     }
     if matches!(name, "diff" | "review") {
         let (nothing, something) = match name {

@@ -22,11 +22,14 @@ pub struct Args {
     #[arg(value_name = "DB")]
     pub database: String,
 
-    /// Only this service, by its section title (ignoring case); repeat for more.
+    /// Only this service, by its section title or system service name (ignoring case, spacing and
+    /// punctuation), or the services of a role (Active Directory, Remote Desktop), as `kbingest
+    /// ports` reads it; repeat for more.
     #[arg(long, value_name = "TITLE")]
     pub service: Vec<String>,
 
-    /// Only this service, by its system service name (ignoring case), e.g. DNS; repeat for more.
+    /// Only this service, by its system service name (e.g. DNS), matched as --service is; repeat
+    /// for more.
     #[arg(long, value_name = "SYSTEM_SERVICE_NAME")]
     pub name: Vec<String>,
 
@@ -57,8 +60,8 @@ pub struct Args {
     pub assume_transport: Option<AssumeTransport>,
 
     /// Which dynamic range to open where a page gives alternatives or none: modern (49152-65535),
-    /// legacy (1025-5000, or the page's older alternative), or LOW-HIGH, the hosts' own range,
-    /// for every dynamic row.
+    /// legacy (1025-5000, or the page's older alternative, opened however wide unless it holds a
+    /// port below 1024), or LOW-HIGH, the hosts' own range, for every dynamic row.
     #[arg(long, value_name = "modern|legacy|LOW-HIGH", default_value = "modern", value_parser = dynamic_range)]
     pub dynamic_range: DynamicRange,
 
@@ -67,7 +70,8 @@ pub struct Args {
     pub icmp: IcmpTypes,
 
     /// Open these wide ranges (over 1,000 ports outside the dynamic ranges, or 0/1-65535), which
-    /// are otherwise refused; a range holds the wide ranges inside it.
+    /// are otherwise refused (except the page's alternative --dynamic-range legacy chooses); a
+    /// range holds the wide ranges inside it.
     #[arg(long, value_name = "LOW-HIGH", num_args = 1.., value_parser = wide_range)]
     pub allow_wide: Vec<(u16, u16)>,
 
@@ -141,8 +145,16 @@ pub fn run(args: Args) -> Result<()> {
         ));
     }
     let built = firewall::build(all, &request).map_err(|refused| {
-        let list = format!("list the services with `kbingest query {} \"SELECT DISTINCT source, service, system_service_name FROM port_rules\"`", db.path);
-        let what_to_do = if refused.starts_with("no ") { format!("nothing was written; {list}") } else { "nothing was written".into() };
+        let list = format!(
+            "find services by words with `kbingest ports {0} WORDS...`, or list them with `kbingest query {0} \"SELECT \
+             DISTINCT source, service, system_service_name FROM port_rules\"`",
+            db.path
+        );
+        let what_to_do = if refused.starts_with("no ") {
+            format!("nothing was written; {list}")
+        } else {
+            "nothing was written".into()
+        };
         Error::database(&db.path, refused.replace('\n', &format!("\n{}: ", db.path)), what_to_do)
     })?;
     if !args.quiet {

@@ -1,12 +1,11 @@
 //! `kbingest ingest INPUT... -o DB`: load documents into a database.
 
 use crate::cmd::messages::say;
+use crate::cmd::reading::ReadingArgs;
 use crate::cmd::{count_of, progress_bar};
 use crate::error::{Error, Result};
-use crate::ingest::{IngestOptions, Progress, Silent, SourceReport, ingest};
+use crate::ingest::{Progress, Silent, SourceReport, ingest};
 use crate::interrupt;
-use crate::normalize::{LEGACY_DYNAMIC_RANGE, NormalizeOptions};
-use crate::read::{InputFormat, ReadOptions};
 use crate::store::{Database, SourceOutcome};
 use std::time::Duration;
 
@@ -22,26 +21,18 @@ pub struct Args {
     #[arg(short, long, value_name = "DB", required = true)]
     pub output: Option<String>,
 
-    /// Read the inputs as this format instead of detecting it (the last three are port registries:
-    /// IANA's CSV, /etc/services, nmap-services).
-    #[arg(long, value_name = "FORMAT", value_enum)]
-    pub format: Option<InputFormat>,
+    /// How to read the documents.
+    #[command(flatten)]
+    pub reading: ReadingArgs,
 
-    /// Decode the inputs from this encoding (e.g. utf-8, windows-1252, utf-16le) instead of
-    /// detecting it.
-    #[arg(long, value_name = "ENCODING", value_parser = parse_encoding)]
-    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Refuse a document that has a row that cannot be read (and, in a batch, an input that holds
+    /// no port table), changing nothing, instead of loading the rest and recording each in
+    /// `anomalies`.
+    #[arg(long, conflicts_with = "lenient")]
+    pub strict: bool,
 
-    /// The port range `RANDOM` stands for.
-    #[arg(long, value_name = "LOW-HIGH", value_parser = parse_range, default_value = "1025-5000")]
-    pub dynamic_range: (u16, u16),
-
-    /// Record the source under this name instead of its path (one input only).
-    #[arg(long, value_name = "NAME")]
-    pub source_name: Option<String>,
-
-    /// Load the rows that can be read and record each unreadable row in `anomalies`, instead of
-    /// refusing the document.
+    /// The default, by name: load every row that can be read and record each one that cannot in
+    /// `anomalies` (kind `skipped_row`).
     #[arg(long)]
     pub lenient: bool,
 
@@ -49,51 +40,15 @@ pub struct Args {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// The largest HTML or Markdown input to read (they are parsed whole; text streams), in bytes
-    /// or with K, M or G (binary), e.g. 256M.
-    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64M")]
-    pub max_input_size: u64,
-
     /// Seconds to wait for another kbingest writing to the same database.
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub busy_timeout: u64,
 }
 
-fn parse_encoding(label: &str) -> std::result::Result<&'static encoding_rs::Encoding, String> {
-    encoding_rs::Encoding::for_label(label.as_bytes())
-        .ok_or_else(|| format!("unknown encoding `{label}`: try utf-8, windows-1252, utf-16le or utf-16be"))
-}
-
-fn parse_size(text: &str) -> std::result::Result<u64, String> {
-    let bad = || format!("`{text}` is not a size: give bytes, or a number with K, M or G, e.g. 256M");
-    let t = text.trim();
-    let (digits, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
-        Some('K') => (&t[..t.len() - 1], 10),
-        Some('M') => (&t[..t.len() - 1], 20),
-        Some('G') => (&t[..t.len() - 1], 30),
-        _ => (t, 0),
-    };
-    let n: u64 = digits.trim().parse().map_err(|_| bad())?;
-    n.checked_mul(1 << shift).filter(|&n| n > 0).ok_or_else(bad)
-}
-
-fn parse_range(text: &str) -> std::result::Result<(u16, u16), String> {
-    let bad = || format!("`{text}` is not a port range LOW-HIGH with 0 <= LOW <= HIGH <= 65535, e.g. 49152-65535");
-    let (low, high) = text.split_once('-').ok_or_else(bad)?;
-    let low: u16 = low.trim().parse().map_err(|_| bad())?;
-    let high: u16 = high.trim().parse().map_err(|_| bad())?;
-    if low > high {
-        return Err(bad());
-    }
-    Ok((low, high))
-}
-
 /// Loads the inputs and reports what was loaded on standard error.
 pub fn run(args: Args) -> Result<()> {
     let output = args.output.clone().ok_or_else(|| Error::Usage("name the database with -o DB".into()))?;
-    if args.source_name.as_deref().is_some_and(|name| name.trim().is_empty()) {
-        return Err(Error::Usage("--source-name needs a name: it is how the source is known in the database".into()));
-    }
+    let options = args.reading.options(&args.inputs, args.strict)?;
     if let Some(input) = args.inputs.iter().find(|input| same_file(input, &output)) {
         return Err(Error::Usage(format!(
             "{input} is the database named with -o; name the documents to load, and the database after -o"
@@ -102,12 +57,6 @@ pub fn run(args: Args) -> Result<()> {
     if let Some(warning) = output_warning(&output) {
         say(&warning);
     }
-    let options = IngestOptions {
-        read: ReadOptions { format: args.format, encoding: args.encoding, max_whole_bytes: Some(args.max_input_size) },
-        normalize: NormalizeOptions { dynamic_range: args.dynamic_range },
-        lenient: args.lenient,
-        source_name: args.source_name.clone(),
-    };
     interrupt::install()?;
     let loaded =
         Database::open_for_load(&output, &args.inputs, Duration::from_secs(args.busy_timeout), interrupt::stop())
@@ -129,7 +78,12 @@ pub fn run(args: Args) -> Result<()> {
     // another writer, say): report the stop.
     let reports = loaded.map_err(|e| interrupt::requested().map_or(e, |signal| Error::Interrupted { signal }))?;
     if !args.quiet {
-        say(&summary(&reports, &output, LEGACY_DYNAMIC_RANGE != args.dynamic_range));
+        say(&summary(&reports, &output, args.reading.custom_range()));
+    } else {
+        // Even quiet, an input left out of a batch is named: it was asked for and not loaded.
+        for report in reports.iter().filter(|r| r.skipped.is_some()) {
+            say(&skipped_line(report));
+        }
     }
     Ok(())
 }
@@ -165,17 +119,20 @@ fn same_file(a: &str, b: &str) -> bool {
 fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String {
     let mut text = String::new();
     let (mut services, mut rules, mut anomalies, mut registered, mut loaded) = (0, 0, 0, 0, 0);
+    let mut unreadable = 0;
     for r in reports {
         match r.outcome {
             SourceOutcome::Unchanged => {
                 text.push_str(&format!("{}: unchanged (same content and options as loaded before)\n", r.name))
             }
-            SourceOutcome::Loaded { services: s, rules: p, anomalies: a, registered: g, replaced } => {
+            SourceOutcome::Skipped => text.push_str(&skipped_line(r)),
+            SourceOutcome::Loaded { services: s, rules: p, anomalies: a, registered: g, unreadable: u, replaced } => {
                 loaded += 1;
                 services += s;
                 rules += p;
                 anomalies += a;
                 registered += g;
+                unreadable += u;
                 let verb = if replaced { "replaced" } else { "loaded" };
                 let what = if r.format.is_registry() {
                     count_of(g, "registry record", "registry records")
@@ -198,7 +155,27 @@ fn summary(reports: &[SourceReport], output: &str, custom_range: bool) -> String
         count_of(loaded, "source", "sources"),
         counts(services, rules, anomalies)
     ));
+    if unreadable > 0 {
+        let rows = if unreadable == 1 { "1 row".to_string() } else { format!("{unreadable} rows") };
+        text.push_str(&format!(
+            "{rows} could not be read: kbingest query {} \"SELECT source, source_line, raw, message FROM anomalies \
+             WHERE kind = 'skipped_row'\"\n",
+            shell_word(output)
+        ));
+    }
     text
+}
+
+/// The line naming an input left out of a batch, and why.
+fn skipped_line(report: &SourceReport) -> String {
+    let why = report.skipped.as_deref().unwrap_or("left out");
+    format!("{}: skipped: {why}; the other inputs were loaded\n", report.name)
+}
+
+/// `word` as one shell word: quoted where it holds anything but plain path characters.
+fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty() && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"/._-+,:@%".contains(&b));
+    if plain { word.to_string() } else { format!("'{}'", word.replace('\'', "'\\''")) }
 }
 
 /// `62 services, 172 port rules, 34 anomalies`, in the right number.
@@ -216,25 +193,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ranges_parse_and_refuse() {
-        assert_eq!(parse_range("49152-65535"), Ok((49152, 65535)));
-        assert_eq!(parse_range("1025 - 5000"), Ok((1025, 5000)));
-        for bad in ["5000-1025", "1-70000", "abc", "80"] {
-            assert!(parse_range(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn sizes_parse_and_refuse() {
-        assert_eq!(parse_size("64M"), Ok(64 << 20));
-        assert_eq!(parse_size("1g"), Ok(1 << 30));
-        assert_eq!(parse_size("1000"), Ok(1000));
-        for bad in ["", "M", "0", "-5M", "12X", "99999999999G"] {
-            assert!(parse_size(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
     fn an_output_named_like_an_export_file_is_warned_about() {
         let warning = output_warning("new.CSV").unwrap();
         assert!(
@@ -244,11 +202,5 @@ mod tests {
         assert!(output_warning("rules.json").unwrap().contains("JSON"));
         assert_eq!(output_warning("ports.db"), None);
         assert_eq!(output_warning("ports"), None);
-    }
-
-    #[test]
-    fn encodings_by_label() {
-        assert_eq!(parse_encoding("latin1").unwrap(), encoding_rs::WINDOWS_1252);
-        assert!(parse_encoding("klingon").is_err());
     }
 }

@@ -1,6 +1,7 @@
 //! The command line: one module per subcommand, each with its arguments and one `run`.
 
 mod answer;
+pub mod check;
 mod choices;
 pub mod completions;
 pub mod diff;
@@ -16,6 +17,7 @@ pub mod metadata;
 pub mod ports;
 mod progress_bar;
 pub mod query;
+pub mod reading;
 pub mod remove;
 pub mod report;
 pub mod review;
@@ -74,6 +76,9 @@ pub struct Cli {
 pub enum Command {
     /// Load documents into a database (the same as the bare form).
     Ingest(ingest::Args),
+    /// Read documents exactly as ingest would and print what would be loaded and every anomaly,
+    /// writing nothing: a check of a page before it is loaded.
+    Check(check::Args),
     /// Write a table or view (default port_rules) as CSV, TSV, JSON or JSON Lines, or every table
     /// and view into a folder.
     Export(export::Args),
@@ -118,6 +123,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Ingest(_) => "ingest",
+            Command::Check(_) => "check",
             Command::Export(_) => "export",
             Command::Query(_) => "query",
             Command::Diff(_) => "diff",
@@ -154,6 +160,7 @@ pub fn parse() -> Result<Cli, clap::Error> {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Some(Command::Ingest(args)) => ingest::run(args),
+        Some(Command::Check(args)) => check::run(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Query(args)) => query::run(args),
         Some(Command::Diff(args)) => diff::run(args),

@@ -118,18 +118,26 @@ fn reviewed(args: Args) -> Result<()> {
         ));
     }
     let selection = args.selection.selection();
-    let rows = select(all, &selection)
-        .and_then(|rows| one_source(&rows, &selection, args.selection.all_sources).map(|()| rows)).map_err(|miss| {
+    let selected = select(all, &selection)
+        .and_then(|s| one_source(&s.rows, &selection, args.selection.all_sources).map(|()| s)).map_err(|miss| {
         Error::database(
             &db.path,
             miss.replace('\n', &format!("\n{}: ", db.path)),
             format!("nothing was written; list the services with `kbingest query {} \"SELECT DISTINCT service, system_service_name FROM port_rules\"`", db.path),
         )
     })?;
+    if !args.quiet {
+        // The services a role named, as `kbingest firewall` says them.
+        for role in &selected.roles {
+            say(role);
+        }
+    }
     // The ports each row asks for, as `kbingest firewall` opens them: a dynamic row's range
     // chosen among the document's alternatives, or given where it states none.
-    let rows: Vec<PortRule> =
-        dynamic::resolve(rows, args.dynamic_range).into_iter().map(|r| PortRule { ports: r.ports, ..r.row }).collect();
+    let rows: Vec<PortRule> = dynamic::resolve(selected.rows, args.dynamic_range)
+        .into_iter()
+        .map(|r| PortRule { ports: r.ports, ..r.row })
+        .collect();
     let registry = registered_ports(&db)?;
     let traffic = args.to.map_or(Traffic::Inbound, Traffic::Forward);
     let result = review::review(&set, traffic, &rows, &registry);

@@ -6,11 +6,14 @@ use crate::firewall::Selection;
 /// `--service`, `--name`, `--source`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct SelectionArgs {
-    /// Only this service, by its section title (ignoring case); repeat for more.
+    /// Only this service, by its section title or system service name (ignoring case, spacing and
+    /// punctuation), or the services of a role (Active Directory, Remote Desktop), as `kbingest
+    /// ports` reads it; repeat for more.
     #[arg(long, value_name = "TITLE")]
     pub service: Vec<String>,
 
-    /// Only this service, by its system service name (ignoring case), e.g. DNS; repeat for more.
+    /// Only this service, by its system service name (e.g. DNS), matched as --service is; repeat
+    /// for more.
     #[arg(long, value_name = "SYSTEM_SERVICE_NAME")]
     pub name: Vec<String>,
 

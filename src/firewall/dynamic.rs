@@ -18,6 +18,11 @@ pub struct Requirement {
     pub ports: Option<(u16, u16)>,
     /// What the rule's comment says about how the ports were chosen, without line numbers.
     pub remark: Option<String>,
+    /// Whether the ports are one of the ranges the page itself gives as alternatives for this
+    /// dynamic row, and the user's `--dynamic-range legacy` chose it: a documented dynamic range
+    /// asked for by name, which [`super::wide`] opens however wide, saying how wide. The default
+    /// (`modern`) is nobody's explicit choice, so it never opens a wide range on its own.
+    pub chosen_alternative: bool,
 }
 
 /// The rows of one table row that give the same service's dynamic ports differently.
@@ -48,19 +53,19 @@ pub fn resolve(rows: Vec<PortRule>, choice: DynamicRange) -> Vec<Requirement> {
     let mut out = Vec::new();
     for row in rows {
         if !row.dynamic {
-            out.push(Requirement { ports: row.ports, remark: None, row });
+            out.push(Requirement { ports: row.ports, remark: None, chosen_alternative: false, row });
             continue;
         }
         let Some(range) = row.ports else {
             let opened = choice.unstated();
             let remark = format!("no range stated, {} by --dynamic-range {}", show(opened), choice.name());
-            out.push(Requirement { ports: Some(opened), remark: Some(remark), row });
+            out.push(Requirement { ports: Some(opened), remark: Some(remark), chosen_alternative: false, row });
             continue;
         };
         let mut given = alternatives.get(&key(&row)).cloned().unwrap_or_default();
         given.sort_unstable();
         let stated: Vec<String> = given.iter().map(|r| show(*r)).collect();
-        let (ports, remark) = match choice {
+        let (ports, remark, chosen_alternative) = match choice {
             DynamicRange::Range(low, high) => {
                 if !replaced_once.insert(key(&row)) {
                     continue;
@@ -74,9 +79,10 @@ pub fn resolve(rows: Vec<PortRule>, choice: DynamicRange) -> Vec<Requirement> {
                         choice.name(),
                         stated.join(" or ")
                     ),
+                    false,
                 )
             }
-            _ if given.len() < 2 => (range, held(&row.port_raw, range)),
+            _ if given.len() < 2 => (range, held(&row.port_raw, range), false),
             _ => {
                 let chosen = pick(&given, choice);
                 if range != chosen {
@@ -86,10 +92,11 @@ pub fn resolve(rows: Vec<PortRule>, choice: DynamicRange) -> Vec<Requirement> {
                 (
                     chosen,
                     format!("{} by --dynamic-range {}, {} left out", show(chosen), choice.name(), others.join(" and ")),
+                    choice == DynamicRange::Legacy,
                 )
             }
         };
-        out.push(Requirement { ports: Some(ports), remark: Some(remark), row });
+        out.push(Requirement { ports: Some(ports), remark: Some(remark), chosen_alternative, row });
     }
     out
 }
@@ -203,5 +210,19 @@ mod tests {
         assert_eq!(pick(&[(1024, 65535), (10000, 65535)], DynamicRange::Modern), (10000, 65535));
         assert_eq!(pick(&[(1024, 65535), (10000, 65535)], DynamicRange::Legacy), (1024, 65535));
         assert_eq!(pick(&[(1024, 5000), (49152, 65535)], DynamicRange::Legacy), (1024, 5000));
+    }
+
+    #[test]
+    fn only_an_alternative_the_user_chose_by_legacy_is_marked_as_chosen() {
+        let chosen = |choice| -> Vec<(u32, Option<(u16, u16)>)> {
+            resolve(netlogon(), choice)
+                .into_iter()
+                .filter(|r| r.chosen_alternative)
+                .map(|r| (r.row.source_line, r.ports))
+                .collect()
+        };
+        assert_eq!(chosen(DynamicRange::Legacy), [(595, Some((1024, 65535)))], "not RANDOM's one range, nor none");
+        assert!(chosen(DynamicRange::Modern).is_empty(), "the default is nobody's choice");
+        assert!(chosen(DynamicRange::Range(50000, 50999)).is_empty(), "the user's own range is not the page's");
     }
 }

@@ -42,6 +42,7 @@ pub fn lines(ruleset: &Ruleset, format: FirewallFormat, load: &str) -> Vec<Strin
             if format == FirewallFormat::Iptables { "" } else { "ICMPv6 errors (RFC 4890), " }
         ),
     });
+    lines.extend(ruleset.choices.iter().cloned());
     if settings.policy == Policy::Drop && !windows {
         lines.push(format!("Under drop, {SESSIONS_CUT}."));
     }

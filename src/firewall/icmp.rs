@@ -8,7 +8,7 @@ use super::{IcmpTypes, PortRule};
 pub const ECHO_REQUEST: u8 = 8;
 
 /// ICMPv6 messages that must not be dropped, each with a word for the comment (RFC 4890 4.4.1).
-pub const RFC4890: [(Rfc4890, &[u8]); 3] = [
+pub const RFC4890: [(Rfc4890, &[u8]); 4] = [
     // Destination unreachable, packet too big, time exceeded, parameter problem.
     (Rfc4890::Errors, &[1, 2, 3, 4]),
     // Router and neighbour solicitation and advertisement, inverse neighbour discovery and SEND's
@@ -17,6 +17,10 @@ pub const RFC4890: [(Rfc4890, &[u8]); 3] = [
     // Multicast listener query, report, done, report v2, multicast router discovery: only from
     // link-local addresses.
     (Rfc4890::LinkLocal, &[130, 131, 132, 143, 151, 152, 153]),
+    // Multicast listener reports (v1, v2) from the unspecified address, which a node sends while
+    // its link-local address is tentative (duplicate address detection, RFC 3590), so that
+    // switches snooping MLD forward its solicited-node group; MLD always has hop limit 1.
+    (Rfc4890::Unspecified, &[131, 143]),
 ];
 
 /// The three groups of [`RFC4890`], each matched its own way.
@@ -28,6 +32,8 @@ pub enum Rfc4890 {
     Discovery,
     /// Multicast listener and router discovery: link-local source.
     LinkLocal,
+    /// Multicast listener reports of duplicate address detection: source `::`, hop limit 1.
+    Unspecified,
 }
 
 impl Rfc4890 {
@@ -37,6 +43,9 @@ impl Rfc4890 {
             Rfc4890::Errors => "kbingest: ICMPv6 errors IPv6 needs, packet too big among them (RFC 4890)",
             Rfc4890::Discovery => "kbingest: IPv6 neighbour and router discovery, hop limit 255 (RFC 4890)",
             Rfc4890::LinkLocal => "kbingest: IPv6 multicast listener discovery, link-local (RFC 4890)",
+            Rfc4890::Unspecified => {
+                "kbingest: IPv6 multicast listener reports from :: during duplicate address detection (RFC 3590, RFC 4890)"
+            }
         }
     }
 
@@ -57,6 +66,17 @@ pub fn v6_counterpart(t: u8) -> Option<u8> {
         10 => Some(133), // router solicitation
         11 => Some(3),   // time exceeded
         12 => Some(4),   // parameter problem
+        _ => None,
+    }
+}
+
+/// What the comment of an ICMP rule whose type has no ICMPv6 counterpart says: that it opens IPv4
+/// only (no ICMPv6 rule, and nothing in the ip6tables file but the comment).
+pub fn ipv4_only(protocol: super::Protocol) -> Option<String> {
+    match protocol {
+        super::Protocol::Icmp(Some(t)) if v6_counterpart(t).is_none() => {
+            Some(format!("ICMP type {t} has no ICMPv6 counterpart: IPv4 only"))
+        }
         _ => None,
     }
 }
@@ -124,6 +144,13 @@ mod tests {
     fn ipv6_counterparts() {
         assert_eq!(v6_counterpart(8), Some(128));
         assert_eq!(v6_counterpart(13), None, "timestamp has none");
+        assert_eq!(
+            ipv4_only(crate::firewall::Protocol::Icmp(Some(13))).as_deref(),
+            Some("ICMP type 13 has no ICMPv6 counterpart: IPv4 only")
+        );
+        for twinned in [Some(8), Some(0), None] {
+            assert_eq!(ipv4_only(crate::firewall::Protocol::Icmp(twinned)), None, "{twinned:?}");
+        }
         for (_, types) in RFC4890 {
             assert!(!types.contains(&128), "echo is the page's to allow");
         }

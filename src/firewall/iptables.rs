@@ -75,11 +75,17 @@ pub fn render(ruleset: &Ruleset, family: Family) -> String {
             for rule in ruleset.rules_of(*flow) {
                 let full = trace(rule);
                 let comment = quote(&full);
+                let matchers = rule_matchers(rule, ruleset, family);
+                if family == Family::V6 && matchers.is_empty() && super::icmp::ipv4_only(rule.protocol).is_some() {
+                    // Said where an IPv6 rule would be, so that a reader of this file alone sees it.
+                    let _ = writeln!(out, "# {} (in the iptables file)", one_line(&full));
+                    continue;
+                }
                 if truncate(&one_line(&full), COMMENT_MAX) != one_line(&full) {
                     // Cut to the comment's limit: the whole trace on a comment line above.
                     let _ = writeln!(out, "# {}", one_line(&full));
                 }
-                for matcher in rule_matchers(rule, ruleset, family) {
+                for matcher in matchers {
                     let _ = writeln!(out, "-A {chain} {matcher} -m comment --comment {comment} -j ACCEPT");
                 }
             }
@@ -103,11 +109,13 @@ fn base_matchers(base: Base, hook: Hook, family: Family) -> Vec<String> {
                 Rfc4890::Errors => "",
                 Rfc4890::Discovery => " -m hl --hl-eq 255",
                 Rfc4890::LinkLocal => "-s fe80::/10 ",
+                Rfc4890::Unspecified => "-s ::/128 ",
             };
             types
                 .iter()
                 .map(|t| match group {
                     Rfc4890::LinkLocal => format!("{condition}-p ipv6-icmp --icmpv6-type {t}"),
+                    Rfc4890::Unspecified => format!("{condition}-p ipv6-icmp --icmpv6-type {t} -m hl --hl-eq 1"),
                     _ => format!("-p ipv6-icmp --icmpv6-type {t}{condition}"),
                 })
                 .collect()

@@ -91,6 +91,9 @@ pub struct FirewallRule {
     pub places: Vec<At>,
     /// The places whose transport was assumed (`--assume-transport`).
     pub assumed: Vec<At>,
+    /// The ranges of its spans that the page gives as alternatives for a dynamic row and the
+    /// user's `--dynamic-range legacy` chose (see [`Requirement::chosen_alternative`]).
+    pub chosen_alternatives: Vec<(u16, u16)>,
     /// What the comment adds (dynamic range chosen, ICMP type read, wide range allowed), each
     /// with the places it is about, in the order first met.
     pub remarks: Vec<(String, Vec<At>)>,
@@ -211,16 +214,23 @@ pub fn merge(requirements: &[Requirement], request: &Request) -> Result<Merged, 
                     spans: Vec::new(),
                     places: Vec::new(),
                     assumed: Vec::new(),
+                    chosen_alternatives: Vec::new(),
                     remarks: Vec::new(),
                 });
                 rule.rpc |= rpc;
                 rule.spans.extend(spans.iter().cloned());
+                if req.chosen_alternative {
+                    rule.chosen_alternatives.extend(spans.iter().map(|s| (s.low, s.high)));
+                }
                 rule.places.push(at.clone());
                 if assumed {
                     rule.assumed.push(at.clone());
                 }
                 if let Some(remark) = &remark {
                     rule.remark(remark.clone(), &at);
+                }
+                if let Some(remark) = icmp::ipv4_only(protocol) {
+                    rule.remark(remark, &at);
                 }
             }
         }
@@ -235,6 +245,8 @@ pub fn merge(requirements: &[Requirement], request: &Request) -> Result<Merged, 
         .into_values()
         .map(|mut rule| {
             rule.spans.sort_unstable();
+            rule.chosen_alternatives.sort_unstable();
+            rule.chosen_alternatives.dedup();
             for places in [&mut rule.places, &mut rule.assumed] {
                 places.sort_unstable();
                 places.dedup();

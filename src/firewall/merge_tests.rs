@@ -103,6 +103,10 @@ fn portless_transports_and_icmp_by_type() {
     assert_eq!(icmp.remarks[0].0, "the row names no ICMP type: echo request only (--icmp all opens every type)");
     assert_eq!(icmp.remarks[0].1.len(), 1);
     assert_eq!(Protocol::Other(4).name(), "IPIP");
+    let mut timestamp = row("VPN", Some(1), None, 13);
+    timestamp.icmp_type = Some(13);
+    let only = self::merged(vec![timestamp], &request()).unwrap();
+    assert_eq!(only.rules[0].remarks[0].0, "ICMP type 13 has no ICMPv6 counterpart: IPv4 only");
 }
 
 #[test]

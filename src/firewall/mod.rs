@@ -71,6 +71,9 @@ pub struct Ruleset {
     pub selection: String,
     /// The merged rules, in output order.
     pub rules: Vec<FirewallRule>,
+    /// What kbingest chose that the header says, one sentence each: the services a role named,
+    /// the wide ranges opened (how wide, and why).
+    pub choices: Vec<String>,
 }
 
 impl Ruleset {
@@ -92,9 +95,9 @@ pub struct Built {
 /// The firewall a request asks for, from every row of `port_rules`; `Err` holds one line per
 /// reason it cannot be written (nothing is written then).
 pub fn build(rows: Vec<PortRule>, request: &Request) -> Result<Built, String> {
-    let rows = select(rows, &request.selection)?;
+    let select::Selected { rows, roles } = select(rows, &request.selection)?;
     select::one_source(&rows, &request.selection, request.all_sources)?;
-    let mut notes = Vec::new();
+    let mut notes = roles.clone();
     let client_ports = rows.iter().filter(|r| r.source_ports.is_some()).count();
     if client_ports > 0 {
         notes.push(format!(
@@ -105,8 +108,10 @@ pub fn build(rows: Vec<PortRule>, request: &Request) -> Result<Built, String> {
     }
     let requirements = dynamic::resolve(rows, request.dynamic);
     let mut merged = merge(&requirements, request)?;
-    wide::check(&mut merged.rules, &request.allow_wide, request.dynamic)?;
+    let wide = wide::check(&mut merged.rules, &request.allow_wide, request.dynamic)?;
     notes.append(&mut merged.notes);
+    notes.extend(wide.iter().map(|w| w.trim_end_matches('.').to_string()));
+    let choices = roles.iter().map(|r| format!("{r}.")).chain(wide).collect();
     let settings = &request.settings;
     if settings.policy == Policy::Drop && merged.rules.is_empty() {
         return Err(format!(
@@ -120,8 +125,12 @@ pub fn build(rows: Vec<PortRule>, request: &Request) -> Result<Built, String> {
             }
         ));
     }
-    let ruleset =
-        Ruleset { settings: settings.clone(), selection: select::describe(&request.selection), rules: merged.rules };
+    let ruleset = Ruleset {
+        settings: settings.clone(),
+        selection: select::describe(&request.selection),
+        rules: merged.rules,
+        choices,
+    };
     Ok(Built { ruleset, notes })
 }
 

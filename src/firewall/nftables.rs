@@ -98,6 +98,7 @@ fn base_matcher(base: Base, hook: Hook) -> String {
                 Rfc4890::Errors => "",
                 Rfc4890::Discovery => "ip6 hoplimit 255 ",
                 Rfc4890::LinkLocal => "ip6 saddr fe80::/10 ",
+                Rfc4890::Unspecified => "ip6 saddr :: ip6 hoplimit 1 ",
             };
             format!("{condition}icmpv6 type {{ {} }}", names.join(", "))
         }

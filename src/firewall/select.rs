@@ -1,30 +1,49 @@
 //! Which port rules a firewall is made of: the user's selection of the rows of `port_rules` by
-//! title, system service name and source, from one source unless asked otherwise.
+//! service and source, from one source unless asked otherwise. A service is asked for as `kbingest
+//! ports` asks for one ([`crate::ask::find`]): by title or system service name, else by a role's
+//! name (`Active Directory`, `Remote Desktop`: [`crate::ask::roles`]), which selects the role's
+//! services and says which; a miss names the nearest names.
 
 use super::PortRule;
+use crate::ask::find::{self, Reason};
+use crate::ask::roles;
+use crate::store::StoredService;
 
 /// What the user asked for; empty lists and no source mean every row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
-    /// Section titles (`--service`), matched ignoring case.
+    /// Services by title (`--service`): a title or system service name, or a role's name.
     pub services: Vec<String>,
-    /// System service names (`--name`), matched ignoring case.
+    /// Services by system service name (`--name`): matched as `--service` is.
     pub names: Vec<String>,
     /// A source document's name (`--source`), matched exactly.
     pub source: Option<String>,
 }
 
-/// The rows the selection asks for. Every title, name and source asked for must match at least
-/// one row; otherwise the error (one line per miss) names it and suggests close ones.
-pub fn select(rows: Vec<PortRule>, selection: &Selection) -> std::result::Result<Vec<PortRule>, String> {
+/// The rows a selection chose, and what the header and standard error say about the choice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selected {
+    /// The rows, in the order of `port_rules`.
+    pub rows: Vec<PortRule>,
+    /// One sentence per role a service was asked for by, naming the services it selected.
+    pub roles: Vec<String>,
+}
+
+/// The rows the selection asks for. Every service and source asked for must match at least one
+/// row; otherwise the error (one line per miss) names it and the nearest names.
+pub fn select(rows: Vec<PortRule>, selection: &Selection) -> std::result::Result<Selected, String> {
     let mut misses = Vec::new();
     if let Some(source) = &selection.source
         && !rows.iter().any(|r| &r.source == source)
     {
-        misses.push(miss("source", source, "in port_rules", rows.iter().map(|r| r.source.as_str())));
+        let known: Vec<&str> = rows.iter().map(|r| r.source.as_str()).collect();
+        misses.push(miss(
+            &format!("no source {:?} in port_rules", super::trace::one_line(source)),
+            find::nearest(known, source),
+        ));
     }
-    // A source that matches nothing filters nothing, so that titles are still checked against
-    // every row and the suggestions come from all of them.
+    // A source that matches nothing filters nothing, so that services are still checked against
+    // every row and the nearest names come from all of them.
     let place = match &selection.source {
         Some(source) if misses.is_empty() => format!("in source {:?}", super::trace::one_line(source)),
         _ => "in port_rules".to_string(),
@@ -34,33 +53,99 @@ pub fn select(rows: Vec<PortRule>, selection: &Selection) -> std::result::Result
     } else {
         rows
     };
-    for title in &selection.services {
-        if !rows.iter().any(|r| title_matches(r, title)) {
-            misses.push(miss("service titled", title, &place, rows.iter().map(|r| r.service.as_str())));
+    let (services, of_row) = services_of(&rows);
+    let mut chosen = vec![false; services.len()];
+    let mut said = Vec::new();
+    let asked =
+        selection.services.iter().map(|a| ("--service", a)).chain(selection.names.iter().map(|a| ("--name", a)));
+    for (option, asked) in asked {
+        let role = roles::role_named(asked);
+        let found = find::find(&services, asked, role.as_ref(), &[]);
+        let named: Vec<usize> = found.iter().filter(|f| f.reason == Reason::Name).map(|f| f.service).collect();
+        let of_role: Vec<usize> =
+            found.iter().filter(|f| matches!(f.reason, Reason::Role { .. })).map(|f| f.service).collect();
+        let hits = if named.is_empty() { of_role.clone() } else { named };
+        if hits.is_empty() {
+            let what = format!(
+                "no service {:?} {place} (by title, system service name or role)",
+                super::trace::one_line(asked)
+            );
+            let what = match &role {
+                Some(role) => format!(
+                    "{what}: the role {:?} lists {}, none of them here",
+                    role.names[0],
+                    role.services.join(", ")
+                ),
+                None => what,
+            };
+            misses.push(miss(&what, find::nearest_names(&services, &roles::roles(), asked)));
+            continue;
         }
-    }
-    for name in &selection.names {
-        if !rows.iter().any(|r| name_matches(r, name)) {
-            misses.push(miss(
-                "system service name",
-                name,
-                &place,
-                rows.iter().filter_map(|r| r.system_service_name.as_deref()),
-            ));
+        if hits == of_role
+            && let Some(role) = &role
+        {
+            let labels: Vec<String> = hits.iter().map(|&i| label(&services[i])).collect();
+            said.push(super::trace::one_line(&format!(
+                "{option} {asked:?} is the role {:?} (as `kbingest ports` reads it): {}",
+                role.names[0],
+                labels.join(", ")
+            )));
+        }
+        for i in hits {
+            chosen[i] = true;
         }
     }
     if !misses.is_empty() {
         return Err(misses.join("\n"));
     }
     if selection.services.is_empty() && selection.names.is_empty() {
-        return Ok(rows);
+        return Ok(Selected { rows, roles: said });
     }
-    Ok(rows
-        .into_iter()
-        .filter(|r| {
-            selection.services.iter().any(|t| title_matches(r, t)) || selection.names.iter().any(|n| name_matches(r, n))
-        })
-        .collect())
+    let rows = rows.into_iter().zip(of_row).filter(|(_, i)| chosen[*i]).map(|(r, _)| r).collect();
+    Ok(Selected { rows, roles: said })
+}
+
+/// The services of `rows`, each once (by source, title and system service name), as `kbingest
+/// ports` sees them; and each row's service.
+fn services_of(rows: &[PortRule]) -> (Vec<StoredService>, Vec<usize>) {
+    let mut services: Vec<StoredService> = Vec::new();
+    let mut sources: Vec<&str> = Vec::new();
+    let mut of_row = Vec::with_capacity(rows.len());
+    for row in rows {
+        let at = services.iter().position(|s| {
+            s.source == row.source && s.title == row.service && s.system_service_name == row.system_service_name
+        });
+        let i = at.unwrap_or_else(|| {
+            let order = sources.iter().position(|s| *s == row.source).unwrap_or_else(|| {
+                sources.push(&row.source);
+                sources.len() - 1
+            });
+            services.push(StoredService {
+                id: services.len() as i64,
+                source: row.source.clone(),
+                source_order: order as i64,
+                title: row.service.clone(),
+                system_service_name: row.system_service_name.clone(),
+                line: i64::from(row.source_line),
+                application_protocols: Vec::new(),
+            });
+            services.len() - 1
+        });
+        let protocols = &mut services[i].application_protocols;
+        if !protocols.contains(&row.application_protocol) {
+            protocols.push(row.application_protocol.clone());
+        }
+        of_row.push(i);
+    }
+    (services, of_row)
+}
+
+/// `Local Security Authority (LSASS)`.
+fn label(service: &StoredService) -> String {
+    match &service.system_service_name {
+        Some(name) => format!("{} ({name})", service.title),
+        None => service.title.clone(),
+    }
 }
 
 /// Refuses rows of more than one source unless `--source` chose one or `--all-sources` merges
@@ -99,47 +184,13 @@ pub fn describe(selection: &Selection) -> String {
     if parts.is_empty() { "every rule in the database".into() } else { super::trace::one_line(&parts.join(" ")) }
 }
 
-fn title_matches(row: &PortRule, title: &str) -> bool {
-    row.service.to_lowercase() == title.to_lowercase()
-}
-
-fn name_matches(row: &PortRule, name: &str) -> bool {
-    row.system_service_name.as_ref().is_some_and(|n| n.to_lowercase() == name.to_lowercase())
-}
-
-/// One line: nothing matched `asked`, with up to three close candidates.
-fn miss<'a>(what: &str, asked: &str, place: &str, candidates: impl Iterator<Item = &'a str>) -> String {
-    let mut known: Vec<&str> = candidates.collect();
-    known.sort_unstable();
-    known.dedup();
-    let close = suggestions(asked, &known);
-    let asked = super::trace::one_line(asked);
-    match close.as_slice() {
-        [] => format!("no {what} {asked:?} {place}"),
-        _ => {
-            let list: Vec<String> = close.iter().map(|c| format!("{:?}", super::trace::one_line(c))).collect();
-            format!("no {what} {asked:?} {place} (did you mean {}?)", list.join(" or "))
-        }
+/// One line: what matched nothing, and the nearest names.
+fn miss(what: &str, near: Vec<String>) -> String {
+    if near.is_empty() {
+        return what.to_string();
     }
-}
-
-/// Up to three of `known` closest to `asked`: those containing it, then the most similar of
-/// those similar enough (Jaro-Winkler 0.8, or a quarter of the letters mistyped).
-pub fn suggestions<'a>(asked: &str, known: &[&'a str]) -> Vec<&'a str> {
-    let asked = asked.to_lowercase();
-    let typos = (asked.chars().count() / 4).max(1);
-    let mut scored: Vec<(f64, &str)> = known
-        .iter()
-        .filter_map(|k| {
-            let lower = k.to_lowercase();
-            let contains = !asked.is_empty() && (lower.contains(&asked) || asked.contains(&lower));
-            let similarity = strsim::jaro_winkler(&asked, &lower);
-            let close = contains || similarity >= 0.8 || strsim::damerau_levenshtein(&asked, &lower) <= typos;
-            close.then_some((similarity + if contains { 1.0 } else { 0.0 }, *k))
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-    scored.into_iter().take(3).map(|(_, k)| k).collect()
+    let near: Vec<String> = near.iter().map(|n| format!("{:?}", super::trace::one_line(n))).collect();
+    format!("{what}; the nearest names: {}", near.join(", "))
 }
 
 #[cfg(test)]
@@ -174,40 +225,69 @@ mod tests {
 
     #[test]
     fn no_selection_is_every_row() {
-        assert_eq!(select(rows(), &Selection::default()).unwrap().len(), 3);
+        assert_eq!(select(rows(), &Selection::default()).unwrap().rows.len(), 3);
     }
 
     #[test]
     fn titles_and_names_match_ignoring_case_and_add_up() {
         let sel = Selection { services: vec!["dns server".into()], names: vec!["w32time".into()], source: None };
-        assert_eq!(select(rows(), &sel).unwrap().len(), 3);
+        assert_eq!(select(rows(), &sel).unwrap().rows.len(), 3);
         let sel = Selection { source: Some("a.txt".into()), ..sel };
-        assert_eq!(select(rows(), &sel).unwrap().len(), 2);
+        assert_eq!(select(rows(), &sel).unwrap().rows.len(), 2);
+        // As `kbingest ports` reads a name: a title or a system service name, either option.
+        let sel = Selection { services: vec!["DNS".into()], names: vec!["Windows Time".into()], source: None };
+        let two = rows()[..2].to_vec();
+        assert_eq!(select(rows(), &sel).unwrap(), Selected { rows: two, roles: Vec::new() }, "b.txt's has no name");
     }
 
     #[test]
-    fn a_miss_names_what_was_asked_and_suggests_close_titles() {
-        let sel = Selection { services: vec!["DNS".into(), "Windows Tme".into()], ..Selection::default() };
-        let e = select(rows(), &sel).unwrap_err();
+    fn a_role_selects_its_services_and_says_which() {
+        let sel = Selection { services: vec!["domain controllers".into()], ..Selection::default() };
+        let selected = select(rows(), &sel).unwrap();
+        assert_eq!(selected.rows, rows()[..2], "the role names DNS and W32Time");
         assert_eq!(
-            e,
-            "no service titled \"DNS\" in port_rules (did you mean \"DNS Server\"?)\n\
-             no service titled \"Windows Tme\" in port_rules (did you mean \"Windows Time\"?)"
+            selected.roles,
+            [
+                "--service \"domain controllers\" is the role \"Active Directory\" (as `kbingest ports` reads it): DNS Server \
+              (DNS), Windows Time (W32Time)"
+            ]
         );
+        let sel = Selection { names: vec!["NTP".into()], ..Selection::default() };
+        let selected = select(rows(), &sel).unwrap();
+        assert_eq!(selected.rows, [rows()[1].clone()]);
+        assert!(selected.roles[0].starts_with("--name \"NTP\" is the role \"time\""), "{:?}", selected.roles);
+    }
+
+    #[test]
+    fn a_miss_names_what_was_asked_and_the_nearest_names() {
+        let sel = Selection { services: vec!["DNS Srver".into(), "Windows Tme".into()], ..Selection::default() };
+        let e = select(rows(), &sel).unwrap_err();
+        let lines: Vec<&str> = e.lines().collect();
+        assert!(
+            lines[0].starts_with(
+                "no service \"DNS Srver\" in port_rules (by title, system service name or role); the nearest names: \
+                 \"DNS Server\""
+            ),
+            "{e}"
+        );
+        assert!(lines[1].contains("the nearest names: \"Windows Time\""), "{e}");
         let sel = Selection { names: vec!["zzzz".into()], source: Some("c.txt".into()), ..Selection::default() };
         let e = select(rows(), &sel).unwrap_err();
-        assert!(e.starts_with("no source \"c.txt\" in port_rules (did you mean \"a.txt\" or \"b.txt\"?)\n"), "{e}");
-        assert!(e.ends_with("no system service name \"zzzz\" in port_rules"), "{e}");
+        assert!(e.starts_with("no source \"c.txt\" in port_rules; the nearest names: \"a.txt\", \"b.txt\"\n"), "{e}");
+        assert!(e.ends_with("no service \"zzzz\" in port_rules (by title, system service name or role)"), "{e}");
         let sel =
             Selection { services: vec!["windows time".into()], source: Some("b.txt".into()), ..Selection::default() };
         let e = select(rows(), &sel).unwrap_err();
-        assert_eq!(e, "no service titled \"windows time\" in source \"b.txt\"");
+        assert!(e.starts_with("no service \"windows time\" in source \"b.txt\" (by title"), "{e}");
+        let sel = Selection { services: vec!["PKI".into()], ..Selection::default() };
+        let e = select(rows(), &sel).unwrap_err();
+        assert!(e.contains(": the role \"PKI\" lists CertSvc, none of them here"), "{e}");
     }
 
     #[test]
     fn rows_of_several_sources_are_refused_unless_one_is_chosen_or_all_are_merged() {
         let sel = Selection { services: vec!["DNS Server".into()], ..Selection::default() };
-        let rows = select(rows(), &sel).unwrap();
+        let rows = select(rows(), &sel).unwrap().rows;
         assert_eq!(
             one_source(&rows, &sel, false).unwrap_err(),
             "the selection (--service \"DNS Server\") takes rows from 2 sources: \"a.txt\" (1 row), \"b.txt\" (1 row); \
@@ -216,6 +296,6 @@ mod tests {
         );
         assert!(one_source(&rows, &sel, true).is_ok());
         let chosen = Selection { source: Some("b.txt".into()), ..sel };
-        assert!(one_source(&select(super::tests::rows(), &chosen).unwrap(), &chosen, false).is_ok());
+        assert!(one_source(&select(super::tests::rows(), &chosen).unwrap().rows, &chosen, false).is_ok());
     }
 }

@@ -4,21 +4,40 @@
 
 use super::merge::At;
 use super::{DynamicRange, FirewallRule, trace};
-use crate::normalize::wide::{WIDE_THRESHOLD, documented_ranges, is_wide, ports_outside};
+use crate::normalize::wide::{LAST_SYSTEM_PORT, WIDE_THRESHOLD, documented_ranges, is_wide, ports_outside};
 
 /// How many ports outside the documented dynamic ranges (and the ranges allowed) all the rules
 /// of one transport may open together.
 pub const TOTAL_THRESHOLD: u32 = 5 * WIDE_THRESHOLD;
 
-/// Refuses the wide ranges no `--allow-wide` range holds (one line each) and marks the allowed
-/// ones in their rules' comments.
-pub fn check(rules: &mut [FirewallRule], allowed: &[(u16, u16)], dynamic: DynamicRange) -> Result<(), String> {
+/// The page's alternatives for a dynamic range that `--dynamic-range legacy` chose for `rule`
+/// and that hold no system port: documented dynamic ranges, opened however wide.
+fn documented_alternatives(rule: &FirewallRule) -> impl Iterator<Item = (u16, u16)> + '_ {
+    rule.chosen_alternatives.iter().copied().filter(|&(low, _)| low > LAST_SYSTEM_PORT)
+}
+
+/// A wide range a ruleset opens, and why: for the file's header and standard error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Opened {
+    protocol: String,
+    range: (u16, u16),
+    why: String,
+    services: Vec<String>,
+}
+
+/// Refuses the wide ranges no `--allow-wide` range holds (one line each), unless they are the
+/// page's own alternatives for a dynamic range that `--dynamic-range legacy` chose; marks the
+/// opened ones in their rules' comments, and gives one line per wide range opened, saying how wide
+/// it is and why it was opened, for the header and standard error.
+pub fn check(rules: &mut [FirewallRule], allowed: &[(u16, u16)], dynamic: DynamicRange) -> Result<Vec<String>, String> {
     let also: Vec<(u16, u16)> = match dynamic {
         DynamicRange::Range(low, high) => vec![(low, high)],
         _ => Vec::new(),
     };
     let mut refused = Vec::new();
+    let mut opened: Vec<Opened> = Vec::new();
     for rule in rules.iter_mut() {
+        let documented: Vec<(u16, u16)> = also.iter().copied().chain(documented_alternatives(rule)).collect();
         for (low, high) in rule.ranges() {
             if !is_wide((low, high), &also) {
                 continue;
@@ -27,27 +46,46 @@ pub fn check(rules: &mut [FirewallRule], allowed: &[(u16, u16)], dynamic: Dynami
                 rule.spans.iter().filter(|s| s.low <= high && low <= s.high).map(|s| s.at.clone()).collect();
             places.sort_unstable();
             places.dedup();
-            if let Some(&(l, h)) = allowed.iter().find(|&&(l, h)| l <= low && high <= h) {
-                for at in &places {
-                    rule.remark(format!("wide range {low}-{high} allowed by --allow-wide {l}-{h}"), at);
-                }
+            let size = u32::from(high) - u32::from(low) + 1;
+            let (remark, why) = if !is_wide((low, high), &documented) {
+                (
+                    format!("wide range {low}-{high} ({size} ports) opened as the page's own dynamic range"),
+                    "the page's own alternative for a dynamic range, chosen by --dynamic-range legacy".to_string(),
+                )
+            } else if let Some(&(l, h)) = allowed.iter().find(|&&(l, h)| l <= low && high <= h) {
+                (
+                    format!("wide range {low}-{high} allowed by --allow-wide {l}-{h}"),
+                    format!("allowed by --allow-wide {l}-{h}"),
+                )
+            } else {
+                refused.push(trace::one_line(&format!(
+                    "{}: {}: {} {low}-{high} covers {size} ports, {} of them outside the dynamic ranges {}{}: refused, \
+                     since it would open most of the port space; pass --allow-wide {low}-{high} to open it anyway",
+                    trace::places(&places),
+                    rule.service,
+                    rule.protocol.name(),
+                    ports_outside((low, high), &also),
+                    documented_ranges(),
+                    if rule.chosen_alternatives.iter().any(|&(l, h)| l <= LAST_SYSTEM_PORT && l <= high && low <= h) {
+                        " (the page gives it as a dynamic range, but no system allocates the system ports 0-1023 at \
+                         random: --dynamic-range LOW-HIGH opens the hosts' own range instead)"
+                    } else if rule.dynamic {
+                        " (a dynamic range: --dynamic-range LOW-HIGH opens the hosts' own range instead)"
+                    } else {
+                        ""
+                    },
+                )));
                 continue;
+            };
+            for at in &places {
+                rule.remark(remark.clone(), at);
             }
-            refused.push(trace::one_line(&format!(
-                "{}: {}: {} {low}-{high} covers {} ports, {} of them outside the dynamic ranges {}{}: refused, \
-                 since it would open most of the port space; pass --allow-wide {low}-{high} to open it anyway",
-                trace::places(&places),
-                rule.service,
-                rule.protocol.name(),
-                u32::from(high) - u32::from(low) + 1,
-                ports_outside((low, high), &also),
-                documented_ranges(),
-                if rule.dynamic {
-                    " (a dynamic range: --dynamic-range LOW-HIGH opens the hosts' own range instead)"
-                } else {
-                    ""
-                },
-            )));
+            let (protocol, service) = (rule.protocol.name(), trace::one_line(&rule.service));
+            match opened.iter_mut().find(|o| o.protocol == protocol && o.range == (low, high) && o.why == why) {
+                Some(o) if o.services.contains(&service) => {}
+                Some(o) => o.services.push(service),
+                None => opened.push(Opened { protocol, range: (low, high), why, services: vec![service] }),
+            }
         }
     }
     for protocol in [super::Protocol::Tcp, super::Protocol::Udp] {
@@ -56,6 +94,7 @@ pub fn check(rules: &mut [FirewallRule], allowed: &[(u16, u16)], dynamic: Dynami
         ranges.sort_unstable();
         let mut also = also.clone();
         also.extend_from_slice(allowed);
+        also.extend(rules.iter().filter(|r| r.protocol == protocol).flat_map(documented_alternatives));
         let total: u32 = joined(ranges).into_iter().map(|r| ports_outside(r, &also)).sum();
         if total > TOTAL_THRESHOLD && refused.is_empty() {
             refused.push(format!(
@@ -67,7 +106,29 @@ pub fn check(rules: &mut [FirewallRule], allowed: &[(u16, u16)], dynamic: Dynami
             ));
         }
     }
-    if refused.is_empty() { Ok(()) } else { Err(refused.join("\n")) }
+    if !refused.is_empty() {
+        return Err(refused.join("\n"));
+    }
+    Ok(opened.iter().map(|o| describe(o, &also)).collect())
+}
+
+/// `Wide range opened: TCP 1024-65535, 64512 ports, 41384 of them outside the dynamic ranges ...,
+/// for File Replication and Net Logon: the page's own alternative ...`.
+fn describe(opened: &Opened, also: &[(u16, u16)]) -> String {
+    let (low, high) = opened.range;
+    let services = match opened.services.as_slice() {
+        [one] => one.clone(),
+        [first @ .., last] if first.len() < 5 => format!("{} and {last}", first.join(", ")),
+        many => format!("{} and {} more services", many[..4].join(", "), many.len() - 4),
+    };
+    format!(
+        "Wide range opened: {} {low}-{high}, {} ports, {} of them outside the dynamic ranges {}, for {services}: {}.",
+        opened.protocol,
+        u32::from(high) - u32::from(low) + 1,
+        ports_outside(opened.range, also),
+        documented_ranges(),
+        opened.why
+    )
 }
 
 fn joined(ranges: Vec<(u16, u16)>) -> Vec<(u16, u16)> {
@@ -98,6 +159,7 @@ mod tests {
             spans: spans.iter().enumerate().map(|(i, &(low, high))| Span { low, high, at: at(i) }).collect(),
             places: (0..spans.len()).map(at).collect(),
             assumed: Vec::new(),
+            chosen_alternatives: Vec::new(),
             remarks: Vec::new(),
         }
     }
@@ -126,5 +188,48 @@ mod tests {
         assert!(e.starts_with("the rules open 10000 TCP ports outside"), "{e}");
         let mut own = vec![rule(&[(10000, 20000)])];
         check(&mut own, &[], DynamicRange::Range(10000, 20000)).unwrap();
+    }
+
+    /// A dynamic rule of `spans`, the page's alternatives among them chosen by `--dynamic-range legacy`.
+    fn chosen(spans: &[(u16, u16)], alternatives: &[(u16, u16)]) -> FirewallRule {
+        FirewallRule { dynamic: true, chosen_alternatives: alternatives.to_vec(), ..rule(spans) }
+    }
+
+    #[test]
+    fn the_pages_own_alternative_chosen_by_legacy_opens_saying_how_wide() {
+        let mut rules = vec![chosen(&[(1024, 65535)], &[(1024, 65535)])];
+        let opened = check(&mut rules, &[], DynamicRange::Legacy).unwrap();
+        assert_eq!(
+            opened,
+            ["Wide range opened: TCP 1024-65535, 64512 ports, 41384 of them outside the dynamic ranges 1025-5000, \
+              30000-32767 and 49152-65535, for DNS Server: the page's own alternative for a dynamic range, chosen by \
+              --dynamic-range legacy."]
+        );
+        assert_eq!(rules[0].remarks[0].0, "wide range 1024-65535 (64512 ports) opened as the page's own dynamic range");
+        // --allow-wide is not needed, and not what the comment credits.
+        let mut rules = vec![chosen(&[(1024, 65535)], &[(1024, 65535)])];
+        check(&mut rules, &[(1024, 65535)], DynamicRange::Legacy).unwrap();
+        assert!(rules[0].remarks[0].0.ends_with("opened as the page's own dynamic range"));
+    }
+
+    #[test]
+    fn what_the_page_does_not_give_as_its_dynamic_range_stays_refused() {
+        // A fixed range as wide, or a dynamic one no user's choice picked among alternatives.
+        for mut rule in [rule(&[(1024, 65535)]), chosen(&[(1024, 65535)], &[])] {
+            let e = check(std::slice::from_mut(&mut rule), &[], DynamicRange::Legacy).unwrap_err();
+            assert!(e.contains("TCP 1024-65535 covers 64512 ports"), "{e}");
+        }
+        // The alternative plus a wide range of another row in the same rule.
+        let e =
+            check(&mut [chosen(&[(2, 2000), (1024, 65535)], &[(1024, 65535)])], &[], DynamicRange::Legacy).unwrap_err();
+        assert!(e.contains("TCP 2-65535 covers 65534 ports"), "{e}");
+        // System ports are never allocated at random, whatever the page says.
+        for system in [(1, 65535), (2, 65535), (1000, 65535)] {
+            let e = check(&mut [chosen(&[system], &[system])], &[], DynamicRange::Legacy).unwrap_err();
+            assert!(
+                e.contains("the page gives it as a dynamic range, but no system allocates the system ports"),
+                "{e}"
+            );
+        }
     }
 }

@@ -9,6 +9,7 @@ use crate::stop::Stop;
 use crate::store::{Database, Load, LoadPlan, SourceMeta, SourceOutcome};
 use pipeline::{Item, Pipeline};
 
+pub mod check;
 mod pipeline;
 mod progress;
 mod prose;
@@ -23,17 +24,22 @@ pub struct IngestOptions {
     pub read: ReadOptions,
     /// What `RANDOM` means.
     pub normalize: NormalizeOptions,
-    /// Load what can be read and ledger each unreadable row, instead of refusing the document.
-    pub lenient: bool,
+    /// Refuse a document (and the whole ingest) for one unreadable row, and a batch for one input
+    /// without a port table, instead of loading the rest and ledgering each (`--strict`).
+    pub strict: bool,
     /// The name to record the (single) source under instead of its path.
     pub source_name: Option<String>,
 }
 
 impl IngestOptions {
-    /// The options recorded with a source: those that change its rows.
+    /// The options recorded with a source: those that change its rows. (Where the document's own
+    /// dynamic range came from is added once it is read: see [`crate::store::SourceLoad`].)
     fn recorded(&self) -> String {
-        let (low, high) = self.normalize.dynamic_range;
-        format!("dynamic-range={low}-{high} lenient={}", self.lenient)
+        let range = match self.normalize.dynamic_range {
+            Some((low, high)) => format!("{low}-{high}"),
+            None => "document".to_string(),
+        };
+        format!("dynamic-range={range} strict={}", self.strict)
     }
 }
 
@@ -46,8 +52,10 @@ pub struct SourceReport {
     pub format: InputFormat,
     /// The encoding it was decoded from.
     pub encoding: &'static str,
-    /// Loaded or unchanged.
+    /// Loaded, unchanged or skipped.
     pub outcome: SourceOutcome,
+    /// Why the source was skipped (an input of a batch with no port table), if it was.
+    pub skipped: Option<String>,
 }
 
 /// Ingests every input into `db` in one transaction: all of them load, or none does. `stop` is
@@ -69,11 +77,20 @@ pub fn ingest(
             return Err(Error::Usage(format!("`{name}` is given twice; name each source once")));
         }
     }
+    // In a batch, an input without a port table (a README beside the pages) is left out, not
+    // the batch refused; one input alone is refused, since nothing would be loaded.
+    let skip_empty = inputs.len() > 1 && !options.strict;
     let stage = |stage: crate::store::LoadStage| progress.stage(stage.name());
     db.load_in_stages(LoadPlan::for_inputs(inputs), &stage, |load| {
-        let mut reports = Vec::new();
+        let mut reports: Vec<SourceReport> = Vec::new();
         for path in inputs {
-            reports.push(ingest_one(load, path, options, progress, stop)?);
+            reports.push(ingest_one(load, path, options, progress, stop, skip_empty)?);
+        }
+        if let Some(first) = reports.first()
+            && reports.iter().all(|r| r.skipped.is_some())
+        {
+            let why = first.skipped.clone().unwrap_or_default();
+            return Err(Error::input(&first.name, why, "none of the inputs holds a port table; nothing was loaded"));
         }
         // A stop asked for during the last source still stops: nothing is committed.
         stop.check()?;
@@ -89,6 +106,7 @@ fn ingest_one(
     options: &IngestOptions,
     progress: &dyn Progress,
     stop: Stop,
+    skip_empty: bool,
 ) -> Result<SourceReport> {
     let input = Input::open(path, &options.read)?;
     progress.reading(path, input.size);
@@ -101,16 +119,16 @@ fn ingest_one(
         options: options.recorded(),
     };
     if input.is_file && unchanged_file(load, path, &meta, stop)? {
-        return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged });
+        return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged, skipped: None });
     }
     let mut source = load.source(&meta)?;
     if format.is_registry() {
         let max_whole_bytes = options.read.max_whole_bytes.unwrap_or(DEFAULT_MAX_WHOLE_BYTES);
-        registry::load_registry(&mut source, input, options.lenient, max_whole_bytes, stop)?;
+        registry::load_registry(&mut source, input, options.strict, max_whole_bytes, stop)?;
         progress.read(fingerprint.bytes_read());
         let (sha256, size) = fingerprint.finish();
         let outcome = source.finish(&sha256, size)?;
-        return Ok(SourceReport { name, format, encoding, outcome });
+        return Ok(SourceReport { name, format, encoding, outcome, skipped: None });
     }
     let mut problems: Vec<Problem> = Vec::new();
     let mut tables = 0usize;
@@ -126,11 +144,11 @@ fn ingest_one(
                 Item::Section(normalized, port_tables, prose_ports) => {
                     tables += *port_tables;
                     let found = std::mem::take(&mut normalized.problems);
-                    if options.lenient {
+                    if options.strict {
+                        problems.extend(found);
+                    } else {
                         normalized.anomalies.extend(found.into_iter().map(Problem::into_skipped));
                         normalized.anomalies.sort_by_key(|a| a.line);
-                    } else {
-                        problems.extend(found);
                     }
                     if let Some(service_id) = source.section(normalized)? {
                         source.prose_mentions(service_id, &prose_ports.mentions)?;
@@ -139,8 +157,15 @@ fn ingest_one(
                     }
                 }
                 Item::Anomaly(anomaly) => source.anomaly(None, anomaly)?,
-                Item::Problem(problem) if options.lenient => source.anomaly(None, &problem.clone().into_skipped())?,
-                Item::Problem(problem) => problems.push(problem.clone()),
+                Item::Problem(problem) if options.strict => problems.push(problem.clone()),
+                Item::Problem(problem) => source.anomaly(None, &problem.clone().into_skipped())?,
+                Item::DynamicRange(stated) => {
+                    let (awaiting, first_line) = source.awaiting_dynamic_range();
+                    source.give_dynamic_range(stated.range(), &stated.describe())?;
+                    if let Some(anomaly) = stated.ledger(awaiting, first_line) {
+                        source.anomaly(None, &anomaly)?;
+                    }
+                }
             }
         }
         pipeline.recycle(batch);
@@ -153,41 +178,49 @@ fn ingest_one(
     }
     prose::check_elsewhere(&mut source, &unresolved)?;
     if tables == 0 {
-        let expected = match format {
-            InputFormat::Text => "service sections with a table headed `Application protocol Protocol Port`",
-            InputFormat::Markdown => {
-                "a pipe table whose header names its ports (`Port`, `Ports`, `Server Port`, `Start Port`, a `TCP` \
-                 or `UDP` column, ...) or whose cells hold them (`TCP 443`)"
-            }
-            InputFormat::Rst => {
-                "a grid, simple, list-table or csv-table table whose header names its ports (`Port`, `Ports`, a \
-                 `TCP` or `UDP` column, ...) or whose cells hold them (`443/tcp`)"
-            }
-            InputFormat::AsciiDoc => {
-                "a |=== table whose header row names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) \
-                 or whose cells hold them (`TCP 443`)"
-            }
-            InputFormat::Mdx => {
-                "a pipe table whose header names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) or \
-                 whose cells hold them (`TCP 443`)"
-            }
-            InputFormat::Html => {
-                "a <table> whose header row names its ports (`Port`, `Ports`, `Server Port`, a `TCP` or `UDP` \
-                 column, ...) or whose cells hold them (`TCP 443`)"
-            }
-            InputFormat::IanaCsv | InputFormat::Services | InputFormat::NmapServices => {
-                "a document, not a port registry"
-            }
-        };
-        return Err(Error::input(
-            path,
-            format!("holds no port table (read as {format}, {encoding})"),
-            format!("expected {expected}; pass --format or --encoding if the detection was wrong"),
-        ));
+        if skip_empty {
+            let problem = format!("holds no port table (read as {format}, {encoding})");
+            let outcome = source.skip()?;
+            return Ok(SourceReport { name, format, encoding, outcome, skipped: Some(problem) });
+        }
+        return Err(no_port_table(path, format, encoding));
     }
     let (sha256, size) = fingerprint.finish();
     let outcome = source.finish(&sha256, size)?;
-    Ok(SourceReport { name, format, encoding, outcome })
+    Ok(SourceReport { name, format, encoding, outcome, skipped: None })
+}
+
+/// The refusal of a document in which no port table was found.
+fn no_port_table(path: &str, format: InputFormat, encoding: &str) -> Error {
+    let expected = match format {
+        InputFormat::Text => "service sections with a table headed `Application protocol Protocol Port`",
+        InputFormat::Markdown => {
+            "a pipe table whose header names its ports (`Port`, `Ports`, `Server Port`, `Start Port`, a `TCP` \
+             or `UDP` column, ...) or whose cells hold them (`TCP 443`)"
+        }
+        InputFormat::Rst => {
+            "a grid, simple, list-table or csv-table table whose header names its ports (`Port`, `Ports`, a \
+             `TCP` or `UDP` column, ...) or whose cells hold them (`443/tcp`)"
+        }
+        InputFormat::AsciiDoc => {
+            "a |=== table whose header row names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) \
+             or whose cells hold them (`TCP 443`)"
+        }
+        InputFormat::Mdx => {
+            "a pipe table whose header names its ports (`Port`, `Ports`, a `TCP` or `UDP` column, ...) or \
+             whose cells hold them (`TCP 443`)"
+        }
+        InputFormat::Html => {
+            "a <table> whose header row names its ports (`Port`, `Ports`, `Server Port`, a `TCP` or `UDP` \
+             column, ...) or whose cells hold them (`TCP 443`)"
+        }
+        InputFormat::IanaCsv | InputFormat::Services | InputFormat::NmapServices => "a document, not a port registry",
+    };
+    Error::input(
+        path,
+        format!("holds no port table (read as {format}, {encoding})"),
+        format!("expected {expected}; pass --format or --encoding if the detection was wrong"),
+    )
 }
 
 /// Whether a regular file holds exactly what was loaded under its name before, with the same

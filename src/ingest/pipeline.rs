@@ -5,11 +5,14 @@
 use crate::anomaly::Anomaly;
 use crate::crosscheck::{ProsePorts, check_section};
 use crate::error::{Error, Problem, Result};
+use crate::normalize::dynamic_range::{DocumentRanges, StatedRange};
 use crate::normalize::{NormalizeOptions, NormalizedSection, Summaries, normalize_section};
-use crate::parse::document_blocks;
 use crate::parse::sections::{Event, Sections};
+use crate::parse::{Block, document_blocks};
 use crate::read::Input;
 use crate::stop::Stop;
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 use std::thread::JoinHandle;
 
@@ -21,6 +24,8 @@ pub enum Item {
     Anomaly(Anomaly),
     /// A row that cannot be read, outside any section.
     Problem(Problem),
+    /// What the document's prose says its dynamic range is (the last item of a document).
+    DynamicRange(StatedRange),
 }
 
 /// Items per batch: enough to make handing over cheap, few enough to keep memory flat.
@@ -83,8 +88,15 @@ fn run(
     sender: &SyncSender<Result<Vec<Item>>>,
     returned: &Receiver<Vec<Item>>,
 ) {
+    // The prose is read for the dynamic range it states as the blocks go by to the section finder.
+    let ranges = Rc::new(RefCell::new(DocumentRanges::default()));
+    let seen = Rc::clone(&ranges);
     let events = match document_blocks(input, max_whole_bytes, stop) {
-        Ok(blocks) => Sections::new(blocks),
+        Ok(blocks) => Sections::new(blocks.inspect(move |block| {
+            if let Ok(Block::Paragraph(text) | Block::Note(text)) = block {
+                seen.borrow_mut().see(text);
+            }
+        })),
         Err(e) => return drop(sender.send(Err(e))),
     };
     let mut batch = Vec::with_capacity(BATCH);
@@ -119,5 +131,6 @@ fn run(
             return;
         }
     }
+    batch.push(Item::DynamicRange(ranges.borrow().stated()));
     let _ = sender.send(Ok(batch));
 }

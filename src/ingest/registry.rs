@@ -10,12 +10,12 @@ use crate::store::SourceLoad;
 /// Records stored between two checks for a stop asked for.
 const CHUNK: usize = 1024;
 
-/// Reads the registry `input` and stores its records into `source`. An unreadable line refuses the
-/// registry, or under `lenient` is ledgered as a skipped row.
+/// Reads the registry `input` and stores its records into `source`. An unreadable line is ledgered
+/// as a skipped row, or under `strict` refuses the registry.
 pub(super) fn load_registry(
     source: &mut SourceLoad<'_, '_>,
     input: Input,
-    lenient: bool,
+    strict: bool,
     max_whole_bytes: u64,
     stop: Stop,
 ) -> Result<()> {
@@ -25,7 +25,7 @@ pub(super) fn load_registry(
         return Err(Error::input(&path, format!("is not a port registry (read as {format})"), "pass --format"));
     };
     if !read.problems.is_empty() {
-        if !lenient {
+        if strict {
             return Err(Error::Invalid { path, problems: read.problems });
         }
         for problem in read.problems {

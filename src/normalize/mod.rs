@@ -3,12 +3,16 @@
 //! problem for every row that cannot be read. A summary table is judged here too ([`Summaries`]):
 //! its rows go through the same row normalizer, with the columns the section finder decided.
 
+pub mod dynamic_range;
 mod elsewhere;
 pub mod ledger;
 pub mod port;
 mod port_forms;
+mod port_lists;
+mod port_prose;
 mod row;
 mod rules;
+mod service_match;
 pub mod service_name;
 mod summary;
 pub mod text;
@@ -34,16 +38,11 @@ use rules::SeenRules;
 pub const LEGACY_DYNAMIC_RANGE: (u16, u16) = (1025, 5000);
 
 /// What normalization may be told.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct NormalizeOptions {
-    /// What `RANDOM` means (`--dynamic-range`).
-    pub dynamic_range: (u16, u16),
-}
-
-impl Default for NormalizeOptions {
-    fn default() -> Self {
-        NormalizeOptions { dynamic_range: LEGACY_DYNAMIC_RANGE }
-    }
+    /// What `RANDOM` means, where the user said (`--dynamic-range`); `None`: the range the row or
+    /// the document states, else none (NULL ports).
+    pub dynamic_range: Option<(u16, u16)>,
 }
 
 /// A service section, clean.
@@ -83,6 +82,9 @@ pub struct PortRule {
     pub note: Option<String>,
     /// What the row says besides its ports: direction, endpoints, client ports, every cell.
     pub context: RuleContext,
+    /// A dynamic port whose cell, row and footnotes state no range: the document's prose may
+    /// (the store gives it the range the whole document states, once it is read).
+    pub awaits_document_range: bool,
 }
 
 /// The result of normalizing one section.
@@ -154,7 +156,7 @@ pub(super) fn service_of(title: &Located, system_service_lines: &[Located], ledg
 }
 
 impl Problem {
-    /// The ledger entry for a row skipped under `--lenient`.
+    /// The ledger entry for a row that cannot be read, left out while the rest loads.
     pub fn into_skipped(self) -> Anomaly {
         Anomaly::new(self.line, AnomalyKind::SkippedRow, self.raw, None, format!("Row skipped: {}.", self.message))
     }

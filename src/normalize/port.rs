@@ -3,12 +3,10 @@
 //! beyond a single number is ledgered. The forms of one value are in [`super::port_forms`].
 
 use super::ledger::Ledger;
-use super::port_forms::read_value;
+use super::port_forms::{read_across_lines, read_value};
+use super::port_lists::{parts, several_values};
 use super::transport::Transport;
 use super::words::Direction;
-use crate::anomaly::AnomalyKind;
-use regex::Regex;
-use std::sync::LazyLock;
 
 /// How a rule's ports are given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,10 +15,16 @@ pub enum PortKind {
     Fixed,
     /// A range of ports.
     Range,
-    /// A port allocated at random from a range.
+    /// A port allocated at random from a range (the range is `None` where the document states
+    /// none).
     Dynamic,
-    /// The transport has no ports.
+    /// The transport has no ports, or the cell gives none (`n/a`, `--`).
     None,
+    /// Any port (`Any`, `All`): the page names no port, on purpose; no ports loaded.
+    Any,
+    /// A port the administrator chooses ("configured by the administrator", `Configurable port`);
+    /// no ports loaded, the words kept in the note.
+    Configurable,
 }
 
 impl PortKind {
@@ -31,6 +35,8 @@ impl PortKind {
             PortKind::Range => "range",
             PortKind::Dynamic => "dynamic",
             PortKind::None => "none",
+            PortKind::Any => "any",
+            PortKind::Configurable => "configurable",
         }
     }
 }
@@ -40,7 +46,8 @@ impl PortKind {
 pub struct PortSpec {
     /// How the ports are given.
     pub kind: PortKind,
-    /// First port and last port; `None` for [`PortKind::None`].
+    /// First port and last port; `None` for [`PortKind::None`], [`PortKind::Any`],
+    /// [`PortKind::Configurable`], and a [`PortKind::Dynamic`] port whose range is not stated.
     pub range: Option<(u16, u16)>,
 }
 
@@ -48,12 +55,20 @@ impl PortSpec {
     /// No port.
     pub const NONE: PortSpec = PortSpec { kind: PortKind::None, range: None };
 
+    /// Ports of `kind` with no numbers (any, configurable, a dynamic port of no stated range).
+    pub const fn unnumbered(kind: PortKind) -> PortSpec {
+        PortSpec { kind, range: None }
+    }
+
     /// Text for the ledger's `normalized` column, e.g. `1025-5000`.
     pub fn describe(self) -> String {
-        match self.range {
-            Some((low, high)) if low == high => low.to_string(),
-            Some((low, high)) => format!("{low}-{high}"),
-            None => "no port".into(),
+        match (self.range, self.kind) {
+            (Some((low, high)), _) if low == high => low.to_string(),
+            (Some((low, high)), _) => format!("{low}-{high}"),
+            (None, PortKind::Dynamic) => "dynamic, no range stated".into(),
+            (None, PortKind::Any) => "any port".into(),
+            (None, PortKind::Configurable) => "configurable".into(),
+            (None, _) => "no port".into(),
         }
     }
 }
@@ -74,6 +89,14 @@ pub struct PortValue {
     pub icmp_type: Option<u8>,
     /// The direction an arrow beside the port gives (`443 --->`).
     pub direction: Option<Direction>,
+    /// The application protocol a cell names in place of a port (`WMI`).
+    pub protocol: Option<String>,
+    /// A dynamic word whose range the cell does not state (`RANDOM`): its row's notes or the
+    /// document may (see [`super::dynamic_range`]).
+    pub awaits_range: bool,
+    /// Words for a dynamic port that give no numbers (`RANDOM`, `RPC/DCOM High ports`), whatever
+    /// range they were given.
+    pub dynamic_words: bool,
 }
 
 impl PortValue {
@@ -86,6 +109,9 @@ impl PortValue {
             notes: Vec::new(),
             icmp_type: None,
             direction: None,
+            protocol: None,
+            awaits_range: false,
+            dynamic_words: false,
         }
     }
 }
@@ -95,15 +121,13 @@ impl PortValue {
 pub struct PortContext<'a> {
     /// The row's application protocol (a "randomly allocated" one makes a range dynamic).
     pub application: &'a str,
-    /// What a dynamic-range word (`RANDOM`, `DYNAMIC`) means.
-    pub dynamic_range: (u16, u16),
+    /// What a dynamic-range word (`RANDOM`, `DYNAMIC`) means, where the user said
+    /// (`--dynamic-range`); `None`: the range the row or the document states, if any.
+    pub dynamic_range: Option<(u16, u16)>,
 }
 
 /// A port cell longer than this is no port cell: it is refused rather than taken apart.
 const LONGEST_CELL: usize = 4096;
-
-static IN_SENTENCE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(TCP|UDP)\s+(?:port\s+)?(\d+)\b").expect("valid regex"));
 
 /// A port number, or why it is none.
 pub fn port_number(digits: &str) -> Result<u16, String> {
@@ -121,58 +145,16 @@ fn tidy(cell: &str) -> std::borrow::Cow<'_, str> {
     if !cell.contains('&') && !cell.contains('<') {
         return std::borrow::Cow::Borrowed(cell);
     }
-    let mut tidied = cell.replace("&nbsp;", " ").replace("&#160;", " ");
+    let mut tidied = cell.replace("&nbsp;", " ").replace("&#160;", " ").replace("&amp;", "&");
     for br in ["<br>", "<br/>", "<br />", "<BR>"] {
         tidied = tidied.replace(br, "\n");
     }
     std::borrow::Cow::Owned(tidied)
 }
 
-/// The parts of a cell holding several values: one per line break, `;` or `,` (outside
-/// parentheses: `(note 1, 4)` is one remark).
-fn split_values(cell: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let (mut depth, mut start) = (0usize, 0);
-    for (i, c) in cell.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            '\n' | ';' | ',' if depth == 0 => {
-                parts.push(&cell[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&cell[start..]);
-    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
-}
-
-/// Alternatives within one part: `80 or 8530`, `80 and 443`, `80 & 443`.
-fn split_alternatives(part: &str) -> Vec<&str> {
-    part.split(" or ").flat_map(|p| p.split(" and ")).flat_map(|p| p.split(" & ")).map(str::trim).collect()
-}
-
-/// Reads one part of a cell, splitting it into alternatives if it does not read whole.
-fn read_part(part: &str, context: &PortContext, ledger: &mut Ledger) -> Result<Option<Vec<PortValue>>, String> {
-    if let Some(values) = read_value(part, context, ledger)? {
-        return Ok(Some(values));
-    }
-    let alternatives = split_alternatives(part);
-    if alternatives.len() < 2 {
-        return Ok(None);
-    }
-    let mut values = Vec::new();
-    for alternative in alternatives {
-        match read_value(alternative, context, ledger)? {
-            Some(found) => values.extend(found),
-            None => return Ok(None),
-        }
-    }
-    Ok(Some(values))
-}
-
-/// Reads a port cell into one or more values, ledgering every form beyond a single number.
+/// Reads a port cell into one or more values, ledgering every form beyond a single number: the
+/// whole cell as one value (its lines joined: `Minimum of 100 ports<br>above port 5000`), else
+/// a list of values, else its lines or sentences one by one (see [`super::port_lists`]).
 pub fn parse_ports(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Result<Vec<PortValue>, String> {
     if cell.len() > LONGEST_CELL {
         return Err(format!("port cell of {} characters: expected a port number, a range or a short list", cell.len()));
@@ -180,77 +162,54 @@ pub fn parse_ports(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Re
     let tidied = tidy(cell);
     let cell = tidied.trim();
     let mut notes = Ledger::new(ledger.line());
-    if let Some(values) = read_value(cell, context, &mut notes)? {
-        ledger.append(&mut notes);
-        return Ok(values);
+    let mut values = match read_value(cell, context, &mut notes)? {
+        Some(values) => Some(values),
+        None if cell.contains('\n') => read_across_lines(cell, context, &mut notes)?,
+        None => None,
+    };
+    if values.is_none() {
+        values = several_values(cell, context, &mut notes)?;
     }
-    if let Some(values) = several_values(cell, context, ledger)? {
-        return Ok(values);
+    if values.is_none() {
+        notes = Ledger::new(ledger.line());
+        values = parts(cell, context, &mut notes)?;
     }
-    if let Some(values) = ports_in_sentence(cell, ledger)? {
-        return Ok(values);
-    }
-    Err(format!(
-        "unreadable port \"{}\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a",
-        cell.replace('\n', " / ")
-    ))
-}
-
-/// A cell of several values, each readable: one row each.
-fn several_values(cell: &str, context: &PortContext, ledger: &mut Ledger) -> Result<Option<Vec<PortValue>>, String> {
-    let mut values: Vec<PortValue> = Vec::new();
-    let mut notes = Ledger::new(ledger.line());
-    for part in split_values(cell) {
-        match read_part(part, context, &mut notes)? {
-            Some(found) => values.extend(found),
-            None => return Ok(None),
-        }
-    }
-    if values.len() < 2 {
-        return Ok(None);
-    }
-    // `53,1024-65535/TCP/UDP`: a transport written once, after the last value, is every value's.
-    // So is an arrow after the last value (`5723, 5724 --->`).
-    for i in (0..values.len() - 1).rev() {
-        if values[i].transports.is_empty() {
-            values[i].transports = values[i + 1].transports.clone();
-        }
-        values[i].direction = values[i].direction.or(values[i + 1].direction);
-    }
-    ledger.note(
-        AnomalyKind::MultiplePorts,
-        cell.replace('\n', " / "),
-        Some(values.iter().map(|v| v.spec.describe()).collect::<Vec<_>>().join(", ")),
-        format!("The port cell holds {} values; one row each.", values.len()),
-    );
+    let Some(values) = values else {
+        return Err(format!(
+            "unreadable port \"{}\": expected a port number (0-65535), a range such as 1024-65535, RANDOM or n/a",
+            cell.replace('\n', " / ")
+        ));
+    };
     ledger.append(&mut notes);
-    Ok(Some(values))
+    Ok(dynamic_words_as_labels(values))
 }
 
-/// A sentence that names its ports: "The default HTTP port is TCP 80, and ...".
-fn ports_in_sentence(cell: &str, ledger: &mut Ledger) -> Result<Option<Vec<PortValue>>, String> {
-    let mut values = Vec::new();
-    for caps in IN_SENTENCE.captures_iter(cell) {
-        let port = port_number(&caps[2])?;
-        let mut value = PortValue::new(&caps[0], PortSpec { kind: PortKind::Fixed, range: Some((port, port)) });
-        value.transports.extend(Transport::from_name(&caps[1]));
-        values.push(value);
+/// A dynamic word that states no range, in a cell that states a range (`*RPC/DCOM High ports<br>Ports
+/// 49152-65535 TCP`), labels that range: the range is the dynamic one, the word its note.
+fn dynamic_words_as_labels(values: Vec<PortValue>) -> Vec<PortValue> {
+    let unstated = |v: &PortValue| v.dynamic_words;
+    let ranged = |v: &PortValue| !unstated(v) && v.spec.range.is_some_and(|(low, high)| low < high);
+    if !values.iter().any(unstated) || !values.iter().any(ranged) {
+        return values;
     }
-    if values.is_empty() {
-        return Ok(None);
-    }
-    ledger.note(
-        AnomalyKind::PortInSentence,
-        cell.replace('\n', " / "),
-        Some(values.iter().map(|v| v.raw.clone()).collect::<Vec<_>>().join(", ")),
-        format!("The port cell is a sentence; the {} port(s) it names were loaded.", values.len()),
-    );
-    Ok(Some(values))
+    let words: Vec<String> = values.iter().filter(|v| unstated(v)).map(|v| v.raw.clone()).collect();
+    values
+        .into_iter()
+        .filter(|v| !unstated(v))
+        .map(|mut v| {
+            if ranged(&v) {
+                v.spec.kind = PortKind::Dynamic;
+                v.notes.extend(words.iter().cloned());
+            }
+            v
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::anomaly::AnomalyKind;
 
     const LEGACY: (u16, u16) = (1025, 5000);
 
@@ -258,7 +217,7 @@ mod tests {
 
     fn parse(cell: &str, application: &str) -> (Read, Vec<AnomalyKind>) {
         let mut ledger = Ledger::new(1);
-        let context = PortContext { application, dynamic_range: LEGACY };
+        let context = PortContext { application, dynamic_range: Some(LEGACY) };
         let got = parse_ports(cell, &context, &mut ledger)
             .map(|vs| vs.into_iter().map(|v| (v.spec.kind, v.spec.range)).collect());
         (got, ledger.into_entries().into_iter().map(|a| a.kind).collect())
@@ -272,8 +231,13 @@ mod tests {
     }
 
     #[test]
-    fn random_is_the_dynamic_range() {
+    fn random_is_the_range_the_user_gives_else_none_yet() {
         assert_eq!(parse("RANDOM", "x"), (Ok(vec![(PortKind::Dynamic, Some(LEGACY))]), vec![AnomalyKind::DynamicPort]));
+        let mut ledger = Ledger::new(1);
+        let context = PortContext { application: "x", dynamic_range: None };
+        let got = parse_ports("RANDOM", &context, &mut ledger).unwrap();
+        assert_eq!((got[0].spec, got[0].awaits_range), (PortSpec::unnumbered(PortKind::Dynamic), true));
+        assert_eq!(ledger.entries()[0].normalized.as_deref(), Some("dynamic"));
     }
 
     #[test]
@@ -322,7 +286,7 @@ mod tests {
     #[test]
     fn a_sentence_naming_ports() {
         let mut ledger = Ledger::new(1);
-        let context = PortContext { application: "WinRM 2.0", dynamic_range: LEGACY };
+        let context = PortContext { application: "WinRM 2.0", dynamic_range: Some(LEGACY) };
         let got = parse_ports(
             "The default HTTP port is TCP 5985, and the default HTTPS port is TCP 5986.",
             &context,

@@ -8,9 +8,11 @@ use super::ledger::Ledger;
 use super::port::{PortContext, PortKind, PortSpec, PortValue, port_number};
 use super::transport::Transport;
 use super::words::{
-    dynamic_in_words, icmp_message, means_dynamic, means_no_port, port_chosen_elsewhere, read_direction,
+    dynamic_in_words, icmp_message, means_any_port, means_dynamic, means_no_port, port_chosen_elsewhere,
+    port_unchangeable, protocol_name, read_direction,
 };
 use crate::anomaly::AnomalyKind;
+use crate::parse::table::holds_port_number;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -22,10 +24,19 @@ const DEEPEST: u8 = 6;
 
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^((?:a\s+)?(?:random(?:ly allocated)?\s+)?(?:high\s+)?ports?(?:\s+numbers?)?\s+(?:between|from|in|range)\s+)?(\d+)\s*(-|–|—|to|through|and)\s*(\d+)$",
+        r"(?i)^((?:a\s+)?(?:random(?:ly allocated)?\s+)?(?:high\s+)?ports?(?:\s+numbers?)?\s+(?:between|from|in|range)\s+)?(\d+)\s*(-|–|—|to|through|and|:)\s*(\d+)$",
     )
     .expect("valid regex")
 });
+/// `Minimum of 100 ports above port 5000`, `ports above 1024`: ports past a number, no end stated.
+static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:(?:a\s+)?(?:minimum|maximum|range)\s+of\s+\d+\s+)?(?:(?:random|dynamic|high)\s+)?ports?\s+(?:above|over|greater\s+than|higher\s+than|beyond)\s+(?:port\s+)?(\d+)$",
+    )
+    .expect("valid regex")
+});
+/// `[^1]`, `[^note-2]`: a Markdown footnote reference.
+static FOOTNOTE_REF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\[\^[^\]\s]{1,40}\]$").expect("valid regex"));
 static REMARK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.*?)\s*\(([^()]*)\)$").expect("valid regex"));
 static SLASH_PAIR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+)\s*/\s*(\d+)$").expect("valid regex"));
 static TRANSPORT_FIRST: LazyLock<Regex> = LazyLock::new(|| {
@@ -44,12 +55,37 @@ static PORT_WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^ports?(?:\s+numbers?)?\s*:?\s+(\d.*)$").expect("valid regex"));
 
 /// Reads one value of a port cell (no `,`, `;` or line break in it); `None` where no form fits.
+/// A value that is only a protocol's name (`WMI`) is one, but not the name beside a port
+/// (`80: WinRM`).
 pub fn read_value(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
-    read_at(text.trim(), context, ledger, 0)
+    match read_at(text.trim(), context, ledger, 0)? {
+        Some(values) => Ok(Some(values)),
+        None => protocol_only(text.trim(), context, ledger),
+    }
+}
+
+/// Reads a cell of several lines as one value where its words run across them (`Minimum of 100
+/// ports<br>above port 5000`, `Ports between<br>1024 and 65535`).
+pub fn read_across_lines(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for form in [open_ended, range] {
+        if let Some(values) = form(&joined, context, ledger)? {
+            return Ok(Some(values));
+        }
+    }
+    Ok(None)
 }
 
 fn read_at(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) -> Read {
-    for form in [number, dynamic_word, no_port, icmp_name, range, slash_pair] {
+    // A sentence's full stop is no part of its value (`Ports between 1024 and 65535.`), though it
+    // stays in the value's words.
+    if let Some(sentence) = text.strip_suffix('.').filter(|t| !t.ends_with('.')) {
+        let read = read_at(sentence.trim(), context, ledger, depth)?;
+        return Ok(read.map(|values| {
+            values.into_iter().map(|v| PortValue { raw: whole(&v.raw, sentence, text), ..v }).collect()
+        }));
+    }
+    for form in [number, dynamic_word, no_port, any_port, configurable, icmp_name, range, slash_pair, open_ended] {
         if let Some(values) = form(text, context, ledger)? {
             return Ok(Some(values));
         }
@@ -57,7 +93,7 @@ fn read_at(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) ->
     if depth >= DEEPEST {
         return Ok(None);
     }
-    for form in [footnote_mark, trailing_note, arrow, port_word, transport_named, label, remark] {
+    for form in [footnote_mark, footnote_ref, trailing_note, arrow, port_word, transport_named, label, remark] {
         if let Some(values) = form(text, context, ledger, depth + 1) {
             return Ok(Some(values));
         }
@@ -79,6 +115,11 @@ fn peeled(text: &str, rest: &str, context: &PortContext, depth: u8, line: u32) -
     }
 }
 
+/// A value's words, with the full stop of its sentence put back where they are the sentence's.
+fn whole(raw: &str, sentence: &str, text: &str) -> String {
+    if raw == sentence.trim() { text.to_string() } else { raw.to_string() }
+}
+
 fn one(text: &str, spec: PortSpec) -> Read {
     Ok(Some(vec![PortValue::new(text, spec)]))
 }
@@ -96,14 +137,26 @@ fn dynamic_word(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read 
     if !means_dynamic(text) && !sentence {
         return Ok(None);
     }
-    let (low, high) = context.dynamic_range;
-    ledger.note(
-        AnomalyKind::DynamicPort,
-        text,
-        Some(format!("{low}-{high}")),
-        format!("\"{text}\" means a port allocated at random from the dynamic range; loaded as dynamic {low}-{high}."),
-    );
-    let mut value = PortValue::new(text, PortSpec { kind: PortKind::Dynamic, range: Some(context.dynamic_range) });
+    let (normalized, message) = match context.dynamic_range {
+        Some((low, high)) => (
+            format!("{low}-{high}"),
+            format!(
+                "\"{text}\" means a port allocated at random from the dynamic range; loaded as dynamic {low}-{high} (--dynamic-range)."
+            ),
+        ),
+        None => (
+            "dynamic".to_string(),
+            format!(
+                "\"{text}\" means a port allocated at random from the dynamic range, which the cell does not state; \
+                 loaded as dynamic, with the range its row's notes or the document state (see document_dynamic_range), \
+                 else with NULL ports."
+            ),
+        ),
+    };
+    ledger.note(AnomalyKind::DynamicPort, text, Some(normalized), message);
+    let mut value = PortValue::new(text, PortSpec { kind: PortKind::Dynamic, range: context.dynamic_range });
+    value.awaits_range = context.dynamic_range.is_none();
+    value.dynamic_words = true;
     if sentence {
         // The sentence names its transport in words: `The TCP port is a dynamic port ...`.
         let words = text.split(|c: char| !c.is_ascii_alphanumeric());
@@ -112,10 +165,70 @@ fn dynamic_word(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read 
     Ok(Some(vec![value]))
 }
 
+/// `Any`, `All`, `Any port`: port kind `any`, with no ports.
+fn any_port(text: &str, _: &PortContext, ledger: &mut Ledger) -> Read {
+    if !means_any_port(text) {
+        return Ok(None);
+    }
+    let spec = PortSpec::unnumbered(PortKind::Any);
+    let message = format!("\"{text}\" means any port; loaded as kind any, with no ports (not as 0-65535).");
+    ledger.note(AnomalyKind::AnyPort, text, Some(spec.describe()), message);
+    one(text, spec)
+}
+
+/// `The port number configured by the administrator.`, `Administrator chosen port`, `Configurable
+/// port`: port kind `configurable`, the words in the note.
+fn configurable(text: &str, _: &PortContext, ledger: &mut Ledger) -> Read {
+    if !port_chosen_elsewhere(text) {
+        return Ok(None);
+    }
+    let spec = PortSpec::unnumbered(PortKind::Configurable);
+    let message = format!(
+        "\"{text}\" names no port: the administrator chooses it; loaded as kind configurable, the words in the note."
+    );
+    ledger.note(AnomalyKind::ConfigurablePort, text, Some(spec.describe()), message);
+    let mut value = PortValue::new(text, spec);
+    value.notes.push(text.to_string());
+    Ok(Some(vec![value]))
+}
+
+/// `Minimum of 100 ports above port 5000`: ports past a number, their end not stated: a dynamic
+/// range with no stated bounds (NULL ports), the words in the note.
+fn open_ended(text: &str, _: &PortContext, ledger: &mut Ledger) -> Read {
+    let Some(caps) = OPEN_ENDED.captures(text) else { return Ok(None) };
+    port_number(&caps[1])?;
+    let spec = PortSpec::unnumbered(PortKind::Dynamic);
+    let message = format!(
+        "\"{text}\" gives where the ports start but not where they end; loaded as dynamic with NULL ports, the words in the note."
+    );
+    ledger.note(AnomalyKind::DynamicPort, text, Some(spec.describe()), message);
+    let mut value = PortValue::new(text, spec);
+    value.notes.push(text.to_string());
+    Ok(Some(vec![value]))
+}
+
+/// `WMI`, `CIM-XML`: a cell naming only a protocol, no port: kept as the application protocol.
+fn protocol_only(text: &str, _: &PortContext, ledger: &mut Ledger) -> Read {
+    let Some(name) = protocol_name(text) else { return Ok(None) };
+    let message = format!(
+        "The port cell names the protocol \"{name}\" and no port; loaded as that application protocol, with no port."
+    );
+    ledger.note(AnomalyKind::ProtocolOnly, text, Some(name.to_string()), message);
+    let mut value = PortValue::new(text, PortSpec::NONE);
+    value.protocol = Some(name.to_string());
+    Ok(Some(vec![value]))
+}
+
 fn no_port(text: &str, _: &PortContext, _: &mut Ledger) -> Read {
     // Ledgered by the row, which knows whether the transport has ports.
-    if means_no_port(text) || port_chosen_elsewhere(text) {
+    if means_no_port(text) {
         return one(text, PortSpec::NONE);
+    }
+    // `Ports can't be changed.`: no port named; the words are the note.
+    if port_unchangeable(text) {
+        let mut value = PortValue::new(text, PortSpec::NONE);
+        value.notes.push(text.to_string());
+        return Ok(Some(vec![value]));
     }
     // `see comments`, `see below`: the port is given elsewhere, in words; the words are the note.
     let lower = text.to_ascii_lowercase();
@@ -147,8 +260,12 @@ fn icmp_name(text: &str, _: &PortContext, ledger: &mut Ledger) -> Read {
 fn range(text: &str, context: &PortContext, ledger: &mut Ledger) -> Read {
     let Some(caps) = RANGE.captures(text) else { return Ok(None) };
     let (low, high) = (port_number(&caps[2])?, port_number(&caps[4])?);
-    // `80 and 443` are two ports; `67 and 68`, adjacent, are the range they make.
-    if caps.get(1).is_none() && caps[3].eq_ignore_ascii_case("and") && u32::from(high) != u32::from(low) + 1 {
+    // `80 and 443`, `67 and 68` are two ports; `between 1024 and 65535` is a range.
+    if caps.get(1).is_none() && caps[3].eq_ignore_ascii_case("and") {
+        return Ok(None);
+    }
+    // `30000:32767`, as firewalls write a range; `80:443` the other way round is no range.
+    if &caps[3] == ":" && low >= high {
         return Ok(None);
     }
     if low > high {
@@ -197,6 +314,22 @@ fn footnote_mark(text: &str, context: &PortContext, ledger: &mut Ledger, depth: 
     ledger.append(&mut inner);
     let mark = mark.trim_start_matches('\\').to_string();
     values.iter_mut().for_each(|v| v.notes.push(mark.clone()));
+    Some(values)
+}
+
+/// `443[^1]`: a Markdown footnote reference after the value, kept in the note.
+fn footnote_ref(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) -> Option<Vec<PortValue>> {
+    let mark = FOOTNOTE_REF.find(text)?;
+    let rest = &text[..mark.start()];
+    let (mut values, mut inner) = peeled(text, rest, context, depth, ledger.line())?;
+    ledger.note(
+        AnomalyKind::FootnoteMark,
+        text,
+        Some(rest.trim().to_string()),
+        format!("Footnote reference {} removed from the port cell and kept in the note.", mark.as_str()),
+    );
+    ledger.append(&mut inner);
+    values.iter_mut().for_each(|v| v.notes.push(mark.as_str().to_string()));
     Some(values)
 }
 
@@ -297,7 +430,8 @@ fn label(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) -> O
     }
     let line = ledger.line();
     // A name is a few words, not a list of its own (`80: WinRM; 135: RPC` is two values).
-    let is_name = |name: &str| !name.contains([';', ',', ':', '\n']);
+    // Nor does it hold a port number of its own (`135 + Dynamic: 1024-65535` is two values).
+    let is_name = |name: &str| !name.contains([';', ',', ':', '\n']) && !holds_port_number(name);
     let (mut values, mut inner, name) = match peeled(text, right, context, depth, line).filter(|_| is_name(left)) {
         Some((values, inner)) => (values, inner, left),
         None if !is_name(right) => return None,
@@ -313,7 +447,30 @@ fn label(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) -> O
         format!("The name \"{name}\" beside the port was kept in the note."),
     );
     ledger.append(&mut inner);
-    values.iter_mut().for_each(|v| v.notes.insert(0, name.to_string()));
+    // A name may say what the ports are: `Dynamic: 1024-65535`, `SMB (over TCP)`.
+    let dynamic = means_dynamic(name);
+    let named: Vec<Transport> = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter_map(Transport::from_name)
+        .filter(|t| t.has_ports())
+        .fold(Vec::new(), |mut all, t| {
+            if !all.contains(&t) {
+                all.push(t);
+            }
+            all
+        });
+    for value in &mut values {
+        value.notes.insert(0, name.to_string());
+        if dynamic && value.spec.kind == PortKind::Range {
+            value.spec.kind = PortKind::Dynamic;
+            let message =
+                format!("The name \"{name}\" says the ports beside it are allocated at random; loaded as dynamic.");
+            ledger.note(AnomalyKind::DynamicPort, text, Some(value.spec.describe()), message);
+        }
+        if value.transports.is_empty() && named.len() == 1 {
+            value.transports.clone_from(&named);
+        }
+    }
     Some(values)
 }
 
@@ -339,7 +496,24 @@ fn remark(text: &str, context: &PortContext, ledger: &mut Ledger, depth: u8) -> 
     // A remark may say what the port is (`(Random high RPC Port)`): the port is read with it.
     let words = format!("{} {remark}", context.application);
     let with_remark = PortContext { application: &words, ..*context };
-    let (mut values, mut inner) = peeled(text, port, &with_remark, depth, ledger.line())?;
+    let read = peeled(text, port, &with_remark, depth, ledger.line());
+    if read.is_none()
+        && !port.bytes().any(|b| b.is_ascii_digit())
+        && remark.bytes().any(|b| b.is_ascii_digit())
+        && let Some((mut values, mut inner)) = peeled(text, remark, context, depth, ledger.line())
+    {
+        // `disabled (8501)`: the port is in the parentheses, the words outside are about it.
+        ledger.note(
+            AnomalyKind::PortRemark,
+            text,
+            Some(remark.to_string()),
+            format!("The words \"{port}\" before the port were kept in the note."),
+        );
+        ledger.append(&mut inner);
+        values.iter_mut().for_each(|v| v.notes.push(port.to_string()));
+        return Some(values);
+    }
+    let (mut values, mut inner) = read?;
     if let Some(range) = stated_range(&values, remark) {
         // `Dynamic (49152-65535)`: the remark states the range the dynamic word leaves unsaid.
         values[0].spec.range = Some(range);

@@ -9,7 +9,7 @@ type Got = (Vec<Transport>, Option<(u16, u16)>, PortKind, Vec<String>, Option<u8
 
 fn read(cell: &str) -> (Result<Vec<Got>, String>, Vec<AnomalyKind>) {
     let mut ledger = Ledger::new(1);
-    let context = PortContext { application: "x", dynamic_range: LEGACY };
+    let context = PortContext { application: "x", dynamic_range: Some(LEGACY) };
     let got = parse_ports(cell, &context, &mut ledger).map(|values| {
         values.into_iter().map(|v| (v.transports, v.spec.range, v.spec.kind, v.notes, v.icmp_type)).collect()
     });
@@ -63,7 +63,9 @@ fn labels_beside_ports_are_notes() {
 
 #[test]
 fn pairs_alternatives_and_ranges_in_words() {
-    assert_eq!(ports("67 and 68"), [(vec![], 67, 68)]);
+    assert_eq!(ports("67 and 68"), [(vec![], 67, 67), (vec![], 68, 68)]);
+    assert_eq!(ports("139 445"), [(vec![], 139, 139), (vec![], 445, 445)]);
+    assert_eq!(ports("Ports between 1024 and 65535."), [(vec![], 1024, 65535)]);
     assert_eq!(ports("80 and 443"), [(vec![], 80, 80), (vec![], 443, 443)]);
     assert_eq!(ports("80 or 8530"), [(vec![], 80, 80), (vec![], 8530, 8530)]);
     assert_eq!(ports("137 through 139"), [(vec![], 137, 139)]);
@@ -76,7 +78,7 @@ fn pairs_alternatives_and_ranges_in_words() {
 #[test]
 fn a_range_beside_dynamic_words_is_dynamic() {
     let mut ledger = Ledger::new(1);
-    let context = PortContext { application: "RPC dynamic ports", dynamic_range: LEGACY };
+    let context = PortContext { application: "RPC dynamic ports", dynamic_range: Some(LEGACY) };
     let got = parse_ports("1024 - 5000\n49152 - 65535*", &context, &mut ledger).unwrap();
     let kinds: Vec<_> = got.iter().map(|v| (v.spec.kind, v.spec.range)).collect();
     assert_eq!(kinds, [(PortKind::Dynamic, Some((1024, 5000))), (PortKind::Dynamic, Some((49152, 65535)))]);
@@ -119,9 +121,99 @@ fn dynamic_and_no_port_words() {
         assert_eq!(got.unwrap()[0].1, Some(LEGACY), "{cell}");
         assert_eq!(kinds, [AnomalyKind::DynamicPort], "{cell}");
     }
-    for cell in ["n/a", "--", "Any", "Not applicable"] {
+    for cell in ["n/a", "--", "Not applicable"] {
         assert_eq!(read(cell), (Ok(vec![(vec![], None, PortKind::None, vec![], None)]), vec![]), "{cell}");
     }
+}
+
+#[test]
+fn any_all_configurable_and_a_protocol_alone_name_no_number() {
+    for cell in ["Any", "All", "any port"] {
+        assert_eq!(
+            read(cell),
+            (Ok(vec![(vec![], None, PortKind::Any, vec![], None)]), vec![AnomalyKind::AnyPort]),
+            "{cell}"
+        );
+    }
+    let cell = "The port number configured by the administrator.";
+    let (got, kinds) = read(cell);
+    assert_eq!(got.unwrap()[0].2, PortKind::Configurable);
+    assert_eq!(kinds, [AnomalyKind::ConfigurablePort]);
+    let mut ledger = Ledger::new(1);
+    let context = PortContext { application: "x", dynamic_range: None };
+    for cell in ["WMI", "CIM-XML"] {
+        let got = parse_ports(cell, &context, &mut ledger).unwrap();
+        assert_eq!((got[0].protocol.as_deref(), got[0].spec), (Some(cell), PortSpec::NONE), "{cell}");
+    }
+    assert_eq!(read("Ports can't be changed.").0.unwrap()[0].2, PortKind::None);
+}
+
+#[test]
+fn open_ended_ranges_state_no_bounds() {
+    let (got, kinds) = read("Minimum of 100 ports<br> above port 5000");
+    assert_eq!(got.unwrap()[0].1, None);
+    assert_eq!(kinds, [AnomalyKind::DynamicPort]);
+    assert_eq!(read("Minimum of 100 ports above port 5000").0.unwrap()[0].2, PortKind::Dynamic);
+}
+
+#[test]
+fn a_transport_per_item_and_markdown_footnote_references() {
+    assert_eq!(ports("8300, 8301(UDP), 8500"), [(vec![], 8300, 8300), (vec![UDP], 8301, 8301), (vec![], 8500, 8500)]);
+    assert_eq!(ports("5723, 5724/TCP"), [(vec![TCP], 5723, 5723), (vec![TCP], 5724, 5724)]);
+    let (got, kinds) = read("443[^note-1]");
+    assert_eq!((got.unwrap()[0].3.clone(), kinds), (vec!["[^note-1]".to_string()], vec![AnomalyKind::FootnoteMark]));
+    assert_eq!(ports("disabled (8501)"), [(vec![], 8501, 8501)]);
+    assert_eq!(ports("TCP: 80, 443"), [(vec![TCP], 80, 80), (vec![TCP], 443, 443)]);
+    assert_eq!(ports("30000:32767"), [(vec![], 30000, 32767)]);
+    assert!(read("443:80").0.is_err());
+}
+
+#[test]
+fn labels_may_say_the_range_is_dynamic_or_name_the_transport() {
+    let got = read("135 + Dynamic: 1024 -65535").0.unwrap();
+    assert_eq!((got[0].1, got[0].2), (Some((135, 135)), PortKind::Fixed));
+    assert_eq!((got[1].1, got[1].2), (Some((1024, 65535)), PortKind::Dynamic));
+    assert_eq!(ports("445: SMB (over TCP)"), [(vec![TCP], 445, 445)]);
+}
+
+#[test]
+fn lines_and_sentences_some_of_which_name_no_port() {
+    let got = read("22: SFTP\n\nInbound rule on hosts").0.unwrap();
+    assert_eq!(
+        (got.len(), got[0].1, got[0].3.clone()),
+        (1, Some((22, 22)), vec!["SFTP".to_string(), "Inbound rule on hosts".to_string()])
+    );
+    assert_eq!(
+        ports("5060 (unsecured), 5061 (secured). The service listens on both ports."),
+        [(vec![], 5060, 5060), (vec![], 5061, 5061)]
+    );
+    assert_eq!(
+        ports(
+            "5065 and 5067 for TCP (unsecured). 5065 and 5067 for mutual TLS (secured). If you have set it to Dual mode 5066 and 5068 are also used."
+        ),
+        [
+            (vec![TCP], 5065, 5065),
+            (vec![TCP], 5067, 5067),
+            (vec![TCP], 5065, 5065),
+            (vec![TCP], 5067, 5067),
+            (vec![], 5066, 5066),
+            (vec![], 5068, 5068)
+        ]
+    );
+    assert_eq!(
+        ports("WMI might be using TCP port 135.\n\nSee Special Considerations for Port 135"),
+        [(vec![TCP], 135, 135)]
+    );
+    let scom = "5723/TCP<br>135/TCP<br><br>*RPC/DCOM&nbsp;High&nbsp;ports&nbsp;(2008&nbsp;OS&nbsp;and&nbsp;later)<br>Ports&nbsp;49152-65535&nbsp;TCP";
+    let got = read(scom).0.unwrap();
+    assert_eq!(
+        got.iter().map(|v| (v.1, v.2)).collect::<Vec<_>>(),
+        [
+            (Some((5723, 5723)), PortKind::Fixed),
+            (Some((135, 135)), PortKind::Fixed),
+            (Some((49152, 65535)), PortKind::Dynamic)
+        ]
+    );
 }
 
 #[test]
@@ -137,7 +229,7 @@ fn icmp_messages_are_icmp_with_their_type() {
 #[test]
 fn arrows_beside_ports_and_html_written_out() {
     let mut ledger = Ledger::new(1);
-    let context = PortContext { application: "x", dynamic_range: LEGACY };
+    let context = PortContext { application: "x", dynamic_range: Some(LEGACY) };
     let got = parse_ports("443 --->", &context, &mut ledger).unwrap();
     assert_eq!((got[0].spec.range, got[0].direction), (Some((443, 443)), Some(super::super::Direction::Outbound)));
     let got = parse_ports("<--- 135", &context, &mut ledger).unwrap();

@@ -26,6 +26,12 @@ pub(super) struct PortCell {
     /// The transports the column is named after (`Description|UDP|TCP`, `TCP/UDP ports`); empty
     /// for the port column.
     pub transports: Vec<Transport>,
+    /// The header of a further port column (`Internal port`), kept in the rules' note; `None` for
+    /// the port column and the transport columns.
+    pub column: Option<String>,
+    /// Whether the cell carried a footnote mark (`DYNAMIC [Note 6]`): its note, not the document,
+    /// says what a dynamic word in it means.
+    pub marked: bool,
 }
 
 /// What a row says besides its ports and transports, the same for each of its rules.
@@ -43,6 +49,8 @@ pub struct RuleContext {
     pub notes: Vec<String>,
     /// Every cell of the row as a JSON object, header -> cell text.
     pub row_cells: Option<String>,
+    /// The remote address, host name or URL the row names (an `Address`, `FQDN` or `URL` column).
+    pub address: Option<String>,
 }
 
 /// One range of a client port cell, with the transports it names (none: every transport).
@@ -192,16 +200,24 @@ fn port_cells_of(cells: &RowCells<'_>, marks: &mut Vec<String>, ledger: &mut Led
     let mut ports = Vec::new();
     if let Some(start) = cells.port {
         let (mut text, removed) = read_cell_keeping_marks(start, "port cell", ledger);
+        let marked = !removed.is_empty();
         marks.extend(removed);
         if let Some(end) = words_of(cells.port_end, "end port cell", ledger).filter(|end| *end != text) {
             text = format!("{text} - {end}");
         }
-        ports.push(PortCell { text, line: start.line, transports: Vec::new() });
+        ports.push(PortCell { text, line: start.line, transports: Vec::new(), column: None, marked });
+    }
+    for (header, cell) in &cells.more_ports {
+        let (text, removed) = read_cell_keeping_marks(cell, "port cell", ledger);
+        let marked = !removed.is_empty();
+        marks.extend(removed);
+        let column = Some(text::collapse_whitespace(header));
+        ports.push(PortCell { text, line: cell.line, transports: Vec::new(), column, marked });
     }
     for (header, cell) in &cells.transport_ports {
-        let text = read_cell(cell, "port cell", ledger);
+        let (text, removed) = read_cell_keeping_marks(cell, "port cell", ledger);
         let transports = header.split(|c: char| !c.is_ascii_alphanumeric()).filter_map(Transport::from_name).collect();
-        ports.push(PortCell { text, line: cell.line, transports });
+        ports.push(PortCell { text, line: cell.line, transports, column: None, marked: !removed.is_empty() });
     }
     ports
 }
@@ -211,6 +227,7 @@ fn rule_context(cells: &RowCells<'_>, ledger: &mut Ledger) -> RuleContext {
     let mut context = RuleContext {
         from_endpoint: words_of(cells.from, "from cell", ledger),
         to_endpoint: words_of(cells.to, "to cell", ledger),
+        address: words_of(cells.address, "address cell", ledger),
         ..RuleContext::default()
     };
     if let Some(words) = words_of(cells.direction, "direction cell", ledger) {

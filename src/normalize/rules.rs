@@ -1,6 +1,7 @@
 //! Steps two and three of a row: one rule per transport of each value of its port cells, and each
 //! rule once per section.
 
+use super::dynamic_range;
 use super::elsewhere;
 use super::ledger::Ledger;
 use super::port::{self, PortContext, PortKind, PortSpec, PortValue};
@@ -31,7 +32,8 @@ pub(super) fn build_rules(
                 return Err(short.clone());
             }
             ledger.note(AnomalyKind::MissingCell, raw, None, "The row has no port cell; read as an empty port cell.");
-            missing = [PortCell { text: String::new(), line: row.line, transports: Vec::new() }];
+            missing =
+                [PortCell { text: String::new(), line: row.line, transports: Vec::new(), column: None, marked: false }];
             &missing
         }
         (ports, _) => ports,
@@ -40,20 +42,41 @@ pub(super) fn build_rules(
     // Where no cell names a transport, the application protocol may imply one (`HTTPS`: TCP).
     let mut from_application = None;
     for cell in ports {
-        for value in &values_of(cell, row, &context, ledger)? {
+        let values = with_stated_ranges(values_of(cell, row, &context, ledger)?, cell, row, ledger);
+        let alternatives = super::wide::dynamic_alternatives(&values);
+        for value in &values {
             let mut transports = transports_of(value, cell, &protocol.transports);
-            if transports == [None] {
-                match *from_application.get_or_insert_with(|| implied_by_application(&row.application, ledger)) {
-                    Some(t) => transports = vec![Some(t)],
-                    None => unspecified.push(value.raw.clone()),
+            // The name beside the port may imply one (`443: HTTPS`), else the row's application.
+            let labelled = value.notes.first().filter(|_| transports == [None]).map(|name| {
+                let mut inner = Ledger::new(ledger.line());
+                let found = implied_by_application(name, &mut inner);
+                ledger.append(&mut inner);
+                found
+            });
+            if let Some(found) = labelled.filter(|found| !found.is_empty()) {
+                transports = found.into_iter().map(Some).collect();
+            }
+            if transports == [None] && value.protocol.is_none() {
+                let implied = from_application.get_or_insert_with(|| implied_by_application(&row.application, ledger));
+                if implied.is_empty() {
+                    unspecified.push(value.raw.clone());
+                } else {
+                    transports = implied.iter().copied().map(Some).collect();
                 }
             }
             for t in transports {
                 check_ports(t, value, cell, row.line, ledger)?;
                 if let Some(t) = t {
-                    super::wide::note_if_wide(t, value, options.dynamic_range, ledger);
+                    // (The legacy range is among the documented ones: without --dynamic-range it adds nothing.)
+                    let dynamic_range = options.dynamic_range.unwrap_or(super::LEGACY_DYNAMIC_RANGE);
+                    super::wide::note_if_wide(t, value, alternatives, dynamic_range, ledger);
                 }
-                rules.push(rule(row, t, value, &transport_raw, &protocol.notes));
+                let mut rule = rule(row, t, value, &transport_raw, &protocol.notes);
+                if let Some(column) = &cell.column {
+                    let said = format!("from the {column} column");
+                    rule.note = Some(rule.note.map_or(said.clone(), |n| format!("{said}; {n}")));
+                }
+                rules.push(rule);
             }
         }
     }
@@ -99,22 +122,58 @@ fn values_of(
     Ok(values)
 }
 
-/// The one transport the application protocol's words imply (`WS-Management (HTTP)`: TCP), if they
-/// imply exactly one; ledgered where they do. Nothing where they name none or several.
-fn implied_by_application(application: &str, ledger: &mut Ledger) -> Option<Transport> {
-    let mut implied = application
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .filter_map(|word| super::words::application_transport(word).flatten());
-    let first = implied.next()?;
-    if implied.any(|t| t != first) {
-        return None;
+/// The values of a cell with the range of each dynamic word that awaits one: the range its row's
+/// notes state (`†: dynamic ports use 49152-65535`), if they state one; none where the cell points
+/// to a footnote (its note is what the document says about it); else the document's, later.
+fn with_stated_ranges(
+    mut values: Vec<PortValue>,
+    cell: &PortCell,
+    row: &RowText,
+    ledger: &mut Ledger,
+) -> Vec<PortValue> {
+    for value in values.iter_mut().filter(|v| v.awaits_range && v.spec.range.is_none()) {
+        let stated =
+            row.context.notes.iter().find_map(|note| dynamic_range::stated_dynamic_ranges(note).first().copied());
+        if let Some((low, high)) = stated {
+            value.spec.range = Some((low, high));
+            value.awaits_range = false;
+            let message =
+                format!("\"{}\": the row's note states the dynamic range {low}-{high}; loaded with it.", value.raw);
+            ledger.note(AnomalyKind::DynamicPort, value.raw.clone(), Some(format!("{low}-{high}")), message);
+        } else if cell.marked || !value.notes.is_empty() {
+            value.awaits_range = false;
+        }
     }
+    values
+}
+
+/// The transports the application protocol's words imply, ledgered where they do: the transports
+/// they name (`TCP - Client and device retrieval ...`, `The DNS server (TCP and UDP)`), else the one
+/// an application protocol among them runs over (`WS-Management (HTTP)`: TCP). None where they
+/// name none, or application protocols of different transports.
+fn implied_by_application(application: &str, ledger: &mut Ledger) -> Vec<Transport> {
+    let words: Vec<&str> = application.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).collect();
+    let mut named: Vec<Transport> = Vec::new();
+    for t in words.iter().filter_map(|w| Transport::from_name(w).filter(|t| t.has_ports() && *w == t.name())) {
+        if !named.contains(&t) {
+            named.push(t);
+        }
+    }
+    if named.is_empty() {
+        let mut implied = words.iter().filter_map(|w| super::words::application_transport(w).flatten());
+        let Some(first) = implied.next() else { return Vec::new() };
+        if implied.any(|t| t != first) {
+            return Vec::new();
+        }
+        named.push(first);
+    }
+    let names: Vec<&str> = named.iter().map(|t| t.name()).collect();
     let message = format!(
         "No cell names a transport; {} was taken from the application protocol \"{application}\".",
-        first.name()
+        names.join(" and ")
     );
-    ledger.note(AnomalyKind::TransportFromApplication, application, Some(first.name().to_string()), message);
-    Some(first)
+    ledger.note(AnomalyKind::TransportFromApplication, application, Some(names.join(", ")), message);
+    named
 }
 
 /// A value's transports: those its words name, else its column's, else the protocol cell's, else
@@ -155,18 +214,27 @@ fn rule(
     transport_raw: &str,
     protocol_notes: &[String],
 ) -> PortRule {
-    let notes: Vec<&str> =
-        value.notes.iter().chain(protocol_notes).chain(&row.context.notes).map(String::as_str).collect();
+    // A cell naming only a protocol (`WMI`) names the rule's application protocol; the row's
+    // own words for it go to the note.
+    let replaced = value.protocol.as_ref().map(|_| &row.application);
+    let notes: Vec<&str> = replaced
+        .into_iter()
+        .chain(&value.notes)
+        .chain(protocol_notes)
+        .chain(&row.context.notes)
+        .map(String::as_str)
+        .collect();
     PortRule {
-        application_protocol: row.application.clone(),
+        application_protocol: value.protocol.clone().unwrap_or_else(|| row.application.clone()),
         transport: t,
         port: value.spec,
         port_raw: value.raw.clone(),
         transport_raw: transport_raw.to_string(),
         line: row.line,
         icmp_type: value.icmp_type.filter(|_| t == Some(Transport::Icmp)),
-        note: (!notes.is_empty()).then(|| notes.join("; ")),
+        note: (!notes.is_empty()).then(|| text::collapse_whitespace(&notes.join("; "))),
         context: RuleContext { direction: value.direction.or(row.context.direction), ..row.context.clone() },
+        awaits_document_range: value.awaits_range && value.spec.range.is_none(),
     }
 }
 
@@ -179,7 +247,13 @@ fn check_ports(
     line: u32,
     ledger: &mut Ledger,
 ) -> Result<(), Unreadable> {
-    let Some(t) = t else { return Ok(()) };
+    let Some(t) = t else {
+        // An empty port cell in a row that names no transport either: nothing to load.
+        if value.spec == PortSpec::NONE && value.raw.trim().is_empty() && value.protocol.is_none() {
+            return Err((cell.line, "the port cell is empty and the row names no transport: expected a port".into()));
+        }
+        return Ok(());
+    };
     match (t.has_ports(), value.spec.kind) {
         (true, PortKind::None) if value.raw.trim().is_empty() => {
             Err((cell.line, format!("{} needs a port number, found nothing", t.name())))
@@ -234,8 +308,11 @@ pub(super) fn add_unrepeated(rules: Vec<PortRule>, seen: &mut SeenRules, out: &m
     }
 }
 
-/// What makes two rules the same: application protocol, transport, ports, client ports, ends.
-type RuleKey = (String, Option<Transport>, PortSpec, Option<(u16, u16)>, Option<String>, Option<String>);
+/// What makes two rules the same: application protocol, transport, ports, client ports, ends, and
+/// every other cell of the row (rows that differ in any cell, say an address or a remark, are not
+/// repeats).
+type RuleKey =
+    (String, Option<Transport>, PortSpec, Option<(u16, u16)>, Option<String>, Option<String>, Option<String>);
 
 /// The rules of a section loaded so far, to tell a repeated row. Sections are small, so a scan of
 /// the section's rules does until one grows large; then an index takes over.
@@ -256,6 +333,7 @@ impl SeenRules {
             c.source_ports,
             c.from_endpoint.clone(),
             c.to_endpoint.clone(),
+            c.row_cells.clone(),
         )
     }
 
@@ -266,6 +344,7 @@ impl SeenRules {
             && a.context.source_ports == b.context.source_ports
             && a.context.from_endpoint == b.context.from_endpoint
             && a.context.to_endpoint == b.context.to_endpoint
+            && a.context.row_cells == b.context.row_cells
     }
 
     /// The line of the earlier rule that `rule` repeats, if any.

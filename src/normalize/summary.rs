@@ -1,14 +1,16 @@
 //! KB 832017's closing summary table, judged against the per-service tables before it: a row whose
-//! transport and port a per-service table already gives is a repeat, ledgered (once, with the
-//! table); a row found in none (SQL 1433/TCP, Exchange 6001-6004, SMS 2701-2704, MOM 1270 in the
-//! 2023 revision) is loaded under the service the row names, with a `summary_only_row` entry.
-//! (By port, not by service name: the summary names services in other words than their sections.)
-//! Its rows are read by the same row normalizer as every port table, with the columns the section
-//! finder decided.
+//! transport and port the per-service tables of the same service already give is a repeat,
+//! ledgered (once, with the table); any other row is loaded under the service the row names, with
+//! a `summary_only_row` entry: a service only the summary lists (Exchange Server's seven ports, SMS
+//! 2.0's four), or a port its section's table lacks. The service a row names is matched to its
+//! section by title, system service name or application protocol, in the summary's other words
+//! too ([`super::service_match`]); a port of another service is no repeat. Its rows are read by the
+//! same row normalizer as every port table, with the columns the section finder decided.
 
 use super::ledger::Ledger;
 use super::row::normalize_row;
 use super::rules::SeenRules;
+use super::service_match::ServiceNames;
 use super::{NormalizeOptions, NormalizedSection, PortRule, PortSpec, Transport, service_of, text};
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::parse::Located;
@@ -18,10 +20,11 @@ use std::collections::{BTreeMap, HashSet};
 /// A rule as the summary and the per-service tables can both say it.
 type RuleKey = (Option<Transport>, PortSpec);
 
-/// The transports and ports loaded so far from one document's per-service tables.
+/// The per-service sections loaded so far from one document: their names and their transports
+/// and ports.
 #[derive(Debug, Default)]
 pub struct Summaries {
-    loaded: HashSet<RuleKey>,
+    sections: Vec<(ServiceNames, Box<[RuleKey]>)>,
 }
 
 /// The rows of a summary table that name one service.
@@ -34,9 +37,29 @@ struct Group<'a> {
 }
 
 impl Summaries {
-    /// Notes the rules of a normalized per-service section.
+    /// Notes the names and rules of a normalized per-service section.
     pub fn record(&mut self, section: &NormalizedSection) {
-        self.loaded.extend(section.rules.iter().map(|r| (r.transport, r.port)));
+        let Some(service) = &section.service else { return };
+        let system_service_names: Vec<&str> =
+            service.system_service_name.as_deref().map(|n| n.split(", ").collect()).unwrap_or_default();
+        let applications = section.rules.iter().map(|r| r.application_protocol.as_str());
+        let names = ServiceNames::new(&service.title, &system_service_names, applications);
+        let mut rules: Vec<RuleKey> = section.rules.iter().map(|r| (r.transport, r.port)).collect();
+        rules.dedup();
+        self.sections.push((names, rules.into_boxed_slice()));
+    }
+
+    /// The transports and ports the per-service tables of the service `name` gives: those of the
+    /// sections it names exactly, else of those it names in other words; none where it names none.
+    fn loaded_for(&self, name: &str) -> HashSet<RuleKey> {
+        let exact: Vec<&Box<[RuleKey]>> =
+            self.sections.iter().filter(|(names, _)| names.named_exactly(name)).map(|(_, rules)| rules).collect();
+        let matched = if exact.is_empty() {
+            self.sections.iter().filter(|(names, _)| names.named_loosely(name)).map(|(_, rules)| rules).collect()
+        } else {
+            exact
+        };
+        matched.into_iter().flatten().copied().collect()
     }
 
     /// The summary table's rows found in no per-service table, as sections of the services they
@@ -71,6 +94,7 @@ impl Summaries {
         let (mut repeated, mut added) = (0, 0);
         let mut sections = Vec::new();
         for ((first, name), group) in groups {
+            let loaded = self.loaded_for(&name);
             let mut normalized = NormalizedSection::default();
             let here: HashSet<u32> = group.lines.iter().copied().collect();
             normalized.anomalies.extend(rows.anomalies.iter().filter(|a| here.contains(&a.line)).cloned());
@@ -78,7 +102,7 @@ impl Summaries {
             for cells in &group.rows {
                 normalize_row(cells, options, &name, &mut seen, &mut normalized);
             }
-            let new = |rule: &PortRule| !self.loaded.contains(&(rule.transport, rule.port));
+            let new = |rule: &PortRule| !loaded.contains(&(rule.transport, rule.port));
             let new_lines: HashSet<u32> = normalized.rules.iter().filter(|r| new(r)).map(|r| r.line).collect();
             repeated += group.lines.len() - new_lines.len().min(group.lines.len());
             if new_lines.is_empty() && normalized.problems.is_empty() {
@@ -102,7 +126,7 @@ impl Summaries {
                     AnomalyKind::SummaryOnlyRow,
                     name.clone(),
                     Some(name.clone()),
-                    format!("A summary-table row found in no per-service table; loaded under \"{name}\", the service it names."),
+                    format!("A summary-table row found in no per-service table of its service; loaded under \"{name}\", the service it names."),
                 ));
             }
             normalized.anomalies.sort_by_key(|a| a.line);
@@ -117,8 +141,8 @@ impl Summaries {
             table.header_text(),
             None,
             format!(
-                "This {}-row summary table: {repeated} row(s) give a transport and port of the per-service tables and are not loaded again; \
-                 {added} row(s) found in no per-service table were loaded under the services they name{}.",
+                "This {}-row summary table: {repeated} row(s) give a transport and port of their service's per-service tables and are not loaded again; \
+                 {added} row(s) found in no per-service table of their service were loaded under the services they name{}.",
                 table.rows.len(),
                 if unnamed > 0 {
                     format!("; {unnamed} row(s) name no service and were not loaded")

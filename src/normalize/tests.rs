@@ -33,6 +33,7 @@ fn a_regular_section_has_no_anomalies() {
     assert_eq!(
         n.rules,
         vec![PortRule {
+            awaits_document_range: false,
             application_protocol: "DNS".into(),
             transport: Some(Transport::Udp),
             port: PortSpec { kind: PortKind::Fixed, range: Some((53, 53)) },
@@ -197,10 +198,12 @@ fn a_column_named_after_two_transports() {
         port: None,
         port_end: None,
         transport_ports: vec![("TCP/UDP", &row.cells[1])],
+        more_ports: vec![],
         client_port: None,
         direction: None,
         from: None,
         to: None,
+        address: None,
         notes: vec![],
         group: None,
         continues: None,

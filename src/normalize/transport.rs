@@ -65,6 +65,11 @@ impl Transport {
         matches!(self, Transport::Tcp | Transport::Udp)
     }
 
+    /// The transport of this IANA protocol number (`protocol number 4`: IPIP).
+    pub fn from_number(number: u8) -> Option<Transport> {
+        Transport::ALL.into_iter().find(|t| t.ip_protocol() == number)
+    }
+
     /// The transport with exactly this name (any case), or one of the other names pages give
     /// IP in IP (`IPENCAP`, as /etc/protocols calls it, and `IP-in-IP`).
     pub fn from_name(name: &str) -> Option<Transport> {
@@ -93,6 +98,16 @@ fn correct_typo(token: &str) -> Option<Transport> {
         return None;
     }
     let mut near = Transport::ALL.into_iter().filter(|t| strsim::osa_distance(&upper, t.name()) == 1);
+    match (near.next(), near.next()) {
+        (Some(t), None) => return Some(t),
+        (Some(_), Some(_)) => return None,
+        _ => {}
+    }
+    // Two slips in three letters, the first kept (`UPS` for `UDP`: a transposition and a key
+    // beside it): only a transport with ports, whose name it can only be.
+    let mut near = [Transport::Tcp, Transport::Udp].into_iter().filter(|t| {
+        upper.len() == 3 && upper.as_bytes()[0] == t.name().as_bytes()[0] && strsim::osa_distance(&upper, t.name()) == 2
+    });
     match (near.next(), near.next()) {
         (Some(t), None) => Some(t),
         _ => None,
@@ -190,6 +205,16 @@ fn read_words(cell: &str, kept: &str, ledger: &mut Ledger) -> Result<Words, Stri
     let tokens = kept.split(['/', '+', ',', '&', '\n']).flat_map(|part| part.split(" and "));
     let mut words = Words::default();
     for token in tokens.map(str::trim).filter(|t| !t.is_empty()) {
+        // `IP protocol 47`, `protocol number 4`: the transport by its IANA number.
+        if let Some(t) = by_number(token) {
+            words.named.push(t);
+            if token != t.name() {
+                let message =
+                    format!("The protocol \"{token}\" was loaded as {}, IANA protocol {}.", t.name(), t.ip_protocol());
+                ledger.note(AnomalyKind::TransportCase, token, Some(t.name().into()), message);
+            }
+            continue;
+        }
         // An application protocol is no typo: `RPC` is one edit from `TCP`, but means RPC.
         if let (None, Some(implied)) = (Transport::from_name(token), super::words::application_transport(token)) {
             words.implied.extend(implied);
@@ -217,18 +242,31 @@ fn read_words(cell: &str, kept: &str, ledger: &mut Ledger) -> Result<Words, Stri
     Ok(words)
 }
 
+/// The transport a protocol number names: `IP protocol 47`, `protocol number 4`, `Protocol 50`.
+fn by_number(token: &str) -> Option<Transport> {
+    let lower = token.to_ascii_lowercase();
+    let rest = lower.strip_prefix("ip ").unwrap_or(&lower).trim_start();
+    let rest = rest.strip_prefix("protocol")?.trim_start();
+    let rest = ["number", "no.", "no", "#"].iter().find_map(|w| rest.strip_prefix(w)).unwrap_or(rest).trim();
+    Transport::from_number(rest.parse().ok()?)
+}
+
 /// Reads a protocol cell. `application` is the row's application protocol, used when the cell is
-/// empty. A cell naming no transport reads as none (with its words as notes) where its words are
+/// empty or says no transport is meant (`n/a`). A cell naming no transport reads as none (with its words as notes) where its words are
 /// an application protocol or several words, and is refused where it is one unknown word (`XTP`).
 pub fn parse_transport(cell: &str, application: &str, ledger: &mut Ledger) -> Result<ProtocolCell, String> {
     let cell = cell.trim();
-    if cell.is_empty() {
+    // `All`, `Any`: every transport, which names none.
+    if super::words::means_any_port(cell) || cell == "*" {
+        return Ok(ProtocolCell { transports: Vec::new(), notes: vec![cell.to_string()] });
+    }
+    if cell.is_empty() || super::words::means_no_port(cell) {
         if application.to_ascii_uppercase().contains("ICMP") {
             ledger.note(
                 AnomalyKind::TransportInferred,
                 "",
                 Some("ICMP".into()),
-                format!("The protocol cell is empty; ICMP was taken from the application protocol \"{application}\"."),
+                format!("The protocol cell says none; ICMP was taken from the application protocol \"{application}\"."),
             );
             return Ok(ProtocolCell { transports: vec![Transport::Icmp], notes: Vec::new() });
         }
@@ -309,6 +347,10 @@ mod tests {
     fn typos_are_corrected_only_when_unambiguous() {
         assert_eq!(parse("UPD", "SMS Remote Chat"), (Ok(vec![Transport::Udp]), vec![AnomalyKind::TransportTypo]));
         assert_eq!(parse("TP", "WinRM 2.0"), (Ok(vec![Transport::Tcp]), vec![AnomalyKind::TransportTypo]));
+        assert_eq!(parse("TPC", "x"), (Ok(vec![Transport::Tcp]), vec![AnomalyKind::TransportTypo]));
+        let ups = parse("TCP/UPS/TLS (configurable)", "Syslog");
+        assert_eq!(ups.0, Ok(vec![Transport::Tcp, Transport::Udp]));
+        assert!(ups.1.contains(&AnomalyKind::TransportTypo), "{:?}", ups.1);
         assert_eq!(
             parse("XYZ", "x").0,
             Err("unknown protocol \"XYZ\": expected TCP, UDP, GRE, ESP, AH, ICMP or IPIP".into())
@@ -359,6 +401,15 @@ mod tests {
     fn protocol_numbers_are_iana() {
         let numbers: Vec<u8> = Transport::ALL.iter().map(|t| t.ip_protocol()).collect();
         assert_eq!(numbers, [6, 17, 47, 50, 51, 1, 4]);
+    }
+
+    #[test]
+    fn a_transport_by_its_protocol_number_and_none_said_beside_icmp() {
+        assert_eq!(parse("protocol number 4", "x").0, Ok(vec![Transport::IpIp]));
+        assert_eq!(parse("IP protocol 47", "x").0, Ok(vec![Transport::Gre]));
+        assert_eq!(parse("n/a", "Allow ICMPv4 and ICMPv6").0, Ok(vec![Transport::Icmp]));
+        assert_eq!(parse("n/a", "Allow SMB").0, Ok(vec![]));
+        assert_eq!(parse("All", "All traffic"), (Ok(vec![]), vec![]));
     }
 
     #[test]

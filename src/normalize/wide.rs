@@ -4,7 +4,7 @@
 //! `--allow-wide` names it. One definition serves both.
 
 use super::ledger::Ledger;
-use super::port::PortValue;
+use super::port::{PortKind, PortValue};
 use super::transport::Transport;
 use crate::anomaly::AnomalyKind;
 
@@ -24,6 +24,11 @@ pub fn documented_ranges() -> String {
     let [a, b, c] = DOCUMENTED_DYNAMIC_RANGES.map(|(l, h)| format!("{l}-{h}"));
     format!("{a}, {b} and {c}")
 }
+
+/// The last of IANA's system ports (0-1023), which no system allocates at random: a range a page
+/// gives as dynamic that holds one is no dynamic range `kbingest firewall` opens without
+/// `--allow-wide`, whoever chose it.
+pub const LAST_SYSTEM_PORT: u16 = 1023;
 
 /// How many ports outside the documented dynamic ranges a range may cover and not be wide.
 pub const WIDE_THRESHOLD: u32 = 1000;
@@ -56,16 +61,38 @@ pub fn is_wide(range: (u16, u16), also: &[(u16, u16)]) -> bool {
     (range.0 <= 1 && range.1 == u16::MAX) || ports_outside(range, also) > WIDE_THRESHOLD
 }
 
-/// Ledgers a TCP or UDP value whose range is wide; `dynamic_range` is what `RANDOM` means here.
-pub(super) fn note_if_wide(t: Transport, value: &PortValue, dynamic_range: (u16, u16), ledger: &mut Ledger) {
+/// Whether a cell's values give alternatives for a dynamic range: more than one range allocated
+/// at random (KB 832017: "random port number between 1024 - 65535", "... 49152 - 65535").
+pub(super) fn dynamic_alternatives(values: &[PortValue]) -> bool {
+    let mut ranges: Vec<(u16, u16)> =
+        values.iter().filter(|v| v.spec.kind == PortKind::Dynamic).filter_map(|v| v.spec.range).collect();
+    ranges.sort_unstable();
+    ranges.dedup();
+    ranges.len() > 1
+}
+
+/// Ledgers a TCP or UDP value whose range is wide; `alternatives` says whether its cell gives
+/// alternatives for a dynamic range, `dynamic_range` what `RANDOM` means here.
+pub(super) fn note_if_wide(
+    t: Transport,
+    value: &PortValue,
+    alternatives: bool,
+    dynamic_range: (u16, u16),
+    ledger: &mut Ledger,
+) {
     let Some(range) = value.spec.range.filter(|_| t.has_ports()) else { return };
     if !is_wide(range, &[dynamic_range]) {
         return;
     }
     let (low, high) = range;
+    let unless = if alternatives && value.spec.kind == PortKind::Dynamic && low > LAST_SYSTEM_PORT {
+        " or --dynamic-range legacy chooses it among the page's alternatives for this dynamic range"
+    } else {
+        ""
+    };
     let message = format!(
         "{} {low}-{high} covers {} ports, {} of them outside the dynamic ranges {}; loaded as the page says, and \
-         `kbingest firewall` refuses it unless --allow-wide {low}-{high} names it.",
+         `kbingest firewall` refuses it unless --allow-wide {low}-{high} names it{unless}.",
         t.name(),
         u32::from(high) - u32::from(low) + 1,
         ports_outside(range, &[dynamic_range]),

@@ -4,29 +4,41 @@
 
 use super::transport::Transport;
 
-/// Words that mean "no port here" (`n/a`, `--`, `Any`, `Not applicable`).
+/// Words that mean "no port here" (`n/a`, `--`, `Not applicable`).
 pub fn means_no_port(text: &str) -> bool {
     matches!(
         text.trim().to_ascii_lowercase().as_str(),
-        "" | "n/a"
-            | "na"
-            | "none"
-            | "no port"
-            | "no port number"
-            | "-"
-            | "--"
-            | "---"
-            | "—"
-            | "–"
-            | "any"
-            | "not applicable"
+        "" | "n/a" | "na" | "none" | "no port" | "no port number" | "-" | "--" | "---" | "—" | "–" | "not applicable"
     )
 }
 
-/// Whether the words mean any port (`Any`): loaded with no port, as a no-port word, but worth
-/// telling apart in the ledger.
+/// Whether the words mean any port (`Any`, `All`, `Any port`, `All ports`): port kind `any`.
 pub fn means_any_port(text: &str) -> bool {
-    text.trim().eq_ignore_ascii_case("any")
+    matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "any" | "all" | "any port" | "any ports" | "all ports" | "any/any" | "all/all"
+    )
+}
+
+/// Words saying the port cannot be changed, with no port named (`Ports can't be changed.`).
+pub fn port_unchangeable(text: &str) -> bool {
+    let lower = text.trim().to_ascii_lowercase().replace('\u{2019}', "'");
+    !lower.bytes().any(|b| b.is_ascii_digit())
+        && lower.split_whitespace().count() <= 8
+        && (lower.contains("port") && (lower.contains("can't be changed") || lower.contains("cannot be changed")))
+}
+
+/// A cell naming only a protocol, no port (`WMI`, `CIM-XML`, `HTTPS`): the protocol's name.
+pub fn protocol_name(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let shaped = (2..=16).contains(&t.len())
+        && t.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '+' | '/'));
+    if !shaped || means_no_port(t) || means_any_port(t) || means_dynamic(t) || Transport::from_name(t).is_some() {
+        return None;
+    }
+    let capitals = t.chars().filter(char::is_ascii_uppercase).count();
+    (capitals >= 2 || application_transport(t).is_some()).then_some(t)
 }
 
 /// Words for a port allocated at random from a range the page does not state: `RANDOM`, `DYNAMIC`,
@@ -71,26 +83,50 @@ pub fn means_dynamic(text: &str) -> bool {
 }
 
 /// A sentence saying the port is dynamic without a number (`The TCP port is a dynamic port
-/// determined at the time the Database Engine starts.`).
+/// determined at the time the Database Engine starts.`, `... with ports assigned through DCOM`).
 pub fn dynamic_in_words(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     text.len() <= 200
         && !lower.bytes().any(|b| b.is_ascii_digit())
-        && ["dynamic port", "dynamically", "randomly", "random port", "ephemeral port"]
-            .iter()
-            .any(|w| lower.contains(w))
+        && ([
+            "dynamic port",
+            "dynamically",
+            "randomly",
+            "random port",
+            "ephemeral port",
+            "ports assigned through dcom",
+            "ports assigned through rpc",
+            "ports assigned by rpc",
+            "ports assigned by dcom",
+        ]
+        .iter()
+        .any(|w| lower.contains(w)))
 }
 
 /// A phrase saying the port is chosen elsewhere, with no number (`Provider-specific port`,
-/// `Configurable port`).
+/// `Configurable port`, `The port number configured by the administrator.`, `Administrator chosen
+/// port`).
 pub fn port_chosen_elsewhere(text: &str) -> bool {
     let lower = text.trim().to_ascii_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    words.len() <= 6
+    words.len() <= 10
         && !lower.bytes().any(|b| b.is_ascii_digit())
         && words.iter().any(|w| matches!(*w, "port" | "ports"))
         && words.iter().any(|w| {
-            matches!(*w, "specific" | "configurable" | "custom" | "varies" | "variable" | "configured" | "defined")
+            matches!(
+                *w,
+                "specific"
+                    | "configurable"
+                    | "custom"
+                    | "varies"
+                    | "variable"
+                    | "configured"
+                    | "defined"
+                    | "chosen"
+                    | "choose"
+                    | "administrator"
+                    | "selected"
+            )
         })
 }
 
@@ -181,12 +217,14 @@ mod tests {
 
     #[test]
     fn no_port_and_any() {
-        for w in ["n/a", "N/A", "--", "Any", "Not applicable", " none ", ""] {
+        for w in ["n/a", "N/A", "--", "Not applicable", " none ", ""] {
             assert!(means_no_port(w), "{w}");
         }
-        assert!(!means_no_port("80"));
-        assert!(means_any_port(" Any "));
-        assert!(!means_any_port("n/a"));
+        assert!(!means_no_port("80") && !means_no_port("Any"));
+        for w in [" Any ", "All", "any port", "All ports"] {
+            assert!(means_any_port(w), "{w}");
+        }
+        assert!(!means_any_port("n/a") && !means_any_port("Allow"));
     }
 
     #[test]
@@ -203,9 +241,25 @@ mod tests {
     fn ports_in_words_without_a_number() {
         assert!(dynamic_in_words("The TCP port is a dynamic port determined at the time the Database Engine starts."));
         assert!(!dynamic_in_words("Port 1433"));
+        assert!(dynamic_in_words("WMI runs as part of a shared service host with ports assigned through DCOM."));
         assert!(port_chosen_elsewhere("Provider-specific port"));
         assert!(port_chosen_elsewhere("Configurable port"));
+        assert!(port_chosen_elsewhere("The port number configured by the administrator."));
+        assert!(port_chosen_elsewhere("Administrator chosen port"));
+        assert!(!port_chosen_elsewhere("Firewalls must be configured to allow authentication requests."));
+        assert!(port_unchangeable("Ports can't be changed.") && port_unchangeable("Ports can\u{2019}t be changed."));
+        assert!(!port_unchangeable("Ports can be changed in the msexchangeum.config configuration file."));
         assert!(!port_chosen_elsewhere("Port 135") && !port_chosen_elsewhere("Specific"));
+    }
+
+    #[test]
+    fn cells_naming_only_a_protocol() {
+        for cell in ["WMI", "CIM-XML", "HTTPS", "WinRM", "Net.TCP"] {
+            assert_eq!(protocol_name(cell), Some(cell), "{cell}");
+        }
+        for cell in ["eighty", "TCP", "n/a", "Any", "RANDOM", "443", "Local call", "Echo"] {
+            assert_eq!(protocol_name(cell), None, "{cell}");
+        }
     }
 
     #[test]

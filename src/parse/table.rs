@@ -6,7 +6,7 @@
 mod roles;
 mod rows;
 
-pub use roles::Role;
+pub use roles::{Role, holds_port_number};
 pub use rows::{RowCells, TableRows, footnote_mark, split_footnotes};
 
 use super::Table;

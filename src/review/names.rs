@@ -134,6 +134,8 @@ pub fn infrastructure_icmp(v6: bool) -> Vec<u8> {
         let mut types: Vec<u8> = crate::firewall::icmp::RFC4890.iter().flat_map(|(_, t)| t.iter().copied()).collect();
         types.extend([128, 129]);
         types.sort_unstable();
+        // A type may be in two groups (reports: from link-local addresses, and from `::`).
+        types.dedup();
         types
     } else {
         vec![0, 3, 4, 11, 12]

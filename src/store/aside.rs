@@ -6,7 +6,7 @@
 //! run lives, which a later run removes once nobody holds it.
 
 use super::claim::names_this_file;
-use super::{Database, migrate, stop_on_request};
+use super::{Database, image, migrate, stop_on_request};
 use crate::error::{Error, Result};
 use crate::stop::Stop;
 use rusqlite::{Connection, OpenFlags};
@@ -157,6 +157,11 @@ impl Database {
     /// Opens a new database in a temporary file beside `path` (see the module's documentation).
     pub(super) fn open_aside(path: &str, busy_timeout: Duration, stop: Stop) -> Result<Database> {
         let aside = Aside::take(path, busy_timeout)?;
+        // The new file starts as the empty database with the whole schema: no migration to run.
+        if let Err(e) = image::write_empty(&aside.lock) {
+            aside.remove();
+            return Err(Error::io("write the new database", path)(e));
+        }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = match Connection::open_with_flags(&aside.temp, flags) {
             Ok(conn) => conn,

@@ -39,12 +39,13 @@ pub struct StoredSource {
 }
 
 impl StoredSource {
-    /// Whether loading content with this fingerprint under `meta` would give the same rows.
+    /// Whether loading content with this fingerprint under `meta` would give the same rows. (What
+    /// the document itself said, recorded after `; `, follows from the content.)
     pub fn same(&self, meta: &SourceMeta, sha256: &str) -> bool {
         self.sha256 == sha256
             && self.format == meta.format
             && self.encoding == meta.encoding
-            && self.options == meta.options
+            && self.options.split("; ").next() == Some(meta.options.as_str())
     }
 }
 
@@ -62,6 +63,9 @@ pub struct Load<'db> {
     /// Asked before the commit; raising `interruptible` lets it end a long statement.
     stop: Stop,
     interruptible: Arc<AtomicBool>,
+    /// Whether the database is built aside, without a journal: a savepoint cannot be rolled back
+    /// there, so a source is left out by deleting its rows (it is new: there is nothing to restore).
+    unjournaled: bool,
 }
 
 /// The loading of one source within a [`Load`].
@@ -78,6 +82,10 @@ pub struct SourceLoad<'l, 'db> {
     pub anomalies: u64,
     /// Port registry records loaded so far.
     pub registered: u64,
+    /// Rows that could not be read, recorded as `skipped_row` anomalies so far.
+    pub unreadable: u64,
+    /// The dynamic port rules that await the range the whole document states: id and line.
+    awaiting_range: Vec<(i64, u32)>,
 }
 
 /// How loading one source ended.
@@ -93,11 +101,15 @@ pub enum SourceOutcome {
         anomalies: u64,
         /// Port registry records loaded.
         registered: u64,
+        /// Rows that could not be read (each an anomaly of kind `skipped_row`).
+        unreadable: u64,
         /// Whether an earlier version under the same name was replaced.
         replaced: bool,
     },
     /// The same content with the same options was loaded before; nothing changed.
     Unchanged,
+    /// The source was left out (see [`SourceLoad::skip`]): the database holds what it held before.
+    Skipped,
 }
 
 /// A stage of the end of a load, for a progress display.
@@ -129,6 +141,7 @@ impl<'db> Load<'db> {
     pub fn begin(db: &'db mut Database, defer_indexes: bool) -> Result<Load<'db>> {
         let path = db.path.clone();
         let (stop, interruptible, foreign_wal) = (db.stop, Arc::clone(&db.interruptible), db.foreign_wal);
+        let unjournaled = db.is_aside();
         let tx = db
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -157,6 +170,7 @@ impl<'db> Load<'db> {
             stop,
             interruptible,
             foreign_wal,
+            unjournaled,
         })
     }
 
@@ -201,6 +215,8 @@ impl<'db> Load<'db> {
             rules: 0,
             anomalies: 0,
             registered: 0,
+            unreadable: 0,
+            awaiting_range: Vec::new(),
         })
     }
 
@@ -273,6 +289,7 @@ impl<'l> SourceLoad<'l, '_> {
             ])
             .map_err(Error::sqlite(&self.load.path, "recording an anomaly"))?;
         self.anomalies += 1;
+        self.unreadable += u64::from(anomaly.kind == AnomalyKind::SkippedRow);
         Ok(())
     }
 
@@ -320,12 +337,16 @@ impl<'l> SourceLoad<'l, '_> {
                         source_high,
                         rule.icmp_type,
                         rule.note,
-                        c.row_cells
+                        c.row_cells,
+                        c.address
                     ])
                     .map_err(Error::sqlite(
                         &self.load.path,
                         format!("recording the port rule of line {}", rule.line),
                     ))?;
+                if rule.awaits_document_range {
+                    self.awaiting_range.push((self.load.tx.last_insert_rowid(), rule.line));
+                }
                 self.rules += 1;
             }
         }
@@ -333,6 +354,31 @@ impl<'l> SourceLoad<'l, '_> {
             self.anomaly(service_id, anomaly)?;
         }
         Ok(service_id)
+    }
+
+    /// How many dynamic port rules await the range the whole document states, and the line of the
+    /// first.
+    pub fn awaiting_dynamic_range(&self) -> (u64, u32) {
+        (self.awaiting_range.len() as u64, self.awaiting_range.first().map_or(1, |&(_, line)| line))
+    }
+
+    /// Gives the dynamic port rules that await it the range the whole document states (none:
+    /// they keep NULL ports), and records in `sources.options` where the range came from
+    /// (`described`, e.g. `1025-5000 stated at line 263`).
+    pub fn give_dynamic_range(&mut self, range: Option<(u16, u16)>, described: &str) -> Result<()> {
+        let path = &self.load.path;
+        if let Some((low, high)) = range {
+            let mut give = self.statement("UPDATE service_ports SET port_low = ?1, port_high = ?2 WHERE id = ?3")?;
+            for &(id, _) in &self.awaiting_range {
+                give.execute(params![low, high, id])
+                    .map_err(Error::sqlite(path, "giving dynamic ports their range"))?;
+            }
+        }
+        self.awaiting_range.clear();
+        self.statement("UPDATE sources SET options = options || ?1 WHERE id = ?2")?
+            .execute(params![format!("; document dynamic range: {described}"), self.source_id])
+            .map_err(Error::sqlite(path, "recording where the dynamic range came from"))?;
+        Ok(())
     }
 
     /// Finishes the source with its fingerprint. If an earlier version had the same content and
@@ -364,8 +410,34 @@ impl<'l> SourceLoad<'l, '_> {
             rules: self.rules,
             anomalies: self.anomalies,
             registered: self.registered,
+            unreadable: self.unreadable,
             replaced: self.previous.is_some(),
         })
+    }
+
+    /// Leaves the source out: everything recorded for it is undone, and an earlier version under
+    /// the same name is kept as it was.
+    pub fn skip(self) -> Result<SourceOutcome> {
+        let undo = if self.load.unjournaled {
+            format!(
+                "DELETE FROM anomaly_log WHERE source_id = {id};
+                 DELETE FROM registry_ports WHERE source_id = {id};
+                 DELETE FROM prose_port_mentions WHERE service_id IN (SELECT id FROM services WHERE source_id = {id});
+                 DELETE FROM service_ports WHERE service_id IN (SELECT id FROM services WHERE source_id = {id});
+                 DELETE FROM services WHERE source_id = {id};
+                 DELETE FROM sources WHERE id = {id};
+                 DELETE FROM application_protocols
+                 WHERE id NOT IN (SELECT application_protocol_id FROM service_ports);
+                 RELEASE source_load",
+                id = self.source_id
+            )
+        } else {
+            "ROLLBACK TO source_load; RELEASE source_load".to_string()
+        };
+        self.load.tx.execute_batch(&undo).map_err(Error::sqlite(&self.load.path, "leaving out the source"))?;
+        // Ids handed out inside the savepoint are gone with it.
+        self.load.application_protocols.borrow_mut().clear();
+        Ok(SourceOutcome::Skipped)
     }
 }
 
@@ -377,8 +449,9 @@ const ADD_SERVICE: &str =
 const ADD_RULE: &str =
     "INSERT INTO service_ports (service_id, application_protocol_id, ip_protocol, port_low, port_high,
                                 port_kind, port_raw, transport_raw, source_line, direction, from_endpoint,
-                                to_endpoint, source_port_low, source_port_high, icmp_type, note, row_cells)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+                                to_endpoint, source_port_low, source_port_high, icmp_type, note, row_cells,
+                                address)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
 const ADD_ANOMALY: &str = "INSERT INTO anomaly_log (source_id, service_id, source_line, kind, raw, normalized, message)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 const ADD_PROTOCOL: &str = "INSERT INTO application_protocols (name) VALUES (?1) ON CONFLICT (name) DO NOTHING";

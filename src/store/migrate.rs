@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_cross_checks.sql", include_str!("../../migrations/0004_cross_checks.sql")),
     ("0005_search.sql", include_str!("../../migrations/0005_search.sql")),
     ("0006_ip_in_ip.sql", include_str!("../../migrations/0006_ip_in_ip.sql")),
+    ("0007_unseen_pages.sql", include_str!("../../migrations/0007_unseen_pages.sql")),
     ("0008_portable_views.sql", include_str!("../../migrations/0008_portable_views.sql")),
     ("0011_document_formats.sql", include_str!("../../migrations/0011_document_formats.sql")),
 ];
@@ -150,6 +151,7 @@ mod tests {
                 "icmp_type",
                 "note",
                 "row_cells",
+                "address",
                 "service_id"
             ]
         );

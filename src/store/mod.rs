@@ -5,6 +5,7 @@ mod aside;
 pub mod catalog;
 mod claim;
 mod header;
+mod image;
 mod load;
 pub mod lookup;
 mod migrate;

@@ -125,7 +125,8 @@ pub fn generate(sections: u64, mut emit_text: impl FnMut(&str), mut emit_rule: i
             let roll = rng.below(1000);
             let (transport, transport_raw, ip, port_raw, port, kind) = match roll {
                 0..=9 => ("GRE", "GRE", 47, "n/a".to_string(), None, "none"),
-                10..=59 => ("TCP", "TCP", 6, "RANDOM".to_string(), Some((1025, 5000)), "dynamic"),
+                // The corpus states no dynamic range: RANDOM has none (NULL ports).
+                10..=59 => ("TCP", "TCP", 6, "RANDOM".to_string(), None, "dynamic"),
                 60..=64 => {
                     let p = 1 + rng.below(65535) as u16;
                     ("UDP", "UPD", 17, p.to_string(), Some((p, p)), "fixed")

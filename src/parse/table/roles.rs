@@ -19,14 +19,19 @@ pub enum Role {
     TransportPort,
     /// Client (source) ports (`Client Port(s)`, `Source port`).
     ClientPort,
+    /// A further column of ports of the same kind as the [`Role::Port`] column (`Internal port`
+    /// beside `External port`): its ports are rules of their own.
+    MorePorts,
     /// Which way the traffic flows (`Direction`).
     Direction,
     /// Where the traffic comes from (`From`, `Source`, `Used By`).
     From,
     /// Where it goes (`To`, `Destination`, `Target`, `Server role`).
     To,
-    /// A remark on the row (`Notes`, `Comments`).
+    /// A remark on the row (`Notes`, `Comments`, a question such as `Can the ports be changed?`).
     Note,
+    /// The remote address, host name or URL the row is about (`Address`, `FQDN`, `URL`, `Endpoint`).
+    Address,
     /// The system service name of a summary table.
     SystemServiceName,
     /// Anything else: kept in the row's cells only.
@@ -114,6 +119,12 @@ fn role_of(words: &str) -> Option<Role> {
         | "listener" => Role::To,
         "notes" | "note" | "comments" | "comment" | "remarks" | "remark" | "details" | "more information"
         | "considerations" => Role::Note,
+        // A question about the ports is a remark on them, not a port column.
+        w if w.ends_with('?') => Role::Note,
+        "address" | "addresses" | "ip address" | "ip addresses" | "remote address" | "remote addresses" | "fqdn"
+        | "fqdns" | "url" | "urls" | "endpoint" | "endpoints" | "host name" | "host names" | "hostname"
+        | "hostnames" | "domain" | "domains" | "domain name" | "destination fqdn" | "destination url"
+        | "remote host" | "target url" => Role::Address,
         w if names_transports_only(w) => Role::TransportPort,
         // A port's name (`Port Name`: `rest_port`) names the row's application, not its ports.
         "port name" | "port names" => Role::Other,
@@ -155,6 +166,77 @@ pub(crate) fn holds_port(cell: &str) -> bool {
     })
 }
 
+/// Whether a cell holds a number that can be a port (a run of 1 to 5 digits, at most 65535, not
+/// part of a word or a decimal such as `2.0`).
+pub fn holds_port_number(cell: &str) -> bool {
+    let bytes = cell.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let glued = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphabetic() || *b == b'.' || *b == b'_');
+        let before = start.checked_sub(1).and_then(|j| bytes.get(j));
+        let decimal = bytes.get(i) == Some(&b'.') && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+        if i - start <= 5 && !glued(before) && !decimal && cell[start..i].parse::<u32>().is_ok_and(|n| n <= 65535) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a cell says nothing is meant (`n/a`, `--`).
+fn says_none(cell: &str) -> bool {
+    let lower = cell.trim().to_ascii_lowercase();
+    let head = lower.split('(').next().unwrap_or("").trim();
+    matches!(head, "n/a" | "na" | "--" | "-" | "—" | "none" | "not applicable")
+}
+
+/// Whether most of a column's cells that say something name only transports (`TCP`, `TCP/UDP`,
+/// `UDP and TCP`, `TCP (TLS)`): a transport column. Cells that say nothing is meant (`n/a`) count
+/// neither way.
+fn holds_transports(rows: &[TableRow], column: usize) -> bool {
+    let cells: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.cells.get(column))
+        .map(|c| c.text.trim())
+        .filter(|t| !t.is_empty() && !says_none(t))
+        .collect();
+    let yes = cells.iter().filter(|c| is_transport_cell(c)).count();
+    yes > 0 && yes * 2 >= cells.len()
+}
+
+/// Whether a cell names only transports (`TCP`, `TCP/UDP`, `UDP and TCP`, `TCP (TLS)`).
+fn is_transport_cell(cell: &str) -> bool {
+    let lower = cell.to_ascii_lowercase();
+    let head = lower.split('(').next().unwrap_or("").trim();
+    let mut words =
+        head.split(|c: char| c.is_whitespace() || matches!(c, '/' | ',' | '&' | '+')).filter(|w| !w.is_empty());
+    let mut any = false;
+    words.all(|w| {
+        any |= matches!(w, "tcp" | "udp" | "icmp" | "gre" | "esp" | "ah" | "sctp" | "icmpv6" | "icmpv4");
+        matches!(
+            w,
+            "tcp" | "udp" | "icmp" | "gre" | "esp" | "ah" | "sctp" | "icmpv6" | "icmpv4" | "and" | "or" | "only"
+        )
+    }) && any
+}
+
+/// Whether a cell lists at least three ports as people write them with their transport (`TCP 80,
+/// TCP 443 (SSL) ... TCP 808`): a cell about ports, whatever its column's header says.
+fn lists_ports(cell: &str) -> bool {
+    let lower = cell.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let transport = |x: &str| matches!(x, "tcp" | "udp");
+    let port = |x: &str| x.parse::<u32>().is_ok_and(|n| n <= 65535);
+    words.windows(2).filter(|w| (transport(w[0]) && port(w[1])) || (port(w[0]) && transport(w[1]))).count() >= 3
+}
+
 /// Whether most of a column's non-empty cells satisfy `test` (and at least one does).
 fn mostly(rows: &[TableRow], column: usize, test: impl Fn(&str) -> bool) -> bool {
     let cells: Vec<&str> =
@@ -163,10 +245,48 @@ fn mostly(rows: &[TableRow], column: usize, test: impl Fn(&str) -> bool) -> bool
     yes > 0 && yes * 2 >= cells.len()
 }
 
+/// Settles by their cells what headers leave open: a column named after a transport whose cells
+/// are transports (`TCP/UDP` over `TCP`, `UDP`) is the transport column, as is, where no header
+/// names one, a column whose cells are all transports (a `Service` column of `TCP`s); of several
+/// columns whose headers say "port", the one whose cells hold port numbers is the port column,
+/// others holding numbers are further port columns, and the rest (a column of port names) are not.
+fn settle_by_cells(roles: &mut [Option<Role>], rows: &[TableRow]) {
+    for (i, role) in roles.iter_mut().enumerate() {
+        if *role == Some(Role::TransportPort) && holds_transports(rows, i) {
+            *role = Some(Role::Transport);
+        }
+    }
+    if !roles.iter().any(|r| matches!(r, Some(Role::Transport) | None)) {
+        let column = (0..roles.len()).find(|&i| {
+            matches!(roles[i], Some(Role::Other | Role::Note)) && holds_transports(rows, i) && all_filled(rows, i)
+        });
+        if let Some(i) = column {
+            roles[i] = Some(Role::Transport);
+        }
+    }
+    let ports: Vec<usize> = (0..roles.len()).filter(|&i| roles[i] == Some(Role::Port)).collect();
+    if ports.len() < 2 {
+        return;
+    }
+    let numbered: Vec<usize> = ports.iter().copied().filter(|&i| mostly(rows, i, holds_port_number)).collect();
+    let Some(&first) = numbered.first().or(ports.first()) else { return };
+    for i in ports {
+        if i != first {
+            roles[i] = Some(if numbered.contains(&i) { Role::MorePorts } else { Role::Other });
+        }
+    }
+}
+
+/// Whether every row has a non-empty cell in the column.
+fn all_filled(rows: &[TableRow], column: usize) -> bool {
+    rows.iter().all(|r| r.cells.get(column).is_some_and(|c| !c.text.trim().is_empty()))
+}
+
 /// The role of every column, or `None` where the table holds no ports by header or by cells.
 pub(crate) fn roles(header: &[String], rows: &[TableRow]) -> Option<Vec<Role>> {
     let words: Vec<String> = header.iter().map(|h| header_words(h)).collect();
     let mut roles: Vec<Option<Role>> = words.iter().map(|w| role_of(w)).collect();
+    settle_by_cells(&mut roles, rows);
     // Only the first column of a role that can be had once keeps it.
     for i in 0..roles.len() {
         let once = matches!(
@@ -220,9 +340,12 @@ pub(crate) fn roles(header: &[String], rows: &[TableRow]) -> Option<Vec<Role>> {
     }
     let has_ports = roles.iter().any(|r| matches!(r, Role::Port | Role::TransportPort));
     if !has_ports {
-        // A header that names no port: a column whose cells say they hold ports.
+        // A header that names no port: a column whose cells say they hold ports (most of them, or
+        // one listing several, as a table of settings may).
         let column = (0..roles.len()).find(|&i| {
-            matches!(roles[i], Role::Other | Role::Note | Role::Application) && mostly(rows, i, holds_port)
+            matches!(roles[i], Role::Other | Role::Note | Role::Application)
+                && (mostly(rows, i, holds_port)
+                    || rows.iter().any(|r| r.cells.get(i).is_some_and(|c| lists_ports(&c.text))))
         })?;
         roles[column] = Role::Port;
     }

@@ -27,6 +27,9 @@ pub struct RowCells<'a> {
     /// Ports in columns named after a transport (`Description|UDP|TCP`): the header's words
     /// (e.g. `UDP`) and the cell.
     pub transport_ports: Vec<(&'a str, &'a Located)>,
+    /// Further port columns of the same kind (`Internal port` beside `External port`): the header's
+    /// words and the cell; each gives rules of its own.
+    pub more_ports: Vec<(&'a str, &'a Located)>,
     /// Client (source) ports.
     pub client_port: Option<&'a Located>,
     /// Direction (`Inbound`, `Outbound`).
@@ -35,6 +38,8 @@ pub struct RowCells<'a> {
     pub from: Option<&'a Located>,
     /// Where it goes.
     pub to: Option<&'a Located>,
+    /// The remote address, host name or URL the row names.
+    pub address: Option<&'a Located>,
     /// Remarks on the row: its note and comment cells, then the footnotes below the table that it
     /// marks (`†`, `*`, a superscript digit), in the page's words.
     pub notes: Vec<&'a Located>,
@@ -69,9 +74,17 @@ fn is_label(row: &TableRow, header_len: usize) -> bool {
         && row.cells.iter().skip(1).all(|c| c.text.trim().is_empty())
 }
 
-/// The footnote mark a note below a table opens with (`†`, `*`, `(*)`, `¹`), if any.
+/// The footnote mark a note below a table opens with (`†`, `*`, `(*)`, `¹`, a Markdown footnote's
+/// `[^name]:`), if any.
 pub fn footnote_mark(text: &str) -> Option<&str> {
     let t = text.trim_start();
+    if let Some(rest) = t.strip_prefix("[^")
+        && let Some(end) = rest.find("]:")
+        && (1..=40).contains(&end)
+        && !rest[..end].contains(char::is_whitespace)
+    {
+        return Some(&t[..end + 3]);
+    }
     let end = t
         .char_indices()
         .take_while(|&(_, c)| matches!(c, '†' | '‡' | '*' | '§' | '(' | ')' | '[' | ']') || is_superscript(c))
@@ -92,7 +105,7 @@ fn marks(cell: &str, mark: &str) -> bool {
         let after = cell[i + mark.len()..].chars().next();
         let before = cell[..i].chars().next_back();
         // `*` is not the mark of `**`'s footnote, nor `**` of `*`'s.
-        after.is_none_or(|c| (c.is_whitespace() || c == ')' || c == ',') && !is_mark(c))
+        (mark.starts_with("[^") || after.is_none_or(|c| (c.is_whitespace() || c == ')' || c == ',') && !is_mark(c)))
             && before.is_some_and(|c| !is_mark(c))
             && !cell[..i].trim_end().is_empty()
     })
@@ -192,6 +205,7 @@ impl Table {
         let by = |role: Role| columns.find(role).and_then(|i| cells.get(i).copied().flatten());
         let mut notes: Vec<&'a Located> = Vec::new();
         let mut transport_ports = Vec::new();
+        let mut more_ports = Vec::new();
         let mut all = Vec::new();
         for (i, (role, header)) in columns.roles.iter().zip(&self.header).enumerate() {
             let Some(cell) = cells.get(i).copied().flatten() else { continue };
@@ -203,6 +217,7 @@ impl Table {
             match role {
                 Role::Note if !cell.text.trim().is_empty() => notes.push(cell),
                 Role::TransportPort => transport_ports.push((header.trim().trim_matches('*').trim(), cell)),
+                Role::MorePorts => more_ports.push((header.trim().trim_matches('*').trim(), cell)),
                 _ => {}
             }
         }
@@ -222,10 +237,12 @@ impl Table {
             port: by(Role::Port),
             port_end: by(Role::PortEnd),
             transport_ports,
+            more_ports,
             client_port: by(Role::ClientPort),
             direction: by(Role::Direction),
             from: by(Role::From),
             to: by(Role::To),
+            address: by(Role::Address),
             notes,
             group,
             continues,

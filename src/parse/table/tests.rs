@@ -131,6 +131,52 @@ fn footnotes_reach_the_rows_they_mark() {
 }
 
 #[test]
+fn markdown_footnotes_reach_the_rows_that_reference_them() {
+    assert_eq!(footnote_mark("[^1]: The web port."), Some("[^1]"));
+    assert_eq!(footnote_mark("[^note-2]: Alternate."), Some("[^note-2]"));
+    assert_eq!(footnote_mark("[^ not one]: x"), None);
+    let mut t = with_rows(&["Service", "Protocol", "Port"], &[&["HTTPS", "TCP", "443[^1]"], &["HTTP", "TCP", "80"]]);
+    t.footnotes.push(Located::new(20, "[^1]: The web port."));
+    let t = port_table(t);
+    let rows = t.rows();
+    assert_eq!(rows.rows[0].notes.iter().map(|n| n.line).collect::<Vec<_>>(), [20]);
+    assert!(rows.rows[1].notes.is_empty());
+}
+
+#[test]
+fn columns_settled_by_their_cells() {
+    let t = with_rows(
+        &["Rule", "Service", "Ports", "Can the ports be changed?"],
+        &[&["Allow SMB", "TCP", "445", "No"], &["Allow cluster", "UDP", "3343", "Yes"]],
+    );
+    assert_eq!(roles(&t), [Application, Transport, Port, Note]);
+    let t = with_rows(
+        &["Port name", "Default port", "Protocol"],
+        &[&["LAN Serf", "8301", "TCP/UDP"], &["Server RPC", "8300", "TCP"]],
+    );
+    assert_eq!(roles(&t), [Application, Port, Transport]);
+    let t = with_rows(
+        &["(Destination) Port", "TCP/UDP", "Direction"],
+        &[&["631 (IPP)", "TCP", "IN"], &["5353 (mDNS)", "UDP", "IN+OUT"]],
+    );
+    assert_eq!(roles(&t), [Port, Transport, Direction]);
+    let t = with_rows(&["Service", "External port", "Internal port"], &[&["Web", "443", "8443"]]);
+    assert_eq!(roles(&t), [Application, Port, MorePorts]);
+    let t = with_rows(&["FQDN", "Port", "Protocol"], &[&["updates.example.com", "443", "TCP"]]);
+    assert_eq!(roles(&t), [Address, Port, Transport]);
+}
+
+#[test]
+fn numbers_that_can_be_ports() {
+    for cell in ["443", "Port 80", "TCP 8080.", "(5723)"] {
+        assert!(holds_port_number(cell), "{cell}");
+    }
+    for cell in ["WinRM 2.0", "IPv6", "70000", "SMB", "KB832017"] {
+        assert!(!holds_port_number(cell), "{cell}");
+    }
+}
+
+#[test]
 fn footnotes_split_per_mark_and_reach_only_their_rows() {
     let parts = split_footnotes(&Located::new(30, "(*) Customize this port. (**) Not needed for trusts."));
     assert_eq!(

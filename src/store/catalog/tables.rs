@@ -74,7 +74,7 @@ pub(super) const TABLES: &[RelationDoc] = &[
         name: "service_ports",
         title: "Service ports",
         summary: "port rule (service, application protocol, transport, ports, raw cells, line)",
-        columns: &columns::<18>(&[
+        columns: &columns::<19>(&[
             &[
                 col("id", "INTEGER", "row id"),
                 col("service_id", "INTEGER NOT NULL", "the service (`services.id`)"),

@@ -24,12 +24,12 @@ const RULE_NAMES: &[ColumnDoc] = &[
 /// The columns of a rule's ports, cells and line, and those it gained as the readers grew (the
 /// real-documents issue): the same in `port_rules` and in the table beneath, `service_ports`.
 pub(super) const RULE_PORTS: &[ColumnDoc] = &[
-    col("port_low", "INTEGER", "first port; NULL where the transport has no ports"),
+    col("port_low", "INTEGER", "first port; NULL where the transport has no ports or the document states none"),
     col("port_high", "INTEGER", "last port; equal to `port_low` for a single port"),
     col(
         "port_kind",
         "TEXT NOT NULL",
-        "`fixed` (one port), `range`, `dynamic` (randomly allocated from a range), `none`",
+        "`fixed` (one port), `range`, `dynamic` (randomly allocated from a range; NULL ports where the document states no range), `none`, `any` (`Any`/`All`: no ports), `configurable` (chosen by the administrator: no ports)",
     ),
     col("port_raw", "TEXT NOT NULL", "the port cell as the document has it, e.g. `RANDOM`, `n/a`"),
     col("transport_raw", "TEXT NOT NULL", "the protocol cell as the document has it, e.g. `UPD`"),
@@ -54,6 +54,11 @@ pub(super) const RULE_PORTS: &[ColumnDoc] = &[
         "TEXT",
         "the whole table row as a JSON object, header -> cell text, so no column of a page is lost; NULL where the table has only the application protocol, protocol and port columns",
     ),
+    col(
+        "address",
+        "TEXT",
+        "the remote address, host name or URL the row names (an `Address`, `FQDN`, `URL` or `Endpoint` column); else NULL",
+    ),
 ];
 
 /// The rule's service by id: added in schema version 8, after the columns of the readers.
@@ -63,7 +68,7 @@ const RULE_SERVICE: &[ColumnDoc] = &[col(
     "the service (`services.id`, also the row id of its full-text index `services_fts`)",
 )];
 
-pub(super) const PORT_RULES: &[ColumnDoc] = &columns::<21>(&[RULE_NAMES, RULE_PORTS, RULE_SERVICE]);
+pub(super) const PORT_RULES: &[ColumnDoc] = &columns::<22>(&[RULE_NAMES, RULE_PORTS, RULE_SERVICE]);
 
 /// The words of an anomaly, the same in `anomalies` and in the table beneath, `anomaly_log`.
 pub(super) const ANOMALY_WORDS: &[ColumnDoc] = &[
