@@ -201,7 +201,14 @@ fn table(drawn: Drawn, context: &mut Context) -> Option<Table> {
         .map(|(line, cells)| {
             let cells = cells
                 .into_iter()
-                .map(|c| WrittenCell { cell: cell_text(&c.lines, context), rows: c.rows, columns: c.columns })
+                .map(|c| {
+                    let mut cell = cell_text(&c.lines, context);
+                    // An empty cell (`* - ` with nothing after it) stands at its row's line.
+                    if cell.line == 0 {
+                        cell.line = line;
+                    }
+                    WrittenCell { cell, rows: c.rows, columns: c.columns }
+                })
                 .collect();
             (line, cells)
         })

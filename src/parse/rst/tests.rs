@@ -119,3 +119,13 @@ Glossary term
         ]
     );
 }
+
+#[test]
+fn an_empty_cell_stands_at_its_rows_line() {
+    let page = "Ports\n=====\n\n.. list-table::\n   :header-rows: 1\n\n   * - Port\n     - Service\n   * - \n     - keepalived\n   * - 80\n     - nginx\n";
+    let blocks = rst_blocks(page);
+    let Some(Block::Table(table)) = blocks.iter().find(|b| matches!(b, Block::Table(_))) else { panic!("{blocks:?}") };
+    let lines: Vec<(u32, Vec<u32>)> =
+        table.rows.iter().map(|r| (r.line, r.cells.iter().map(|c| c.line).collect())).collect();
+    assert_eq!(lines, [(9, vec![9, 10]), (11, vec![11, 12])]);
+}
