@@ -134,7 +134,6 @@ fn renamed_services_and_protocols_and_a_moved_port_without_match() {
 /// its closing summary are loaded under their services (the readers' half of issue 24), so they
 /// are no longer removed.
 #[test]
-#[ignore = "needs the summary rows kept per service at ingest (issue 24, first bullet), from main"]
 fn summary_only_services_lose_no_rules() {
     let dir = both_db();
     let rows = diff_json(dir.path(), "2003", "2020", &[]);
