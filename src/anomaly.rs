@@ -62,6 +62,9 @@ pub enum AnomalyKind {
     SectionWithoutTable,
     /// A table with no section title of its own, loaded into the section before it.
     TableWithoutTitle,
+    /// A table with no section title anywhere before it, titled by the sentence or caption that
+    /// introduces it (`For back-end servers:`).
+    LeadInTitle,
     /// A row that cannot be read: the rest of the document is loaded (refused under `--strict`).
     SkippedRow,
     /// A port in a section's prose that its table (or the document's tables) contradicts.
@@ -151,6 +154,7 @@ impl AnomalyKind {
         AnomalyKind::UnrecognizedTable,
         AnomalyKind::SectionWithoutTable,
         AnomalyKind::TableWithoutTitle,
+        AnomalyKind::LeadInTitle,
         AnomalyKind::SkippedRow,
         AnomalyKind::ProseConflict,
         AnomalyKind::EncodingArtifact,
@@ -213,6 +217,7 @@ impl AnomalyKind {
             UnrecognizedTable => "unrecognized_table",
             SectionWithoutTable => "section_without_table",
             TableWithoutTitle => "table_without_title",
+            LeadInTitle => "lead_in_title",
             SkippedRow => "skipped_row",
             ProseConflict => "prose_conflict",
             EncodingArtifact => "encoding_artifact",
@@ -282,6 +287,9 @@ impl AnomalyKind {
             UnrecognizedTable => "A table whose header is not application protocol, protocol, port; not loaded.",
             SectionWithoutTable => "A section heading with no port table; nothing loaded for it.",
             TableWithoutTitle => "A table with no title of its own; loaded into the section before it.",
+            LeadInTitle => {
+                "A table with no title anywhere before it; titled by the sentence or caption that introduces it."
+            }
             SkippedRow => "A row that cannot be read; not loaded, the rest of the document is (--strict refuses it).",
             ProseConflict => "A port in the prose that the tables contradict; the tables are loaded as they are.",
             EncodingArtifact => {

@@ -33,6 +33,7 @@ mod format_properties;
 mod format_refusals;
 mod formats;
 mod formats_crosscheck;
+mod formats_upgrade;
 mod hostile_export;
 mod hostile_input;
 mod hostile_round_three;

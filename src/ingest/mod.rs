@@ -75,13 +75,6 @@ impl IngestOptions {
     }
 }
 
-/// The options recorded with a source; a format that `sources.format` records under another
-/// name (see [`InputFormat::recorded_name`]) is named here.
-fn recorded_options(options: &IngestOptions, format: InputFormat) -> String {
-    let recorded = options.recorded();
-    if format.recorded_name() == format.name() { recorded } else { format!("{recorded} format={}", format.name()) }
-}
-
 /// What happened to one input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceReport {
@@ -175,9 +168,9 @@ fn ingest_one(
     let (format, encoding, fingerprint) = (input.format, input.encoding.name(), input.fingerprint.clone());
     let meta = SourceMeta {
         name: name.clone(),
-        format: format.recorded_name().into(),
+        format: format.name().into(),
         encoding: encoding.into(),
-        options: recorded_options(options, format),
+        options: options.recorded(),
     };
     if input.is_file && unchanged_file(load, path, &meta, stop)? {
         return Ok(SourceReport { name, format, encoding, outcome: SourceOutcome::Unchanged, skipped: None });

@@ -1,7 +1,7 @@
 //! Template and site-generator lines in Markdown (and MDX) pages: kramdown attribute lines
 //! (`{: caption="Table 1"}`), Liquid/Jinja tags (`{%- if x %}`, `{{ var }}` alone on a line), Hugo
-//! shortcodes (`{{< note >}}`), Docusaurus admonitions (`:::note`), MDX `import`/`export` lines and
-//! JSX component tags (`<Tabs>`, `<TabItem value="x">`). None of them is the article's text, and
+//! shortcodes (`{{< note >}}`), Docusaurus admonitions (`:::note`), MDX `import`/`export` lines,
+//! JSX component tags (`<Tabs>`, `<TabItem value="x">`) and MDX expression lines (`{/* comment */}`). None of them is the article's text, and
 //! between two table rows one would end the table or stand as a short row. They are taken out
 //! before the Markdown parser sees the page (outside fenced code), the text of a JSX element on its
 //! own line kept; each kind is ledgered once, at its first line, with how many there were.
@@ -18,6 +18,7 @@ enum Kind {
     Admonition,
     MdxModule,
     Jsx,
+    MdxExpression,
 }
 
 impl Kind {
@@ -30,6 +31,7 @@ impl Kind {
             Kind::Admonition => "Docusaurus admonition fence",
             Kind::MdxModule => "MDX import/export line",
             Kind::Jsx => "JSX element line",
+            Kind::MdxExpression => "MDX expression line",
         }
     }
 }
@@ -104,6 +106,35 @@ fn depth(text: &str) -> i64 {
     text.chars().map(|c| matches!(c, '{' | '(' | '[') as i64 - matches!(c, '}' | ')' | ']') as i64).sum()
 }
 
+/// How far `{` stays open over `text`.
+fn braces(text: &str) -> i64 {
+    text.chars().map(|c| (c == '{') as i64 - (c == '}') as i64).sum()
+}
+
+/// Whether a line is all MDX expressions (`{/* a comment */}`, `{props.x} {/* */}`), or opens one
+/// that runs on to the next lines: MDX evaluates them as JavaScript, they are not the article's
+/// text. A line is one when it starts with `{` and every character outside the groups of braces
+/// is a space.
+fn expression_line(line: &str) -> bool {
+    let t = line.trim();
+    if !t.starts_with('{') {
+        return false;
+    }
+    let mut level = 0i64;
+    for c in t.chars() {
+        match c {
+            '{' => level += 1,
+            '}' => level -= 1,
+            c if level == 0 && !c.is_whitespace() => return false,
+            _ => {}
+        }
+        if level < 0 {
+            return false;
+        }
+    }
+    true
+}
+
 /// Whether a line starts with a JSX component tag (`<Tabs>`, `</TabItem>`, `<Admonition`).
 fn jsx_start(line: &str) -> bool {
     let t = line.trim_start();
@@ -161,6 +192,7 @@ pub fn strip_template_lines(source: &str) -> Stripped {
         if let Some((kind, level)) = open {
             let level = match kind {
                 Kind::Jsx => i64::from(!line.contains('>')),
+                Kind::MdxExpression => level + braces(line),
                 _ => level + depth(line),
             };
             open = (level > 0).then_some((kind, level));
@@ -190,6 +222,14 @@ pub fn strip_template_lines(source: &str) -> Stripped {
             let unfinished_import = line.starts_with("import") && !line.contains(" from ") && !line.contains('\'');
             if level > 0 || unfinished_import {
                 open = Some((Kind::MdxModule, level.max(1)));
+            }
+            continue;
+        }
+        if expression_line(line) {
+            note(Kind::MdxExpression, number, line);
+            let level = braces(line);
+            if level > 0 {
+                open = Some((Kind::MdxExpression, level));
             }
             continue;
         }
@@ -260,5 +300,21 @@ mod tests {
         let stripped = strip_template_lines(page);
         assert_eq!(stripped.text, "Open port 80.\nPort 443 too.\nText <b>bold</b>\n");
         assert_eq!(stripped.lines, [11, 13, 14]);
+    }
+
+    #[test]
+    fn mdx_expression_lines_and_comments_are_taken_out() {
+        let page = "| Port | Use |\n|---|---|\n{/* | 22 | SSH | */}\n| 80 | HTTP |\n{/* a comment\n| 8080 | old |\n*/}\n\
+                    {/* one */} {/* two */}\n{(<Next href=\"/x\">Next</Next>)}\n{a} b\n{x}{y} {z}\n";
+        let stripped = strip_template_lines(page);
+        assert_eq!(stripped.text, "| Port | Use |\n|---|---|\n| 80 | HTTP |\n{a} b\n");
+        assert_eq!(stripped.lines, [1, 2, 4, 10]);
+        assert_eq!(stripped.anomalies.len(), 1);
+        assert_eq!(stripped.anomalies[0].line, 3);
+        assert!(
+            stripped.anomalies[0].message.contains("MDX expression line (and 4 more"),
+            "{}",
+            stripped.anomalies[0].message
+        );
     }
 }

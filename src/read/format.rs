@@ -57,17 +57,6 @@ impl InputFormat {
         }
     }
 
-    /// The name recorded in `sources.format`, whose CHECK (schema version 6) knows the formats read
-    /// before these three: MDX is recorded as the Markdown it is, reStructuredText and AsciiDoc as
-    /// text; [`InputFormat::name`] is recorded beside it in `sources.options`.
-    pub fn recorded_name(self) -> &'static str {
-        match self {
-            InputFormat::Mdx => "markdown",
-            InputFormat::Rst | InputFormat::AsciiDoc => "text",
-            other => other.name(),
-        }
-    }
-
     /// The format a file's extension names (`.rst`, `.adoc`, `.asciidoc`, `.mdx`), if any.
     pub fn from_extension(path: &str) -> Option<InputFormat> {
         let extension = std::path::Path::new(path).extension()?.to_str()?.to_ascii_lowercase();

@@ -2,7 +2,8 @@
 //! overline), levels in the order the document first uses each style; paragraphs, bullet and
 //! enumerated list items; admonitions (`.. note::`) as notes; the four kinds of table (grid,
 //! simple, `list-table`, `csv-table`), the `table` directive's title and a list or CSV table's
-//! title as captions. Inline markup is reduced to its text ([`inline`]) and kept for the ledger.
+//! title as captions; a definition list term whose definition holds a table titles it, as a
+//! heading one level below the section's. Inline markup is reduced to its text ([`inline`]) and kept for the ledger.
 //! Literal blocks, code blocks, comments, targets and substitution definitions are not the
 //! article's text. No crate reads reStructuredText tables with their lines (`rst_parser` has no
 //! tables), so this is a small reader after the docutils specification, for tables and titles.
@@ -40,6 +41,8 @@ struct Context {
     /// What spans may still add to the document, and the first table that went beyond it.
     budget: Budget,
     overflow: Option<(u32, Overflow)>,
+    /// The level of the last section title read (0 before the first).
+    section_level: u8,
 }
 
 /// Reads a reStructuredText document into blocks, within the default limits.
@@ -56,7 +59,8 @@ pub fn rst_blocks_within(source: &str, path: &str, limits: &PageLimits) -> Resul
         .map(|(i, l)| Src { number: u32::try_from(i + 1).unwrap_or(u32::MAX), text: expand_tabs(l) })
         .collect();
     let budget = Budget::for_page(limits);
-    let mut context = Context { substitutions: substitutions(&lines), styles: Vec::new(), budget, overflow: None };
+    let mut context =
+        Context { substitutions: substitutions(&lines), styles: Vec::new(), budget, overflow: None, section_level: 0 };
     let mut blocks = Vec::new();
     read(&lines, &mut context, false, &mut blocks);
     match context.overflow {
@@ -146,7 +150,33 @@ fn level(context: &mut Context, style: (char, bool)) -> u8 {
             context.styles.len() - 1
         }
     };
-    u8::try_from(index + 1).unwrap_or(6).min(6)
+    context.section_level = u8::try_from(index + 1).unwrap_or(6).min(6);
+    context.section_level
+}
+
+/// A definition list item's term, its classifiers (`term : classifier`) taken off.
+fn term(line: &Src) -> Src {
+    let text = line.text.split(" : ").next().unwrap_or_default().to_string();
+    Src { number: line.number, text }
+}
+
+/// A definition list item (a one-line term, its definition indented on the next lines) at
+/// `start`: the term titles the tables of its definition, as a heading one level below the
+/// section's (docutils renders it as a `<dt>` over them); a term over anything else is a
+/// paragraph. Returns where the item ends.
+fn definition_item(lines: &[Src], start: usize, context: &mut Context, note: bool, out: &mut Vec<Block>) -> usize {
+    let end = indented_end(lines, start + 1, 0);
+    let mut definition = Vec::new();
+    read(&body(&lines[start + 1..end]), context, note, &mut definition);
+    let term = located(&[term(&lines[start])], context).filter(|t| !t.text.is_empty());
+    let titles_a_table = !note && definition.iter().any(|b| matches!(b, Block::Table(_)));
+    out.extend(term.map(|text| match (titles_a_table, note) {
+        (true, _) => Block::Heading { level: (context.section_level + 1).min(6), text },
+        (false, true) => Block::Note(text),
+        (false, false) => Block::Paragraph(text),
+    }));
+    out.extend(definition);
+    end
 }
 
 /// The words of a cell: its paragraphs and items, one a line.
@@ -187,7 +217,14 @@ fn table(drawn: Drawn, context: &mut Context) -> Option<Table> {
         .map(|(line, cells)| {
             let cells = cells
                 .into_iter()
-                .map(|c| WrittenCell { cell: cell_text(&c.lines, context), rows: c.rows, columns: c.columns })
+                .map(|c| {
+                    let mut cell = cell_text(&c.lines, context);
+                    // An empty cell (`* - ` with nothing after it) stands at its row's line.
+                    if cell.line == 0 {
+                        cell.line = line;
+                    }
+                    WrittenCell { cell, rows: c.rows, columns: c.columns }
+                })
                 .collect();
             (line, cells)
         })
@@ -466,6 +503,13 @@ fn read(lines: &[Src], context: &mut Context, note: bool, out: &mut Vec<Block>) 
             }
             read(&item[paragraph_end..], context, note, out);
             i = end;
+            continue;
+        }
+        // A definition list item: a one-line term, its definition indented right below it.
+        if lines.get(i + 1).is_some_and(|next| !blank(next) && indent(&next.text) > 0)
+            && !text.trim_end().ends_with("::")
+        {
+            i = definition_item(lines, i, context, note, out);
             continue;
         }
         // A paragraph: up to a blank line.

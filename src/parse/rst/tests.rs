@@ -89,3 +89,46 @@ Ports::
         ["p@1: Ports:", "note@5: Open port 53.", "h1@11: Ops Manager port"]
     );
 }
+
+#[test]
+fn a_definition_list_term_titles_the_tables_of_its_definition() {
+    let page = "\
+Accessible Ports
+~~~~~~~~~~~~~~~~
+
+Ports Required to Use |mms| : classifier
+  * An item.
+
+  .. list-table::
+     :header-rows: 1
+
+     * - Port
+       - Transport
+     * - 8080
+       - TCP
+
+Glossary term
+  Its definition, a paragraph.
+";
+    assert_eq!(
+        outline(&rst_blocks(page).unwrap()),
+        [
+            "h1@1: Accessible Ports",
+            "h2@4: Ports Required to Use mms",
+            "p@5: \u{2022} An item.",
+            "table@10 [Port|Transport] 12:8080/TCP",
+            "p@15: Glossary term",
+            "p@16: Its definition, a paragraph."
+        ]
+    );
+}
+
+#[test]
+fn an_empty_cell_stands_at_its_rows_line() {
+    let page = "Ports\n=====\n\n.. list-table::\n   :header-rows: 1\n\n   * - Port\n     - Service\n   * - \n     - keepalived\n   * - 80\n     - nginx\n";
+    let blocks = rst_blocks(page).unwrap();
+    let Some(Block::Table(table)) = blocks.iter().find(|b| matches!(b, Block::Table(_))) else { panic!("{blocks:?}") };
+    let lines: Vec<(u32, Vec<u32>)> =
+        table.rows.iter().map(|r| (r.line, r.cells.iter().map(|c| c.line).collect())).collect();
+    assert_eq!(lines, [(9, vec![9, 10]), (11, vec![11, 12])]);
+}

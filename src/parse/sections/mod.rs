@@ -19,7 +19,7 @@ pub use super::words::is_title_like;
 use super::{Block, Located};
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::error::{Problem, Result};
-use prelude::{Pending, Role, attach_prelude, pick_title, sections_without_table, unattached_text};
+use prelude::{Pending, Role, attach_prelude, lead_in, pick_title, sections_without_table, unattached_text};
 use std::collections::VecDeque;
 
 /// A service section as the document lays it out, before normalization.
@@ -284,6 +284,27 @@ impl<B: Iterator<Item = Result<Block>>> Sections<B> {
                         ),
                     ));
                     section.tables.push(table);
+                    self.after_table = true;
+                }
+                None if lead_in(&pending).is_some() => {
+                    let mut pending = pending;
+                    let Some(lead) = pending.pop() else { return };
+                    let title = Located::new(lead.text.line, lead_in(std::slice::from_ref(&lead)).unwrap_or_default());
+                    let mut section = Section::new(title.clone(), None);
+                    // What comes before the lead-in is the section's description.
+                    attach_prelude(&mut section, pending, true);
+                    section.anomalies.push(Anomaly::new(
+                        lead.text.line,
+                        AnomalyKind::LeadInTitle,
+                        lead.text.text.clone(),
+                        Some(title.text.clone()),
+                        format!(
+                            "No title stands anywhere before this table; the words that introduce it, \"{}\", title it.",
+                            title.text
+                        ),
+                    ));
+                    section.tables.push(table);
+                    self.current = Some(section);
                     self.after_table = true;
                 }
                 None => {

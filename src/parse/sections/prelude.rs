@@ -67,6 +67,20 @@ pub(super) fn pick_title(pending: &[Pending], at_start: bool) -> Option<usize> {
     })
 }
 
+/// The title a table's lead-in gives it where no title stands anywhere before the table: the last
+/// waiting paragraph when it introduces the table (it ends with `:`, as `For back-end servers:`),
+/// the colon taken off; or the table's caption.
+pub(super) fn lead_in(pending: &[Pending]) -> Option<String> {
+    let last = pending.last()?;
+    let text = last.text.text.trim();
+    let title = match last.role {
+        Role::Caption => text,
+        Role::Paragraph => text.strip_suffix(':')?.trim_end(),
+        _ => return None,
+    };
+    (!title.is_empty()).then(|| title.to_string())
+}
+
 /// The sections among the paragraphs before a table's title that have no table of their own: a
 /// title-like paragraph followed, before the next one, by its own system service name line. (The
 /// document's header has no such line, so it is never taken for one.)

@@ -299,3 +299,16 @@ fn a_section_after_a_long_stretch_without_a_table_is_still_found() {
     assert_eq!(got[0].title.text, "DNS Server");
     assert_eq!(got[0].description.len(), 1);
 }
+
+#[test]
+fn a_table_with_no_title_anywhere_before_it_is_titled_by_its_lead_in() {
+    // `For back-end servers:` introduces the table of an untitled page (an include fragment).
+    let got = events(&format!("For back-end servers:\n\n{TABLE}"));
+    let section = got.iter().find_map(|e| if let Event::Section(s) = e { Some(s) } else { None }).unwrap();
+    assert_eq!(section.title, Located::new(1, "For back-end servers"));
+    assert_eq!(section.anomalies[0].kind, AnomalyKind::LeadInTitle);
+    assert_eq!(section.anomalies[0].raw, "For back-end servers:");
+    // A sentence that does not introduce it leaves the rows without a title, as before.
+    let got = events(&format!("these ports are needed.\n\n{TABLE}"));
+    assert!(got.iter().any(|e| matches!(e, Event::Problem(_))) && !got.iter().any(|e| matches!(e, Event::Section(_))));
+}

@@ -126,6 +126,8 @@ fn role_of(words: &str) -> Option<Role> {
         | "hostnames" | "domain" | "domains" | "domain name" | "destination fqdn" | "destination url"
         | "remote host" | "target url" => Role::Address,
         w if names_transports_only(w) => Role::TransportPort,
+        // A port's name (`Port Name`: `rest_port`) names the row's application, not its ports.
+        "port name" | "port names" => Role::Other,
         _ if client_or_source && port => Role::ClientPort,
         "end port" | "port end" | "last port" | "to port" | "high port" | "end" => Role::PortEnd,
         _ if port => Role::Port,

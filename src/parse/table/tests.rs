@@ -48,6 +48,11 @@ fn real_page_headers() {
         [Application, Transport, Port, From, To]
     );
     assert_eq!(roles(&table(&["Client Port(s)", "Server Port", "Service"])), [ClientPort, Port, Application]);
+    // Couchbase's table: the port's name, then its numbers.
+    assert_eq!(
+        roles(&table(&["Port Name", "Default Port Number Un / Encrypted", "Description", "Node-to-node"])),
+        [Application, Port, Note, Other]
+    );
     assert_eq!(roles(&table(&["**Load Balancer**", "**Port**", "**Protocol**"])), [Application, Port, Transport]);
     assert_eq!(
         roles(&table(&["Rule name", "Source IP", "Destination IP", "Protocol", "Source port", "Destination port"])),

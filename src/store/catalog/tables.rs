@@ -21,7 +21,7 @@ pub(super) const TABLES: &[RelationDoc] = &[
             col(
                 "format",
                 "TEXT NOT NULL",
-                "`text`, `html` or `markdown` as it was read, or a registry's `iana-csv`, `services`, `nmap-services`",
+                "`text`, `html`, `markdown`, `rst`, `asciidoc` or `mdx` as it was read, or a registry's `iana-csv`, `services`, `nmap-services`",
             ),
             col("encoding", "TEXT NOT NULL", "the encoding it was decoded from"),
             col("options", "TEXT NOT NULL", "the ingest options that shape its rows, e.g. `dynamic-range=1025-5000`"),
